@@ -1,0 +1,5 @@
+"""Constants of the MediaHub integration."""
+
+from typing import Final
+
+DOMAIN: Final = "mediahub"

@@ -1,0 +1,55 @@
+"""The engine stays free of Home Assistant and runs as a top-level package."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+import subprocess
+import sys
+
+HUB = Path(__file__).resolve().parents[2] / "custom_components" / "mediahub" / "hub"
+
+
+def test_no_module_under_hub_imports_homeassistant_or_uses_absolute_imports() -> None:
+    offenders = []
+    for path in HUB.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            offenders += [
+                f"{path.relative_to(HUB)}: {n}"
+                for n in names
+                if n.split(".")[0] in ("homeassistant", "custom_components", "hub")
+            ]
+    assert offenders == []
+
+
+def run_top_level(
+    *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environ = {"PATH": os.environ["PATH"], "PYTHONPATH": str(HUB.parent), **(env or {})}
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_engine_imports_as_top_level_package_without_homeassistant() -> None:
+    probe = "import sys, hub, hub.config, hub.panel.app; print('homeassistant' in sys.modules)"
+    result = run_top_level("-c", probe)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_sidecar_reports_a_bad_setting_by_its_variable_name() -> None:
+    result = run_top_level("-m", "hub.panel", env={"MEDIAHUB_PROWLARR_URL": "not a url"})
+    assert result.returncode == 2
+    assert "MEDIAHUB_PROWLARR_URL" in result.stderr

@@ -1,0 +1,422 @@
+"""A Prowlarr v1 API simulator (test code, never product code).
+
+Speaks the endpoints MediaHub uses, shaped by ../shared/fixtures/prowlarr/openapi.json:
+`/ping` (anonymous), `/api/v1/system/status`, `/api/v1/indexer`, `/api/v1/indexerstatus`,
+`/api/v1/search` and the per-indexer download proxy `/{id}/download`, which answers the
+.torrent bytes or a 301 to a magnet as the real one does. The API key is checked the real
+way (`apikey` query, `X-Api-Key`, `Authorization: Bearer`). Each indexer has its own latency
+and failure mode, and the simulator records every request so tests can assert on them.
+Release titles come from the Torznab fixture torznab_tpb.xml.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+import hashlib
+import itertools
+from pathlib import Path
+import secrets
+from typing import Any
+from urllib.parse import quote, quote_plus
+import xml.etree.ElementTree as ET
+
+from aiohttp import web
+
+from tests.support.qbittorrent import free_port
+
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "prowlarr"
+TORZNAB_NS = {"torznab": "http://torznab.com/schemas/2015/feed"}
+
+CATEGORY_NAMES = {
+    2000: "Movies",
+    2040: "Movies/HD",
+    3000: "Audio",
+    5000: "TV",
+    5040: "TV/HD",
+    7000: "Books",
+}
+
+
+def fixture_titles() -> list[str]:
+    """Release titles of the Torznab fixture (a real indexer feed Prowlarr's tests parse)."""
+    root = ET.parse(FIXTURES / "torznab_tpb.xml").getroot()
+    return [item.findtext("title", "") for item in root.iter("item")]
+
+
+def without_nulls(resource: dict[str, Any]) -> dict[str, Any]:
+    """Prowlarr's JSON serializer omits null members (WhenWritingNull)."""
+    return {key: value for key, value in resource.items() if value is not None}
+
+
+def tiny_torrent(title: str) -> tuple[bytes, str]:
+    """A valid single-file .torrent (bencoded by hand, 16 KiB piece) and its infohash."""
+    payload = hashlib.sha256(title.encode()).digest() * 64  # 2 KiB, deterministic
+    name = title.encode()
+    digest = hashlib.sha1(payload, usedforsecurity=False).digest()  # BitTorrent v1 pieces
+    info = b"d6:lengthi%de4:name%d:%s12:piece lengthi16384e6:pieces20:%se" % (
+        len(payload),
+        len(name),
+        name,
+        digest,
+    )
+    return b"d4:info" + info + b"e", hashlib.sha1(info, usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class SimRelease:
+    """One release an indexer knows: what search returns and what download serves."""
+
+    title: str
+    category: int = 2000
+    size: int = 1_500_000_000
+    seeders: int = 100
+    leechers: int = 10
+    age_hours: float = 30.0
+    torrent: bytes | None = None  # None → a tiny generated torrent
+    infohash: str | None = None
+    magnet: bool = False  # the download proxy answers 301 → magnet:
+    guid: str = ""
+
+    def __post_init__(self) -> None:
+        if self.torrent is None:
+            self.torrent, generated_hash = tiny_torrent(self.title)
+            self.infohash = self.infohash or generated_hash
+        if not self.guid:
+            self.guid = f"https://tracker.example/torrent/{quote(self.title)}"
+
+    @property
+    def magnet_uri(self) -> str:
+        return f"magnet:?xt=urn:btih:{self.infohash}&dn={quote_plus(self.title)}"
+
+
+@dataclass
+class SimIndexer:
+    """An indexer with its own latency and failure mode.
+
+    mode: "ok", "error" (HTTP 500), "hang" (never answers), "malformed" (invalid JSON),
+    "empty" (always []), "disabled" (enable=false).
+    """
+
+    id: int
+    name: str
+    latency: float = 0.0
+    mode: str = "ok"
+    releases: list[SimRelease] = field(default_factory=list)
+    priority: int = 25
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+
+
+class ProwlarrSimulator:
+    """An aiohttp app on 127.0.0.1 that behaves like Prowlarr v2.x for MediaHub's calls."""
+
+    def __init__(self, api_key: str | None = None, *, port: int | None = None) -> None:
+        self.api_key = api_key or secrets.token_hex(16)
+        self.port = port or free_port()
+        self.indexers: dict[int, SimIndexer] = {}
+        self.requests: list[RecordedRequest] = []
+        self.available = True  # False → every request answers 503 (Prowlarr restarting)
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        titles = fixture_titles()
+        self.add_indexer("The Pirate Bay", releases=[SimRelease(t, category=5040) for t in titles])
+        self.add_indexer(
+            "1337x", releases=[SimRelease(t, category=5040, seeders=42) for t in titles[:2]]
+        )
+        self.add_indexer("YTS", releases=[])
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def add_indexer(self, name: str, **kwargs: Any) -> SimIndexer:
+        indexer = SimIndexer(id=next(self._ids), name=name, **kwargs)
+        self.indexers[indexer.id] = indexer
+        return indexer
+
+    def indexer(self, name: str) -> SimIndexer:
+        return next(i for i in self.indexers.values() if i.name == name)
+
+    def searches(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path == "/api/v1/search"]
+
+    def downloads(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path.endswith("/download")]
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._middleware])
+        app.router.add_route("*", "/ping", self._ping)
+        app.router.add_get("/api/v1/system/status", self._status)
+        app.router.add_get("/api/v1/indexer", self._indexer_list)
+        app.router.add_get("/api/v1/indexerstatus", self._indexer_status)
+        app.router.add_get("/api/v1/search", self._search)
+        app.router.add_get("/{indexer_id:\\d+}/download", self._download)
+        return app
+
+    async def start(self) -> None:
+        self._runner = web.AppRunner(self.app(), handle_signals=False)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # --- protocol --------------------------------------------------------------------------
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        self.requests.append(
+            RecordedRequest(request.method, request.path, list(request.query.items()))
+        )
+        if not self.available:
+            return web.Response(status=503, text="Service Unavailable")
+        if request.path != "/ping" and not self._authorized(request):
+            return web.Response(status=401, text="Unauthorized")
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    def _authorized(self, request: web.Request) -> bool:
+        bearer = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        given = request.query.get("apikey") or request.headers.get("X-Api-Key") or bearer
+        return secrets.compare_digest(given or "", self.api_key)
+
+    async def _ping(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "OK"})
+
+    async def _status(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {
+                "appName": "Prowlarr",
+                "instanceName": "Prowlarr",
+                "version": "2.3.6.5217",
+                "buildTime": "2026-04-02T00:00:00Z",
+                "isDebug": False,
+                "isProduction": True,
+                "isAdmin": False,
+                "isUserInteractive": False,
+                "startupPath": "/app/prowlarr/bin",
+                "appData": "/config",
+                "osName": "alpine",
+                "osVersion": "3.24",
+                "isNetCore": True,
+                "isLinux": True,
+                "isOsx": False,
+                "isWindows": False,
+                "isDocker": True,
+                "mode": "console",
+                "branch": "master",
+                "databaseType": "sqLite",
+                "authentication": "forms",
+                "migrationVersion": 42,
+                "urlBase": "",
+                "runtimeVersion": "8.0.12",
+                "runtimeName": ".NET",
+                "startTime": "2026-11-24T08:00:00Z",
+                "packageVersion": "2.3.6.5217",
+                "packageAuthor": "[linuxserver.io](https://linuxserver.io)",
+                "packageUpdateMechanism": "docker",
+            }
+        )
+
+    def _indexer_resource(self, indexer: SimIndexer) -> dict[str, Any]:
+        failing = indexer.mode in ("error", "hang", "malformed")
+        return {
+            "id": indexer.id,
+            "name": indexer.name,
+            "fields": [],
+            "implementationName": "Cardigann",
+            "implementation": "Cardigann",
+            "configContract": "CardigannSettings",
+            "infoLink": "https://wiki.servarr.com/prowlarr/supported-indexers",
+            "tags": [],
+            "indexerUrls": [f"https://{indexer.name.lower().replace(' ', '')}.example/"],
+            "legacyUrls": [],
+            "definitionName": indexer.name.lower().replace(" ", ""),
+            "description": f"{indexer.name} is a Public torrent site",
+            "language": "en-US",
+            "enable": indexer.mode != "disabled",
+            "redirect": False,
+            "supportsRss": True,
+            "supportsSearch": True,
+            "supportsRedirect": False,
+            "supportsPagination": False,
+            "appProfileId": 1,
+            "protocol": "torrent",
+            "privacy": "public",
+            "capabilities": {
+                "id": 0,
+                "limitsMax": 100,
+                "limitsDefault": 100,
+                "categories": [
+                    {"id": cid, "name": name, "subCategories": []}
+                    for cid, name in CATEGORY_NAMES.items()
+                ],
+                "supportsRawSearch": False,
+                "searchParams": ["q"],
+                "tvSearchParams": ["q", "season", "ep"],
+                "movieSearchParams": ["q"],
+                "musicSearchParams": ["q"],
+                "bookSearchParams": ["q"],
+            },
+            "priority": indexer.priority,
+            "downloadClientId": 0,
+            "added": "2026-01-01T00:00:00Z",
+            "status": (
+                {
+                    "id": indexer.id,
+                    "indexerId": indexer.id,
+                    "disabledTill": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
+                    "mostRecentFailure": datetime.now(UTC).isoformat(),
+                    "initialFailure": datetime.now(UTC).isoformat(),
+                }
+                if failing
+                else None
+            ),
+            "sortName": indexer.name.lower(),
+        }
+
+    async def _indexer_list(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            [without_nulls(self._indexer_resource(i)) for i in self.indexers.values()]
+        )
+
+    async def _indexer_status(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            [
+                self._indexer_resource(i)["status"]
+                for i in self.indexers.values()
+                if i.mode in ("error", "hang", "malformed")
+            ]
+        )
+
+    def release_resource(
+        self, indexer: SimIndexer, release: SimRelease, request: web.Request
+    ) -> dict[str, Any]:
+        """A ReleaseResource as Prowlarr serialises it (camelCase, proxy links with the key)."""
+        position = indexer.releases.index(release)
+        link = hashlib.sha256(f"{indexer.id}:{release.guid}".encode()).hexdigest()
+        proxy = (
+            f"{request.scheme}://{request.host}/{indexer.id}/download"
+            f"?apikey={self.api_key}&link={link}&file={quote(release.title)}"
+        )
+        category = release.category
+        parent = category - category % 1000
+        categories = [
+            {"id": category, "name": CATEGORY_NAMES.get(category, "Other"), "subCategories": []}
+        ]
+        if parent != category:
+            categories.append(
+                {"id": parent, "name": CATEGORY_NAMES.get(parent, "Other"), "subCategories": []}
+            )
+        published = datetime.now(UTC) - timedelta(hours=release.age_hours)
+        return without_nulls(
+            {
+                "id": 0,
+                "guid": release.guid,
+                "age": int(release.age_hours // 24),
+                "ageHours": release.age_hours,
+                "ageMinutes": release.age_hours * 60,
+                "size": release.size,
+                "files": 1,
+                "grabs": position * 7,
+                "indexerId": indexer.id,
+                "indexer": indexer.name,
+                "title": release.title,
+                "sortTitle": release.title.lower(),
+                "imdbId": 0,
+                "tmdbId": 0,
+                "tvdbId": 0,
+                "tvMazeId": 0,
+                "publishDate": published.isoformat().replace("+00:00", "Z"),
+                "commentUrl": release.guid,
+                "downloadUrl": proxy,
+                "infoUrl": release.guid,
+                "indexerFlags": [],
+                "categories": categories,
+                "magnetUrl": proxy if release.magnet else None,
+                "infoHash": release.infohash,
+                "seeders": release.seeders,
+                "leechers": release.leechers,
+                "protocol": "torrent",
+                "fileName": f"{release.title}.torrent",
+            }
+        )
+
+    def _matches(self, release: SimRelease, query: str, categories: set[int]) -> bool:
+        words = query.lower().split()
+        title = release.title.lower()
+        if not all(word in title for word in words):
+            return False
+        parent = release.category - release.category % 1000
+        return not categories or release.category in categories or parent in categories
+
+    async def _search(self, request: web.Request) -> web.StreamResponse:
+        query = request.query.get("query", "")
+        try:
+            ids = [int(v) for v in request.query.getall("indexerIds", [])]
+            categories = {int(v) for v in request.query.getall("categories", [])}
+        except ValueError:
+            return web.json_response({"message": "invalid parameter"}, status=400)
+        selected = (
+            [self.indexers[i] for i in ids if i in self.indexers]
+            if ids
+            else list(self.indexers.values())
+        )
+        selected = [i for i in selected if i.mode != "disabled"]
+        if not selected:
+            return web.json_response(
+                {"message": "Search failed due to all selected indexers being unavailable"},
+                status=400,
+            )
+        # Like Prowlarr's Task.WhenAll: the answer waits for the slowest selected indexer.
+        await asyncio.sleep(max(i.latency for i in selected))
+        if any(i.mode == "hang" for i in selected):
+            await asyncio.Event().wait()
+        if any(i.mode == "error" for i in selected):
+            return web.Response(status=500, text="Internal Server Error")
+        if any(i.mode == "malformed" for i in selected):
+            return web.Response(
+                status=200, text='[{"guid": "trunc', content_type="application/json"
+            )
+        results = [
+            self.release_resource(indexer, release, request)
+            for indexer in selected
+            if indexer.mode != "empty"
+            for release in indexer.releases
+            if self._matches(release, query, categories)
+        ]
+        return web.json_response(results)
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        indexer = self.indexers.get(int(request.match_info["indexer_id"]))
+        link = request.query.get("link", "")
+        release = next(
+            (
+                r
+                for r in (indexer.releases if indexer else [])
+                if hashlib.sha256(f"{indexer.id}:{r.guid}".encode()).hexdigest() == link  # type: ignore[union-attr]
+            ),
+            None,
+        )
+        if release is None:
+            return web.Response(status=404, text='<error code="300" description="Not found" />')
+        if release.magnet:
+            raise web.HTTPMovedPermanently(location=release.magnet_uri)
+        return web.Response(
+            body=release.torrent,
+            content_type="application/x-bittorrent",
+            headers={
+                "Content-Disposition": f'attachment; filename="{quote(release.title)}.torrent"'
+            },
+        )

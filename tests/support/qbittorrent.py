@@ -1,0 +1,279 @@
+"""Real qbittorrent-nox processes for tests: started on 127.0.0.1, stopped afterwards.
+
+`QbtBinary` is one installed version (5.3 from the rootfs, 4.5 from the host), and
+`QbtInstance` one running process with its WebUI URL and credentials. Seeding helpers make a
+real torrent of random bytes and serve it from a second instance over loopback TCP.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+import hashlib
+import os
+from pathlib import Path
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import requests
+import torf
+
+USERNAME = "admin"
+PASSWORD = "mediahub-test-pass"
+
+
+@dataclass(frozen=True)
+class QbtBinary:
+    """An installed qbittorrent-nox: how to run it and which version it is."""
+
+    label: str  # "5.3" or "4.5"
+    command: tuple[str, ...]
+
+    @property
+    def major(self) -> int:
+        return int(self.label.split(".", 1)[0])
+
+
+def available_binaries() -> list[QbtBinary]:
+    """The versions installed here: the rootfs's (5.x) and the host's (4.x) when present."""
+    found = []
+    for command in (("qbittorrent-nox",), (os.environ.get("MEDIAHUB_QBT4_BIN", ""),)):
+        if not command[0] or not shutil.which(command[0]):
+            continue
+        try:
+            out = subprocess.run(
+                [*command, "--version"], capture_output=True, text=True, timeout=30, check=True
+            ).stdout
+        except subprocess.SubprocessError, OSError:
+            continue
+        version = out.strip().split()[-1].lstrip("v")  # "qBittorrent v5.3.0"
+        found.append(QbtBinary(label=".".join(version.split(".")[:2]), command=command))
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def pbkdf2_password(password: str) -> str:
+    """qBittorrent's `WebUI\\Password_PBKDF2` value for a password."""
+    salt = os.urandom(16)
+    key = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, 100_000, dklen=64)
+    return f"@ByteArray({base64.b64encode(salt).decode()}:{base64.b64encode(key).decode()})"
+
+
+def write_config(profile: Path, *, webui_port: int, bt_port: int, save_path: Path) -> None:
+    """qBittorrent.conf for a quiet loopback-only instance with a known password."""
+    config_dir = profile / "qBittorrent" / "config"
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "qBittorrent.conf").write_text(
+        f"""[LegalNotice]
+Accepted=true
+
+[BitTorrent]
+Session\\BTProtocol=TCP
+Session\\Port={bt_port}
+Session\\Interface=lo
+Session\\InterfaceName=lo
+Session\\InterfaceAddress=127.0.0.1
+Session\\DefaultSavePath={save_path}
+Session\\TempPathEnabled=false
+Session\\DHTEnabled=false
+Session\\LSDEnabled=false
+Session\\PeXEnabled=false
+Session\\QueueingSystemEnabled=false
+Session\\AnonymousModeEnabled=false
+Session\\AddExtensionToIncompleteFiles=false
+
+[Network]
+PortForwardingEnabled=false
+
+[Preferences]
+Connection\\PortRangeMin={bt_port}
+Connection\\UPnP=false
+Downloads\\SavePath={save_path}
+General\\Locale=en
+WebUI\\Address=127.0.0.1
+WebUI\\Port={webui_port}
+WebUI\\Username={USERNAME}
+WebUI\\Password_PBKDF2="{pbkdf2_password(PASSWORD)}"
+WebUI\\LocalHostAuth=true
+WebUI\\MaxAuthenticationFailCount=1000
+WebUI\\SessionTimeout=3600
+"""
+    )
+
+
+@dataclass
+class QbtInstance:
+    """One running qbittorrent-nox."""
+
+    binary: QbtBinary
+    profile: Path
+    save_path: Path
+    webui_port: int
+    bt_port: int
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    username: str = USERNAME
+    password: str = PASSWORD
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.webui_port}"
+
+    @property
+    def version(self) -> str:
+        return self.binary.label
+
+    def start(self, timeout: float = 60) -> None:
+        """Start the process and wait until its WebUI accepts our login."""
+        log = (self.profile / "stdout.log").open("ab")
+        self.process = subprocess.Popen(
+            [*self.binary.command, f"--profile={self.profile}", f"--webui-port={self.webui_port}"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"qbittorrent-nox exited: {self.log_tail()}")
+            try:
+                self.session()
+            except requests.RequestException, RuntimeError:
+                time.sleep(0.1)
+            else:
+                return
+        raise RuntimeError(f"qbittorrent-nox did not answer in {timeout}s: {self.log_tail()}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+        """Stop the process (SIGKILL simulates a crash); waits until it is gone."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, sig)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def log_tail(self) -> str:
+        path = self.profile / "stdout.log"
+        return path.read_text(errors="replace")[-2000:] if path.exists() else ""
+
+    def session(self) -> requests.Session:
+        """A logged-in plain HTTP session, for tests that check qBittorrent's own view."""
+        http = requests.Session()
+        response = http.post(
+            f"{self.url}/api/v2/auth/login",
+            data={"username": self.username, "password": self.password},
+            timeout=5,
+        )
+        if response.status_code not in (200, 204) or response.text.strip() == "Fails.":
+            raise RuntimeError(f"login failed: {response.status_code} {response.text!r}")
+        return http
+
+    def api(self, method: str, path: str, **kwargs: object) -> requests.Response:
+        response = self.session().request(method, f"{self.url}/api/v2/{path}", timeout=15, **kwargs)  # type: ignore[arg-type]
+        response.raise_for_status()
+        return response
+
+    def torrents(self) -> list[dict[str, object]]:
+        return list(self.api("GET", "torrents/info").json())
+
+
+def launch(binary: QbtBinary, root: Path, webui_port: int | None = None) -> QbtInstance:
+    """Configure and start an instance whose files live under `root`."""
+    instance = QbtInstance(
+        binary=binary,
+        profile=root / "profile",
+        save_path=root / "downloads",
+        webui_port=webui_port or free_port(),
+        bt_port=free_port(),
+    )
+    instance.save_path.mkdir(parents=True, exist_ok=True)
+    write_config(
+        instance.profile,
+        webui_port=instance.webui_port,
+        bt_port=instance.bt_port,
+        save_path=instance.save_path,
+    )
+    instance.start()
+    return instance
+
+
+@dataclass(frozen=True)
+class SeededTorrent:
+    """A torrent whose data a seeder instance serves on loopback."""
+
+    name: str
+    infohash: str
+    torrent_bytes: bytes
+    payload: bytes
+    seeder_port: int
+
+    @property
+    def peer(self) -> str:
+        return f"127.0.0.1:{self.seeder_port}"
+
+
+def make_torrent(directory: Path, name: str, size: int) -> tuple[bytes, bytes, str]:
+    """A real single-file torrent of random bytes: (torrent bytes, payload, infohash)."""
+    payload = os.urandom(size)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_bytes(payload)
+    torrent = torf.Torrent(path=directory / name, private=False, created_by="mediahub tests")
+    torrent.generate()
+    return bytes(torrent.dump()), payload, str(torrent.infohash)
+
+
+def seed(seeder: QbtInstance, name: str, size: int) -> SeededTorrent:
+    """Make a torrent of `size` random bytes and have `seeder` seed it until the test ends."""
+    torrent_bytes, payload, infohash = make_torrent(seeder.save_path, name, size)
+    seeder.api(
+        "POST",
+        "torrents/add",
+        files={"torrents": (f"{name}.torrent", torrent_bytes, "application/x-bittorrent")},
+        data={"savepath": str(seeder.save_path)},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        info = seeder.api("GET", "torrents/info", params={"hashes": infohash}).json()
+        if (
+            info
+            and info[0]["progress"] == 1
+            and info[0]["state"] not in ("checkingUP", "checkingResumeData")
+        ):
+            break
+        time.sleep(0.1)
+    else:
+        raise RuntimeError(f"the seeder never finished checking {name}")
+    return SeededTorrent(name, infohash, torrent_bytes, payload, seeder.bt_port)
+
+
+def connect_to_seeder(leecher: QbtInstance, torrent: SeededTorrent) -> None:
+    """Point the leecher at the seeder (no tracker or DHT on loopback)."""
+    leecher.api(
+        "POST", "torrents/addPeers", data={"hashes": torrent.infohash, "peers": torrent.peer}
+    )
+
+
+def wait_for(
+    predicate: object, timeout: float, interval: float = 0.1, what: str = "condition"
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
