@@ -53,7 +53,13 @@ class Lab:
         for title, category, size in LAB_TORRENTS:
             torrent = await asyncio.to_thread(seed, self.seeder, title.replace(" ", "."), size)
             indexer.releases.append(
-                SimRelease(title, category=category, size=size, torrent=torrent.torrent_bytes, infohash=torrent.infohash)
+                SimRelease(
+                    title,
+                    category=category,
+                    size=size,
+                    torrent=torrent.torrent_bytes,
+                    infohash=torrent.infohash,
+                )
             )
         await self.prowlarr.start()
         stack.push_async_callback(self.prowlarr.stop)
@@ -75,7 +81,9 @@ class Lab:
             "MEDIAHUB_PLEX_URL": self.plex.url,
             "MEDIAHUB_PLEX_TOKEN": self.plex.token,
             "MEDIAHUB_PATH_MAP": f"{self.media}={self.media}",
-            "MEDIAHUB_CATEGORIES": ",".join(f"{c}={self.media}/{c}" for c in ("movies", "tv", "music", "books")),
+            "MEDIAHUB_CATEGORIES": ",".join(
+                f"{c}={self.media}/{c}" for c in ("movies", "tv", "music", "books")
+            ),
             "MEDIAHUB_STATE_DIR": str(self.root / "state"),
             "MEDIAHUB_TORRENTS_DIR": str(self.root / "torrents"),
             "MEDIAHUB_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -84,7 +92,7 @@ class Lab:
 
     def _start_panel(self) -> subprocess.Popen[bytes]:
         env = {**os.environ, **self.environment(), "PYTHONPATH": str(HUB_PARENT)}
-        return subprocess.Popen([sys.executable, "-m", "hub.panel"], env=env)  # noqa: S603
+        return subprocess.Popen([sys.executable, "-m", "hub.panel"], env=env)
 
     def _stop_panel(self) -> None:
         if self.panel and self.panel.poll() is None:
@@ -113,7 +121,7 @@ async def main(argv: list[str]) -> int:
         async with AsyncExitStack() as stack:
             lab = Lab(Path(tmp))
             await lab.start(stack)
-            print(lab.describe(), flush=True)  # noqa: T201
+            print(lab.describe(), flush=True)
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
