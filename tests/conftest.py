@@ -69,9 +69,12 @@ def seeded(seeder: QbtInstance) -> Callable[..., SeededTorrent]:
     """seeded(name, size) → a real torrent of random bytes that the seeder serves."""
 
     def make(
-        name: str = "Big.Buck.Bunny.2008.1080p.mkv", size: int = 4 * 1024 * 1024
+        name: str = "Big.Buck.Bunny.2008.1080p.mkv",
+        size: int = 4 * 1024 * 1024,
+        *,
+        folder: bool = False,
     ) -> SeededTorrent:
-        return seed(seeder, name, size)
+        return seed(seeder, name, size, folder=folder)
 
     return make
 

@@ -125,6 +125,7 @@ class ProwlarrSimulator:
         self.available = True  # False → every request answers 503 (Prowlarr restarting)
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
+        self._stopping = asyncio.Event()  # releases "hang" requests when the simulator stops
         titles = fixture_titles()
         self.add_indexer("The Pirate Bay", releases=[SimRelease(t, category=5040) for t in titles])
         self.add_indexer(
@@ -168,6 +169,7 @@ class ProwlarrSimulator:
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -382,7 +384,8 @@ class ProwlarrSimulator:
         # Like Prowlarr's Task.WhenAll: the answer waits for the slowest selected indexer.
         await asyncio.sleep(max(i.latency for i in selected))
         if any(i.mode == "hang" for i in selected):
-            await asyncio.Event().wait()
+            await self._stopping.wait()
+            return web.Response(status=503)
         if any(i.mode == "error" for i in selected):
             return web.Response(status=500, text="Internal Server Error")
         if any(i.mode == "malformed" for i in selected):

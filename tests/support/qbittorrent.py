@@ -227,19 +227,29 @@ class SeededTorrent:
         return f"127.0.0.1:{self.seeder_port}"
 
 
-def make_torrent(directory: Path, name: str, size: int) -> tuple[bytes, bytes, str]:
-    """A real single-file torrent of random bytes: (torrent bytes, payload, infohash)."""
+def make_torrent(
+    directory: Path, name: str, size: int, *, folder: bool = False
+) -> tuple[bytes, bytes, str]:
+    """A real torrent of random bytes: (torrent bytes, payload, infohash).
+
+    With `folder`, the torrent is a directory `name` holding `<name>.mkv` (how most releases
+    look); otherwise a single file `name`.
+    """
     payload = os.urandom(size)
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / name).write_bytes(payload)
+    if folder:
+        (directory / name).mkdir(exist_ok=True)
+        (directory / name / f"{name}.mkv").write_bytes(payload)
+    else:
+        (directory / name).write_bytes(payload)
     torrent = torf.Torrent(path=directory / name, private=False, created_by="mediahub tests")
     torrent.generate()
     return bytes(torrent.dump()), payload, str(torrent.infohash)
 
 
-def seed(seeder: QbtInstance, name: str, size: int) -> SeededTorrent:
+def seed(seeder: QbtInstance, name: str, size: int, *, folder: bool = False) -> SeededTorrent:
     """Make a torrent of `size` random bytes and have `seeder` seed it until the test ends."""
-    torrent_bytes, payload, infohash = make_torrent(seeder.save_path, name, size)
+    torrent_bytes, payload, infohash = make_torrent(seeder.save_path, name, size, folder=folder)
     seeder.api(
         "POST",
         "torrents/add",

@@ -25,6 +25,13 @@ class ServiceUnavailableError(MediaHubError):
         self.reason = reason
 
 
+class ServiceTimeoutError(ServiceUnavailableError):
+    """A service did not answer within the time allowed."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__(service, "timed out")
+
+
 class AuthenticationError(MediaHubError):
     """A service refused the credentials MediaHub holds for it."""
 

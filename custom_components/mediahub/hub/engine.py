@@ -1,0 +1,71 @@
+"""MediaHub's engine in one object: what Home Assistant and the panel both hold."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import aiohttp
+
+from .config import Settings
+from .downloads import DownloadPipeline
+from .events import EngineEvent, EventBus
+from .models import VpnState, VpnStatus
+from .pathmap import PathMap
+from .plex import PlexClient
+from .prowlarr import ProwlarrClient
+from .qbittorrent import QbittorrentClient
+from .search import SearchService
+from .store import StateStore
+from .vpn import GluetunClient
+
+
+class MediaHub:
+    """Clients for each service plus the search and download pipelines, from one Settings.
+
+    `session` serves Prowlarr, gluetun and URL fetches (Home Assistant passes its own);
+    qBittorrent and Plex go through their blocking libraries in threads.
+    """
+
+    def __init__(self, settings: Settings, session: aiohttp.ClientSession) -> None:
+        self.settings = settings
+        self.events = EventBus()
+        self.prowlarr = ProwlarrClient(session, settings.prowlarr_url, settings.prowlarr_api_key)
+        self.search = SearchService(self.prowlarr, deadline=settings.search_timeout)
+        self.qbittorrent = QbittorrentClient(
+            settings.qbittorrent_url, settings.qbittorrent_username, settings.qbittorrent_password
+        )
+        self.plex = PlexClient(settings.plex_url, settings.plex_token)
+        self.gluetun = (
+            GluetunClient(session, settings.gluetun_url, settings.gluetun_api_key)
+            if settings.gluetun_url
+            else None
+        )
+        self.path_map = PathMap(settings.path_map)
+        self.downloads = DownloadPipeline(
+            qbittorrent=self.qbittorrent,
+            prowlarr=self.prowlarr,
+            search=self.search,
+            plex=self.plex,
+            store=StateStore(settings.state_path, settings.torrents_path),
+            path_map=self.path_map,
+            categories=settings.categories,
+            session=session,
+            events=self.events,
+            auto_scan=settings.auto_scan,
+        )
+
+    def subscribe(self, listener: Callable[[EngineEvent], None]) -> Callable[[], None]:
+        """Be told of additions, completions, scans and download changes."""
+        return self.events.subscribe(listener)
+
+    async def start(self) -> None:
+        """Load the recorded grabs (the outbox among them)."""
+        await self.downloads.load()
+
+    async def vpn_status(self) -> VpnStatus:
+        """gluetun's view compared with qBittorrent's external address (UNKNOWN without
+        gluetun); raises the engine's errors when gluetun is configured but failing."""
+        qbittorrent_ip = self.downloads.transfer().external_ipv4
+        if self.gluetun is None:
+            return VpnStatus(VpnState.UNKNOWN, qbittorrent_ip=qbittorrent_ip)
+        return await self.gluetun.status(qbittorrent_ip)

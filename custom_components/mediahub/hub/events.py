@@ -1,0 +1,76 @@
+"""What the engine tells its hosts (Home Assistant, the panel) as it happens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+import logging
+
+from .models import CompletedDownload, Download, GrabResult, TransferState
+
+_LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadAdded:
+    """A grab reached qBittorrent."""
+
+    grab: GrabResult
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadCompleted:
+    """A download finished (its files are in their final folder)."""
+
+    download: CompletedDownload
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRequested:
+    """MediaHub asked Plex to scan a library (one folder when `path` is set)."""
+
+    library_key: str
+    library: str
+    path: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadsChanged:
+    """What one poll of qBittorrent changed: downloads to show anew and hashes gone."""
+
+    changed: dict[str, Download]
+    removed: frozenset[str]
+    transfer: TransferState
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceStatus:
+    """A service went away or came back."""
+
+    service: str
+    available: bool
+    reason: str | None = None
+
+
+type EngineEvent = (
+    DownloadAdded | DownloadCompleted | ScanRequested | DownloadsChanged | ServiceStatus
+)
+type Listener = Callable[[EngineEvent], None]
+
+
+@dataclass
+class EventBus:
+    """Synchronous fan-out to listeners; one failing listener does not stop the others."""
+
+    _listeners: list[Listener] = field(default_factory=list)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def emit(self, event: EngineEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                _LOGGER.exception("Event listener failed for %s", type(event).__name__)

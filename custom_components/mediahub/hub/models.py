@@ -1,0 +1,279 @@
+"""Typed values that cross the engine's boundary (to Home Assistant and the panel).
+
+None of them carries a secret or a Prowlarr link: what a browser or Home Assistant state may
+see is exactly what is here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+# qBittorrent's ETA for "unknown / infinite".
+ETA_UNKNOWN: Final = 8_640_000
+
+# Newznab/Torznab parent categories → qBittorrent category names.
+CATEGORY_BY_NEWZNAB: Final = {2000: "movies", 5000: "tv", 3000: "music", 7000: "books"}
+
+
+class IndexerState(StrEnum):
+    """How one indexer's part of a search ended."""
+
+    PENDING = "pending"
+    OK = "ok"
+    TIMED_OUT = "timed_out"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One search result. `id` is opaque: grab it with `grab(id)`."""
+
+    id: str
+    title: str
+    size: int
+    seeders: int | None
+    leechers: int | None
+    indexer: str
+    indexer_id: int
+    category_id: int | None
+    category: str | None  # the qBittorrent category it would go to (movies, tv, ...)
+    age_hours: float
+    published: str | None
+    protocol: str
+    infohash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexerSearchStatus:
+    """One indexer's part of a search: count and milliseconds when it answered."""
+
+    indexer_id: int
+    name: str
+    state: IndexerState
+    count: int = 0
+    elapsed_ms: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Indexer:
+    """An indexer Prowlarr knows, with its health."""
+
+    id: int
+    name: str
+    enabled: bool
+    protocol: str
+    privacy: str | None
+    failing: bool
+    disabled_till: str | None = None
+
+
+class DownloadStatus(StrEnum):
+    """qBittorrent's many states (4.x and 5.x spellings) folded into what a person asks."""
+
+    DOWNLOADING = "downloading"
+    SEEDING = "seeding"
+    STOPPED = "stopped"
+    QUEUED = "queued"
+    CHECKING = "checking"
+    STALLED = "stalled"
+    METADATA = "metadata"
+    MOVING = "moving"
+    ERRORED = "errored"
+    UNKNOWN = "unknown"
+
+
+_STATUS_BY_STATE: Final = {
+    "downloading": DownloadStatus.DOWNLOADING,
+    "forcedDL": DownloadStatus.DOWNLOADING,
+    "stalledDL": DownloadStatus.STALLED,
+    "metaDL": DownloadStatus.METADATA,
+    "forcedMetaDL": DownloadStatus.METADATA,
+    "queuedDL": DownloadStatus.QUEUED,
+    "queuedUP": DownloadStatus.QUEUED,
+    "checkingDL": DownloadStatus.CHECKING,
+    "checkingUP": DownloadStatus.CHECKING,
+    "checkingResumeData": DownloadStatus.CHECKING,
+    "allocating": DownloadStatus.CHECKING,
+    "uploading": DownloadStatus.SEEDING,
+    "forcedUP": DownloadStatus.SEEDING,
+    "stalledUP": DownloadStatus.SEEDING,
+    "stoppedDL": DownloadStatus.STOPPED,
+    "stoppedUP": DownloadStatus.STOPPED,
+    "pausedDL": DownloadStatus.STOPPED,  # qBittorrent 4.x
+    "pausedUP": DownloadStatus.STOPPED,  # qBittorrent 4.x
+    "moving": DownloadStatus.MOVING,
+    "error": DownloadStatus.ERRORED,
+    "missingFiles": DownloadStatus.ERRORED,
+}
+
+
+def status_of(state: str) -> DownloadStatus:
+    """Fold a qBittorrent state string (either version's spelling) into a DownloadStatus."""
+    return _STATUS_BY_STATE.get(state, DownloadStatus.UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A torrent in qBittorrent as MediaHub shows it."""
+
+    hash: str
+    name: str
+    state: str  # qBittorrent's own state string
+    status: DownloadStatus
+    progress: float  # 0..1
+    size: int
+    downloaded: int
+    download_speed: int  # bytes/s
+    upload_speed: int
+    eta: int | None  # seconds; None when qBittorrent does not know
+    category: str
+    tags: tuple[str, ...]
+    save_path: str
+    content_path: str
+    added_on: int
+    completed_on: int | None
+    seeds: int
+    peers: int
+    ratio: float
+    from_mediahub: bool
+    scan_sent: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.progress >= 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class TransferState:
+    """qBittorrent's server state: speeds, totals, disk, connection and external address."""
+
+    download_speed: int = 0
+    upload_speed: int = 0
+    alltime_download: int = 0
+    alltime_upload: int = 0
+    free_space: int | None = None
+    connection_status: str = "unknown"  # connected | firewalled | disconnected
+    external_ipv4: str | None = None
+    dht_nodes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadCounts:
+    """How many downloads are in each state, for sensors."""
+
+    downloading: int = 0
+    seeding: int = 0
+    stopped: int = 0
+    errored: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadsSnapshot:
+    """Everything known about qBittorrent after one poll."""
+
+    downloads: dict[str, Download]
+    transfer: TransferState
+    counts: DownloadCounts
+    version: str | None = None
+    outbox: int = 0  # grabs waiting for qBittorrent
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """A Plex library section and the folders it covers (as Plex sees them)."""
+
+    key: str
+    title: str
+    type: str
+    locations: tuple[str, ...]
+    refreshing: bool = False
+    scanned_at: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlexServerInfo:
+    """Who the Plex server is."""
+
+    name: str
+    machine_identifier: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecentItem:
+    """Something Plex added recently."""
+
+    title: str
+    type: str
+    section: str | None
+    added_at: int | None
+
+
+class VpnState(StrEnum):
+    """What MediaHub can tell about the VPN."""
+
+    CONNECTED = "connected"  # gluetun's tunnel runs and qBittorrent's address is its address
+    DOWN = "down"  # gluetun reports the tunnel not running
+    LEAKING = "leaking"  # tunnel up, but qBittorrent's external address is not the VPN's
+    UNKNOWN = "unknown"  # gluetun not configured or not reachable
+
+
+@dataclass(frozen=True, slots=True)
+class VpnStatus:
+    """gluetun's tunnel and public address, compared with qBittorrent's external address."""
+
+    state: VpnState
+    tunnel: str | None = None  # gluetun's loop status: running, stopped, ...
+    public_ip: str | None = None
+    country: str | None = None
+    qbittorrent_ip: str | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self.state in (VpnState.CONNECTED, VpnState.LEAKING)
+
+    @property
+    def through_vpn(self) -> bool | None:
+        """True when qBittorrent's traffic leaves through the VPN; None when unknown."""
+        if self.state is VpnState.CONNECTED:
+            return True if self.qbittorrent_ip else None
+        if self.state is VpnState.LEAKING:
+            return False
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class GrabResult:
+    """What a grab did: added now, or queued until qBittorrent is back."""
+
+    hash: str
+    name: str
+    category: str | None
+    queued: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompletedDownload:
+    """A download that just finished, with where Plex will find it."""
+
+    hash: str
+    name: str
+    category: str
+    content_path: str
+    size: int
+    plex_path: str | None = None
+    library: str | None = None
+
+
+@dataclass(slots=True)
+class SearchOutcome:
+    """A finished search, as the cache keeps it."""
+
+    query: str
+    categories: tuple[int, ...]
+    releases: list[Release] = field(default_factory=list)
+    indexers: list[IndexerSearchStatus] = field(default_factory=list)

@@ -1,0 +1,122 @@
+"""Plex Media Server client on `plexapi`, run in threads (it is blocking; never on the loop)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Final
+
+from plexapi.exceptions import BadRequest, NotFound, Unauthorized
+from plexapi.library import Library as PlexLibrary
+from plexapi.server import PlexServer
+import requests
+
+from .errors import AuthenticationError, InvalidInputError, ServiceUnavailableError
+from .models import Library, PlexServerInfo, RecentItem
+
+SERVICE: Final = "Plex"
+
+
+def _timestamp(value: Any) -> int | None:
+    return int(value.timestamp()) if isinstance(value, datetime) else None
+
+
+class PlexClient:
+    """One Plex server, reached with its token; the connection is made on first use."""
+
+    def __init__(self, url: str, token: str, *, timeout: float = 15) -> None:
+        self._url = url.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+        self._server: PlexServer | None = None
+        # plexapi's requests session is used from worker threads, one call at a time.
+        self._lock = asyncio.Lock()
+
+    async def _call[T](self, func: Callable[[PlexServer], T]) -> T:
+        async with self._lock:
+            return await asyncio.to_thread(self._guarded, func)
+
+    def _guarded[T](self, func: Callable[[PlexServer], T]) -> T:
+        try:
+            if self._server is None:
+                self._server = PlexServer(
+                    self._url, self._token, session=requests.Session(), timeout=self._timeout
+                )
+            return func(self._server)
+        except Unauthorized:
+            self._server = None
+            raise AuthenticationError(SERVICE, "the token was refused") from None
+        except NotFound:
+            raise InvalidInputError("unknown_library", "Plex has no such library") from None
+        except (requests.RequestException, BadRequest) as err:
+            self._server = None
+            raise ServiceUnavailableError(SERVICE, type(err).__name__) from None
+
+    async def identity(self) -> PlexServerInfo:
+        """Who the server is; also proves the URL and token."""
+        return await self._call(
+            lambda server: PlexServerInfo(
+                name=str(server.friendlyName),
+                machine_identifier=str(server.machineIdentifier),
+                version=str(server.version),
+            )
+        )
+
+    async def libraries(self) -> list[Library]:
+        """The library sections with the folders they cover, read fresh each time."""
+
+        def read(server: PlexServer) -> list[Library]:
+            library = PlexLibrary(server, server.query(PlexLibrary.key))
+            return [
+                Library(
+                    key=str(section.key),
+                    title=str(section.title),
+                    type=str(section.type),
+                    locations=tuple(section.locations),
+                    refreshing=bool(section.refreshing),
+                    scanned_at=_timestamp(getattr(section, "scannedAt", None)),
+                )
+                for section in library.sections()
+            ]
+
+        return await self._call(read)
+
+    async def scan(self, key: str, path: str | None = None) -> None:
+        """Scan one section: only `path` (a folder as Plex sees it) when given, else all of it."""
+
+        def scan(server: PlexServer) -> None:
+            section = next(
+                (
+                    s
+                    for s in PlexLibrary(server, server.query(PlexLibrary.key)).sections()
+                    if str(s.key) == key
+                ),
+                None,
+            )
+            if section is None:
+                raise InvalidInputError("unknown_library", f"Plex has no library {key!r}")
+            section.update(path=path)
+
+        await self._call(scan)
+
+    async def scan_all(self) -> None:
+        """Scan every section."""
+        await self._call(lambda server: server.query("/library/sections/all/refresh"))
+
+    async def recently_added(self, limit: int = 20) -> list[RecentItem]:
+        """What Plex added most recently, across sections."""
+
+        def read(server: PlexServer) -> list[RecentItem]:
+            items = PlexLibrary(server, server.query(PlexLibrary.key)).recentlyAdded()[:limit]
+            return [
+                RecentItem(
+                    title=str(getattr(item, "title", "")),
+                    type=str(getattr(item, "type", "")),
+                    section=getattr(item, "librarySectionTitle", None),
+                    added_at=_timestamp(getattr(item, "addedAt", None)),
+                )
+                for item in items
+            ]
+
+        return await self._call(read)

@@ -1,0 +1,201 @@
+"""qBittorrent client on `qbittorrent-api`, run in threads (it is blocking; never on the loop).
+
+qbittorrent-api already spans 4.x and 5.x (stop/start vs pause/resume, `stopped` and `paused`
+on add, the 5.2+ 204/401 login and `QBT_SID_<port>` cookie) and re-logs in once on a 403. On
+top of it this adds: one re-login on a 401 too, errors as the engine's own, and a guard that
+stops trying bad credentials before qBittorrent's ban (5 failures → one hour) kicks in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+import logging
+import time
+from typing import Any, Final
+
+import qbittorrentapi
+
+from .errors import AuthenticationError, InvalidInputError, ServiceUnavailableError
+
+_LOGGER = logging.getLogger(__name__)
+
+SERVICE: Final = "qBittorrent"
+TAG: Final = "mediahub"
+# After refused credentials, wait this long before trying them again: qBittorrent bans an
+# address for an hour after 5 failures (WebUI\MaxAuthenticationFailCount).
+AUTH_RETRY_AFTER: Final = 15 * 60
+
+
+class QbittorrentClient:
+    """One login to one qBittorrent; every call goes through a worker thread, one at a time."""
+
+    def __init__(
+        self,
+        url: str,
+        username: str,
+        password: str,
+        *,
+        timeout: float = 15,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = qbittorrentapi.Client(
+            host=url,
+            username=username,
+            password=password,
+            SIMPLE_RESPONSES=True,
+            REQUESTS_ARGS={"timeout": timeout},
+            DISABLE_LOGGING_DEBUG_OUTPUT=True,
+            VERIFY_WEBUI_CERTIFICATE=True,
+        )
+        # One thread at a time: the sync cursor (rid) belongs to this one session.
+        self._lock = asyncio.Lock()
+        self._clock = clock
+        self._auth_refused_at: float | None = None
+        self.version: str | None = None
+        self.api_version: str | None = None
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    async def _call[T](self, func: Callable[[], T]) -> T:
+        if self._auth_refused_at is not None:
+            if self._clock() - self._auth_refused_at < AUTH_RETRY_AFTER:
+                raise AuthenticationError(SERVICE, "the username or password was refused")
+            self._auth_refused_at = None
+        async with self._lock:
+            return await asyncio.to_thread(self._guarded, func)
+
+    def _guarded[T](self, func: Callable[[], T]) -> T:
+        try:
+            try:
+                return func()
+            except qbittorrentapi.Unauthorized401Error:
+                # 5.2+ answers 401 to an expired session on some endpoints: log in once more.
+                self._client.auth_log_in()
+                return func()
+        except qbittorrentapi.LoginFailed:
+            self._auth_refused_at = self._clock()
+            raise AuthenticationError(SERVICE, "the username or password was refused") from None
+        except qbittorrentapi.Forbidden403Error, qbittorrentapi.Unauthorized401Error:
+            self._auth_refused_at = self._clock()
+            raise AuthenticationError(
+                SERVICE, "access refused (wrong credentials, or this address is banned)"
+            ) from None
+        except qbittorrentapi.NotFound404Error:
+            raise InvalidInputError(
+                "unknown_download", "qBittorrent has no such download"
+            ) from None
+        except qbittorrentapi.HTTP4XXError as err:
+            raise ServiceUnavailableError(SERVICE, f"HTTP {err.http_status_code}") from None
+        except qbittorrentapi.APIConnectionError as err:
+            raise ServiceUnavailableError(SERVICE, type(err).__name__) from None
+
+    def reset_auth_guard(self) -> None:
+        """Allow a login attempt now (credentials were changed)."""
+        self._auth_refused_at = None
+
+    # --- session ---------------------------------------------------------------------------
+
+    async def login(self) -> str:
+        """Log in and read the version: the connection test."""
+
+        def login() -> tuple[str, str]:
+            self._client.auth_log_in()
+            return str(self._client.app_version()), str(self._client.app_web_api_version())
+
+        version, self.api_version = await self._call(login)
+        self.version = version
+        return version
+
+    async def maindata(self, rid: int) -> dict[str, Any]:
+        """`sync/maindata?rid=N`: the full snapshot for 0 or a new session, else the changes."""
+
+        def sync() -> dict[str, Any]:
+            data = self._client.sync_maindata(rid=rid)
+            return dict(data)
+
+        return await self._call(sync)
+
+    # --- torrents --------------------------------------------------------------------------
+
+    async def add(
+        self,
+        *,
+        torrent: bytes | None = None,
+        magnet: str | None = None,
+        category: str | None = None,
+        infohash: str,
+    ) -> bool:
+        """Add a .torrent or magnet with the `mediahub` tag; False if it was already there."""
+
+        def add() -> bool:
+            if self._has(infohash):
+                return False
+            try:
+                answer = self._client.torrents_add(
+                    urls=magnet,
+                    torrent_files={f"{infohash}.torrent": torrent} if torrent else None,
+                    category=category or None,
+                    # Automatic management puts the download in its category's save path.
+                    use_auto_torrent_management=bool(category),
+                    tags=TAG,
+                )
+            except qbittorrentapi.Conflict409Error:
+                return False  # 5.2+: already present
+            except qbittorrentapi.UnsupportedMediaType415Error:
+                raise InvalidInputError(
+                    "invalid_torrent", "qBittorrent refused the torrent file"
+                ) from None
+            if isinstance(answer, str) and answer.strip() == "Fails.":
+                # ≤5.1 says "Fails." for a duplicate as well as for a bad torrent.
+                if self._has(infohash):
+                    return False
+                raise InvalidInputError("add_failed", "qBittorrent did not accept the torrent")
+            return True
+
+        return await self._call(add)
+
+    def _has(self, infohash: str) -> bool:
+        return bool(self._client.torrents_info(torrent_hashes=infohash))
+
+    async def has(self, infohash: str) -> bool:
+        return await self._call(lambda: self._has(infohash))
+
+    async def stop(self, hashes: Sequence[str]) -> None:
+        """Pause (4.x) / stop (5.x)."""
+        await self._call(lambda: self._client.torrents_stop(torrent_hashes=list(hashes)))
+
+    async def start(self, hashes: Sequence[str]) -> None:
+        """Resume (4.x) / start (5.x)."""
+        await self._call(lambda: self._client.torrents_start(torrent_hashes=list(hashes)))
+
+    async def delete(self, hashes: Sequence[str], *, delete_files: bool) -> None:
+        await self._call(
+            lambda: self._client.torrents_delete(
+                delete_files=delete_files, torrent_hashes=list(hashes)
+            )
+        )
+
+    async def ensure_categories(self, categories: Mapping[str, str]) -> None:
+        """Create each category with its save path, or correct the path of an existing one."""
+
+        def ensure() -> None:
+            existing: dict[str, Any] = dict(self._client.torrents_categories())
+            for name, save_path in categories.items():
+                current = existing.get(name)
+                if not isinstance(current, dict):
+                    try:
+                        self._client.torrents_create_category(name=name, save_path=save_path)
+                    except qbittorrentapi.Conflict409Error:
+                        self._client.torrents_edit_category(name=name, save_path=save_path)
+                elif (current.get("savePath") or "").rstrip("/") != save_path.rstrip("/"):
+                    self._client.torrents_edit_category(name=name, save_path=save_path)
+
+        await self._call(ensure)
+
+    async def preferences(self) -> dict[str, Any]:
+        return await self._call(lambda: dict(self._client.app_preferences()))
+
+    async def set_export_dir(self, path: str) -> None:
+        """Have qBittorrent copy every added .torrent to `path` (≤5.2 `export_dir`)."""
+        await self._call(lambda: self._client.app_set_preferences({"export_dir": path}))
