@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import pytest_socket
 
+from .simulators.gluetun import GluetunSimulator
 from .simulators.plex import PlexSimulator
 from .simulators.prowlarr import ProwlarrSimulator
 from .support.qbittorrent import (
@@ -92,6 +93,15 @@ async def prowlarr_sim() -> AsyncIterator[ProwlarrSimulator]:
 async def plex_sim() -> AsyncIterator[PlexSimulator]:
     """The Plex simulator on 127.0.0.1 with the fixture's sections."""
     simulator = PlexSimulator()
+    await simulator.start()
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def gluetun_sim() -> AsyncIterator[GluetunSimulator]:
+    """gluetun's control server simulator, tunnel running."""
+    simulator = GluetunSimulator()
     await simulator.start()
     yield simulator
     await simulator.stop()

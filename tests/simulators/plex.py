@@ -48,6 +48,7 @@ class PlexSimulator:
         self.friendly_name = "Home Plex"
         self.version = "1.41.3.9314-a0bfb8370"
         self.refreshes: list[Refresh] = []
+        self.requests: list[str] = []  # every path asked, with its query
         self.available = True
         root = ET.fromstring(fixture("library_sections.xml"))
         self._sections_root = root
@@ -120,6 +121,7 @@ class PlexSimulator:
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        self.requests.append(request.path_qs)
         if not self.available:
             return web.Response(status=503)
         if request.path != "/identity":

@@ -112,7 +112,7 @@ class DownloadPipeline:
 
     @property
     def outbox(self) -> list[Grab]:
-        return [g for g in self._grabs.values() if g.delivered_at is None]
+        return [g for g in self._grabs.values() if g.delivered_at is None and not g.removed]
 
     def snapshot(self) -> DownloadsSnapshot:
         return DownloadsSnapshot(
@@ -171,14 +171,14 @@ class DownloadPipeline:
             _LOGGER.warning("Could not set up qBittorrent categories: %s", err)
         now = self._now()
         lost = []
-        for grab in list(self._grabs.values()):
-            if grab.delivered_at is None or grab.hash in self.model.torrents:
+        for grab in self._grabs.values():
+            if grab.delivered_at is None or grab.removed or grab.hash in self.model.torrents:
                 continue
             if now - grab.delivered_at <= AT_RISK_WINDOW:
                 lost.append(grab)
                 grab.delivered_at = None  # back into the outbox
             else:
-                del self._grabs[grab.hash]  # removed while we were not watching
+                grab.removed = True  # removed while we were not watching
         if lost:
             _LOGGER.warning(
                 "qBittorrent lost %d recently added torrent(s) across a restart; adding again",
@@ -193,7 +193,7 @@ class DownloadPipeline:
         """qBittorrent said these were removed while it was up: never bring them back."""
         gone = [h for h in removed if h in self._grabs and self._grabs[h].delivered_at]
         for infohash in gone:
-            del self._grabs[infohash]
+            self._grabs[infohash].removed = True
         self._pending_completion -= removed
         if gone:
             await self._store.save(self._grabs)
@@ -358,7 +358,8 @@ class DownloadPipeline:
         """Remove from qBittorrent (the kept .torrent stays for a re-download)."""
         infohash = self._known(infohash)
         await self._qbt.delete([infohash], delete_files=delete_files)
-        if self._grabs.pop(infohash, None) is not None:
+        if (grab := self._grabs.get(infohash)) is not None:
+            grab.removed = True
             await self._store.save(self._grabs)
 
     async def redownload(self, infohash: str, category: str | None = None) -> GrabResult:
@@ -366,7 +367,7 @@ class DownloadPipeline:
         infohash = infohash.strip().lower()
         if not is_infohash(infohash):
             raise InvalidInputError("invalid_hash", "a download is named by its 40-character hash")
-        if infohash in self.model.torrents:
+        if infohash in self.model.torrents or await self._qbt.has(infohash):
             raise InvalidInputError(
                 "already_downloading", "that download is already in qBittorrent"
             )

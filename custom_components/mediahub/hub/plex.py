@@ -18,7 +18,7 @@ from .models import Library, PlexServerInfo, RecentItem
 SERVICE: Final = "Plex"
 
 
-def _timestamp(value: Any) -> int | None:
+def _timestamp(value: Any) -> int | None:  # plexapi gives datetimes
     return int(value.timestamp()) if isinstance(value, datetime) else None
 
 
@@ -105,18 +105,28 @@ class PlexClient:
         await self._call(lambda server: server.query("/library/sections/all/refresh"))
 
     async def recently_added(self, limit: int = 20) -> list[RecentItem]:
-        """What Plex added most recently, across sections."""
+        """What Plex added most recently, across sections.
+
+        Read from the container's XML: plexapi's objects would fetch each item's full metadata
+        (one more request per item) to fill attributes the listing leaves out.
+        """
 
         def read(server: PlexServer) -> list[RecentItem]:
-            items = PlexLibrary(server, server.query(PlexLibrary.key)).recentlyAdded()[:limit]
-            return [
-                RecentItem(
-                    title=str(getattr(item, "title", "")),
-                    type=str(getattr(item, "type", "")),
-                    section=getattr(item, "librarySectionTitle", None),
-                    added_at=_timestamp(getattr(item, "addedAt", None)),
+            container = server.query(
+                f"/library/recentlyAdded?X-Plex-Container-Start=0&X-Plex-Container-Size={limit}"
+            )
+            section = container.attrib.get("librarySectionTitle")
+            items = []
+            for element in list(container)[:limit]:
+                added = element.attrib.get("addedAt", "")
+                items.append(
+                    RecentItem(
+                        title=element.attrib.get("title", ""),
+                        type=element.attrib.get("type", ""),
+                        section=element.attrib.get("librarySectionTitle", section),
+                        added_at=int(added) if added.isdigit() else None,
+                    )
                 )
-                for item in items
-            ]
+            return items
 
         return await self._call(read)

@@ -193,9 +193,23 @@ class QbittorrentClient:
 
         await self._call(ensure)
 
-    async def preferences(self) -> dict[str, Any]:
-        return await self._call(lambda: dict(self._client.app_preferences()))
+    async def export_dir(self) -> str | None:
+        """Where qBittorrent copies each added .torrent, if anywhere."""
+        prefs: dict[str, Any] = await self._call(lambda: dict(self._client.app_preferences()))
+        if "torrent_files_backup_dir" in prefs:  # WebAPI 2.16+
+            enabled = prefs.get("torrent_files_backup_enabled")
+            return str(prefs["torrent_files_backup_dir"]) if enabled else None
+        return str(prefs.get("export_dir") or "") or None
 
     async def set_export_dir(self, path: str) -> None:
-        """Have qBittorrent copy every added .torrent to `path` (≤5.2 `export_dir`)."""
-        await self._call(lambda: self._client.app_set_preferences({"export_dir": path}))
+        """Have qBittorrent copy every added .torrent to `path` as well."""
+
+        def apply() -> None:
+            prefs = self._client.app_preferences()
+            if "torrent_files_backup_dir" in prefs:  # WebAPI 2.16 replaced export_dir
+                changes = {"torrent_files_backup_enabled": True, "torrent_files_backup_dir": path}
+            else:
+                changes = {"export_dir": path}
+            self._client.app_set_preferences(changes)
+
+        await self._call(apply)

@@ -38,6 +38,7 @@ class Grab:
     delivered_at: float | None = None
     completed: bool = False
     scan_sent: bool = False
+    removed: bool = False  # removed on purpose: never re-added by reconciliation
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Grab:

@@ -1,0 +1,126 @@
+"""Each service client on its own: Plex, gluetun (VPN), qBittorrent extras, re-download."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+import pytest
+
+from custom_components.mediahub.hub.errors import AuthenticationError, InvalidInputError
+from custom_components.mediahub.hub.events import DownloadAdded
+from custom_components.mediahub.hub.models import VpnState
+from custom_components.mediahub.hub.plex import PlexClient
+from custom_components.mediahub.hub.vpn import GluetunClient
+from tests.simulators.gluetun import GluetunSimulator
+from tests.simulators.plex import PlexSimulator, Refresh
+from tests.support.qbittorrent import QbtInstance
+
+from .conftest import RigFactory
+
+
+async def test_plex_identity_libraries_recently_added_and_scans(plex_sim: PlexSimulator) -> None:
+    plex = PlexClient(plex_sim.url, plex_sim.token)
+    info = await plex.identity()
+    assert (info.name, info.machine_identifier) == ("Home Plex", plex_sim.machine_identifier)
+    libraries = await plex.libraries()
+    assert [(lib.key, lib.title, lib.type, lib.locations) for lib in libraries] == [
+        ("1", "Movies", "movie", ("/storage/movies",)),
+        ("2", "TV Shows", "show", ("/storage/tvshows",)),
+        ("3", "Music", "artist", ("/storage/music",)),
+    ]
+    plex_sim.add_section("4", "Kids", "movie", "/storage/kids")  # libraries are read fresh
+    assert [lib.key for lib in await plex.libraries()] == ["1", "2", "3", "4"]
+    recent = await plex.recently_added()
+    assert recent[0].title == "TV Show"
+    await plex.scan("2", "/storage/tvshows/TV Show")
+    await plex.scan_all()
+    assert plex_sim.refreshes == [
+        Refresh("2", "/storage/tvshows/TV Show", False),
+        Refresh("all", None, False),
+    ]
+    with pytest.raises(InvalidInputError):
+        await plex.scan("42")
+    with pytest.raises(AuthenticationError):
+        await PlexClient(plex_sim.url, "wrong").identity()
+
+
+@pytest.mark.parametrize(
+    ("tunnel", "qbittorrent_ip", "state", "through_vpn"),
+    [
+        ("running", "185.65.134.82", VpnState.CONNECTED, True),
+        ("running", "203.0.113.7", VpnState.LEAKING, False),
+        ("running", None, VpnState.CONNECTED, None),
+        ("stopped", "203.0.113.7", VpnState.DOWN, None),
+    ],
+)
+async def test_vpn_state_compares_gluetun_with_qbittorrent(
+    gluetun_sim: GluetunSimulator,
+    tunnel: str,
+    qbittorrent_ip: str | None,
+    state: VpnState,
+    through_vpn: bool | None,
+) -> None:
+    gluetun_sim.status = tunnel
+    async with aiohttp.ClientSession() as session:
+        status = await GluetunClient(session, gluetun_sim.url, gluetun_sim.api_key).status(
+            qbittorrent_ip
+        )
+        assert (status.state, status.through_vpn) == (state, through_vpn)
+        if tunnel == "running":
+            assert (status.public_ip, status.country) == ("185.65.134.82", "Netherlands")
+        with pytest.raises(AuthenticationError):
+            await GluetunClient(session, gluetun_sim.url, "wrong-key").status(qbittorrent_ip)
+
+
+async def test_remove_then_redownload_from_the_stored_torrent(
+    qbittorrent: QbtInstance, make_rig: RigFactory
+) -> None:
+    rig = await make_rig(qbittorrent)
+    release = (await rig.engine.search.search_all("S05E02")).releases[0]
+    grab = await rig.engine.downloads.grab(release.id, category="tv")
+    await rig.poll_until(lambda: grab.hash in rig.engine.downloads.model.torrents)
+    await rig.engine.downloads.remove(grab.hash, delete_files=True)
+    await rig.poll_until(lambda: grab.hash not in rig.engine.downloads.model.torrents)
+    assert qbittorrent.torrents() == []
+    again = await rig.engine.downloads.redownload(grab.hash)
+    assert (again.hash, again.category, again.queued) == (grab.hash, "tv", False)
+    [torrent] = await asyncio.to_thread(qbittorrent.torrents)
+    assert (torrent["hash"], torrent["category"]) == (grab.hash, "tv")
+    assert [e.grab.hash for e in rig.of_type(DownloadAdded)] == [grab.hash, grab.hash]
+    with pytest.raises(InvalidInputError) as err:
+        await rig.engine.downloads.redownload(grab.hash)
+    assert err.value.code == "already_downloading"
+
+
+async def test_categories_are_created_with_save_paths_in_the_media_volume(
+    qbittorrent: QbtInstance, make_rig: RigFactory
+) -> None:
+    rig = await make_rig(qbittorrent)
+    await rig.engine.downloads.refresh()
+    categories = (await asyncio.to_thread(qbittorrent.api, "GET", "torrents/categories")).json()
+    assert {name: c["savePath"].rstrip("/") for name, c in categories.items()} == {
+        name: str(rig.media / name) for name in ("movies", "tv", "music", "books")
+    }
+    export = rig.settings.torrents_path / "export"
+    await rig.engine.qbittorrent.set_export_dir(str(export))
+    assert (await rig.engine.qbittorrent.export_dir() or "").rstrip("/") == str(export)
+    transfer = rig.engine.downloads.transfer()
+    assert transfer.connection_status in ("connected", "firewalled", "disconnected")
+    assert transfer.free_space is not None and transfer.free_space > 0
+
+
+async def test_wrong_password_stops_before_the_ban(
+    qbittorrent5: QbtInstance, make_rig: RigFactory
+) -> None:
+    rig = await make_rig(qbittorrent5)
+    rig.engine.qbittorrent._client.auth.password = "wrong"  # type: ignore[attr-defined]
+    rig.engine.qbittorrent._client._password = "wrong"
+    rig.engine.qbittorrent._client.auth_log_out()
+    for _ in range(10):
+        with pytest.raises(AuthenticationError):
+            await rig.engine.downloads.refresh()
+    # Only one login was tried: qBittorrent would ban after five.
+    log = qbittorrent5.profile / "qBittorrent" / "logs" / "qbittorrent.log"
+    failures = log.read_text().count("WebAPI login failure") if log.exists() else 0
+    assert failures <= 1
