@@ -2,30 +2,112 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+import logging
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
 
-from .hub.config import Settings
+from .connection import entry_settings
+from .const import (
+    DOMAIN,
+    EVENT_DOWNLOAD_ADDED,
+    EVENT_DOWNLOAD_COMPLETED,
+    EVENT_SCAN_REQUESTED,
+)
+from .coordinator import (
+    DownloadsCoordinator,
+    IndexersCoordinator,
+    MediaHubConfigEntry,
+    MediaHubRuntime,
+    PlexCoordinator,
+    VpnCoordinator,
+)
+from .hub.engine import MediaHub
+from .hub.events import DownloadAdded, DownloadCompleted, EngineEvent, ScanRequested
+from .intent import async_setup_intents
+from .services import async_setup_services
+
+_LOGGER = logging.getLogger(__name__)
+
+PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
-@dataclass(slots=True)
-class MediaHubData:
-    """What a loaded entry holds: the engine's settings (the engine itself joins later)."""
-
-    settings: Settings
-
-
-type MediaHubConfigEntry = ConfigEntry[MediaHubData]
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions and intents once, for every entry."""
+    async_setup_services(hass)
+    async_setup_intents(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> bool:
-    """Set up MediaHub from a config entry."""
-    entry.runtime_data = MediaHubData(settings=Settings.from_mapping(entry.data))
+    """Build the engine for this stack and its coordinators."""
+    settings = entry_settings(hass, entry.entry_id, entry.data, entry.options)
+    engine = MediaHub(settings, async_get_clientsession(hass))
+    await engine.start()
+    downloads = DownloadsCoordinator(hass, entry, engine)
+    indexers = IndexersCoordinator(hass, entry, engine)
+    plex = PlexCoordinator(hass, entry, engine)
+    vpn = VpnCoordinator(hass, entry, engine) if engine.gluetun else None
+    # qBittorrent is the heart: without it the entry retries setup. The others only make
+    # their own entities unavailable until they answer.
+    await downloads.async_config_entry_first_refresh()
+    for coordinator in (indexers, plex, vpn):
+        if coordinator is not None:
+            await coordinator.async_refresh()  # a refused key starts reauth by itself
+    entry.runtime_data = MediaHubRuntime(engine, downloads, indexers, plex, vpn)
+    entry.async_on_unload(engine.subscribe(_bus_forwarder(hass, entry)))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+def _bus_forwarder(
+    hass: HomeAssistant, entry: MediaHubConfigEntry
+) -> Callable[[EngineEvent], None]:
+    """Engine events → Home Assistant events for automations."""
+
+    @callback
+    def forward(event: EngineEvent) -> None:
+        base = {"config_entry_id": entry.entry_id}
+        match event:
+            case DownloadAdded(grab=grab):
+                hass.bus.async_fire(
+                    EVENT_DOWNLOAD_ADDED,
+                    {**base, "hash": grab.hash, "name": grab.name, "category": grab.category},
+                )
+            case DownloadCompleted(download=done):
+                hass.bus.async_fire(
+                    EVENT_DOWNLOAD_COMPLETED,
+                    {
+                        **base,
+                        "hash": done.hash,
+                        "name": done.name,
+                        "category": done.category,
+                        "path": done.content_path,
+                        "plex_path": done.plex_path,
+                        "size": done.size,
+                    },
+                )
+            case ScanRequested():
+                hass.bus.async_fire(
+                    EVENT_SCAN_REQUESTED,
+                    {
+                        **base,
+                        "library": event.library,
+                        "library_key": event.library_key,
+                        "path": event.path,
+                    },
+                )
+            case _:
+                pass
+
+    return forward
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> bool:
     """Unload a config entry."""
-    return True
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

@@ -1,47 +1,311 @@
-"""Config flow for MediaHub: one entry per home stack."""
+"""Config flow for MediaHub: one entry per home stack.
+
+Steps: Prowlarr → qBittorrent → Plex → gluetun (optional). Each service is tested before
+the next step, and an error is shown on the field that is wrong. Reauth asks again for the
+credentials of whichever service refuses them; reconfigure changes addresses; options tune
+polling, categories, the path map and automatic Plex scans.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+import logging
+from typing import Any, override
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import selector
 import probatio as vol
 
-from .const import DOMAIN
-from .hub.config import Settings
-from .hub.errors import SettingsError
+from .connection import test_gluetun, test_plex, test_prowlarr, test_qbittorrent
+from .const import (
+    CONF_AUTO_SCAN,
+    CONF_CATEGORIES,
+    CONF_GLUETUN_API_KEY,
+    CONF_GLUETUN_URL,
+    CONF_PATH_MAP,
+    CONF_PLEX_TOKEN,
+    CONF_PLEX_URL,
+    CONF_POLL_INTERVAL,
+    CONF_PROWLARR_API_KEY,
+    CONF_PROWLARR_URL,
+    CONF_QBITTORRENT_PASSWORD,
+    CONF_QBITTORRENT_URL,
+    CONF_QBITTORRENT_USERNAME,
+    DEFAULT_POLL_INTERVAL,
+    DOMAIN,
+    SERVICE_CREDENTIALS,
+)
+from .hub.config import DEFAULT_CATEGORIES, DEFAULT_PATH_MAP, Settings, valid_url
+from .hub.errors import AuthenticationError, MediaHubError, SettingsError
 
-STEP_USER_SCHEMA = vol.Schema(
+_LOGGER = logging.getLogger(__name__)
+
+_URL = selector.TextSelector(selector.TextSelectorConfig(type=selector.TextSelectorType.URL))
+_SECRET = selector.TextSelector(
+    selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+)
+
+PROWLARR_SCHEMA = vol.Schema(
+    {vol.Required(CONF_PROWLARR_URL): _URL, vol.Required(CONF_PROWLARR_API_KEY): _SECRET}
+)
+QBITTORRENT_SCHEMA = vol.Schema(
     {
-        vol.Required("prowlarr_url"): str,
-        vol.Required("prowlarr_api_key"): str,
-        vol.Required("qbittorrent_url"): str,
-        vol.Required("qbittorrent_username", default="admin"): str,
-        vol.Required("qbittorrent_password"): str,
-        vol.Required("plex_url"): str,
-        vol.Required("plex_token"): str,
+        vol.Required(CONF_QBITTORRENT_URL): _URL,
+        vol.Required(CONF_QBITTORRENT_USERNAME, default="admin"): str,
+        vol.Required(CONF_QBITTORRENT_PASSWORD): _SECRET,
     }
 )
+PLEX_SCHEMA = vol.Schema(
+    {vol.Required(CONF_PLEX_URL): _URL, vol.Required(CONF_PLEX_TOKEN): _SECRET}
+)
+GLUETUN_SCHEMA = vol.Schema(
+    {vol.Optional(CONF_GLUETUN_URL): _URL, vol.Optional(CONF_GLUETUN_API_KEY): _SECRET}
+)
+
+type Tester = Callable[[HomeAssistant, Mapping[str, Any]], Awaitable[str]]
+
+# service → (URL field, credential field to blame on refusal, connection test)
+SERVICES: dict[str, tuple[str, str, Tester]] = {
+    "prowlarr": (CONF_PROWLARR_URL, CONF_PROWLARR_API_KEY, test_prowlarr),
+    "qbittorrent": (CONF_QBITTORRENT_URL, CONF_QBITTORRENT_PASSWORD, test_qbittorrent),
+    "plex": (CONF_PLEX_URL, CONF_PLEX_TOKEN, test_plex),
+    "gluetun": (CONF_GLUETUN_URL, CONF_GLUETUN_API_KEY, test_gluetun),
+}
+SERVICE_NAMES = {
+    "prowlarr": "Prowlarr",
+    "qbittorrent": "qBittorrent",
+    "plex": "Plex",
+    "gluetun": "gluetun",
+}
+
+
+async def check_service(
+    hass: HomeAssistant, service: str, data: dict[str, Any]
+) -> tuple[dict[str, str], str | None]:
+    """Test one service: (errors keyed by the field to blame, the test's result)."""
+    url_field, secret_field, tester = SERVICES[service]
+    try:
+        data[url_field] = valid_url(data[url_field])
+    except vol.Invalid:
+        return {url_field: "invalid_url"}, None
+    try:
+        return {}, await tester(hass, data)
+    except AuthenticationError:
+        return {secret_field: "invalid_auth"}, None
+    except MediaHubError:
+        return {url_field: "cannot_connect"}, None
+    except Exception:
+        _LOGGER.exception("Unexpected error testing %s", service)
+        return {"base": "unknown"}, None
 
 
 class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Collect the addresses and keys of the home stack."""
+    """Collect and test the addresses and keys of the home stack."""
 
     VERSION = 1
+    MINOR_VERSION = 1
 
+    def __init__(self) -> None:
+        self._data: dict[str, Any] = {}
+        self._reauth_service = "qbittorrent"
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> MediaHubOptionsFlow:
+        return MediaHubOptionsFlow()
+
+    async def _step(
+        self,
+        step_id: str,
+        service: str,
+        schema: vol.Schema,
+        user_input: dict[str, Any] | None,
+        next_step: Callable[[], Awaitable[ConfigFlowResult]],
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**self._data, **user_input}
+            errors, result = await check_service(self.hass, service, data)
+            if not errors:
+                self._data = data
+                if service == "qbittorrent":
+                    self._async_abort_entries_match(
+                        {CONF_QBITTORRENT_URL: data[CONF_QBITTORRENT_URL]}
+                    )
+                if service == "plex" and result:
+                    await self.async_set_unique_id(result)
+                    self._abort_if_unique_id_configured()
+                return await next_step()
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or self._data),
+            errors=errors,
+        )
+
+    @override
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for every service at once."""
+        """Prowlarr: search."""
+        return await self._step(
+            "user", "prowlarr", PROWLARR_SCHEMA, user_input, self.async_step_qbittorrent
+        )
+
+    async def async_step_qbittorrent(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """qBittorrent: downloads."""
+        return await self._step(
+            "qbittorrent", "qbittorrent", QBITTORRENT_SCHEMA, user_input, self.async_step_plex
+        )
+
+    async def async_step_plex(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Plex: the library."""
+        return await self._step("plex", "plex", PLEX_SCHEMA, user_input, self.async_step_gluetun)
+
+    async def async_step_gluetun(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """gluetun's control server (optional): VPN status."""
+        if user_input is not None and not user_input.get(CONF_GLUETUN_URL):
+            return self._create()
+        return await self._step("gluetun", "gluetun", GLUETUN_SCHEMA, user_input, self._finish)
+
+    async def _finish(self) -> ConfigFlowResult:
+        return self._create()
+
+    def _create(self) -> ConfigFlowResult:
+        return self.async_create_entry(title="MediaHub", data=self._data)
+
+    # --- reauth ----------------------------------------------------------------------------
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """A service refused its credentials: find which, and ask for those again."""
+        self._data = dict(entry_data)
+        for service in SERVICES:
+            if service == "gluetun" and not entry_data.get(CONF_GLUETUN_URL):
+                continue
+            errors, _ = await check_service(self.hass, service, dict(entry_data))
+            if SERVICES[service][1] in errors:
+                self._reauth_service = service
+                break
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the refusing service's credentials."""
+        service = self._reauth_service
+        fields = SERVICE_CREDENTIALS[service]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**self._data, **user_input}
+            errors, _ = await check_service(self.hass, service, data)
+            if not errors:
+                return self.async_update_reload_and_abort(
+                    self._get_reauth_entry(), data_updates=user_input
+                )
+        schema = vol.Schema(
+            {
+                vol.Required(field): str if field == CONF_QBITTORRENT_USERNAME else _SECRET
+                for field in fields
+            }
+        )
+        suggested = {CONF_QBITTORRENT_USERNAME: self._data.get(CONF_QBITTORRENT_USERNAME)}
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            errors=errors,
+            description_placeholders={"service": SERVICE_NAMES[service]},
+        )
+
+    # --- reconfigure -----------------------------------------------------------------------
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change addresses and keys of the stack; every service is tested again."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**entry.data, **user_input}
+            for service in SERVICES:
+                if service == "gluetun" and not data.get(CONF_GLUETUN_URL):
+                    data.pop(CONF_GLUETUN_URL, None)
+                    continue
+                service_errors, result = await check_service(self.hass, service, data)
+                errors |= service_errors
+                if service == "plex" and result:
+                    await self.async_set_unique_id(result)
+                    self._abort_if_unique_id_mismatch(reason="wrong_stack")
+            if not errors:
+                return self.async_update_reload_and_abort(entry, data=data)
+        schema = vol.Schema(
+            {
+                **PROWLARR_SCHEMA.schema,
+                **QBITTORRENT_SCHEMA.schema,
+                **PLEX_SCHEMA.schema,
+                **GLUETUN_SCHEMA.schema,
+            }
+        )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or dict(entry.data)),
+            errors=errors,
+        )
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return ",".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ",".join(f"{a}={b}" for a, b in value)
+    return str(value)
+
+
+class MediaHubOptionsFlow(OptionsFlowWithReload):
+    """Polling, categories → folders, the path map, automatic Plex scans."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
-                Settings.from_mapping(user_input)
+                Settings.from_mapping({**self.config_entry.data, **user_input})
             except SettingsError as err:
-                errors[err.setting] = "invalid_url"
+                errors[err.setting] = f"invalid_{err.setting}"
             else:
-                self._async_abort_entries_match({"qbittorrent_url": user_input["qbittorrent_url"]})
-                return self.async_create_entry(title="MediaHub", data=user_input)
+                return self.async_create_entry(data=user_input)
+        options = self.config_entry.options
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_POLL_INTERVAL,
+                    default=options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL),
+                ): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=1,
+                        max=300,
+                        step=1,
+                        unit_of_measurement="s",
+                        mode=selector.NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(
+                    CONF_CATEGORIES, default=_text(options.get(CONF_CATEGORIES, DEFAULT_CATEGORIES))
+                ): str,
+                vol.Required(
+                    CONF_PATH_MAP, default=_text(options.get(CONF_PATH_MAP, DEFAULT_PATH_MAP))
+                ): str,
+                vol.Required(CONF_AUTO_SCAN, default=options.get(CONF_AUTO_SCAN, True)): bool,
+            }
+        )
         return self.async_show_form(
-            step_id="user",
-            data_schema=self.add_suggested_values_to_schema(STEP_USER_SCHEMA, user_input),
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
         )

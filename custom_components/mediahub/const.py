@@ -1,5 +1,42 @@
 """Constants of the MediaHub integration."""
 
+from __future__ import annotations
+
+from datetime import timedelta
 from typing import Final
 
 DOMAIN: Final = "mediahub"
+
+CONF_PROWLARR_URL: Final = "prowlarr_url"
+CONF_PROWLARR_API_KEY: Final = "prowlarr_api_key"
+CONF_QBITTORRENT_URL: Final = "qbittorrent_url"
+CONF_QBITTORRENT_USERNAME: Final = "qbittorrent_username"
+CONF_QBITTORRENT_PASSWORD: Final = "qbittorrent_password"
+CONF_PLEX_URL: Final = "plex_url"
+CONF_PLEX_TOKEN: Final = "plex_token"
+CONF_GLUETUN_URL: Final = "gluetun_url"
+CONF_GLUETUN_API_KEY: Final = "gluetun_api_key"
+
+# Options
+CONF_POLL_INTERVAL: Final = "poll_interval"
+CONF_CATEGORIES: Final = "categories"
+CONF_PATH_MAP: Final = "path_map"
+CONF_AUTO_SCAN: Final = "auto_scan"
+
+DEFAULT_POLL_INTERVAL: Final = 5  # seconds; incremental syncs cost ~3 KB each
+INDEXERS_INTERVAL: Final = timedelta(minutes=2)
+PLEX_INTERVAL: Final = timedelta(minutes=5)
+VPN_INTERVAL: Final = timedelta(seconds=30)
+OUTBOX_STUCK_AFTER: Final = timedelta(minutes=10)
+
+EVENT_DOWNLOAD_ADDED: Final = "mediahub_download_added"
+EVENT_DOWNLOAD_COMPLETED: Final = "mediahub_download_completed"
+EVENT_SCAN_REQUESTED: Final = "mediahub_scan_requested"
+
+# Which credentials belong to which service (reauth asks for one service's at a time).
+SERVICE_CREDENTIALS: Final = {
+    "prowlarr": (CONF_PROWLARR_API_KEY,),
+    "qbittorrent": (CONF_QBITTORRENT_USERNAME, CONF_QBITTORRENT_PASSWORD),
+    "plex": (CONF_PLEX_TOKEN,),
+    "gluetun": (CONF_GLUETUN_API_KEY,),
+}

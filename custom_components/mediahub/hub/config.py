@@ -31,7 +31,7 @@ DEFAULT_PORT: Final = 3000
 ENV_PREFIX: Final = "MEDIAHUB_"
 
 
-def _url(value: Any) -> str:
+def valid_url(value: Any) -> str:
     text = str(value).strip().rstrip("/")
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -97,14 +97,14 @@ def _boolean(value: Any) -> bool:
 
 _SCHEMA: Final = vol.Schema(
     {
-        vol.Required("prowlarr_url"): _url,
+        vol.Required("prowlarr_url"): valid_url,
         vol.Required("prowlarr_api_key"): vol.All(str, vol.Length(min=1)),
-        vol.Required("qbittorrent_url"): _url,
+        vol.Required("qbittorrent_url"): valid_url,
         vol.Optional("qbittorrent_username", default="admin"): str,
         vol.Optional("qbittorrent_password", default=""): str,
-        vol.Required("plex_url"): _url,
+        vol.Required("plex_url"): valid_url,
         vol.Optional("plex_token", default=""): str,
-        vol.Optional("gluetun_url"): vol.Any(None, "", _url),
+        vol.Optional("gluetun_url"): vol.Any(None, "", valid_url),
         vol.Optional("gluetun_api_key", default=""): str,
         vol.Optional("path_map", default=DEFAULT_PATH_MAP): _path_map,
         vol.Optional("categories", default=DEFAULT_CATEGORIES): _categories,

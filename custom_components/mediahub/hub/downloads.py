@@ -130,6 +130,8 @@ class DownloadPipeline:
         if not self._loaded:
             await self.load()
         try:
+            if self._qbt.version is None:
+                await self._qbt.login()  # learn the version; a bad password shows here
             await self._deliver_outbox()
             update = await self._qbt.maindata(self.model.rid)
         except ServiceUnavailableError as err:
@@ -156,10 +158,7 @@ class DownloadPipeline:
         if self._available is available:
             return
         if self._available is not None or not available:
-            if available:
-                _LOGGER.info("qBittorrent is back")
-            else:
-                _LOGGER.info("qBittorrent is not reachable: %s", reason)
+            # Hosts log it (Home Assistant's coordinator does; the panel on this event).
             self._events.emit(ServiceStatus("qbittorrent", available, reason))
         self._available = available
 

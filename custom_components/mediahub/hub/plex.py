@@ -37,13 +37,21 @@ class PlexClient:
         async with self._lock:
             return await asyncio.to_thread(self._guarded, func)
 
+    def _connect(self) -> PlexServer:
+        if self._server is None:
+            self._server = PlexServer(
+                self._url, self._token, session=requests.Session(), timeout=self._timeout
+            )
+        return self._server
+
     def _guarded[T](self, func: Callable[[PlexServer], T]) -> T:
         try:
-            if self._server is None:
-                self._server = PlexServer(
-                    self._url, self._token, session=requests.Session(), timeout=self._timeout
-                )
-            return func(self._server)
+            try:
+                return func(self._connect())
+            except requests.ConnectionError:
+                # A kept-alive connection Plex (or the network) dropped: reconnect once.
+                self._server = None
+                return func(self._connect())
         except Unauthorized:
             self._server = None
             raise AuthenticationError(SERVICE, "the token was refused") from None

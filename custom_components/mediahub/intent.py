@@ -1,0 +1,147 @@
+"""Voice: download the best match, what is downloading, scan the library.
+
+Registered in `async_setup`; `llm.py` offers the same handlers to LLM agents, and
+docs/custom_sentences/en/ has sentences for the default Assist agent.
+"""
+
+from __future__ import annotations
+
+from typing import Final, override
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import intent
+import probatio as vol
+
+from .const import DOMAIN
+from .coordinator import MediaHubConfigEntry, MediaHubRuntime
+from .hub.errors import MediaHubError
+from .hub.models import DownloadStatus
+from .services import NEWZNAB_BY_CATEGORY
+
+INTENT_DOWNLOAD: Final = "MediaHubDownload"
+INTENT_STATUS: Final = "MediaHubDownloadStatus"
+INTENT_SCAN: Final = "MediaHubScanLibrary"
+
+_ACTIVE = (
+    DownloadStatus.DOWNLOADING,
+    DownloadStatus.STALLED,
+    DownloadStatus.METADATA,
+    DownloadStatus.QUEUED,
+    DownloadStatus.CHECKING,  # just added: being checked before it downloads
+)
+
+
+@callback
+def async_setup_intents(hass: HomeAssistant) -> None:
+    """Register MediaHub's intent handlers."""
+    intent.async_register(hass, DownloadIntentHandler())
+    intent.async_register(hass, DownloadStatusIntentHandler())
+    intent.async_register(hass, ScanLibraryIntentHandler())
+
+
+def _runtime(hass: HomeAssistant) -> MediaHubRuntime:
+    entries: list[MediaHubConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
+    if not entries:
+        raise intent.IntentHandleError("MediaHub is not set up")
+    return entries[0].runtime_data
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconds"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} minutes"
+    return f"{seconds / 3600:.1f} hours"
+
+
+class DownloadIntentHandler(intent.IntentHandler):
+    """ "Download the new Dune movie": search, take the best-seeded match, grab it."""
+
+    intent_type = INTENT_DOWNLOAD
+    description = (
+        "Searches the user's indexers for a movie, show, album or book and downloads the "
+        "best match (most seeders). Use when the user asks to download or get something."
+    )
+    slot_schema = {
+        vol.Required("query"): intent.non_empty_string,
+        vol.Optional("category"): vol.In(list(NEWZNAB_BY_CATEGORY)),
+    }
+
+    @override
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        slots = self.async_validate_slots(intent_obj.slots)
+        query = slots["query"]["value"]
+        category = slots.get("category", {}).get("value")
+        runtime = _runtime(intent_obj.hass)
+        response = intent_obj.create_response()
+        try:
+            categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
+            outcome = await runtime.engine.search.search_all(query, categories)
+            if not outcome.releases:
+                response.async_set_speech(f"I found nothing for {query}.")
+                return response
+            best = max(outcome.releases, key=lambda r: r.seeders or 0)
+            result = await runtime.engine.downloads.grab(best.id)
+        except MediaHubError as err:
+            raise HomeAssistantError(str(err)) from err
+        await runtime.downloads.async_request_refresh()
+        waiting = " It will start when qBittorrent is back." if result.queued else ""
+        response.async_set_speech(f"Downloading {best.title}.{waiting}")
+        response.async_set_speech_slots(
+            {"title": best.title, "hash": result.hash, "queued": result.queued}
+        )
+        return response
+
+
+class DownloadStatusIntentHandler(intent.IntentHandler):
+    """ "What is downloading?": the active downloads with progress and time left."""
+
+    intent_type = INTENT_STATUS
+    description = (
+        "Tells what is downloading now, how far along each download is and how long it will take."
+    )
+    slot_schema: dict[vol.Marker, object] = {}
+
+    @override
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        runtime = _runtime(intent_obj.hass)
+        response = intent_obj.create_response()
+        snapshot = runtime.downloads.data
+        active = [d for d in snapshot.downloads.values() if d.status in _ACTIVE]
+        if not active:
+            response.async_set_speech("Nothing is downloading.")
+            return response
+        parts = []
+        for download in sorted(active, key=lambda d: d.eta if d.eta is not None else 1 << 40):
+            left = f", {_duration(download.eta)} left" if download.eta is not None else ""
+            parts.append(f"{download.name} at {int(download.progress * 100)} percent{left}")
+        count = "1 download" if len(active) == 1 else f"{len(active)} downloads"
+        response.async_set_speech(f"{count}: " + "; ".join(parts) + ".")
+        return response
+
+
+class ScanLibraryIntentHandler(intent.IntentHandler):
+    """ "Scan the movies library": ask Plex to scan one library, or all of them."""
+
+    intent_type = INTENT_SCAN
+    description = (
+        "Asks Plex to scan a library (by name, e.g. Movies) for new files, or every library."
+    )
+    slot_schema = {vol.Optional("library"): intent.non_empty_string}
+
+    @override
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        slots = self.async_validate_slots(intent_obj.slots)
+        library = slots.get("library", {}).get("value")
+        runtime = _runtime(intent_obj.hass)
+        response = intent_obj.create_response()
+        try:
+            if library:
+                await runtime.engine.downloads.scan_library(library)
+            else:
+                await runtime.engine.plex.scan_all()
+        except MediaHubError as err:
+            raise HomeAssistantError(str(err)) from err
+        response.async_set_speech(f"Scanning {library or 'all libraries'}.")
+        return response

@@ -1,0 +1,266 @@
+"""The config flow against the real services: every step, every error, reauth, reconfigure,
+options."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.mediahub import config_flow
+from custom_components.mediahub.const import DOMAIN
+from tests.simulators.gluetun import GluetunSimulator
+from tests.simulators.plex import PlexSimulator
+from tests.simulators.prowlarr import ProwlarrSimulator
+from tests.support.qbittorrent import QbtInstance, free_port
+
+from .conftest import stack_data
+
+CLOSED = f"http://127.0.0.1:{free_port()}"  # nothing listens here
+
+
+async def start(hass: HomeAssistant) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return result
+
+
+async def submit(
+    hass: HomeAssistant, result: dict[str, Any], data: dict[str, Any]
+) -> dict[str, Any]:
+    return await hass.config_entries.flow.async_configure(result["flow_id"], data)
+
+
+def pick(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: data[k] for k in keys}
+
+
+PROWLARR = ("prowlarr_url", "prowlarr_api_key")
+QBITTORRENT = ("qbittorrent_url", "qbittorrent_username", "qbittorrent_password")
+PLEX = ("plex_url", "plex_token")
+GLUETUN = ("gluetun_url", "gluetun_api_key")
+
+
+async def test_full_flow_with_every_field_error_on_the_way(
+    stack_hass: HomeAssistant,
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+    gluetun_sim: GluetunSimulator,
+) -> None:
+    hass = stack_hass
+    good = stack_data(qbittorrent5, prowlarr_sim, plex_sim, gluetun_sim)
+    result = await start(hass)
+    for bad, errors in (
+        ({"prowlarr_url": "not a url"}, {"prowlarr_url": "invalid_url"}),
+        ({"prowlarr_url": CLOSED}, {"prowlarr_url": "cannot_connect"}),
+        ({"prowlarr_api_key": "wrong"}, {"prowlarr_api_key": "invalid_auth"}),
+    ):
+        result = await submit(hass, result, {**pick(good, *PROWLARR), **bad})
+        assert (result["step_id"], result["errors"]) == ("user", errors)
+    result = await submit(hass, result, pick(good, *PROWLARR))
+    assert result["step_id"] == "qbittorrent"
+
+    for bad, errors in (
+        ({"qbittorrent_url": CLOSED}, {"qbittorrent_url": "cannot_connect"}),
+        ({"qbittorrent_password": "wrong"}, {"qbittorrent_password": "invalid_auth"}),
+    ):
+        result = await submit(hass, result, {**pick(good, *QBITTORRENT), **bad})
+        assert (result["step_id"], result["errors"]) == ("qbittorrent", errors)
+    result = await submit(hass, result, pick(good, *QBITTORRENT))
+    assert result["step_id"] == "plex"
+
+    result = await submit(hass, result, {**pick(good, *PLEX), "plex_token": "wrong"})
+    assert result["errors"] == {"plex_token": "invalid_auth"}
+    result = await submit(hass, result, pick(good, *PLEX))
+    assert result["step_id"] == "gluetun"
+
+    result = await submit(hass, result, {**pick(good, *GLUETUN), "gluetun_api_key": "wrong"})
+    assert result["errors"] == {"gluetun_api_key": "invalid_auth"}
+    result = await submit(hass, result, pick(good, *GLUETUN))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == good
+    assert result["result"].unique_id == plex_sim.machine_identifier
+
+
+async def test_gluetun_is_optional_and_unexpected_errors_say_unknown(
+    stack_hass: HomeAssistant,
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+) -> None:
+    hass = stack_hass
+    good = stack_data(qbittorrent5, prowlarr_sim, plex_sim)
+    result = await start(hass)
+
+    async def broken(*_: object) -> str:
+        raise RuntimeError("boom")
+
+    with patch.dict(
+        config_flow.SERVICES, {"prowlarr": (*config_flow.SERVICES["prowlarr"][:2], broken)}
+    ):
+        result = await submit(hass, result, pick(good, *PROWLARR))
+    assert result["errors"] == {"base": "unknown"}
+    result = await submit(hass, result, pick(good, *PROWLARR))
+    result = await submit(hass, result, pick(good, *QBITTORRENT))
+    result = await submit(hass, result, pick(good, *PLEX))
+    result = await submit(hass, result, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "gluetun_url" not in result["data"]
+
+
+async def test_the_same_stack_cannot_be_added_twice(
+    stack_hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+) -> None:
+    hass = stack_hass
+    mock_entry.add_to_hass(hass)
+    good = stack_data(qbittorrent5, prowlarr_sim, plex_sim)
+    result = await start(hass)
+    result = await submit(hass, result, pick(good, *PROWLARR))
+    result = await submit(hass, result, pick(good, *QBITTORRENT))
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+
+    other = MockConfigEntry(
+        domain=DOMAIN, data={**good, "qbittorrent_url": "http://127.0.0.1:1"}, unique_id="x"
+    )
+    hass.config_entries._entries.pop(mock_entry.entry_id)  # only the Plex server is shared now
+    other.add_to_hass(hass)
+    MockConfigEntry(domain=DOMAIN, data={}, unique_id=plex_sim.machine_identifier).add_to_hass(hass)
+    result = await start(hass)
+    result = await submit(hass, result, pick(good, *PROWLARR))
+    result = await submit(hass, result, pick(good, *QBITTORRENT))
+    result = await submit(hass, result, pick(good, *PLEX))
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+
+
+@pytest.mark.parametrize(
+    ("service", "field", "fix"),
+    [
+        ("prowlarr", "prowlarr_api_key", lambda s: {"prowlarr_api_key": s["prowlarr"].api_key}),
+        (
+            "qbittorrent",
+            "qbittorrent_password",
+            lambda s: {"qbittorrent_username": "admin", "qbittorrent_password": s["qbt"].password},
+        ),
+        ("plex", "plex_token", lambda s: {"plex_token": s["plex"].token}),
+        ("gluetun", "gluetun_api_key", lambda s: {"gluetun_api_key": s["gluetun"].api_key}),
+    ],
+)
+async def test_reauth_asks_for_the_refusing_service(
+    stack_hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+    gluetun_sim: GluetunSimulator,
+    service: str,
+    field: str,
+    fix: Any,
+) -> None:
+    hass = stack_hass
+    mock_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_entry, data={**mock_entry.data, field: "stale"})
+    result = await mock_entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    names = {
+        "prowlarr": "Prowlarr",
+        "qbittorrent": "qBittorrent",
+        "plex": "Plex",
+        "gluetun": "gluetun",
+    }
+    assert result["description_placeholders"]["service"] == names[service]
+    assert list(result["data_schema"].schema)[-1] == field
+    wrong = dict.fromkeys(
+        fix(
+            {
+                "prowlarr": prowlarr_sim,
+                "qbt": qbittorrent5,
+                "plex": plex_sim,
+                "gluetun": gluetun_sim,
+            }
+        ),
+        "still-wrong",
+    )
+    wrong.pop("qbittorrent_username", None)
+    if service == "qbittorrent":
+        wrong["qbittorrent_username"] = "admin"
+    result = await submit(hass, result, wrong)
+    assert result["errors"] == {field: "invalid_auth"}
+    result = await submit(
+        hass,
+        result,
+        fix(
+            {
+                "prowlarr": prowlarr_sim,
+                "qbt": qbittorrent5,
+                "plex": plex_sim,
+                "gluetun": gluetun_sim,
+            }
+        ),
+    )
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "reauth_successful")
+    assert mock_entry.data[field] != "stale"
+    await hass.async_block_till_done()
+
+
+async def test_reconfigure(
+    stack_hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    plex_sim: PlexSimulator,
+    gluetun_sim: GluetunSimulator,
+) -> None:
+    hass = stack_hass
+    mock_entry.add_to_hass(hass)
+    result = await mock_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    result = await submit(
+        hass, result, {**mock_entry.data, "prowlarr_url": CLOSED, "plex_token": "wrong"}
+    )
+    assert result["errors"] == {"prowlarr_url": "cannot_connect", "plex_token": "invalid_auth"}
+    result = await submit(hass, result, {**mock_entry.data, "gluetun_url": ""})
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "reconfigure_successful")
+    assert "gluetun_url" not in mock_entry.data
+    await hass.async_block_till_done()
+
+    result = await mock_entry.start_reconfigure_flow(hass)
+    other_plex = PlexSimulator(token=plex_sim.token)
+    await other_plex.start()
+    try:
+        result = await submit(hass, result, {**mock_entry.data, "plex_url": other_plex.url})
+    finally:
+        await other_plex.stop()
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "wrong_stack")
+
+
+async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    hass = stack_hass
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert result["step_id"] == "init"
+    options = {
+        "poll_interval": 10,
+        "categories": "movies=/media/films",
+        "path_map": "/media=/data",
+        "auto_scan": False,
+    }
+    for field, bad in (("path_map", "media=/data"), ("categories", "movies")):
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {**options, field: bad}
+        )
+        assert result["errors"] == {field: f"invalid_{field}"}
+    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    runtime = loaded_entry.runtime_data  # reloaded with the new options
+    assert runtime.downloads.update_interval.total_seconds() == 10
+    assert runtime.engine.settings.path_map == (("/media", "/data"),)
+    assert runtime.engine.downloads.auto_scan is False

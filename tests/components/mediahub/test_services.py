@@ -1,0 +1,216 @@
+"""MediaHub's actions, end to end against real qBittorrent and the simulators."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import probatio as vol
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.mediahub.const import (
+    DOMAIN,
+    EVENT_DOWNLOAD_ADDED,
+    EVENT_DOWNLOAD_COMPLETED,
+    EVENT_SCAN_REQUESTED,
+)
+from tests.simulators.plex import PlexSimulator, Refresh
+from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
+from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+
+
+async def call(hass: HomeAssistant, action: str, entry: MockConfigEntry, **data: Any) -> Any:
+    response = hass.services.supports_response(DOMAIN, action) != "none"
+    return await hass.services.async_call(
+        DOMAIN,
+        action,
+        {"config_entry_id": entry.entry_id, **data},
+        blocking=True,
+        return_response=response,
+    )
+
+
+def capture(hass: HomeAssistant, event_type: str) -> list[Event]:
+    events: list[Event] = []
+    hass.bus.async_listen(event_type, events.append)
+    return events
+
+
+async def wait_for(predicate: Callable[[], bool], timeout: float = 60) -> None:
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.1)
+
+
+async def test_search_grab_complete_and_scan_through_actions(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    qbittorrent5: QbtInstance,
+    seeded: Callable[..., SeededTorrent],
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+) -> None:
+    hass = stack_hass
+    torrent = await asyncio.to_thread(seeded, "Dune.2021.1080p", 3 * 1024 * 1024, folder=True)
+    prowlarr_sim.add_indexer(
+        "Seeds",
+        releases=[
+            SimRelease(
+                "Dune 2021 1080p BluRay",
+                category=2040,
+                seeders=900,
+                torrent=torrent.torrent_bytes,
+                infohash=torrent.infohash,
+            )
+        ],
+    )
+    added, completed, scans = (
+        capture(hass, e)
+        for e in (EVENT_DOWNLOAD_ADDED, EVENT_DOWNLOAD_COMPLETED, EVENT_SCAN_REQUESTED)
+    )
+
+    found = await call(hass, "search", loaded_entry, query="dune 2021", category="movies")
+    assert [r["title"] for r in found["results"]] == ["Dune 2021 1080p BluRay"]
+    best = found["results"][0]
+    assert isinstance(best["size"], int) and best["seeders"] == 900 and best["category"] == "movies"
+    assert {s["name"]: s["state"] for s in found["indexers"]}["Seeds"] == "ok"
+    assert prowlarr_sim.api_key not in str(found)
+
+    grabbed = await call(hass, "grab", loaded_entry, release_id=best["id"])
+    assert grabbed == {
+        "hash": torrent.infohash,
+        "name": "Dune.2021.1080p",
+        "category": "movies",
+        "queued": False,
+    }
+    await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
+    await wait_for(lambda: bool(completed) and bool(scans))
+
+    assert [e.data["hash"] for e in added] == [torrent.infohash]
+    done = completed[0].data
+    assert (done["name"], done["category"], done["size"]) == (
+        "Dune.2021.1080p",
+        "movies",
+        len(torrent.payload),
+    )
+    assert done["plex_path"] == "/data/movies/Dune.2021.1080p"
+    assert scans[0].data["library"] == "Movies"
+    assert plex_sim.refreshes == [Refresh("1", "/data/movies/Dune.2021.1080p", False)]
+
+    listed = await call(hass, "list_downloads", loaded_entry)
+    item = listed["downloads"][torrent.infohash]
+    assert item["progress"] == 1.0 and item["scan_sent"] is True and isinstance(item["size"], int)
+    assert (await call(hass, "list_downloads", loaded_entry, status="downloading"))[
+        "downloads"
+    ] == {}
+
+
+async def test_control_actions(
+    stack_hass: HomeAssistant, loaded_entry: MockConfigEntry, qbittorrent5: QbtInstance
+) -> None:
+    hass = stack_hass
+    found = await call(hass, "search", loaded_entry, query="S05E02")
+    result = await call(
+        hass, "grab", loaded_entry, release_id=found["results"][0]["id"], category="tv"
+    )
+    infohash = result["hash"]
+    runtime = loaded_entry.runtime_data
+    await wait_for(lambda: infohash in runtime.engine.downloads.model.torrents)
+
+    await call(hass, "pause", loaded_entry, hash=infohash)
+    await wait_for(
+        lambda: runtime.engine.downloads.snapshot().downloads[infohash].status == "stopped"
+    )
+    await call(hass, "resume", loaded_entry, hash=infohash)
+    await wait_for(
+        lambda: runtime.engine.downloads.snapshot().downloads[infohash].status != "stopped"
+    )
+    await call(hass, "remove", loaded_entry, hash=infohash, delete_files=True)
+    assert await asyncio.to_thread(qbittorrent5.torrents) == []
+    again = await call(hass, "redownload", loaded_entry, hash=infohash)
+    assert again["hash"] == infohash and again["category"] == "tv"
+    magnet = "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567&dn=Public+Domain+Film"
+    added = await call(hass, "add_torrent", loaded_entry, source=magnet, category="movies")
+    assert added["hash"] == "0123456789abcdef0123456789abcdef01234567"
+    hashes = {t["hash"] for t in await asyncio.to_thread(qbittorrent5.torrents)}
+    assert hashes == {infohash, added["hash"]}
+    await call(hass, "scan_library", loaded_entry, library="Movies", path="/data/movies/Some Film")
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "key"),
+    [
+        ("grab", {"release_id": "nope"}, "unknown_release"),
+        ("add_torrent", {"source": "magnet:?xt=urn:btih:xyz"}, "invalid_magnet"),
+        ("add_torrent", {"source": "file:///etc/passwd"}, "invalid_source"),
+        (
+            "add_torrent",
+            {
+                "source": "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567",
+                "category": "anime",
+            },
+            "unknown_category",
+        ),
+        ("pause", {"hash": "abc"}, "invalid_hash"),
+        ("resume", {"hash": "f" * 40}, "unknown_download"),
+        ("remove", {"hash": "f" * 40}, "unknown_download"),
+        ("redownload", {"hash": "e" * 40}, "no_stored_torrent"),
+        ("scan_library", {"library": "Cartoons"}, "unknown_library"),
+        ("scan_library", {"library": "Movies", "path": "/etc"}, "path_outside_library"),
+    ],
+)
+async def test_bad_input_is_a_translated_validation_error(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    qbittorrent5: QbtInstance,
+    action: str,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await call(stack_hass, action, loaded_entry, **data)
+    assert err.value.translation_key == key
+    assert err.value.translation_domain == DOMAIN
+    assert await asyncio.to_thread(qbittorrent5.torrents) == []
+
+
+async def test_schema_and_entry_errors(
+    stack_hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    with pytest.raises(vol.Invalid):
+        await call(stack_hass, "search", loaded_entry, query="x", category="anime")
+    with pytest.raises(ServiceValidationError) as err:
+        await stack_hass.services.async_call(
+            DOMAIN,
+            "search",
+            {"config_entry_id": "missing", "query": "x"},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "service_config_entry_not_found"
+    await stack_hass.config_entries.async_unload(loaded_entry.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await call(stack_hass, "search", loaded_entry, query="x")
+    assert err.value.translation_key == "service_config_entry_not_loaded"
+
+
+async def test_a_service_away_is_a_home_assistant_error(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+) -> None:
+    prowlarr_sim.available = False
+    loaded_entry.runtime_data.engine.search._indexers = None  # forget the cached indexer list
+    with pytest.raises(HomeAssistantError) as err:
+        await call(stack_hass, "search", loaded_entry, query="x")
+    assert err.value.translation_key == "service_unavailable"
+    plex_sim.available = False
+    with pytest.raises(HomeAssistantError):
+        await stack_hass.services.async_call(
+            "button", "press", {"entity_id": "button.plex_media_server_scan_movies"}, blocking=True
+        )

@@ -1,0 +1,130 @@
+"""Voice (intents and LLM tools), diagnostics without secrets, and system health."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from homeassistant.components.llm import async_get_tools
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.helpers import intent, llm
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry, get_system_health_info
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.mediahub.const import DOMAIN
+from tests.simulators.plex import PlexSimulator, Refresh
+from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
+from tests.support.qbittorrent import QbtInstance
+
+
+async def test_download_intent_grabs_the_best_seeded_match(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    prowlarr_sim: ProwlarrSimulator,
+    qbittorrent5: QbtInstance,
+) -> None:
+    prowlarr_sim.add_indexer(
+        "Films",
+        releases=[
+            SimRelease("Dune Part Two 2024 720p", category=2040, seeders=12),
+            SimRelease("Dune Part Two 2024 2160p", category=2045, seeders=480),
+        ],
+    )
+    response = await intent.async_handle(
+        stack_hass,
+        "test",
+        "MediaHubDownload",
+        {"query": {"value": "dune part two"}, "category": {"value": "movies"}},
+    )
+    assert response.speech["plain"]["speech"] == "Downloading Dune Part Two 2024 2160p."
+    [added] = await asyncio.to_thread(qbittorrent5.torrents)
+    assert added["name"] == "Dune Part Two 2024 2160p"
+    response = await intent.async_handle(
+        stack_hass, "test", "MediaHubDownload", {"query": {"value": "zzzz nothing"}}
+    )
+    assert response.speech["plain"]["speech"] == "I found nothing for zzzz nothing."
+
+
+async def test_status_intent_tells_progress_and_time_left(
+    stack_hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    response = await intent.async_handle(stack_hass, "test", "MediaHubDownloadStatus", {})
+    assert response.speech["plain"]["speech"] == "Nothing is downloading."
+    runtime = loaded_entry.runtime_data
+    release = (await runtime.engine.search.search_all("S05E02")).releases[0]
+    grab = await runtime.engine.downloads.grab(release.id)
+    async with asyncio.timeout(20):
+        while grab.hash not in runtime.downloads.data.downloads:
+            await runtime.downloads.async_refresh()
+    response = await intent.async_handle(stack_hass, "test", "MediaHubDownloadStatus", {})
+    assert response.speech["plain"]["speech"].startswith(
+        "1 download: Series Title S05E02 HDTV x264-Xclusive [eztv] at 0 percent"
+    )
+
+
+async def test_scan_intent(
+    stack_hass: HomeAssistant, loaded_entry: MockConfigEntry, plex_sim: PlexSimulator
+) -> None:
+    response = await intent.async_handle(
+        stack_hass, "test", "MediaHubScanLibrary", {"library": {"value": "movies"}}
+    )
+    assert response.speech["plain"]["speech"] == "Scanning movies."
+    await intent.async_handle(stack_hass, "test", "MediaHubScanLibrary", {})
+    assert plex_sim.refreshes == [Refresh("1", None, False), Refresh("all", None, False)]
+
+
+async def test_llm_agents_get_the_intents_as_tools(
+    stack_hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    assert await async_setup_component(stack_hass, "llm", {})
+    llm_context = llm.LLMContext(
+        platform="test", context=Context(), language="en", assistant="conversation", device_id=None
+    )
+    tools = await async_get_tools(stack_hass, llm_context, llm.LLM_API_ASSIST)
+    ours = {t.name: t for t in tools.tools if t.name.startswith(f"{DOMAIN}__")}
+    assert sorted(ours) == [
+        "mediahub__MediaHubDownload",
+        "mediahub__MediaHubDownloadStatus",
+        "mediahub__MediaHubScanLibrary",
+    ]
+    assert ours["mediahub__MediaHubDownloadStatus"].annotations.read_only is True
+    api = await llm.async_get_api(stack_hass, llm.LLM_API_ASSIST, llm_context)
+    assert "mediahub__MediaHubDownload" in {t.name for t in api.tools}
+    result = await api.async_call_tool(llm.ToolInput("mediahub__MediaHubDownloadStatus", {}))
+    assert result.data["speech"]["plain"]["speech"] == "Nothing is downloading."
+
+
+async def test_diagnostics_hold_no_secret(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+    qbittorrent5: QbtInstance,
+) -> None:
+    diagnostics = await get_diagnostics_for_config_entry(stack_hass, hass_client, loaded_entry)
+    text = json.dumps(diagnostics)
+    for secret in (
+        prowlarr_sim.api_key,
+        plex_sim.token,
+        qbittorrent5.password,
+        "127.0.0.1",
+        plex_sim.machine_identifier,
+        "185.65.134.82",
+    ):
+        assert secret not in text
+    assert diagnostics["qbittorrent"]["version"].startswith("v5")
+    assert diagnostics["prowlarr"]["indexers"][0]["name"] == "The Pirate Bay"
+    assert diagnostics["entry"]["data"]["prowlarr_api_key"] == "**REDACTED**"
+
+
+async def test_system_health(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    assert await async_setup_component(stack_hass, "system_health", {})
+    await stack_hass.async_block_till_done()
+    info = await get_system_health_info(stack_hass, DOMAIN)
+    assert info["qbittorrent_reachable"] is True
+    assert info["queued_grabs"] == 0
