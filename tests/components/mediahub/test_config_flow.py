@@ -264,3 +264,24 @@ async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry)
     assert runtime.downloads.update_interval.total_seconds() == 10
     assert runtime.engine.settings.path_map == (("/media", "/data"),)
     assert runtime.engine.downloads.auto_scan is False
+
+
+async def test_options_show_the_defaults_as_text(stack_hass: HomeAssistant, mock_entry: MockConfigEntry) -> None:
+    hass = stack_hass
+    entry = MockConfigEntry(domain=DOMAIN, data=mock_entry.data, unique_id="defaults")
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    defaults = {str(key): key.default() for key in result["data_schema"].schema}
+    assert defaults["path_map"] == "/downloads/complete=/data"
+    assert defaults["categories"].startswith("movies=/downloads/complete/movies,")
+    assert defaults["poll_interval"] == 5
+
+
+async def test_reauth_without_gluetun_and_nothing_refused_asks_qbittorrent(
+    stack_hass: HomeAssistant, qbittorrent5: QbtInstance, prowlarr_sim: ProwlarrSimulator, plex_sim: PlexSimulator
+) -> None:
+    hass = stack_hass
+    entry = MockConfigEntry(domain=DOMAIN, data=stack_data(qbittorrent5, prowlarr_sim, plex_sim), unique_id="x")
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    assert result["description_placeholders"]["service"] == "qBittorrent"

@@ -1,0 +1,65 @@
+"""What hassfest and HACS check, and that every text a user sees exists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hassil import Intents, recognize
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+COMPONENT = ROOT / "custom_components" / "mediahub"
+
+
+def load(name: str) -> dict:  # type: ignore[type-arg]
+    return json.loads((COMPONENT / name).read_text())
+
+
+def test_manifest_is_what_hassfest_accepts_for_a_custom_integration() -> None:
+    manifest = load("manifest.json")
+    keys = list(manifest)
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
+    for required in ("domain", "name", "codeowners", "documentation", "iot_class", "issue_tracker", "version", "integration_type"):
+        assert manifest[required]
+    assert manifest["domain"] == COMPONENT.name
+    assert all("==" in r for r in manifest["requirements"])
+    requirements = (ROOT / "requirements.txt").read_text()
+    assert all(r in requirements for r in manifest["requirements"])
+    hacs = json.loads((ROOT / "hacs.json").read_text())
+    assert hacs["name"] == manifest["name"]
+
+
+def test_every_action_field_entity_and_icon_is_translated() -> None:
+    strings = load("translations/en.json")
+    icons = load("icons.json")
+    services = yaml.safe_load((COMPONENT / "services.yaml").read_text())
+    for action, spec in services.items():
+        text = strings["services"][action]
+        assert text["name"] and text["description"]
+        assert set(spec["fields"]) == set(text["fields"])
+        assert action in icons["services"]
+    sources = {p.stem: p.read_text() for p in COMPONENT.glob("*.py")}
+    for platform in ("sensor", "binary_sensor", "button"):
+        for key, text in strings["entity"][platform].items():
+            assert text["name"]
+            assert key in icons["entity"][platform]
+            assert f'"{key}"' in sources[platform]
+    for code in ("unknown_release", "invalid_magnet", "unknown_category", "path_outside_library", "auth_failed", "service_unavailable"):
+        assert strings["exceptions"][code]["message"]
+
+
+def test_custom_sentences_reach_the_intents() -> None:
+    intents = Intents.from_dict(yaml.safe_load((ROOT / "docs" / "custom_sentences" / "en" / "mediahub.yaml").read_text()))
+    result = recognize("download the new Dune movie", intents)
+    assert result is not None
+    assert result.intent.name == "MediaHubDownload"
+    assert result.entities["query"].value.strip() == "Dune"
+    assert result.entities["category"].value == "movies"
+    status = recognize("what is downloading", intents)
+    assert status is not None
+    assert status.intent.name == "MediaHubDownloadStatus"
+    scan = recognize("scan the movies library", intents)
+    assert scan is not None
+    assert (scan.intent.name, scan.entities["library"].value.strip()) == ("MediaHubScanLibrary", "movies")
