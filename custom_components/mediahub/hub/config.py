@@ -114,7 +114,7 @@ _SCHEMA: Final = vol.Schema(
         vol.Optional("port", default=DEFAULT_PORT): vol.All(
             vol.Coerce(int), vol.Range(min=1, max=65535)
         ),
-        vol.Optional("poll_interval", default=2.0): vol.All(
+        vol.Optional("poll_interval", default=1.0): vol.All(
             vol.Coerce(float), vol.Range(min=0.5, max=3600)
         ),
         vol.Optional("search_timeout", default=15.0): vol.All(
@@ -145,7 +145,7 @@ class Settings:
     torrents_dir: str = "/data/torrents"
     allowed_hosts: tuple[str, ...] = ()
     port: int = DEFAULT_PORT
-    poll_interval: float = 2.0
+    poll_interval: float = 1.0
     search_timeout: float = 15.0
     auto_scan: bool = True
 

@@ -266,7 +266,9 @@ async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry)
     assert runtime.engine.downloads.auto_scan is False
 
 
-async def test_options_show_the_defaults_as_text(stack_hass: HomeAssistant, mock_entry: MockConfigEntry) -> None:
+async def test_options_show_the_defaults_as_text(
+    stack_hass: HomeAssistant, mock_entry: MockConfigEntry
+) -> None:
     hass = stack_hass
     entry = MockConfigEntry(domain=DOMAIN, data=mock_entry.data, unique_id="defaults")
     entry.add_to_hass(hass)
@@ -278,10 +280,15 @@ async def test_options_show_the_defaults_as_text(stack_hass: HomeAssistant, mock
 
 
 async def test_reauth_without_gluetun_and_nothing_refused_asks_qbittorrent(
-    stack_hass: HomeAssistant, qbittorrent5: QbtInstance, prowlarr_sim: ProwlarrSimulator, plex_sim: PlexSimulator
+    stack_hass: HomeAssistant,
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
 ) -> None:
     hass = stack_hass
-    entry = MockConfigEntry(domain=DOMAIN, data=stack_data(qbittorrent5, prowlarr_sim, plex_sim), unique_id="x")
+    entry = MockConfigEntry(
+        domain=DOMAIN, data=stack_data(qbittorrent5, prowlarr_sim, plex_sim), unique_id="x"
+    )
     entry.add_to_hass(hass)
     result = await entry.start_reauth_flow(hass)
     assert result["description_placeholders"]["service"] == "qBittorrent"

@@ -21,7 +21,16 @@ def test_manifest_is_what_hassfest_accepts_for_a_custom_integration() -> None:
     keys = list(manifest)
     assert keys[:2] == ["domain", "name"]
     assert keys[2:] == sorted(keys[2:])
-    for required in ("domain", "name", "codeowners", "documentation", "iot_class", "issue_tracker", "version", "integration_type"):
+    for required in (
+        "domain",
+        "name",
+        "codeowners",
+        "documentation",
+        "iot_class",
+        "issue_tracker",
+        "version",
+        "integration_type",
+    ):
         assert manifest[required]
     assert manifest["domain"] == COMPONENT.name
     assert all("==" in r for r in manifest["requirements"])
@@ -46,12 +55,21 @@ def test_every_action_field_entity_and_icon_is_translated() -> None:
             assert text["name"]
             assert key in icons["entity"][platform]
             assert f'"{key}"' in sources[platform]
-    for code in ("unknown_release", "invalid_magnet", "unknown_category", "path_outside_library", "auth_failed", "service_unavailable"):
+    for code in (
+        "unknown_release",
+        "invalid_magnet",
+        "unknown_category",
+        "path_outside_library",
+        "auth_failed",
+        "service_unavailable",
+    ):
         assert strings["exceptions"][code]["message"]
 
 
 def test_custom_sentences_reach_the_intents() -> None:
-    intents = Intents.from_dict(yaml.safe_load((ROOT / "docs" / "custom_sentences" / "en" / "mediahub.yaml").read_text()))
+    intents = Intents.from_dict(
+        yaml.safe_load((ROOT / "docs" / "custom_sentences" / "en" / "mediahub.yaml").read_text())
+    )
     result = recognize("download the new Dune movie", intents)
     assert result is not None
     assert result.intent.name == "MediaHubDownload"
@@ -62,4 +80,7 @@ def test_custom_sentences_reach_the_intents() -> None:
     assert status.intent.name == "MediaHubDownloadStatus"
     scan = recognize("scan the movies library", intents)
     assert scan is not None
-    assert (scan.intent.name, scan.entities["library"].value.strip()) == ("MediaHubScanLibrary", "movies")
+    assert (scan.intent.name, scan.entities["library"].value.strip()) == (
+        "MediaHubScanLibrary",
+        "movies",
+    )

@@ -1,24 +1,465 @@
-"""The panel's aiohttp application."""
+"""The panel's aiohttp application: the built UI, `/health`, the JSON API and two SSE streams.
+
+One poll of qBittorrent feeds every open panel: the poller runs every `poll_interval` while a
+panel is open and every `IDLE_POLL` seconds when none is (completions and Plex scans still
+happen), and it wakes at once after an action.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+import contextlib
+from dataclasses import asdict
+import logging
+from pathlib import Path
+import time
+from typing import Any, Final
+
+import aiohttp
 from aiohttp import web
 
 from .. import __version__
 from ..config import Settings
+from ..engine import MediaHub
+from ..errors import AuthenticationError, InvalidInputError, MediaHubError
+from ..events import DownloadsChanged, EngineEvent, ScanRequested, ServiceStatus
+from ..models import Download, DownloadsSnapshot, IndexerSearchStatus, Library, Release, VpnStatus
+from ..search import ResultsBatch
+from .security import MAX_BODY, HostAllowlist, RateLimiter, error_response, security_middleware
+from .sse import Broker, encode, open_stream
+
+_LOGGER = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+IDLE_POLL: Final = 15.0
+VPN_POLL: Final = 30.0
+NEWZNAB_BY_CATEGORY: Final = {"movies": 2000, "tv": 5000, "music": 3000, "books": 7000}
+
+PANEL: web.AppKey[Panel] = web.AppKey("panel")
 
 
-async def _health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok", "version": __version__})
+# --- JSON shapes (what the browser sees: no secret, no Prowlarr link) --------------------------
+
+
+def download_json(download: Download) -> dict[str, Any]:
+    data = asdict(download)
+    data["status"] = str(download.status)
+    data["tags"] = list(download.tags)
+    return data
+
+
+def release_json(release: Release) -> dict[str, Any]:
+    data = asdict(release)
+    data.pop("infohash")
+    return data
+
+
+def indexer_json(status: IndexerSearchStatus) -> dict[str, Any]:
+    return {
+        "id": status.indexer_id,
+        "name": status.name,
+        "state": str(status.state),
+        "count": status.count,
+        "elapsed_ms": status.elapsed_ms,
+        "error": status.error,
+    }
+
+
+def vpn_json(status: VpnStatus) -> dict[str, Any]:
+    return {
+        "state": str(status.state),
+        "connected": status.connected,
+        "through_vpn": status.through_vpn,
+        "public_ip": status.public_ip,
+        "country": status.country,
+    }
+
+
+def library_json(library: Library, scans: dict[str, float]) -> dict[str, Any]:
+    return {
+        **asdict(library),
+        "locations": list(library.locations),
+        "last_scan_requested": scans.get(library.key),
+    }
+
+
+def error_for(err: MediaHubError) -> web.Response:
+    """The engine's errors as HTTP, in words a person understands."""
+    if isinstance(err, InvalidInputError):
+        status = 404 if err.code.startswith(("unknown_", "no_stored")) else 400
+        return error_response(status, err.code, str(err))
+    if isinstance(err, AuthenticationError):
+        return error_response(
+            502, "auth_failed", f"{err.service} refused MediaHub's credentials: check its settings."
+        )
+    service = getattr(err, "service", "A service")
+    return error_response(503, "service_unavailable", f"{service} is not reachable right now.")
+
+
+class Panel:
+    """The engine plus what the panel adds: the poller, the broker, VPN and scan records."""
+
+    def __init__(self, settings: Settings, session: aiohttp.ClientSession) -> None:
+        self.settings = settings
+        self.engine = MediaHub(settings, session)
+        self.broker = Broker(on_clients_changed=self._clients_changed)
+        self.search_limiter = RateLimiter()
+        self.snapshot: DownloadsSnapshot | None = None
+        self.qbittorrent_available: bool | None = None
+        self.vpn: VpnStatus | None = None
+        self.scans: dict[str, float] = {}  # library key → when MediaHub last asked for a scan
+        self._wake = asyncio.Event()
+        self._vpn_checked = 0.0
+        self.engine.subscribe(self._on_engine_event)
+
+    # --- polling ---------------------------------------------------------------------------
+
+    def _clients_changed(self, count: int) -> None:
+        if count:
+            self._wake.set()
+
+    def wake(self) -> None:
+        """Poll now (after an action, or when a panel connects)."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        await self.engine.start()
+        while True:
+            await self.poll_once()
+            interval = self.settings.poll_interval if self.broker.clients else IDLE_POLL
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), interval)
+            self._wake.clear()
+
+    async def poll_once(self) -> None:
+        try:
+            self.snapshot = await self.engine.downloads.refresh()
+        except MediaHubError as err:
+            self.qbittorrent_available = False
+            _LOGGER.debug("Poll failed: %s", err)
+        else:
+            self.qbittorrent_available = True
+        if self.broker.clients and time.monotonic() - self._vpn_checked > VPN_POLL:
+            await self.refresh_vpn()
+
+    async def refresh_vpn(self) -> VpnStatus | None:
+        self._vpn_checked = time.monotonic()
+        try:
+            status = await self.engine.vpn_status()
+        except MediaHubError:
+            status = None
+        if status != self.vpn:
+            self.vpn = status
+            self.broker.publish("vpn", vpn_json(status) if status else None)
+        return status
+
+    def _on_engine_event(self, event: EngineEvent) -> None:
+        match event:
+            case DownloadsChanged():
+                self.broker.publish(
+                    "downloads",
+                    {
+                        "changed": [download_json(d) for d in event.changed.values()],
+                        "removed": sorted(event.removed),
+                        "transfer": asdict(event.transfer),
+                    },
+                )
+            case ServiceStatus():
+                self.qbittorrent_available = event.available
+                _LOGGER.info(
+                    "%s is %s",
+                    event.service,
+                    "back" if event.available else f"not reachable ({event.reason})",
+                )
+                self.broker.publish(
+                    "service", {"service": event.service, "available": event.available}
+                )
+            case ScanRequested():
+                self.scans[event.library_key] = time.time()
+                self.broker.publish(
+                    "scan",
+                    {
+                        "library_key": event.library_key,
+                        "library": event.library,
+                        "path": event.path,
+                    },
+                )
+            case _:
+                pass
+
+    def state_json(self) -> dict[str, Any]:
+        snapshot = self.snapshot
+        return {
+            "downloads": [download_json(d) for d in snapshot.downloads.values()]
+            if snapshot
+            else [],
+            "transfer": asdict(snapshot.transfer) if snapshot else None,
+            "outbox": len(self.engine.downloads.outbox),
+            "qbittorrent": {
+                "available": bool(self.qbittorrent_available),
+                "version": self.engine.qbittorrent.version,
+            },
+            "vpn": vpn_json(self.vpn) if self.vpn else None,
+            "categories": sorted(self.settings.categories),
+        }
+
+
+def _panel(request: web.Request) -> Panel:
+    return request.app[PANEL]
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(
+            text='{"error":{"code":"invalid_json","message":"The body is not valid JSON."}}',
+            content_type="application/json",
+        ) from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(
+            text='{"error":{"code":"invalid_json","message":"Send a JSON object."}}',
+            content_type="application/json",
+        )
+    return body
+
+
+# --- handlers ------------------------------------------------------------------------------------
+
+
+async def health(request: web.Request) -> web.Response:
+    panel = _panel(request)
+
+    async def reachable(check: Any) -> bool:
+        try:
+            async with asyncio.timeout(3):
+                await check
+        except MediaHubError, TimeoutError:
+            return False
+        return True
+
+    prowlarr, plex = await asyncio.gather(
+        reachable(panel.engine.prowlarr.version()), reachable(panel.engine.plex.identity())
+    )
+    return web.json_response(
+        {
+            "status": "ok",
+            "version": __version__,
+            "services": {
+                "qbittorrent": {
+                    "available": bool(panel.qbittorrent_available),
+                    "version": panel.engine.qbittorrent.version,
+                },
+                "prowlarr": {"available": prowlarr},
+                "plex": {"available": plex},
+                "vpn": {"state": str(panel.vpn.state) if panel.vpn else "unknown"},
+            },
+            "queued_grabs": len(panel.engine.downloads.outbox),
+        }
+    )
+
+
+async def search(request: web.Request) -> web.StreamResponse:
+    panel = _panel(request)
+    query = request.query.get("q", "").strip()
+    category = request.query.get("category", "")
+    if not query:
+        return error_response(400, "empty_query", "Type something to search for.")
+    if category and category not in NEWZNAB_BY_CATEGORY:
+        return error_response(400, "unknown_category", f"Unknown category {category!r}.")
+    if not panel.search_limiter.allow(request.remote or "?"):
+        return error_response(429, "rate_limited", "Too many searches; wait a few seconds.")
+    categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
+    started = time.monotonic()
+    try:
+        events: AsyncIterator[IndexerSearchStatus | ResultsBatch] = aiter(
+            panel.engine.search.search(query, categories)
+        )
+        first = await anext(events, None)
+    except MediaHubError as err:
+        return error_for(err)
+    response = await open_stream(request)
+    count = 0
+    event = first
+    try:
+        while event is not None:
+            if isinstance(event, ResultsBatch):
+                count += len(event.releases)
+                await response.write(
+                    encode(
+                        "results",
+                        {
+                            "indexer_id": event.indexer_id,
+                            "releases": [release_json(r) for r in event.releases],
+                        },
+                    )
+                )
+            else:
+                await response.write(encode("indexer", indexer_json(event)))
+            event = await anext(events, None)
+        await response.write(
+            encode("done", {"count": count, "elapsed_ms": int((time.monotonic() - started) * 1000)})
+        )
+    except ConnectionResetError:
+        pass  # the user started another search
+    finally:
+        await events.aclose()  # type: ignore[attr-defined]
+    return response
+
+
+async def list_downloads(request: web.Request) -> web.Response:
+    return web.json_response(_panel(request).state_json())
+
+
+async def add_download(request: web.Request) -> web.Response:
+    panel = _panel(request)
+    body = await _json_body(request)
+    category = body.get("category") or None
+    try:
+        if isinstance(body.get("release_id"), str):
+            result = await panel.engine.downloads.grab(body["release_id"], category)
+        elif isinstance(body.get("magnet"), str):
+            result = await panel.engine.downloads.add_torrent(body["magnet"], category)
+        else:
+            return error_response(
+                400, "missing_release", "Send a release_id from a search, or a magnet."
+            )
+    except MediaHubError as err:
+        return error_for(err)
+    panel.wake()
+    data = asdict(result)
+    if result.queued:
+        data["message"] = (
+            "qBittorrent is not reachable — your download is queued and will start when it is back."
+        )
+        return web.json_response(data, status=202)
+    return web.json_response(data, status=201)
+
+
+async def control(request: web.Request) -> web.Response:
+    panel = _panel(request)
+    infohash = request.match_info["hash"]
+    action = request.match_info.get("action", "delete")
+    downloads = panel.engine.downloads
+    try:
+        match action:
+            case "pause":
+                await downloads.pause(infohash)
+            case "resume":
+                await downloads.resume(infohash)
+            case "redownload":
+                result = await downloads.redownload(infohash)
+                panel.wake()
+                return web.json_response(asdict(result), status=201)
+            case "delete":
+                delete_files = request.query.get("delete_files", "false").lower() in (
+                    "1",
+                    "true",
+                    "yes",
+                )
+                await downloads.remove(infohash, delete_files=delete_files)
+            case _:
+                return error_response(404, "unknown_action", "No such action.")
+    except MediaHubError as err:
+        return error_for(err)
+    panel.wake()
+    return web.json_response({"ok": True})
+
+
+async def libraries(request: web.Request) -> web.Response:
+    panel = _panel(request)
+    try:
+        found = await panel.engine.plex.libraries()
+    except MediaHubError as err:
+        return error_for(err)
+    return web.json_response({"libraries": [library_json(lib, panel.scans) for lib in found]})
+
+
+async def scan_library(request: web.Request) -> web.Response:
+    panel = _panel(request)
+    try:
+        await panel.engine.downloads.scan_library(request.match_info["key"])
+    except MediaHubError as err:
+        return error_for(err)
+    return web.json_response({"ok": True}, status=202)
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    panel = _panel(request)
+    panel.wake()
+    if panel.vpn is None:
+        await panel.refresh_vpn()
+    return await panel.broker.serve(request, [encode("snapshot", panel.state_json())])
+
+
+async def vpn(request: web.Request) -> web.Response:
+    status = await _panel(request).refresh_vpn()
+    return web.json_response(vpn_json(status) if status else {"state": "unknown"})
+
+
+async def index(request: web.Request) -> web.StreamResponse:
+    page = STATIC / "index.html"
+    if not page.is_file():
+        return web.Response(
+            text="The panel UI is not built: run `npm run build` in frontend/.", status=503
+        )
+    return web.FileResponse(page, headers={"Cache-Control": "no-cache"})
+
+
+# --- the application --------------------------------------------------------------------------
 
 
 def create_app(settings: Settings) -> web.Application:
-    """Build the panel application for these settings."""
-    app = web.Application()
-    app.router.add_get("/health", _health)
+    """The panel for these settings; its engine, poller and session live with the app."""
+    app = web.Application(
+        middlewares=[security_middleware(HostAllowlist.of(settings.allowed_hosts))],
+        client_max_size=MAX_BODY,
+    )
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        async with aiohttp.ClientSession() as session:
+            panel = Panel(settings, session)
+            app[PANEL] = panel
+            poller = asyncio.create_task(panel.run(), name="mediahub-poller")
+            yield
+            poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poller
+
+    async def end_streams(app: web.Application) -> None:
+        # Open event streams would otherwise hold the shutdown for its whole timeout.
+        if PANEL in app:
+            app[PANEL].broker.close_all()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.on_shutdown.append(end_streams)
+    app.router.add_get("/health", health)
+    app.router.add_get("/api/search", search)
+    app.router.add_get("/api/downloads", list_downloads)
+    app.router.add_post("/api/downloads", add_download)
+    app.router.add_post("/api/downloads/{hash}/{action:pause|resume|redownload}", control)
+    app.router.add_delete("/api/downloads/{hash}", control)
+    app.router.add_get("/api/libraries", libraries)
+    app.router.add_post("/api/libraries/{key}/scan", scan_library)
+    app.router.add_get("/api/events", events)
+    app.router.add_get("/api/vpn", vpn)
+    app.router.add_get("/", index)
+    if (STATIC / "assets").is_dir():
+        app.router.add_static("/assets", STATIC / "assets", append_version=False)
+    for name in ("manifest.webmanifest", "icon.svg", "icon-192.png", "icon-512.png"):
+        if (STATIC / name).is_file():
+            app.router.add_get(f"/{name}", _file(STATIC / name))
     return app
 
 
+def _file(path: Path) -> Any:
+    async def serve(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(path)
+
+    return serve
+
+
 def run(settings: Settings) -> None:
-    """Serve the panel on all interfaces at the configured port until interrupted."""
-    web.run_app(create_app(settings), port=settings.port, print=None)
+    """Serve the panel on every interface at the configured port until interrupted."""
+    web.run_app(create_app(settings), port=settings.port, print=None, access_log=None)

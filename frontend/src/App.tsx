@@ -1,0 +1,84 @@
+import { useState } from "react";
+import { DownloadsView } from "./DownloadsView";
+import { LibrariesView } from "./LibrariesView";
+import { SearchView } from "./SearchView";
+import { useEvents } from "./useEvents";
+
+type Tab = "search" | "downloads" | "libraries";
+
+const TABS: { id: Tab; label: string; icon: string }[] = [
+  { id: "search", label: "Search", icon: "⌕" },
+  { id: "downloads", label: "Downloads", icon: "↓" },
+  { id: "libraries", label: "Plex", icon: "▤" },
+];
+
+export function App() {
+  const [tab, setTab] = useState<Tab>("search");
+  const live = useEvents();
+  const active = [...live.downloads.byHash.values()].filter((d) => d.progress < 1).length;
+
+  return (
+    <div className="app">
+      <header className="top">
+        <h1>MediaHub</h1>
+        {live.downloads.transfer && (
+          <p className="speeds" aria-label="Transfer speeds">
+            ↓ {formatRate(live.downloads.transfer.download_speed)} · ↑ {formatRate(live.downloads.transfer.upload_speed)}
+          </p>
+        )}
+      </header>
+      <Banners live={live} />
+      <main>
+        {tab === "search" && <SearchView categories={live.categories} onDownloaded={() => setTab("downloads")} />}
+        {tab === "downloads" && <DownloadsView live={live} />}
+        {tab === "libraries" && <LibrariesView scanned={live.scanned} />}
+      </main>
+      <nav className="tabs" aria-label="Sections">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            className={t.id === tab ? "tab active" : "tab"}
+            aria-current={t.id === tab ? "page" : undefined}
+            onClick={() => setTab(t.id)}
+          >
+            <span aria-hidden="true">{t.icon}</span>
+            <span>{t.label}</span>
+            {t.id === "downloads" && active > 0 && (
+              <span className="badge" aria-label={`${active} active`}>
+                {active}
+              </span>
+            )}
+          </button>
+        ))}
+      </nav>
+    </div>
+  );
+}
+
+function formatRate(bytes: number): string {
+  return bytes > 0 ? `${(bytes / 1024 ** 2).toFixed(1)} MB/s` : "0";
+}
+
+function Banners({ live }: { live: ReturnType<typeof useEvents> }) {
+  const vpn = live.vpn;
+  return (
+    <div aria-live="polite">
+      {vpn?.state === "down" && (
+        <p className="banner danger" role="alert">
+          The VPN is down. Downloads are paused by its kill switch until it reconnects.
+        </p>
+      )}
+      {vpn?.state === "leaking" && (
+        <p className="banner danger" role="alert">
+          Downloads are not going through the VPN: qBittorrent's address is not the VPN's.
+        </p>
+      )}
+      {live.qbittorrent === false && (
+        <p className="banner warn" role="status">
+          qBittorrent is not reachable — your downloads are queued{live.outbox ? ` (${live.outbox} waiting)` : ""} and will start when it is back.
+        </p>
+      )}
+    </div>
+  );
+}

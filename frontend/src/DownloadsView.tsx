@@ -1,0 +1,109 @@
+import { useState } from "react";
+import { describe, send } from "./api";
+import { isComplete, isPaused, ordered, statusLabel } from "./downloads";
+import { formatBytes, formatEta, formatPercent, formatSpeed } from "./format";
+import type { Download, GrabResult } from "./types";
+import type { LiveState } from "./useEvents";
+
+export function DownloadsView({ live }: { live: LiveState }) {
+  const [confirming, setConfirming] = useState<Download | null>(null);
+  const [deleteFiles, setDeleteFiles] = useState(false);
+  const [notice, setNotice] = useState<{ text: string; hash?: string; error?: boolean } | null>(null);
+  const list = ordered(live.downloads);
+
+  async function act(download: Download, action: "pause" | "resume") {
+    try {
+      await send("POST", `/api/downloads/${download.hash}/${action}`);
+    } catch (error) {
+      setNotice({ text: describe(error), error: true });
+    }
+  }
+
+  async function remove() {
+    if (!confirming) return;
+    const target = confirming;
+    setConfirming(null);
+    try {
+      await send("DELETE", `/api/downloads/${target.hash}?delete_files=${deleteFiles ? "true" : "false"}`);
+      setNotice({ text: `Removed ${target.name}.`, hash: target.hash });
+    } catch (error) {
+      setNotice({ text: describe(error), error: true });
+    }
+    setDeleteFiles(false);
+  }
+
+  async function redownload(hash: string) {
+    try {
+      const result = await send<GrabResult>("POST", `/api/downloads/${hash}/redownload`);
+      setNotice({ text: `Downloading ${result.name} again.` });
+    } catch (error) {
+      setNotice({ text: describe(error), error: true });
+    }
+  }
+
+  return (
+    <section aria-labelledby="downloads-title">
+      <h2 id="downloads-title">Downloads</h2>
+      {notice && (
+        <p className={notice.error ? "notice error" : "notice ok"} role={notice.error ? "alert" : "status"}>
+          {notice.text}{" "}
+          {notice.hash && (
+            <button type="button" className="link" onClick={() => void redownload(notice.hash ?? "")}>
+              Download again
+            </button>
+          )}
+        </p>
+      )}
+      {!live.connected && <p className="empty">Connecting to MediaHub…</p>}
+      {live.connected && list.length === 0 && <p className="empty">Nothing here yet. Search for something to download.</p>}
+      <ul className="downloads" aria-label="Downloads">
+        {list.map((d) => (
+          <li key={d.hash} className="card download" data-hash={d.hash}>
+            <p className="title">{d.name}</p>
+            <progress max={1} value={d.progress} aria-label={`${d.name}: ${formatPercent(d.progress)}`} />
+            <p className="meta">
+              <span className="percent">{formatPercent(d.progress)}</span>
+              <span className={`state ${d.status}`}>{statusLabel(d)}</span>
+              {!isComplete(d) && <span>↓ {formatSpeed(d.download_speed)}</span>}
+              {!isComplete(d) && <span>ETA {formatEta(d.eta)}</span>}
+              <span>{formatBytes(d.size)}</span>
+              {d.category && <span className="tag">{d.category}</span>}
+            </p>
+            <div className="actions">
+              {isPaused(d) ? (
+                <button type="button" onClick={() => void act(d, "resume")} aria-label={`Resume ${d.name}`}>
+                  Resume
+                </button>
+              ) : (
+                <button type="button" onClick={() => void act(d, "pause")} aria-label={`Pause ${d.name}`}>
+                  Pause
+                </button>
+              )}
+              <button type="button" className="danger" onClick={() => setConfirming(d)} aria-label={`Remove ${d.name}`}>
+                Remove
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {confirming && (
+        <div className="sheet" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
+          <h3 id="confirm-title">Remove “{confirming.name}”?</h3>
+          <label className="check">
+            <input type="checkbox" checked={deleteFiles} onChange={(e) => setDeleteFiles(e.target.checked)} />
+            Also delete the downloaded files
+          </label>
+          <p className="hint">The .torrent is kept, so you can download it again.</p>
+          <div className="actions">
+            <button type="button" onClick={() => setConfirming(null)}>
+              Cancel
+            </button>
+            <button type="button" className="danger" onClick={() => void remove()}>
+              Remove
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,65 @@
+import { useEffect, useState } from "react";
+import { describe, getJson, send } from "./api";
+import { formatWhen } from "./format";
+import type { Library } from "./types";
+
+export function LibrariesView({ scanned }: { scanned: number }) {
+  const [libraries, setLibraries] = useState<Library[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const [reload, setReload] = useState(0);
+
+  // Read again when Plex was asked to scan (from here, or from anywhere via the events stream).
+  useEffect(() => {
+    let current = true;
+    getJson<{ libraries: Library[] }>("/api/libraries").then(
+      (body) => {
+        if (!current) return;
+        setLibraries(body.libraries);
+        setError(null);
+      },
+      (err: unknown) => {
+        if (current) setError(describe(err));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [scanned, reload]);
+
+  async function scan(library: Library) {
+    try {
+      await send("POST", `/api/libraries/${library.key}/scan`);
+      setReload((n) => n + 1);
+    } catch (err) {
+      setError(describe(err));
+    }
+  }
+
+  return (
+    <section aria-labelledby="libraries-title">
+      <h2 id="libraries-title">Plex libraries</h2>
+      {error && (
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      )}
+      {libraries === null && !error && <p className="empty">Asking Plex…</p>}
+      <ul className="libraries">
+        {libraries?.map((lib) => (
+          <li key={lib.key} className="card library">
+            <p className="title">{lib.title}</p>
+            <p className="meta">
+              <span>{lib.type}</span>
+              <span>last scan {formatWhen(lib.last_scan_requested ?? lib.scanned_at)}</span>
+              {lib.refreshing && <span className="tag">scanning</span>}
+            </p>
+            <button type="button" onClick={() => void scan(lib)} aria-label={`Scan ${lib.title}`}>
+              Scan
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,205 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { describe, send } from "./api";
+import { formatAge, formatBytes } from "./format";
+import {
+  emptySearch,
+  filterReleases,
+  indexerLabel,
+  outcome,
+  sortReleases,
+  withIndexer,
+  withReleases,
+  type SearchState,
+  type SortKey,
+} from "./search";
+import type { GrabResult, IndexerStatus, Release } from "./types";
+
+const CATEGORY_LABELS: Record<string, string> = { movies: "Movies", tv: "TV", music: "Music", books: "Books" };
+
+interface Props {
+  categories: string[];
+  onDownloaded: () => void;
+}
+
+export function SearchView({ categories, onDownloaded }: Props) {
+  const [query, setQuery] = useState("");
+  const [category, setCategory] = useState("");
+  const [search, setSearch] = useState<SearchState | null>(null);
+  const [sort, setSort] = useState<SortKey>("seeders");
+  const [filter, setFilter] = useState("");
+  const [notice, setNotice] = useState<{ kind: "ok" | "warn" | "error"; text: string } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const stream = useRef<EventSource | null>(null);
+
+  useEffect(() => () => stream.current?.close(), []);
+
+  function start(event: FormEvent) {
+    event.preventDefault();
+    const q = query.trim();
+    if (!q) return;
+    stream.current?.close();
+    setSearch(emptySearch(q));
+    setFilter("");
+    setNotice(null);
+    const params = new URLSearchParams({ q });
+    if (category) params.set("category", category);
+    const source = new EventSource(`/api/search?${params.toString()}`);
+    stream.current = source;
+    source.addEventListener("indexer", (e) => {
+      const status = JSON.parse((e as MessageEvent<string>).data) as IndexerStatus;
+      setSearch((s) => (s ? withIndexer(s, status) : s));
+    });
+    source.addEventListener("results", (e) => {
+      const batch = JSON.parse((e as MessageEvent<string>).data) as { releases: Release[] };
+      setSearch((s) => (s ? withReleases(s, batch.releases) : s));
+    });
+    source.addEventListener("done", () => {
+      source.close();
+      setSearch((s) => (s ? { ...s, done: true } : s));
+    });
+    source.onerror = () => {
+      source.close();
+      setSearch((s) =>
+        s && !s.done ? { ...s, done: true, error: "The search could not run: Prowlarr or the panel is not reachable." } : s,
+      );
+    };
+  }
+
+  async function download(release: Release) {
+    setBusy(release.id);
+    try {
+      const result = await send<GrabResult>("POST", "/api/downloads", {
+        release_id: release.id,
+        category: release.category ?? category ?? undefined,
+      });
+      setNotice(
+        result.queued
+          ? { kind: "warn", text: result.message ?? `${result.name} is queued.` }
+          : { kind: "ok", text: `Downloading ${result.name}.` },
+      );
+      if (!result.queued) onDownloaded();
+    } catch (error) {
+      setNotice({ kind: "error", text: describe(error) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const shown = useMemo(
+    () => (search ? sortReleases(filterReleases(search.releases, filter), sort) : []),
+    [search, filter, sort],
+  );
+  const state = search ? outcome(search) : null;
+
+  return (
+    <section aria-labelledby="search-title">
+      <h2 id="search-title" className="visually-hidden">
+        Search
+      </h2>
+      <form className="search" role="search" onSubmit={start}>
+        <label htmlFor="q" className="visually-hidden">
+          Search for a movie, show, album or book
+        </label>
+        <input
+          id="q"
+          type="search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          placeholder="Movie, show, album…"
+          autoComplete="off"
+          enterKeyHint="search"
+        />
+        <button type="submit" className="primary">
+          Search
+        </button>
+      </form>
+      <div className="chips" role="group" aria-label="Category">
+        {["", ...categories].map((c) => (
+          <button
+            key={c || "all"}
+            type="button"
+            className={c === category ? "chip selected" : "chip"}
+            aria-pressed={c === category}
+            onClick={() => setCategory(c)}
+          >
+            {c ? (CATEGORY_LABELS[c] ?? c) : "All"}
+          </button>
+        ))}
+      </div>
+
+      {notice && (
+        <p className={`notice ${notice.kind}`} role={notice.kind === "error" ? "alert" : "status"}>
+          {notice.text}
+        </p>
+      )}
+
+      {search && (
+        <>
+          <ul className="indexers" aria-label="Indexers">
+            {search.indexers.map((i) => (
+              <li key={i.id} className={`indexer ${i.state}`} data-testid="indexer-chip">
+                <span className="name">{i.name}</span> <span className="state">{indexerLabel(i)}</span>
+              </li>
+            ))}
+          </ul>
+          {search.releases.length > 0 && (
+            <div className="tools">
+              <label>
+                <span className="visually-hidden">Filter results</span>
+                <input
+                  type="search"
+                  value={filter}
+                  onChange={(e) => setFilter(e.target.value)}
+                  placeholder={`Filter ${search.releases.length} results`}
+                />
+              </label>
+              <label>
+                <span className="visually-hidden">Sort by</span>
+                <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+                  <option value="seeders">Most seeders</option>
+                  <option value="size">Largest</option>
+                  <option value="age">Newest</option>
+                </select>
+              </label>
+            </div>
+          )}
+          {state === "searching" && !search.releases.length && <p className="empty">Searching your indexers…</p>}
+          {state === "nothing" && <p className="empty">Nothing found for “{search.query}”.</p>}
+          {state === "all_failed" && (
+            <p className="empty" role="alert">
+              Every indexer failed or timed out. Check Prowlarr, then try again.
+            </p>
+          )}
+          {search.error && (
+            <p className="empty" role="alert">
+              {search.error}
+            </p>
+          )}
+          <ul className="results" aria-label="Results">
+            {shown.map((r) => (
+              <li key={r.id} className="card result">
+                <p className="title">{r.title}</p>
+                <p className="meta">
+                  <span>{formatBytes(r.size)}</span>
+                  <span aria-label={`${r.seeders ?? 0} seeders`}>▲ {r.seeders ?? "?"}</span>
+                  <span>{formatAge(r.age_hours)}</span>
+                  <span>{r.indexer}</span>
+                  {r.category && <span className="tag">{CATEGORY_LABELS[r.category] ?? r.category}</span>}
+                </p>
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={busy === r.id}
+                  onClick={() => void download(r)}
+                  aria-label={`Download ${r.title}`}
+                >
+                  {busy === r.id ? "Adding…" : "Download"}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,38 @@
+// Calls to the sidecar. Changes carry the headers its CSRF checks want.
+
+export class ApiError extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+    public readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+async function parse<T>(response: Response): Promise<T> {
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(error?.code ?? "http_error", error?.message ?? `The panel answered ${response.status}.`, response.status);
+  }
+  return body as T;
+}
+
+export async function getJson<T>(path: string): Promise<T> {
+  return parse<T>(await fetch(path, { headers: { Accept: "application/json" } }));
+}
+
+export async function send<T>(method: "POST" | "DELETE", path: string, body: unknown = {}): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: { "Content-Type": "application/json", "X-MediaHub": "1", Accept: "application/json" },
+    body: method === "DELETE" ? null : JSON.stringify(body),
+  });
+  return parse<T>(response);
+}
+
+export function describe(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  return "The panel is not reachable. Check that the MediaHub server is running.";
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { applyDiff, fromSnapshot, ordered, statusLabel } from "./downloads";
+import type { Download, PanelState } from "./types";
+
+const download = (hash: string, status: string, progress: number, added: number, scan_sent = false): Download => ({
+  hash,
+  name: hash,
+  state: status,
+  status,
+  progress,
+  size: 100,
+  downloaded: progress * 100,
+  download_speed: 0,
+  upload_speed: 0,
+  eta: null,
+  category: "movies",
+  tags: ["mediahub"],
+  added_on: added,
+  completed_on: null,
+  seeds: 0,
+  peers: 0,
+  ratio: 0,
+  from_mediahub: true,
+  scan_sent,
+});
+
+const transfer = { download_speed: 5, upload_speed: 1, free_space: 10, connection_status: "connected" };
+
+describe("downloads state", () => {
+  it("applies a snapshot, then diffs", () => {
+    const snapshot: PanelState = {
+      downloads: [download("a", "downloading", 0.2, 1), download("b", "seeding", 1, 2)],
+      transfer,
+      outbox: 0,
+      qbittorrent: { available: true, version: "v5.3.0" },
+      vpn: null,
+      categories: ["movies"],
+    };
+    let state = fromSnapshot(snapshot);
+    state = applyDiff(state, { changed: [download("a", "downloading", 0.6, 1)], removed: ["b"], transfer: { ...transfer, download_speed: 9 } });
+    expect([...state.byHash.keys()]).toEqual(["a"]);
+    expect(state.byHash.get("a")?.progress).toBe(0.6);
+    expect(state.transfer?.download_speed).toBe(9);
+  });
+
+  it("lists active downloads first, newest first", () => {
+    const state = fromSnapshot({
+      downloads: [download("old", "seeding", 1, 1), download("new", "seeding", 1, 5), download("active", "downloading", 0.1, 0)],
+      transfer: null,
+      outbox: 0,
+      qbittorrent: { available: true, version: null },
+      vpn: null,
+      categories: [],
+    });
+    expect(ordered(state).map((d) => d.hash)).toEqual(["active", "new", "old"]);
+  });
+
+  it("says when a completed download was sent to Plex", () => {
+    expect(statusLabel(download("x", "seeding", 1, 0, true))).toBe("sent to Plex");
+    expect(statusLabel(download("x", "seeding", 1, 0))).toBe("complete");
+    expect(statusLabel(download("x", "stalled", 0.5, 0))).toBe("stalled");
+  });
+});

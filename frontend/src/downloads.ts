@@ -1,0 +1,50 @@
+// The downloads list, kept current from the events stream: a snapshot, then diffs.
+
+import type { Download, DownloadsDiff, PanelState, Transfer } from "./types";
+
+export interface DownloadsState {
+  byHash: Map<string, Download>;
+  transfer: Transfer | null;
+}
+
+export function fromSnapshot(snapshot: PanelState): DownloadsState {
+  return { byHash: new Map(snapshot.downloads.map((d) => [d.hash, d])), transfer: snapshot.transfer };
+}
+
+export function applyDiff(state: DownloadsState, diff: DownloadsDiff): DownloadsState {
+  const byHash = new Map(state.byHash);
+  for (const download of diff.changed) byHash.set(download.hash, download);
+  for (const hash of diff.removed) byHash.delete(hash);
+  return { byHash, transfer: diff.transfer };
+}
+
+const ORDER: Record<string, number> = {
+  downloading: 0,
+  metadata: 1,
+  stalled: 2,
+  checking: 3,
+  queued: 4,
+  errored: 5,
+  stopped: 6,
+  seeding: 7,
+};
+
+/** Active first, then by most recently added. */
+export function ordered(state: DownloadsState): Download[] {
+  return [...state.byHash.values()].sort(
+    (a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9) || b.added_on - a.added_on,
+  );
+}
+
+export function isPaused(download: Download): boolean {
+  return download.status === "stopped";
+}
+
+export function isComplete(download: Download): boolean {
+  return download.progress >= 1;
+}
+
+export function statusLabel(download: Download): string {
+  if (isComplete(download)) return download.scan_sent ? "sent to Plex" : download.status === "stopped" ? "complete, paused" : "complete";
+  return download.status;
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import {
+  emptySearch,
+  filterReleases,
+  indexerLabel,
+  outcome,
+  sortReleases,
+  withIndexer,
+  withReleases,
+} from "./search";
+import type { IndexerStatus, Release } from "./types";
+
+const release = (id: string, title: string, seeders: number | null, size: number, age: number): Release => ({
+  id,
+  title,
+  size,
+  seeders,
+  leechers: 0,
+  indexer: "TPB",
+  indexer_id: 1,
+  category_id: 2000,
+  category: "movies",
+  age_hours: age,
+  published: null,
+  protocol: "torrent",
+});
+
+const status = (id: number, state: IndexerStatus["state"], count = 0): IndexerStatus => ({
+  id,
+  name: `Indexer ${id}`,
+  state,
+  count,
+  elapsed_ms: state === "ok" ? 120 : null,
+  error: null,
+});
+
+describe("search state", () => {
+  it("updates indexer chips in place and keeps their order", () => {
+    let state = withIndexer(withIndexer(emptySearch("dune"), status(1, "pending")), status(2, "pending"));
+    state = withIndexer(state, status(2, "ok", 3));
+    expect(state.indexers.map((i) => [i.id, i.state])).toEqual([
+      [1, "pending"],
+      [2, "ok"],
+    ]);
+    expect(indexerLabel(state.indexers[1] as IndexerStatus)).toBe("3 · 120 ms");
+    expect(indexerLabel(status(3, "timed_out"))).toBe("timed out");
+  });
+
+  it("merges batches without duplicates", () => {
+    const a = release("a", "Dune 2021", 10, 1, 1);
+    const state = withReleases(withReleases(emptySearch(), [a]), [a, release("b", "Dune 1984", 5, 2, 2)]);
+    expect(state.releases.map((r) => r.id)).toEqual(["a", "b"]);
+  });
+
+  it("sorts by seeders, size or age and filters as you type", () => {
+    const list = [release("a", "Dune 2021 1080p", 10, 5, 100), release("b", "Dune 1984 720p", 50, 1, 10), release("c", "Arrival", null, 9, 1)];
+    expect(sortReleases(list, "seeders").map((r) => r.id)).toEqual(["b", "a", "c"]);
+    expect(sortReleases(list, "size").map((r) => r.id)).toEqual(["c", "a", "b"]);
+    expect(sortReleases(list, "age").map((r) => r.id)).toEqual(["c", "b", "a"]);
+    expect(filterReleases(list, "dune 1080").map((r) => r.id)).toEqual(["a"]);
+    expect(filterReleases(list, "  ")).toHaveLength(3);
+    expect(filterReleases(list, "tpb arrival").map((r) => r.id)).toEqual(["c"]);
+  });
+
+  it("tells nothing found from everything failed", () => {
+    const searching = withIndexer(emptySearch(), status(1, "pending"));
+    expect(outcome(searching)).toBe("searching");
+    const failed = { ...withIndexer(withIndexer(emptySearch(), status(1, "error")), status(2, "timed_out")), done: true };
+    expect(outcome(failed)).toBe("all_failed");
+    const nothing = { ...withIndexer(failed, status(2, "ok")), done: true };
+    expect(outcome(nothing)).toBe("nothing");
+    expect(outcome({ ...withReleases(nothing, [release("a", "x", 1, 1, 1)]), done: true })).toBe("results");
+  });
+});

@@ -1,0 +1,97 @@
+// What the sidecar sends (hub/panel/app.py). No secret or Prowlarr link ever appears here.
+
+export type IndexerState = "pending" | "ok" | "timed_out" | "error";
+
+export interface IndexerStatus {
+  id: number;
+  name: string;
+  state: IndexerState;
+  count: number;
+  elapsed_ms: number | null;
+  error: string | null;
+}
+
+export interface Release {
+  id: string;
+  title: string;
+  size: number;
+  seeders: number | null;
+  leechers: number | null;
+  indexer: string;
+  indexer_id: number;
+  category_id: number | null;
+  category: string | null;
+  age_hours: number;
+  published: string | null;
+  protocol: string;
+}
+
+export interface Download {
+  hash: string;
+  name: string;
+  state: string;
+  status: string;
+  progress: number;
+  size: number;
+  downloaded: number;
+  download_speed: number;
+  upload_speed: number;
+  eta: number | null;
+  category: string;
+  tags: string[];
+  added_on: number;
+  completed_on: number | null;
+  seeds: number;
+  peers: number;
+  ratio: number;
+  from_mediahub: boolean;
+  scan_sent: boolean;
+}
+
+export interface Transfer {
+  download_speed: number;
+  upload_speed: number;
+  free_space: number | null;
+  connection_status: string;
+}
+
+export interface Vpn {
+  state: "connected" | "down" | "leaking" | "unknown";
+  connected: boolean;
+  through_vpn: boolean | null;
+  public_ip: string | null;
+  country: string | null;
+}
+
+export interface PanelState {
+  downloads: Download[];
+  transfer: Transfer | null;
+  outbox: number;
+  qbittorrent: { available: boolean; version: string | null };
+  vpn: Vpn | null;
+  categories: string[];
+}
+
+export interface DownloadsDiff {
+  changed: Download[];
+  removed: string[];
+  transfer: Transfer;
+}
+
+export interface Library {
+  key: string;
+  title: string;
+  type: string;
+  locations: string[];
+  refreshing: boolean;
+  scanned_at: number | null;
+  last_scan_requested: number | null;
+}
+
+export interface GrabResult {
+  hash: string;
+  name: string;
+  category: string | null;
+  queued: boolean;
+  message?: string;
+}

@@ -1,0 +1,5 @@
+"""The browser tests use the panel tests' sidecar."""
+
+from tests.panel.conftest import sidecar
+
+__all__ = ["sidecar"]

@@ -1,0 +1,189 @@
+"""The panel in a real browser (the distribution's Chromium, phone-sized) against the real
+sidecar, a real qBittorrent and the simulators: search → download → progress → Plex."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+import os
+from pathlib import Path
+import shutil
+
+from playwright.async_api import Browser, Page, async_playwright, expect
+import pytest
+
+from tests.panel.conftest import Sidecar
+from tests.simulators.plex import PlexSimulator
+from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
+from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+
+pytestmark = pytest.mark.browser
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+
+
+def chromium() -> str:
+    path = (
+        os.environ.get("MEDIAHUB_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+    if not path:
+        pytest.skip("no chromium installed")
+    return path
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=chromium(),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Callable[[str], Path]:
+    """Where screenshots go: docs/screenshots with MEDIAHUB_UPDATE_SCREENSHOTS=1, else tmp."""
+    folder = DOCS if os.environ.get("MEDIAHUB_UPDATE_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return lambda name: folder / f"{name}.png"
+
+
+async def phone(browser: Browser, sidecar: Sidecar) -> Page:
+    context = await browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    page = await context.new_page()
+    await page.goto(sidecar.url)
+    return page
+
+
+async def test_search_download_watch_and_see_it_sent_to_plex(
+    browser: Browser,
+    sidecar: Sidecar,
+    seeder: QbtInstance,
+    seeded: Callable[..., SeededTorrent],
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+    shots: Callable[[str], Path],
+) -> None:
+    torrent = await asyncio.to_thread(
+        seeded, "Big.Buck.Bunny.2008.1080p", 24 * 1024 * 1024, folder=True
+    )
+    # Slow the seeder down so that the progress has time to be seen moving.
+    await asyncio.to_thread(
+        seeder.api, "POST", "transfer/setUploadLimit", data={"limit": 6 * 1024 * 1024}
+    )
+    prowlarr_sim.add_indexer(
+        "Open Movies",
+        latency=0.3,
+        releases=[
+            SimRelease(
+                "Big Buck Bunny 2008 1080p BluRay",
+                category=2040,
+                seeders=812,
+                size=len(torrent.payload),
+                torrent=torrent.torrent_bytes,
+                infohash=torrent.infohash,
+            ),
+            SimRelease("Big Buck Bunny 2008 720p", category=2040, seeders=95),
+        ],
+    )
+    prowlarr_sim.add_indexer("Sleepy", mode="hang")
+    sidecar.panel.engine.search.deadline = 3
+    page = await phone(browser, sidecar)
+
+    await page.get_by_label("Search for a movie, show, album or book").fill("big buck bunny")
+    await page.get_by_role("button", name="Movies").click()
+    await page.get_by_role("search").get_by_role("button", name="Search").click()
+    results = page.get_by_role("list", name="Results").get_by_role("listitem")
+    await expect(results.first).to_contain_text(
+        "Big Buck Bunny 2008 1080p BluRay", timeout=10_000
+    )  # most seeders first
+    await expect(page.get_by_test_id("indexer-chip").filter(has_text="Sleepy")).to_contain_text(
+        "timed out", timeout=10_000
+    )
+    await expect(
+        page.get_by_test_id("indexer-chip").filter(has_text="Open Movies")
+    ).to_contain_text("2 ·")
+    await page.get_by_placeholder("Filter").fill("720p")
+    await expect(results).to_have_count(1)
+    await page.get_by_placeholder("Filter").fill("")
+    await page.screenshot(path=shots("search"))
+
+    await page.get_by_role("button", name="Download Big Buck Bunny 2008 1080p BluRay").click()
+    card = page.locator(f'li[data-hash="{torrent.infohash}"]')
+    await expect(card).to_be_visible(timeout=10_000)
+    await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
+    seen: set[str] = set()
+    async with asyncio.timeout(60):
+        while "100%" not in seen:
+            seen.add(await card.locator(".percent").inner_text())
+            if len(seen) == 3:
+                await page.screenshot(path=shots("downloads"))
+            await asyncio.sleep(0.1)
+    assert any(p not in ("0%", "100%") for p in seen), f"progress never seen moving: {seen}"
+    await expect(card).to_contain_text("sent to Plex", timeout=20_000)
+    assert [(r.section, r.path) for r in plex_sim.refreshes] == [
+        ("1", "/data/movies/Big.Buck.Bunny.2008.1080p")
+    ]
+    await page.screenshot(path=shots("downloads-complete"))
+
+    await page.get_by_role("button", name="Plex").click()
+    movies = page.get_by_role("listitem").filter(has_text="Movies")
+    await expect(movies).to_contain_text("last scan just now")
+    await page.screenshot(path=shots("libraries"))
+
+
+async def test_a_hostile_title_is_shown_as_text_and_runs_nothing(
+    browser: Browser, sidecar: Sidecar, prowlarr_sim: ProwlarrSimulator
+) -> None:
+    title = "<img src=x onerror=alert(1)>"
+    prowlarr_sim.add_indexer("Evil", releases=[SimRelease(title, category=2000)])
+    page = await phone(browser, sidecar)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    await page.get_by_label("Search for a movie, show, album or book").fill("img")
+    await page.get_by_role("search").get_by_role("button", name="Search").click()
+    result = page.get_by_role("list", name="Results").get_by_role("listitem").first
+    await expect(result.locator(".title")).to_have_text(title)
+    assert await page.locator("ul.results img").count() == 0
+    await page.wait_for_timeout(300)
+    assert dialogs == []
+
+
+async def test_remove_with_confirm_and_download_again(
+    browser: Browser, sidecar: Sidecar, qbittorrent5: QbtInstance
+) -> None:
+    page = await phone(browser, sidecar)
+    await page.get_by_label("Search for a movie, show, album or book").fill("S05E02")
+    await page.get_by_role("search").get_by_role("button", name="Search").click()
+    await page.get_by_role(
+        "button", name="Download Series Title S05E02 HDTV x264-Xclusive [eztv]"
+    ).click()
+    card = page.get_by_role("list", name="Downloads").get_by_role("listitem").first
+    await expect(card).to_be_visible(timeout=10_000)
+    await card.get_by_role("button", name="Remove").click()
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_label("Also delete the downloaded files").check()
+    await dialog.get_by_role("button", name="Remove").click()
+    await expect(page.get_by_role("status")).to_contain_text("Removed")
+    await expect(page.get_by_role("list", name="Downloads").get_by_role("listitem")).to_have_count(
+        0, timeout=10_000
+    )
+    assert await asyncio.to_thread(qbittorrent5.torrents) == []
+    await page.get_by_role("button", name="Download again").click()
+    await expect(page.get_by_role("list", name="Downloads").get_by_role("listitem")).to_have_count(
+        1, timeout=10_000
+    )

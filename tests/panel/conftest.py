@@ -1,0 +1,90 @@
+"""The real sidecar on 127.0.0.1, wired to a real qBittorrent and the simulators."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+import json
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+import pytest
+
+from custom_components.mediahub.hub.panel.app import PANEL, Panel, create_app
+from tests.hub.conftest import PLEX_ROOT, rig_settings
+from tests.simulators.plex import PlexSimulator
+from tests.simulators.prowlarr import ProwlarrSimulator
+from tests.support.qbittorrent import QbtInstance, free_port
+
+
+@dataclass
+class Sidecar:
+    url: str
+    port: int
+    app: web.Application
+    http: aiohttp.ClientSession
+
+    @property
+    def panel(self) -> Panel:
+        return self.app[PANEL]
+
+    @property
+    def origin(self) -> dict[str, str]:
+        """What the panel's own page sends with a change."""
+        return {"Origin": self.url, "X-MediaHub": "1", "Sec-Fetch-Site": "same-origin"}
+
+    async def post(
+        self, path: str, body: Any = None, headers: Mapping[str, str] | None = None
+    ) -> tuple[int, Any]:
+        async with self.http.post(
+            self.url + path,
+            json={} if body is None else body,
+            headers={**self.origin, **(headers or {})},
+        ) as response:
+            return response.status, await response.json()
+
+    async def get(self, path: str) -> tuple[int, Any]:
+        async with self.http.get(self.url + path) as response:
+            return response.status, await response.json()
+
+    async def sse(
+        self, path: str, until: str | Callable[[str, Any], bool], limit: int = 500
+    ) -> list[tuple[str, Any]]:
+        """Read an SSE stream until the event named `until`, or for which `until(event, data)`
+        holds (inclusive)."""
+        done = until if callable(until) else lambda name, _data: name == until
+        received: list[tuple[str, Any]] = []
+        async with self.http.get(self.url + path) as response:
+            assert response.headers["Content-Type"].startswith("text/event-stream")
+            event = None
+            async for raw in response.content:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event: "):
+                    event = line[7:]
+                elif line.startswith("data: ") and event:
+                    received.append((event, json.loads(line[6:])))
+                    if done(event, received[-1][1]) or len(received) >= limit:
+                        break
+        return received
+
+
+@pytest.fixture
+async def sidecar(
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+    tmp_path: Path,
+) -> AsyncIterator[Sidecar]:
+    for key, folder in (("1", "movies"), ("2", "tv"), ("3", "music")):
+        plex_sim.set_locations(key, f"{PLEX_ROOT}/{folder}")
+    settings = rig_settings(qbittorrent5, prowlarr_sim, plex_sim, tmp_path)
+    app = create_app(settings)
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    async with aiohttp.ClientSession() as http:
+        yield Sidecar(f"http://127.0.0.1:{port}", port, app, http)
+    await runner.cleanup()
