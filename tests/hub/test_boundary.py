@@ -31,7 +31,9 @@ def test_no_module_under_hub_imports_homeassistant_or_uses_absolute_imports() ->
 def run_top_level(
     *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    environ = {"PATH": os.environ["PATH"], "PYTHONPATH": str(HUB.parent), **(env or {})}
+    # A minimal environment (coverage's own variables kept, so the child is measured too).
+    coverage = {k: v for k, v in os.environ.items() if k.startswith("COVERAGE")}
+    environ = {"PATH": os.environ["PATH"], "PYTHONPATH": str(HUB.parent), **coverage, **(env or {})}
     return subprocess.run(
         [sys.executable, *args],
         capture_output=True,

@@ -67,7 +67,9 @@ def pbkdf2_password(password: str) -> str:
     return f"@ByteArray({base64.b64encode(salt).decode()}:{base64.b64encode(key).decode()})"
 
 
-def write_config(profile: Path, *, webui_port: int, bt_port: int, save_path: Path) -> None:
+def write_config(
+    profile: Path, *, webui_port: int, bt_port: int, save_path: Path, max_auth_fail: int = 1000
+) -> None:
     """qBittorrent.conf for a quiet loopback-only instance with a known password."""
     config_dir = profile / "qBittorrent" / "config"
     config_dir.mkdir(parents=True, exist_ok=True)
@@ -103,7 +105,7 @@ WebUI\\Port={webui_port}
 WebUI\\Username={USERNAME}
 WebUI\\Password_PBKDF2="{pbkdf2_password(PASSWORD)}"
 WebUI\\LocalHostAuth=true
-WebUI\\MaxAuthenticationFailCount=1000
+WebUI\\MaxAuthenticationFailCount={max_auth_fail}
 WebUI\\SessionTimeout=3600
 """
     )
@@ -192,7 +194,9 @@ class QbtInstance:
         return list(self.api("GET", "torrents/info").json())
 
 
-def launch(binary: QbtBinary, root: Path, webui_port: int | None = None) -> QbtInstance:
+def launch(
+    binary: QbtBinary, root: Path, webui_port: int | None = None, max_auth_fail: int = 1000
+) -> QbtInstance:
     """Configure and start an instance whose files live under `root`."""
     instance = QbtInstance(
         binary=binary,
@@ -207,6 +211,7 @@ def launch(binary: QbtBinary, root: Path, webui_port: int | None = None) -> QbtI
         webui_port=instance.webui_port,
         bt_port=instance.bt_port,
         save_path=instance.save_path,
+        max_auth_fail=max_auth_fail,
     )
     instance.start()
     return instance

@@ -99,6 +99,7 @@ class DownloadPipeline:
         self._pending_completion: set[str] = set()
         self._pending_scans: list[_PendingScan] = []
         self._scan_sent: set[str] = set()
+        self._categories_ready = False
         self._available: bool | None = None
         self._snapshots_handled = 0
         self._loaded = False
@@ -164,10 +165,8 @@ class DownloadPipeline:
 
     async def _on_full_snapshot(self, changes: Changes) -> None:
         """A new session: make categories exist and bring back grabs qBittorrent lost."""
-        try:
-            await self._qbt.ensure_categories(self._categories)
-        except MediaHubError as err:
-            _LOGGER.warning("Could not set up qBittorrent categories: %s", err)
+        self._categories_ready = False  # qBittorrent may have been reset
+        await self._ensure_categories()
         now = self._now()
         lost = []
         for grab in self._grabs.values():
@@ -312,8 +311,24 @@ class DownloadPipeline:
         grab = self._grabs[meta.infohash]
         return GrabResult(meta.infohash, meta.name, grab.category, queued=grab.delivered_at is None)
 
+    async def _ensure_categories(self) -> None:
+        """Create the categories with their save paths before anything is added to them
+        (qBittorrent would otherwise create a category on the fly, saving to its default)."""
+        if self._categories_ready:
+            return
+        try:
+            await self._qbt.ensure_categories(self._categories)
+        except ServiceUnavailableError:
+            raise
+        except MediaHubError as err:
+            _LOGGER.warning("Could not set up qBittorrent categories: %s", err)
+        else:
+            self._categories_ready = True
+
     async def _deliver_outbox(self) -> None:
         """Add every waiting grab to qBittorrent; stop at the first sign it is away."""
+        if self.outbox:
+            await self._ensure_categories()
         for grab in self.outbox:
             torrent, magnet = await self._store.kept(grab.hash)
             if torrent is None and magnet is None:

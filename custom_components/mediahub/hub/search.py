@@ -93,7 +93,7 @@ def parse_release(item: dict[str, Any], indexer: Indexer) -> tuple[Release, str,
     release = Release(
         id=release_id(indexer.id, guid),
         title=title,
-        size=_number(item.get("size")) or 0,
+        size=max(0, _number(item.get("size")) or 0),
         seeders=_number(item.get("seeders")),
         leechers=_number(item.get("leechers")),
         indexer=str(item.get("indexer") or indexer.name),

@@ -1,0 +1,44 @@
+"""Voice when things are not fine: no stack loaded, a service away; and spoken durations."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import intent
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.mediahub.const import DOMAIN
+from custom_components.mediahub.intent import _duration
+from tests.simulators.plex import PlexSimulator
+from tests.simulators.prowlarr import ProwlarrSimulator
+
+
+def test_durations_are_spoken_naturally() -> None:
+    assert _duration(40) == "40 seconds"
+    assert _duration(600) == "10 minutes"
+    assert _duration(3 * 3600) == "3.0 hours"
+
+
+async def test_intents_without_a_loaded_stack(stack_hass: HomeAssistant) -> None:
+    assert await async_setup_component(stack_hass, DOMAIN, {})
+    with pytest.raises(intent.IntentHandleError):
+        await intent.async_handle(stack_hass, "test", "MediaHubDownloadStatus", {})
+
+
+async def test_intents_when_a_service_is_away(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+) -> None:
+    prowlarr_sim.available = False
+    loaded_entry.runtime_data.engine.search._indexers = None
+    with pytest.raises(HomeAssistantError):
+        await intent.async_handle(
+            stack_hass, "test", "MediaHubDownload", {"query": {"value": "dune"}}
+        )
+    plex_sim.available = False
+    with pytest.raises(HomeAssistantError):
+        await intent.async_handle(stack_hass, "test", "MediaHubScanLibrary", {})
