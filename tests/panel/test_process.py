@@ -42,7 +42,7 @@ async def test_python_m_hub_panel_serves_the_ui_and_health(
         "MEDIAHUB_PORT": str(port),
     }
     log = (tmp_path / "panel.log").open("w")
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: ASYNC220 - starting it is instant
         [sys.executable, "-m", "hub.panel"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
