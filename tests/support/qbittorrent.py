@@ -55,9 +55,19 @@ def available_binaries() -> list[QbtBinary]:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct free ports (the sockets are held together, so no port is handed out twice)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def pbkdf2_password(password: str) -> str:
@@ -197,24 +207,41 @@ class QbtInstance:
 def launch(
     binary: QbtBinary, root: Path, webui_port: int | None = None, max_auth_fail: int = 1000
 ) -> QbtInstance:
-    """Configure and start an instance whose files live under `root`."""
-    instance = QbtInstance(
-        binary=binary,
-        profile=root / "profile",
-        save_path=root / "downloads",
-        webui_port=webui_port or free_port(),
-        bt_port=free_port(),
-    )
-    instance.save_path.mkdir(parents=True, exist_ok=True)
-    write_config(
-        instance.profile,
-        webui_port=instance.webui_port,
-        bt_port=instance.bt_port,
-        save_path=instance.save_path,
-        max_auth_fail=max_auth_fail,
-    )
-    instance.start()
-    return instance
+    """Configure and start an instance whose files live under `root`.
+
+    Free ports can be taken by someone else between the look-up and qBittorrent's bind; then
+    it starts again on other ports (unless the WebUI port was asked for).
+    """
+    for attempt in range(3):
+        webui, bt = free_ports(2)
+        instance = QbtInstance(
+            binary=binary,
+            profile=root / "profile",
+            save_path=root / "downloads",
+            webui_port=webui_port or webui,
+            bt_port=bt,
+        )
+        instance.save_path.mkdir(parents=True, exist_ok=True)
+        write_config(
+            instance.profile,
+            webui_port=instance.webui_port,
+            bt_port=instance.bt_port,
+            save_path=instance.save_path,
+            max_auth_fail=max_auth_fail,
+        )
+        try:
+            instance.start()
+        except RuntimeError:
+            instance.stop()
+            if (
+                webui_port is not None
+                or attempt == 2
+                or "Unable to bind" not in instance.log_tail()
+            ):
+                raise
+            continue
+        return instance
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
