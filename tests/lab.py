@@ -32,6 +32,7 @@ import aiohttp
 from .simulators.plex import PlexSimulator
 from .simulators.prowlarr import ProwlarrSimulator, SimRelease
 from .support.qbittorrent import QbtInstance, available_binaries, connect_to_seeder, launch, seed
+from .support.sse import read_events
 
 REPO = Path(__file__).resolve().parents[1]
 HUB_PARENT = REPO / "custom_components" / "mediahub"
@@ -440,20 +441,8 @@ async def _until(check: Callable[[], bool], timeout: float) -> bool:
 
 
 async def _sse(http: aiohttp.ClientSession, url: str) -> list[tuple[str, Any]]:
-    import json  # noqa: PLC0415
-
-    events: list[tuple[str, Any]] = []
     async with http.get(url) as response:
-        name = None
-        async for raw in response.content:
-            line = raw.decode().rstrip("\n")
-            if line.startswith("event: "):
-                name = line[7:]
-            elif line.startswith("data: ") and name:
-                events.append((name, json.loads(line[6:])))
-                if name == "done":
-                    break
-    return events
+        return await read_events(response, lambda name, _data: name == "done")
 
 
 async def main(argv: list[str]) -> int:

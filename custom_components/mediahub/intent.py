@@ -16,8 +16,7 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .hub.errors import MediaHubError
-from .hub.models import DownloadStatus
-from .services import NEWZNAB_BY_CATEGORY
+from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus
 
 INTENT_DOWNLOAD: Final = "MediaHubDownload"
 INTENT_STATUS: Final = "MediaHubDownloadStatus"

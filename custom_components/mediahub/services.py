@@ -24,7 +24,7 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .hub.errors import AuthenticationError, InvalidInputError, MediaHubError
-from .hub.models import Download, GrabResult
+from .hub.models import NEWZNAB_BY_CATEGORY, GrabResult
 
 ATTR_QUERY: Final = "query"
 ATTR_CATEGORY: Final = "category"
@@ -37,8 +37,6 @@ ATTR_LIBRARY: Final = "library"
 ATTR_PATH: Final = "path"
 ATTR_STATUS: Final = "status"
 
-# The qBittorrent category → the Newznab category searched.
-NEWZNAB_BY_CATEGORY: Final = {"movies": 2000, "tv": 5000, "music": 3000, "books": 7000}
 
 _ENTRY = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
 _HASH = {vol.Required(ATTR_HASH): vol.All(cv.string, vol.Length(min=1, max=64))}
@@ -117,14 +115,6 @@ async def engine_errors() -> AsyncIterator[None]:
                 "reason": getattr(err, "reason", str(err)),
             },
         ) from err
-
-
-def download_dict(download: Download) -> dict[str, Any]:
-    """A download for a response: numbers as numbers, no secrets."""
-    data = asdict(download)
-    data["status"] = str(download.status)
-    data["tags"] = list(download.tags)
-    return data
 
 
 def grab_dict(result: GrabResult) -> dict[str, Any]:
@@ -216,7 +206,7 @@ async def _list_downloads(call: ServiceCall) -> ServiceResponse:
     status = call.data.get(ATTR_STATUS)
     return {
         "downloads": {
-            h: download_dict(d)
+            h: d.as_json()
             for h, d in snapshot.downloads.items()
             if status is None or d.status == status
         }

@@ -16,6 +16,7 @@ from custom_components.mediahub.hub.maindata import SERVER_FIELDS, TORRENT_FIELD
 from custom_components.mediahub.hub.models import Indexer
 from custom_components.mediahub.hub.pathmap import PathMap
 from custom_components.mediahub.hub.search import SearchService, parse_release
+from tests.support.strategies import any_json
 
 HASHES = [f"{i:040x}" for i in range(6)]
 FIELD_VALUES: dict[str, Any] = {
@@ -92,13 +93,7 @@ def test_any_sequence_of_partial_updates_equals_the_full_snapshot(
     assert incremental.counts() == fresh.counts()
 
 
-ANY_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
-    ),
-    max_leaves=10,
-)
+ANY_JSON = any_json(max_text=10)
 release_like = st.fixed_dictionaries(
     {
         "guid": st.one_of(st.text(max_size=5), st.integers(), st.none()),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from tests.hub.conftest import PLEX_ROOT, rig_settings
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator
 from tests.support.qbittorrent import QbtInstance, free_port
+from tests.support.sse import read_events
 
 
 @dataclass
@@ -55,19 +55,9 @@ class Sidecar:
         """Read an SSE stream until the event named `until`, or for which `until(event, data)`
         holds (inclusive)."""
         done = until if callable(until) else lambda name, _data: name == until
-        received: list[tuple[str, Any]] = []
         async with self.http.get(self.url + path) as response:
             assert response.headers["Content-Type"].startswith("text/event-stream")
-            event = None
-            async for raw in response.content:
-                line = raw.decode().rstrip("\n")
-                if line.startswith("event: "):
-                    event = line[7:]
-                elif line.startswith("data: ") and event:
-                    received.append((event, json.loads(line[6:])))
-                    if done(event, received[-1][1]) or len(received) >= limit:
-                        break
-        return received
+            return await read_events(response, done, limit)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from tests.hub.conftest import rig_settings
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator
 from tests.support.qbittorrent import QbtInstance, free_port
+from tests.support.strategies import any_json
 
 
 @pytest.fixture
@@ -64,13 +65,7 @@ def threaded_stack(
     loop.close()
 
 
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=12), children, max_size=4)
-    ),
-    max_leaves=12,
-)
+JSON = any_json(max_text=40, max_leaves=12)
 BODIES = st.one_of(
     JSON,
     st.fixed_dictionaries({"release_id": st.text(max_size=40)}, optional={"category": JSON}),

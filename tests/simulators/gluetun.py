@@ -12,21 +12,16 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.support.qbittorrent import free_port
+from tests.simulators.base import SimulatorServer
 
 
-class GluetunSimulator:
+class GluetunSimulator(SimulatorServer):
     def __init__(self) -> None:
         self.api_key = secrets.token_urlsafe(16)
-        self.port = free_port()
+        super().__init__()
         self.status = "running"
         self.public_ip = "185.65.134.82"
         self.country = "Netherlands"
-        self._runner: web.AppRunner | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._auth])
@@ -52,13 +47,3 @@ class GluetunSimulator:
             "city": "Amsterdam",
         }
         return web.json_response({k: v for k, v in data.items() if v})
-
-    async def start(self) -> None:
-        self._runner = web.AppRunner(self.app(), handle_signals=False)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None

@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 
 from aiohttp import web
 
-from tests.support.qbittorrent import free_port
+from tests.simulators.base import SimulatorServer
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "plex"
 XML = "text/xml"
@@ -38,12 +38,12 @@ class Refresh:
     force: bool
 
 
-class PlexSimulator:
+class PlexSimulator(SimulatorServer):
     """An aiohttp app on 127.0.0.1 that answers like Plex Media Server."""
 
     def __init__(self, token: str | None = None, *, port: int | None = None) -> None:
         self.token = token or secrets.token_urlsafe(15)
-        self.port = port or free_port()
+        super().__init__(port)
         self.machine_identifier = secrets.token_hex(20)
         self.friendly_name = "Home Plex"
         self.version = "1.41.3.9314-a0bfb8370"
@@ -52,11 +52,6 @@ class PlexSimulator:
         self.available = True
         root = ET.fromstring(fixture("library_sections.xml"))
         self._sections_root = root
-        self._runner: web.AppRunner | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     # --- what tests change -----------------------------------------------------------------
 
@@ -106,16 +101,6 @@ class PlexSimulator:
         app.router.add_get("/library/sections/{key}/all", self._section_all)
         app.router.add_get("/library/recentlyAdded", self._recently_added)
         return app
-
-    async def start(self) -> None:
-        self._runner = web.AppRunner(self.app(), handle_signals=False)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
 
     # --- protocol --------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 
 from aiohttp import web
 
-from tests.support.qbittorrent import free_port
+from tests.simulators.base import SimulatorServer
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "prowlarr"
 TORZNAB_NS = {"torznab": "http://torznab.com/schemas/2015/feed"}
@@ -114,17 +114,16 @@ class RecordedRequest:
     query: list[tuple[str, str]]
 
 
-class ProwlarrSimulator:
+class ProwlarrSimulator(SimulatorServer):
     """An aiohttp app on 127.0.0.1 that behaves like Prowlarr v2.x for MediaHub's calls."""
 
     def __init__(self, api_key: str | None = None, *, port: int | None = None) -> None:
         self.api_key = api_key or secrets.token_hex(16)
-        self.port = port or free_port()
+        super().__init__(port)
         self.indexers: dict[int, SimIndexer] = {}
         self.requests: list[RecordedRequest] = []
         self.available = True  # False → every request answers 503 (Prowlarr restarting)
         self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()  # releases "hang" requests when the simulator stops
         titles = fixture_titles()
         self.add_indexer("The Pirate Bay", releases=[SimRelease(t, category=5040) for t in titles])
@@ -132,10 +131,6 @@ class ProwlarrSimulator:
             "1337x", releases=[SimRelease(t, category=5040, seeders=42) for t in titles[:2]]
         )
         self.add_indexer("YTS", releases=[])
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     def add_indexer(self, name: str, **kwargs: Any) -> SimIndexer:
         indexer = SimIndexer(id=next(self._ids), name=name, **kwargs)
@@ -163,16 +158,9 @@ class ProwlarrSimulator:
         app.router.add_get("/{indexer_id:\\d+}/download", self._download)
         return app
 
-    async def start(self) -> None:
-        self._runner = web.AppRunner(self.app(), handle_signals=False)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-
     async def stop(self) -> None:
         self._stopping.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await super().stop()
 
     # --- protocol --------------------------------------------------------------------------
 

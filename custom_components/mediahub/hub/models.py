@@ -6,15 +6,16 @@ see is exactly what is here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 # qBittorrent's ETA for "unknown / infinite".
 ETA_UNKNOWN: Final = 8_640_000
 
-# Newznab/Torznab parent categories → qBittorrent category names.
+# Newznab/Torznab parent categories ↔ qBittorrent category names.
 CATEGORY_BY_NEWZNAB: Final = {2000: "movies", 5000: "tv", 3000: "music", 7000: "books"}
+NEWZNAB_BY_CATEGORY: Final = {name: number for number, name in CATEGORY_BY_NEWZNAB.items()}
 
 
 class IndexerState(StrEnum):
@@ -144,6 +145,13 @@ class Download:
     @property
     def complete(self) -> bool:
         return self.progress >= 1.0
+
+    def as_json(self) -> dict[str, Any]:
+        """For responses (HA actions, the panel): numbers as numbers, plain strings and lists."""
+        data = asdict(self)
+        data["status"] = str(self.status)
+        data["tags"] = list(self.tags)
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ import probatio as vol
 import pytest
 
 from custom_components.mediahub import services
+from tests.support.strategies import any_json
 
 SCHEMAS = {
     "search": services.SEARCH_SCHEMA,
@@ -17,13 +18,7 @@ SCHEMAS = {
     "list_downloads": services.LIST_SCHEMA,
     "scan_library": services.SCAN_SCHEMA,
 }
-VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
-    ),
-    max_leaves=8,
-)
+VALUES = any_json(max_leaves=8)
 KEYS = st.sampled_from(
     [
         "config_entry_id",

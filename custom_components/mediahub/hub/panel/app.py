@@ -24,7 +24,14 @@ from ..config import Settings
 from ..engine import MediaHub
 from ..errors import AuthenticationError, InvalidInputError, MediaHubError
 from ..events import DownloadsChanged, EngineEvent, ScanRequested, ServiceStatus
-from ..models import Download, DownloadsSnapshot, IndexerSearchStatus, Library, Release, VpnStatus
+from ..models import (
+    NEWZNAB_BY_CATEGORY,
+    DownloadsSnapshot,
+    IndexerSearchStatus,
+    Library,
+    Release,
+    VpnStatus,
+)
 from ..search import ResultsBatch
 from .security import MAX_BODY, HostAllowlist, RateLimiter, error_response, security_middleware
 from .sse import Broker, encode, open_stream
@@ -34,19 +41,11 @@ _LOGGER = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 IDLE_POLL: Final = 15.0
 VPN_POLL: Final = 30.0
-NEWZNAB_BY_CATEGORY: Final = {"movies": 2000, "tv": 5000, "music": 3000, "books": 7000}
 
 PANEL: web.AppKey[Panel] = web.AppKey("panel")
 
 
 # --- JSON shapes (what the browser sees: no secret, no Prowlarr link) --------------------------
-
-
-def download_json(download: Download) -> dict[str, Any]:
-    data = asdict(download)
-    data["status"] = str(download.status)
-    data["tags"] = list(download.tags)
-    return data
 
 
 def release_json(release: Release) -> dict[str, Any]:
@@ -160,7 +159,7 @@ class Panel:
                 self.broker.publish(
                     "downloads",
                     {
-                        "changed": [download_json(d) for d in event.changed.values()],
+                        "changed": [d.as_json() for d in event.changed.values()],
                         "removed": sorted(event.removed),
                         "transfer": asdict(event.transfer),
                     },
@@ -191,9 +190,7 @@ class Panel:
     def state_json(self) -> dict[str, Any]:
         snapshot = self.snapshot
         return {
-            "downloads": [download_json(d) for d in snapshot.downloads.values()]
-            if snapshot
-            else [],
+            "downloads": [d.as_json() for d in snapshot.downloads.values()] if snapshot else [],
             "transfer": asdict(snapshot.transfer) if snapshot else None,
             "outbox": len(self.engine.downloads.outbox),
             "qbittorrent": {
