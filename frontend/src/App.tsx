@@ -74,7 +74,13 @@ function Banners({ live }: { live: ReturnType<typeof useEvents> }) {
           Downloads are not going through the VPN: qBittorrent's address is not the VPN's.
         </p>
       )}
-      {live.qbittorrent === false && (
+      {live.qbittorrentProblem === "auth_failed" && (
+        <p className="banner danger" role="alert">
+          qBittorrent refused MediaHub's username or password. Set the right ones
+          (MEDIAHUB_QBITTORRENT_USERNAME / _PASSWORD) and restart MediaHub.
+        </p>
+      )}
+      {live.qbittorrent === false && live.qbittorrentProblem !== "auth_failed" && (
         <p className="banner warn" role="status">
           qBittorrent is not reachable — your downloads are queued{live.outbox ? ` (${live.outbox} waiting)` : ""} and will start when it is back.
         </p>

@@ -32,7 +32,7 @@ describe("downloads state", () => {
       downloads: [download("a", "downloading", 0.2, 1), download("b", "seeding", 1, 2)],
       transfer,
       outbox: 0,
-      qbittorrent: { available: true, version: "v5.3.0" },
+      qbittorrent: { available: true, problem: null, version: "v5.3.0" },
       vpn: null,
       categories: ["movies"],
     };
@@ -48,7 +48,7 @@ describe("downloads state", () => {
       downloads: [download("old", "seeding", 1, 1), download("new", "seeding", 1, 5), download("active", "downloading", 0.1, 0)],
       transfer: null,
       outbox: 0,
-      qbittorrent: { available: true, version: null },
+      qbittorrent: { available: true, problem: null, version: null },
       vpn: null,
       categories: [],
     });

@@ -67,7 +67,7 @@ export interface PanelState {
   downloads: Download[];
   transfer: Transfer | null;
   outbox: number;
-  qbittorrent: { available: boolean; version: string | null };
+  qbittorrent: { available: boolean; problem: "unreachable" | "auth_failed" | null; version: string | null };
   vpn: Vpn | null;
   categories: string[];
 }

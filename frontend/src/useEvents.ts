@@ -8,6 +8,7 @@ export interface LiveState {
   downloads: DownloadsState;
   connected: boolean;
   qbittorrent: boolean | null;
+  qbittorrentProblem: "unreachable" | "auth_failed" | null;
   vpn: Vpn | null;
   outbox: number;
   categories: string[];
@@ -18,6 +19,7 @@ const initial: LiveState = {
   downloads: { byHash: new Map(), transfer: null },
   connected: false,
   qbittorrent: null,
+  qbittorrentProblem: null,
   vpn: null,
   outbox: 0,
   categories: ["movies", "tv", "music", "books"],
@@ -38,12 +40,22 @@ export function useEvents(): LiveState {
       downloads: fromSnapshot(snapshot),
       connected: true,
       qbittorrent: snapshot.qbittorrent.available,
+      qbittorrentProblem: snapshot.qbittorrent.problem,
       vpn: snapshot.vpn,
       outbox: snapshot.outbox,
       categories: snapshot.categories.length ? snapshot.categories : prev.categories,
     }));
-    on<DownloadsDiff>("downloads", (diff, prev) => ({ ...prev, downloads: applyDiff(prev.downloads, diff), qbittorrent: true }));
-    on<{ available: boolean }>("service", (data, prev) => ({ ...prev, qbittorrent: data.available }));
+    on<DownloadsDiff>("downloads", (diff, prev) => ({
+      ...prev,
+      downloads: applyDiff(prev.downloads, diff),
+      qbittorrent: true,
+      qbittorrentProblem: null,
+    }));
+    on<{ available: boolean; problem: LiveState["qbittorrentProblem"] }>("service", (data, prev) => ({
+      ...prev,
+      qbittorrent: data.available,
+      qbittorrentProblem: data.problem,
+    }));
     on<Vpn | null>("vpn", (vpn, prev) => ({ ...prev, vpn }));
     on<unknown>("scan", (_data, prev) => ({ ...prev, scanned: prev.scanned + 1 }));
     source.onerror = () => setState((prev) => ({ ...prev, connected: false }));

@@ -240,3 +240,42 @@ async def test_bad_search_requests(sidecar: Sidecar) -> None:
         ) as response,
     ):
         assert response.status == 400
+
+
+async def test_the_panel_shows_qbittorrent_offline_then_live(
+    sidecar: Sidecar, qbittorrent5: QbtInstance
+) -> None:
+    await sidecar.panel.poll_once()
+
+    def back_online(name: str, data: dict) -> bool:  # type: ignore[type-arg]
+        return name == "service" and data["available"]
+
+    listener = asyncio.create_task(sidecar.sse("/api/events", until=back_online))
+    await asyncio.sleep(0.3)
+    await asyncio.to_thread(qbittorrent5.stop)
+    await sidecar.panel.poll_once()
+    _, state = await sidecar.get("/api/downloads")
+    assert state["qbittorrent"] == {
+        "available": False,
+        "problem": "unreachable",
+        "version": state["qbittorrent"]["version"],
+    }
+    await asyncio.to_thread(qbittorrent5.start)
+    await sidecar.panel.poll_once()
+    events = await asyncio.wait_for(listener, 15)
+    services = [data for name, data in events if name == "service"]
+    assert [s["available"] for s in services] == [False, True]
+
+
+async def test_a_refused_password_is_said_plainly(sidecar: Sidecar) -> None:
+    sidecar.panel.engine.qbittorrent._client._password = "wrong"
+    sidecar.panel.engine.qbittorrent.version = None  # as at start: it logs in first
+    await sidecar.panel.poll_once()
+    _, state = await sidecar.get("/api/downloads")
+    assert state["qbittorrent"]["problem"] == "auth_failed"
+    _, health = await sidecar.get("/health")
+    assert health["services"]["qbittorrent"] == {
+        "available": False,
+        "problem": "auth_failed",
+        "version": None,
+    }

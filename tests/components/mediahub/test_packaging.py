@@ -84,3 +84,10 @@ def test_custom_sentences_reach_the_intents() -> None:
         "MediaHubScanLibrary",
         "movies",
     )
+
+
+def test_brand_icons_are_square_pngs() -> None:
+    for name, size in (("icon.png", 256), ("icon@2x.png", 512)):
+        data = (COMPONENT / "brand" / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert int.from_bytes(data[16:20]) == int.from_bytes(data[20:24]) == size

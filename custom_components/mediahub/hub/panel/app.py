@@ -106,6 +106,7 @@ class Panel:
         self.search_limiter = RateLimiter()
         self.snapshot: DownloadsSnapshot | None = None
         self.qbittorrent_available: bool | None = None
+        self.qbittorrent_problem: str | None = None  # "unreachable" or "auth_failed"
         self.vpn: VpnStatus | None = None
         self.scans: dict[str, float] = {}  # library key → when MediaHub last asked for a scan
         self._wake = asyncio.Event()
@@ -132,13 +133,23 @@ class Panel:
             self._wake.clear()
 
     async def poll_once(self) -> None:
+        problem = None
         try:
             self.snapshot = await self.engine.downloads.refresh()
+        except AuthenticationError:
+            problem = "auth_failed"
         except MediaHubError as err:
-            self.qbittorrent_available = False
+            problem = "unreachable"
             _LOGGER.debug("Poll failed: %s", err)
-        else:
-            self.qbittorrent_available = True
+        if problem == "auth_failed" and self.qbittorrent_problem != problem:
+            _LOGGER.error("qBittorrent refused MediaHub's username or password")
+        if problem != self.qbittorrent_problem:
+            self.broker.publish(
+                "service",
+                {"service": "qbittorrent", "available": problem is None, "problem": problem},
+            )
+        self.qbittorrent_problem = problem
+        self.qbittorrent_available = problem is None
         if self.broker.clients and time.monotonic() - self._vpn_checked > VPN_POLL:
             await self.refresh_vpn()
 
@@ -165,14 +176,10 @@ class Panel:
                     },
                 )
             case ServiceStatus():
-                self.qbittorrent_available = event.available
                 _LOGGER.info(
                     "%s is %s",
                     event.service,
                     "back" if event.available else f"not reachable ({event.reason})",
-                )
-                self.broker.publish(
-                    "service", {"service": event.service, "available": event.available}
                 )
             case ScanRequested():
                 self.scans[event.library_key] = time.time()
@@ -195,6 +202,7 @@ class Panel:
             "outbox": len(self.engine.downloads.outbox),
             "qbittorrent": {
                 "available": bool(self.qbittorrent_available),
+                "problem": self.qbittorrent_problem,
                 "version": self.engine.qbittorrent.version,
             },
             "vpn": vpn_json(self.vpn) if self.vpn else None,
@@ -246,6 +254,7 @@ async def health(request: web.Request) -> web.Response:
             "services": {
                 "qbittorrent": {
                     "available": bool(panel.qbittorrent_available),
+                    "problem": panel.qbittorrent_problem,
                     "version": panel.engine.qbittorrent.version,
                 },
                 "prowlarr": {"available": prowlarr},
