@@ -274,8 +274,5 @@ async def test_a_refused_password_is_said_plainly(sidecar: Sidecar) -> None:
     _, state = await sidecar.get("/api/downloads")
     assert state["qbittorrent"]["problem"] == "auth_failed"
     _, health = await sidecar.get("/health")
-    assert health["services"]["qbittorrent"] == {
-        "available": False,
-        "problem": "auth_failed",
-        "version": None,
-    }
+    qbittorrent = health["services"]["qbittorrent"]
+    assert (qbittorrent["available"], qbittorrent["problem"]) == (False, "auth_failed")
