@@ -9,6 +9,7 @@ where MediaHub loses, the table says so.
 from __future__ import annotations
 
 import asyncio
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 import datetime as dt
 import gzip
@@ -33,6 +34,7 @@ from custom_components.mediahub.hub.engine import MediaHub
 from custom_components.mediahub.hub.maindata import MaindataModel
 from custom_components.mediahub.hub.panel.app import PANEL, create_app
 from custom_components.mediahub.hub.search import ResultsBatch
+from tests.lab import HA_URL, Lab
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, tiny_torrent
 from tests.support.qbittorrent import QbtInstance, available_binaries, free_port, launch
@@ -497,11 +499,7 @@ async def _hold(http: aiohttp.ClientSession, url: str) -> None:
 
 
 async def bench_home_assistant(rows: list[Row]) -> None:
-    from tests.lab import HA_URL, Lab  # noqa: PLC0415
-
     root = Path(tempfile.mkdtemp(prefix="mediahub-bench-"))
-    from contextlib import AsyncExitStack  # noqa: PLC0415
-
     async with AsyncExitStack() as stack:
         lab = Lab(root)
         await lab.start(stack)

@@ -31,7 +31,14 @@ import aiohttp
 
 from .simulators.plex import PlexSimulator
 from .simulators.prowlarr import ProwlarrSimulator, SimRelease
-from .support.qbittorrent import QbtInstance, available_binaries, connect_to_seeder, launch, seed
+from .support.qbittorrent import (
+    QbtInstance,
+    SeededTorrent,
+    available_binaries,
+    connect_to_seeder,
+    launch,
+    seed,
+)
 from .support.sse import read_events
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,7 +89,7 @@ class Lab:
         self.media = root / "media"
         self.login = Login("lab", secrets.token_urlsafe(9))
         self.entry_id = ""
-        self.seeded: dict[str, str] = {}  # title → infohash
+        self.seeded: dict[str, SeededTorrent] = {}  # by release title
         self._processes: list[subprocess.Popen[bytes]] = []
 
     # --- starting ----------------------------------------------------------------------------
@@ -99,7 +106,7 @@ class Lab:
             torrent = await asyncio.to_thread(
                 seed, self.seeder, title.replace(" ", "."), size, folder=True
             )
-            self.seeded[title] = torrent.infohash
+            self.seeded[title] = torrent
             indexer.releases.append(
                 SimRelease(
                     title,
@@ -338,7 +345,7 @@ class Lab:
                         response.status == 201,
                         f"HTTP {response.status}, hash {grab.get('hash', '?')[:12]}",
                     )
-                await asyncio.to_thread(connect_to_seeder, self.qbittorrent, _peer(self, title))
+                await asyncio.to_thread(connect_to_seeder, self.qbittorrent, self.seeded[title])
                 done = await self._wait_download(http, grab.get("hash", ""))
                 step("completion", done, "qBittorrent finished, panel shows 100%")
                 scanned = await _until(
@@ -361,10 +368,10 @@ class Lab:
                 grabbed = await self.action(http, "grab", release_id=hit["id"])
                 step(
                     "mediahub.grab",
-                    grabbed["hash"] == self.seeded[title],
+                    grabbed["hash"] == self.seeded[title].infohash,
                     f"category {grabbed['category']}",
                 )
-                await asyncio.to_thread(connect_to_seeder, self.qbittorrent, _peer(self, title))
+                await asyncio.to_thread(connect_to_seeder, self.qbittorrent, self.seeded[title])
 
                 async def complete_in_ha() -> bool:
                     listed = await self.action(http, "list_downloads")
@@ -400,16 +407,6 @@ class Lab:
             return any(d["hash"] == infohash and d["progress"] == 1 for d in state["downloads"])
 
         return await _until_async(complete, 60)
-
-
-def _peer(lab: Lab, title: str) -> Any:
-    assert lab.seeder is not None
-
-    class Peer:
-        infohash = lab.seeded[title]
-        peer = f"127.0.0.1:{lab.seeder.bt_port}"
-
-    return Peer
 
 
 async def _answers(http: aiohttp.ClientSession, url: str) -> bool:

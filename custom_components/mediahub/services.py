@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
-from typing import Any, Final
+from typing import Final
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import (
@@ -24,7 +24,7 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .hub.errors import AuthenticationError, InvalidInputError, MediaHubError
-from .hub.models import NEWZNAB_BY_CATEGORY, GrabResult
+from .hub.models import NEWZNAB_BY_CATEGORY
 
 ATTR_QUERY: Final = "query"
 ATTR_CATEGORY: Final = "category"
@@ -117,10 +117,6 @@ async def engine_errors() -> AsyncIterator[None]:
         ) from err
 
 
-def grab_dict(result: GrabResult) -> dict[str, Any]:
-    return asdict(result)
-
-
 async def _search(call: ServiceCall) -> ServiceResponse:
     runtime = _runtime(call)
     category = call.data.get(ATTR_CATEGORY)
@@ -157,24 +153,21 @@ async def _search(call: ServiceCall) -> ServiceResponse:
     }
 
 
-async def _grab(call: ServiceCall) -> ServiceResponse:
+async def _add(call: ServiceCall) -> ServiceResponse:
+    """grab, add_torrent and redownload: something new for qBittorrent."""
     runtime = _runtime(call)
+    downloads = runtime.engine.downloads
+    category = call.data.get(ATTR_CATEGORY)
     async with engine_errors():
-        result = await runtime.engine.downloads.grab(
-            call.data[ATTR_RELEASE_ID], call.data.get(ATTR_CATEGORY)
-        )
+        match call.service:
+            case "grab":
+                result = await downloads.grab(call.data[ATTR_RELEASE_ID], category)
+            case "add_torrent":
+                result = await downloads.add_torrent(call.data[ATTR_SOURCE], category)
+            case _:
+                result = await downloads.redownload(call.data[ATTR_HASH])
     await runtime.downloads.async_request_refresh()
-    return grab_dict(result) if call.return_response else None
-
-
-async def _add_torrent(call: ServiceCall) -> ServiceResponse:
-    runtime = _runtime(call)
-    async with engine_errors():
-        result = await runtime.engine.downloads.add_torrent(
-            call.data[ATTR_SOURCE], call.data.get(ATTR_CATEGORY)
-        )
-    await runtime.downloads.async_request_refresh()
-    return grab_dict(result) if call.return_response else None
+    return asdict(result) if call.return_response else None
 
 
 async def _control(call: ServiceCall) -> None:
@@ -190,14 +183,6 @@ async def _control(call: ServiceCall) -> None:
             case "remove":
                 await downloads.remove(infohash, delete_files=call.data[ATTR_DELETE_FILES])
     await runtime.downloads.async_request_refresh()
-
-
-async def _redownload(call: ServiceCall) -> ServiceResponse:
-    runtime = _runtime(call)
-    async with engine_errors():
-        result = await runtime.engine.downloads.redownload(call.data[ATTR_HASH])
-    await runtime.downloads.async_request_refresh()
-    return grab_dict(result) if call.return_response else None
 
 
 async def _list_downloads(call: ServiceCall) -> ServiceResponse:
@@ -228,11 +213,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
     register(
         DOMAIN, "search", _search, schema=SEARCH_SCHEMA, supports_response=SupportsResponse.ONLY
     )
-    register(DOMAIN, "grab", _grab, schema=GRAB_SCHEMA, supports_response=SupportsResponse.OPTIONAL)
+    register(DOMAIN, "grab", _add, schema=GRAB_SCHEMA, supports_response=SupportsResponse.OPTIONAL)
     register(
         DOMAIN,
         "add_torrent",
-        _add_torrent,
+        _add,
         schema=ADD_TORRENT_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
@@ -242,7 +227,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     register(
         DOMAIN,
         "redownload",
-        _redownload,
+        _add,
         schema=HASH_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )

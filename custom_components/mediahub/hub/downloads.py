@@ -141,14 +141,17 @@ class DownloadPipeline:
         self._set_available(available=True)
         changes = self.model.apply(update)
         if changes.full_update:
-            await self._on_full_snapshot(changes)
+            await self._on_full_snapshot()
         else:
             await self._forget_removed_on_purpose(changes.removed)
         self._pending_completion |= changes.completed
+        # Our grabs first seen already complete (finished between polls, or while this
+        # process was away) have no transition to detect.
+        appeared = self.model.torrents if changes.full_update else changes.added
         self._pending_completion |= {
             h
-            for h, g in self._grabs.items()
-            if g.delivered_at and not g.completed and h in self.model.torrents
+            for h in appeared
+            if (g := self._grabs.get(h)) is not None and g.delivered_at and not g.completed
         }
         self._update_views(changes)
         await self._handle_completions()
@@ -163,12 +166,13 @@ class DownloadPipeline:
             self._events.emit(ServiceStatus("qbittorrent", available, reason))
         self._available = available
 
-    async def _on_full_snapshot(self, changes: Changes) -> None:
+    async def _on_full_snapshot(self) -> None:
         """A new session: make categories exist and bring back grabs qBittorrent lost."""
         self._categories_ready = False  # qBittorrent may have been reset
         await self._ensure_categories()
         now = self._now()
         lost = []
+        forgotten = 0
         for grab in self._grabs.values():
             if grab.delivered_at is None or grab.removed or grab.hash in self.model.torrents:
                 continue
@@ -177,12 +181,13 @@ class DownloadPipeline:
                 grab.delivered_at = None  # back into the outbox
             else:
                 grab.removed = True  # removed while we were not watching
+                forgotten += 1
         if lost:
             _LOGGER.warning(
                 "qBittorrent lost %d recently added torrent(s) across a restart; adding again",
                 len(lost),
             )
-        if lost or changes.removed:
+        if lost or forgotten:
             await self._store.save(self._grabs)
         if lost:
             await self._deliver_outbox()

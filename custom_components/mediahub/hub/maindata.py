@@ -148,12 +148,6 @@ class Changes:
     completed: set[str] = field(default_factory=set)
     server_changed: bool = False
 
-    @property
-    def any(self) -> bool:
-        return bool(
-            self.full_update or self.added or self.changed or self.removed or self.server_changed
-        )
-
 
 @dataclass
 class MaindataModel:
