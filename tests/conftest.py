@@ -8,8 +8,10 @@ need real services ask for `socket_enabled` themselves.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
+import os
 from pathlib import Path
 
+from hypothesis import HealthCheck, settings
 import pytest
 import pytest_socket
 
@@ -26,6 +28,20 @@ from .support.qbittorrent import (
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# Property tests on a slow, loaded 2-core machine: no wall-clock limits (the first draw alone
+# can take seconds while Hypothesis builds its Unicode tables), and in CI the same examples on
+# every run, so a failure there is reproduced by running the suite again.
+_UNHURRIED = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    "print_blob": True,
+}
+settings.register_profile("ci", derandomize=True, database=None, **_UNHURRIED)
+settings.register_profile("dev", **_UNHURRIED)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 _BINARIES = {binary.major: binary for binary in available_binaries()}
 
 

@@ -1,13 +1,18 @@
 """The lab: the whole MediaHub system on one machine, without Docker (`scripts/develop`).
 
 Starts a real qBittorrent on :8080 and a seeder serving a few real torrents (folder torrents
-the Prowlarr simulator lists), the Prowlarr and Plex simulators on :9696 and :32400, the
-panel on :3000 and a real Home Assistant on :8123, which it onboards and configures through
-Home Assistant's own HTTP APIs (onboarding, then MediaHub's config flow). Prints the URLs and
-the Home Assistant login, and runs until interrupted; everything it started stops with it.
+the Prowlarr simulator lists, announced to a tracker on :6969 so that every download finds the
+seeder by itself), the Prowlarr and Plex simulators on :9696 and :32400, the panel on :3000 and
+a real Home Assistant on :8123 (with Assist and MediaHub's sentences), which it onboards and
+configures through Home Assistant's own HTTP APIs (onboarding, then MediaHub's config flow).
+Prints the URLs and the Home Assistant login, and runs until interrupted; everything it started
+stops with it. Logs go to `.lab/logs/` in the clone. A process that dies is reported and stops
+the lab.
 
 `--check` runs a scripted search → grab → completion → Plex scan through the panel's API and
-through Home Assistant's actions, prints each step, and exits 0 only if every step worked.
+through Home Assistant's actions, checks Home Assistant itself (its UI in Chromium, an action
+from Developer tools, Assist, a clean log), prints each step, and exits 0 only if every step
+worked.
 """
 
 from __future__ import annotations
@@ -17,34 +22,38 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime
+import json
 import os
 from pathlib import Path
+import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from typing import Any
 
 import aiohttp
+import imageio_ffmpeg
 
 from .simulators.plex import PlexSimulator
 from .simulators.prowlarr import ProwlarrSimulator, SimRelease
-from .support.qbittorrent import (
-    QbtInstance,
-    SeededTorrent,
-    available_binaries,
-    connect_to_seeder,
-    launch,
-    seed,
-)
+from .support.qbittorrent import QbtInstance, SeededTorrent, available_binaries, launch, seed
 from .support.sse import read_events
+from .support.tracker import Tracker
 
 REPO = Path(__file__).resolve().parents[1]
+# Inside the clone (ignored by git), so that a person can open the logs from their own shell:
+# the rootfs's /tmp is private to the lab's mount namespace.
+LAB_DIR = REPO / ".lab"
 HUB_PARENT = REPO / "custom_components" / "mediahub"
+SENTENCES = REPO / "docs" / "custom_sentences"
 HA_URL = "http://127.0.0.1:8123"
+HA_PORT = 8123
 PANEL_URL = "http://127.0.0.1:3000"
+TRACKER_PORT = 6969
 CLIENT_ID = f"{HA_URL}/"
 LAB_TORRENTS = [
     ("Big Buck Bunny 2008 1080p BluRay", 2040, 24 * 1024 * 1024),
@@ -52,22 +61,40 @@ LAB_TORRENTS = [
     ("Elephants Dream 2006 S01E01 HDTV", 5040, 8 * 1024 * 1024),
     ("Tears of Steel 2012 Soundtrack FLAC", 3000, 6 * 1024 * 1024),
 ]
+# A deliberate set on top of Home Assistant's defaults: the UI, Settings, and Assist (where
+# MediaHub's voice intents are tried). Every Python requirement of what this loads is pinned in
+# requirements_test.txt (tests/test_lab.py checks it), since the lab runs hass with --skip-pip.
+# The HTTP server's address is not set here: Home Assistant keeps it in its own store (see
+# `_confirmed_http_config`); in YAML it would be a change waiting to be confirmed.
 HA_CONFIGURATION = """\
 homeassistant:
   name: MediaHub Lab
   unit_system: metric
   time_zone: UTC
-http:
-  server_host: 127.0.0.1
-  server_port: 8123
 frontend:
 config:
 system_health:
+conversation:
+assist_pipeline:
+ffmpeg:
+  ffmpeg_bin: {ffmpeg}
 logger:
   default: warning
   logs:
     custom_components.mediahub: info
 """
+HA_INTEGRATIONS = (
+    "frontend",
+    "config",
+    "system_health",
+    "conversation",
+    "assist_pipeline",
+    "ffmpeg",
+)
+# Onboarding sets these up for every new Home Assistant; the lab has no internet, so it removes
+# the ones that need it once onboarding is done (they would only retry and fail).
+HA_ONBOARDING_INTEGRATIONS = ("google_translate", "met", "radio_browser", "shopping_list")
+NEEDS_THE_INTERNET = ("google_translate", "met", "radio_browser")
 
 
 @dataclass
@@ -82,29 +109,44 @@ class Lab:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.logs = root / "logs"
         self.qbittorrent: QbtInstance | None = None
         self.seeder: QbtInstance | None = None
+        self.tracker = Tracker(port=TRACKER_PORT)
         self.prowlarr = ProwlarrSimulator(port=9696)
         self.plex = PlexSimulator(port=32400)
         self.media = root / "media"
+        self.ha_config = root / "homeassistant"
         self.login = Login("lab", secrets.token_urlsafe(9))
         self.entry_id = ""
         self.seeded: dict[str, SeededTorrent] = {}  # by release title
-        self._processes: list[subprocess.Popen[bytes]] = []
+        self._processes: dict[str, subprocess.Popen[bytes]] = {}
 
     # --- starting ----------------------------------------------------------------------------
 
     async def start(self, stack: AsyncExitStack) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        await self.tracker.start()
+        stack.push_async_callback(self.tracker.stop)
         binary = next(b for b in available_binaries() if b.major == 5)
         self.seeder = await asyncio.to_thread(launch, binary, self.root / "seeder")
         stack.callback(self.seeder.stop)
         # The real WebUI port: qBittorrent's Host-header validation wants the port it listens on.
         self.qbittorrent = await asyncio.to_thread(launch, binary, self.root / "qbittorrent", 8080)
         stack.callback(self.qbittorrent.stop)
+        for name, instance in (("seeder", self.seeder), ("qbittorrent", self.qbittorrent)):
+            (self.logs / f"{name}.log").symlink_to(
+                Path("..") / instance.profile.relative_to(self.root) / "stdout.log"
+            )
         indexer = self.prowlarr.add_indexer("Lab Seeds", latency=0.2)
         for title, category, size in LAB_TORRENTS:
             torrent = await asyncio.to_thread(
-                seed, self.seeder, title.replace(" ", "."), size, folder=True
+                seed,
+                self.seeder,
+                title.replace(" ", "."),
+                size,
+                folder=True,
+                trackers=[self.tracker.announce_url],
             )
             self.seeded[title] = torrent
             indexer.releases.append(
@@ -131,9 +173,10 @@ class Lab:
         )
         await self._start_home_assistant()
         async with aiohttp.ClientSession() as http:
-            await wait_until(lambda: _answers(http, f"{PANEL_URL}/health"), 30, "the panel")
+            await wait_until(lambda: _answers(http, f"{PANEL_URL}/health"), 60, "the panel")
             await self._onboard(http)
             self.entry_id = await self._configure_mediahub(http)
+            await self._remove_entries(http, NEEDS_THE_INTERNET)
 
     def panel_environment(self) -> dict[str, str]:
         assert self.qbittorrent is not None
@@ -156,37 +199,64 @@ class Lab:
         }
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
-        log = (self.root / f"{name}.log").open("ab")
-        self._processes.append(
-            subprocess.Popen(
-                command,
-                env={**os.environ, **env},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        log = (self.logs / f"{name}.log").open("ab")
+        self._processes[name] = subprocess.Popen(
+            command,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def _stop_processes(self) -> None:
-        for process in self._processes:
+        for process in self._processes.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for process in self._processes:
+        for process in self._processes.values():
             try:
                 process.wait(30)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
 
+    def dead_process(self) -> str | None:
+        """A plain sentence about the first of the lab's processes that has exited, if any."""
+        running = dict(self._processes)
+        for name, instance in (("qbittorrent", self.qbittorrent), ("seeder", self.seeder)):
+            if instance is not None and instance.process is not None:
+                running[name] = instance.process
+        for name, process in running.items():
+            if (code := process.poll()) is not None:
+                return (
+                    f"{name} (pid {process.pid}) exited with status {code}; "
+                    f"its log is {self.relative(self.logs / f'{name}.log')}"
+                )
+        return None
+
+    async def watch(self) -> str:
+        """Return, with the reason, as soon as one of the lab's processes dies."""
+        while (dead := self.dead_process()) is None:
+            await asyncio.sleep(2)
+        return dead
+
+    @staticmethod
+    def relative(path: Path) -> str:
+        return str(path.relative_to(REPO))
+
     async def _start_home_assistant(self) -> None:
-        config = self.root / "homeassistant"
+        config = self.ha_config
         (config / "custom_components").mkdir(parents=True)
         (config / "custom_components" / "mediahub").symlink_to(HUB_PARENT)
-        (config / "configuration.yaml").write_text(HA_CONFIGURATION)
+        (config / "configuration.yaml").write_text(
+            HA_CONFIGURATION.format(ffmpeg=imageio_ffmpeg.get_ffmpeg_exe())
+        )
+        # MediaHub's sentences for the default Assist agent, as the README tells users to do.
+        shutil.copytree(SENTENCES, config / "custom_sentences")
+        _confirmed_http_config(config / ".storage")
         hass = Path(sys.executable).with_name("hass")
         self._spawn("homeassistant", [str(hass), "--config", str(config), "--skip-pip"], {})
         async with aiohttp.ClientSession() as http:
             await wait_until(
-                lambda: _answers(http, f"{HA_URL}/api/onboarding"), 180, "Home Assistant"
+                lambda: _answers(http, f"{HA_URL}/api/onboarding"), 300, "Home Assistant"
             )
 
     # --- Home Assistant through its own HTTP APIs -------------------------------------------
@@ -278,6 +348,19 @@ class Lab:
             response.raise_for_status()
         return entry_id
 
+    async def _remove_entries(self, http: aiohttp.ClientSession, domains: tuple[str, ...]) -> None:
+        """Remove the config entries of these integrations, once onboarding has made them."""
+        url = f"{HA_URL}/api/config/config_entries/entry"
+        for _ in range(60):
+            async with http.get(url, headers=self._auth) as response:
+                entries = [e for e in await response.json() if e["domain"] in domains]
+            if len(entries) >= len(domains):
+                break
+            await asyncio.sleep(0.5)
+        for entry in entries:
+            async with http.delete(f"{url}/{entry['entry_id']}", headers=self._auth) as response:
+                response.raise_for_status()
+
     async def action(self, http: aiohttp.ClientSession, name: str, **data: Any) -> Any:
         """Call a MediaHub action through Home Assistant's REST API."""
         async with http.post(
@@ -307,7 +390,7 @@ class Lab:
                 f"  qBittorrent     {self.qbittorrent.url}  (login {self.qbittorrent.username} / {self.qbittorrent.password})",
                 f"  Prowlarr        {self.prowlarr.url}  (simulator, API key {self.prowlarr.api_key})",
                 f"  Plex            {self.plex.url}  (simulator, token {self.plex.token})",
-                f"  logs            {self.root}/*.log",
+                f"  logs            {self.relative(self.logs)}/  (panel, homeassistant, qbittorrent, seeder)",
                 "Search for: " + ", ".join(t for t, _, _ in LAB_TORRENTS),
                 "Ctrl-C stops everything.",
             ]
@@ -345,7 +428,8 @@ class Lab:
                         response.status == 201,
                         f"HTTP {response.status}, hash {grab.get('hash', '?')[:12]}",
                     )
-                await asyncio.to_thread(connect_to_seeder, self.qbittorrent, self.seeded[title])
+                # No peer is pointed at by hand: the download finds the seeder through the
+                # lab's tracker, as in the interactive lab.
                 done = await self._wait_download(http, grab.get("hash", ""))
                 step("completion", done, "qBittorrent finished, panel shows 100%")
                 scanned = await _until(
@@ -371,7 +455,6 @@ class Lab:
                     grabbed["hash"] == self.seeded[title].infohash,
                     f"category {grabbed['category']}",
                 )
-                await asyncio.to_thread(connect_to_seeder, self.qbittorrent, self.seeded[title])
 
                 async def complete_in_ha() -> bool:
                     listed = await self.action(http, "list_downloads")
@@ -395,10 +478,136 @@ class Lab:
                     total.isdigit() and int(total) >= 1,
                     f"sensor.qbittorrent_total_downloads = {total}",
                 )
+            print("Home Assistant itself:", flush=True)
+            await self._check_home_assistant(http, step)
+            print("The lab:", flush=True)
+            logs = sorted(p.name for p in self.logs.glob("*.log") if p.stat().st_size > 0)
+            step(
+                "logs",
+                {"panel.log", "homeassistant.log", "qbittorrent.log", "seeder.log"} <= set(logs),
+                f"{self.relative(self.logs)}/: {', '.join(logs)}",
+            )
+            step(
+                "downloads found the seeder by themselves",
+                self.tracker.announces > len(LAB_TORRENTS),
+                f"{self.tracker.announces} announces to the lab's tracker",
+            )
+            dead = self.dead_process()
+            step("every process still running", dead is None, dead or "")
         failed = [s for s in steps if not s[1]]
         # Worded so that CI's test counter keeps reading pytest's closing line, not this one.
         print(f"lab check: {len(steps) - len(failed)} of {len(steps)} steps worked", flush=True)
         return not failed
+
+    async def _check_home_assistant(
+        self, http: aiohttp.ClientSession, step: Callable[[str, bool, str], bool]
+    ) -> None:
+        """What a person meets in Home Assistant: it loads, stays up, and has nothing broken."""
+        async with http.get(f"{HA_URL}/api/services", headers=self._auth) as response:
+            services = await response.json() if response.status == 200 else []
+        step(
+            "action descriptions load (the UI's get_services)",
+            any(s["domain"] == "mediahub" for s in services),
+            f"GET /api/services: HTTP {response.status}",
+        )
+        config = await self.websocket(http, {"type": "http/config"})
+        step(
+            "HTTP settings confirmed: no restart pending",
+            config["pending"] is None and config["revert_at"] is None,
+            f"active: {config['active_config_type']}",
+        )
+        async with http.post(
+            f"{HA_URL}/api/conversation/process",
+            json={"text": "what is downloading", "language": "en"},
+            headers=self._auth,
+        ) as response:
+            answer = (await response.json())["response"]
+        speech = answer.get("speech", {}).get("plain", {}).get("speech", "")
+        step(
+            "Assist: 'what is downloading'",
+            answer.get("response_type") == "action_done" and "download" in speech.lower(),
+            repr(speech),
+        )
+        problems = self.home_assistant_log_problems()
+        step(
+            "Home Assistant's log has no errors",
+            not problems,
+            problems[0][:200] if problems else "no ERROR lines",
+        )
+        ok, detail = await self._check_ui()
+        step("the UI in Chromium: logged in, Developer tools ran mediahub.search", ok, detail)
+
+    def home_assistant_log_problems(self) -> list[str]:
+        log = self.ha_config / "home-assistant.log"
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+        return [line for line in lines if " ERROR " in line or " CRITICAL " in line]
+
+    async def websocket(self, http: aiohttp.ClientSession, command: dict[str, Any]) -> Any:
+        """One command over Home Assistant's websocket API, as the frontend sends it."""
+        async with http.ws_connect(f"{HA_URL}/api/websocket") as ws:
+            await ws.receive_json()  # auth_required
+            await ws.send_json({"type": "auth", "access_token": self.login.token})
+            if (await ws.receive_json())["type"] != "auth_ok":
+                raise RuntimeError("Home Assistant refused the lab's token")
+            await ws.send_json({"id": 1, **command})
+            reply = await ws.receive_json()
+        if not reply.get("success"):
+            raise RuntimeError(f"{command['type']}: {reply.get('error')}")
+        return reply["result"]
+
+    async def _check_ui(self) -> tuple[bool, str]:
+        """Log in as a person would, then run mediahub.search from Developer tools."""
+        from playwright.async_api import async_playwright, expect  # noqa: PLC0415
+
+        shots = self.root / "screenshots"
+        shots.mkdir(exist_ok=True)
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-dev-shm-usage",
+                ],
+            )
+            page = await browser.new_page(viewport={"width": 1280, "height": 900})
+            try:
+                started = time.monotonic()
+                await page.goto(HA_URL)
+                await page.locator("input[name=username]").fill(self.login.username)
+                await page.locator("input[name=password]").fill(self.login.password)
+                await page.get_by_role("button", name="Log in").click()
+                # The login hands a code back to the app, which reloads on its dashboard.
+                await page.wait_for_url(re.compile(r"/lovelace"), timeout=60_000)
+                await expect(page.locator("#ha-launch-screen")).to_have_count(0, timeout=60_000)
+                await expect(page.locator("ha-sidebar").get_by_text("Overview")).to_be_visible(
+                    timeout=60_000
+                )
+                loaded = time.monotonic() - started
+                await page.screenshot(path=shots / "home-assistant.png")
+                await page.goto(f"{HA_URL}/developer-tools/action")
+                await page.get_by_text("YAML mode", exact=True).click()
+                editor = page.locator(".cm-content").first
+                await editor.click()
+                await page.keyboard.press("Control+A")
+                await page.keyboard.press("Delete")
+                await editor.fill(
+                    "action: mediahub.search\n"
+                    f"data:\n  config_entry_id: {self.entry_id}\n  query: sintel\n"
+                )
+                await page.get_by_role("button", name="Perform action").click()
+                await expect(page.get_by_text("Sintel 2010 720p WEB-DL").first).to_be_visible(
+                    timeout=60_000
+                )
+                await page.screenshot(path=shots / "developer-tools-search.png")
+            except Exception as err:
+                await page.screenshot(path=shots / "failure.png")
+                return False, f"{type(err).__name__}: {str(err)[:300]} (see {self.relative(shots)})"
+            finally:
+                await browser.close()
+        return True, f"UI loaded in {loaded:.1f}s; screenshots in {self.relative(shots)}/"
 
     async def _wait_download(self, http: aiohttp.ClientSession, infohash: str) -> bool:
         async def complete() -> bool:
@@ -407,6 +616,36 @@ class Lab:
             return any(d["hash"] == infohash and d["progress"] == 1 for d in state["downloads"])
 
         return await _until_async(complete, 60)
+
+
+def _confirmed_http_config(storage: Path) -> None:
+    """Home Assistant's HTTP settings (loopback only, port 8123) as its own store keeps a
+    confirmed config. Set in configuration.yaml instead, they become a pending change that
+    Home Assistant reverts after 5 minutes unless a person confirms it, restarting itself and
+    leaving :8123 dead. Built with Home Assistant's own schema and storage keys."""
+    from homeassistant.components.http import config as http_config  # noqa: PLC0415
+
+    stable = {
+        **http_config.HTTP_STORAGE_SCHEMA({"server_host": ["127.0.0.1"], "server_port": HA_PORT}),
+        http_config.HTTP_CONFIG_CREATED_AT: datetime.now(UTC).isoformat(),
+        http_config.HTTP_CONFIG_ERROR: None,
+        http_config.HTTP_CONFIG_ERROR_MESSAGE: None,
+    }
+    storage.mkdir(parents=True, exist_ok=True)
+    (storage / http_config.STORAGE_KEY).write_text(
+        json.dumps(
+            {
+                "version": http_config.STORAGE_VERSION,
+                "minor_version": http_config.STORAGE_MINOR_VERSION,
+                "key": http_config.STORAGE_KEY,
+                "data": {
+                    http_config.KEY_STABLE: stable,
+                    http_config.KEY_PENDING: None,
+                    http_config.KEY_YAML_MIGRATION_DONE: True,
+                },
+            }
+        )
+    )
 
 
 async def _answers(http: aiohttp.ClientSession, url: str) -> bool:
@@ -449,20 +688,34 @@ async def main(argv: list[str]) -> int:
         "--check", action="store_true", help="run the scripted flow and exit 0 if it works"
     )
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="mediahub-lab-") as tmp:
-        async with AsyncExitStack() as stack:
-            lab = Lab(Path(tmp))
-            started = time.monotonic()
-            await lab.start(stack)
-            print(lab.describe(), flush=True)
-            print(f"(started in {time.monotonic() - started:.1f}s)", flush=True)
-            if args.check:
-                return 0 if await lab.check() else 1
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
+    shutil.rmtree(LAB_DIR, ignore_errors=True)  # each run starts clean; the last one's logs go
+    LAB_DIR.mkdir()
+    async with AsyncExitStack() as stack:
+        lab = Lab(LAB_DIR)
+        started = time.monotonic()
+        await lab.start(stack)
+        print(lab.describe(), flush=True)
+        print(f"(started in {time.monotonic() - started:.1f}s)", flush=True)
+        watchdog = asyncio.create_task(lab.watch())
+        if args.check:
+            checked = asyncio.create_task(lab.check())
+            await asyncio.wait({watchdog, checked}, return_when=asyncio.FIRST_COMPLETED)
+            if checked.done():
+                watchdog.cancel()
+                return 0 if checked.result() else 1
+            checked.cancel()
+            print(f"✗ the lab lost a process during the check: {watchdog.result()}", flush=True)
+            return 1
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({watchdog, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if watchdog.done():
+            print(f"✗ {watchdog.result()}. Stopping the lab.", flush=True)
+            return 1
+        watchdog.cancel()
     return 0
 
 

@@ -28,7 +28,6 @@ from .coordinator import (
 )
 from .hub.engine import MediaHub
 from .hub.events import DownloadAdded, DownloadCompleted, EngineEvent, ScanRequested
-from .intent import async_setup_intents
 from .services import async_setup_services
 
 _LOGGER = logging.getLogger(__name__)
@@ -38,9 +37,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions and intents once, for every entry."""
+    """Register the actions once, for every entry (intents come through `intent.py`)."""
     async_setup_services(hass)
-    async_setup_intents(hass)
     return True
 
 

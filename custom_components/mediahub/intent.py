@@ -1,14 +1,15 @@
 """Voice: download the best match, what is downloading, scan the library.
 
-Registered in `async_setup`; `llm.py` offers the same handlers to LLM agents, and
-docs/custom_sentences/en/ has sentences for the default Assist agent.
+Home Assistant's `intent` integration registers them through this platform's
+`async_setup_intents` (once, when both are loaded); `llm.py` offers the same handlers to LLM
+agents, and docs/custom_sentences/en/ has sentences for the default Assist agent.
 """
 
 from __future__ import annotations
 
 from typing import Final, override
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import intent
 import probatio as vol
@@ -31,9 +32,8 @@ _ACTIVE = (
 )
 
 
-@callback
-def async_setup_intents(hass: HomeAssistant) -> None:
-    """Register MediaHub's intent handlers."""
+async def async_setup_intents(hass: HomeAssistant) -> None:
+    """Register MediaHub's intent handlers (the intent platform hook HA awaits)."""
     intent.async_register(hass, DownloadIntentHandler())
     intent.async_register(hass, DownloadStatusIntentHandler())
     intent.async_register(hass, ScanLibraryIntentHandler())

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { DownloadsView } from "./DownloadsView";
+import { formatSpeed } from "./format";
 import { LibrariesView } from "./LibrariesView";
 import { SearchView } from "./SearchView";
 import { useEvents } from "./useEvents";
@@ -12,8 +13,18 @@ const TABS: { id: Tab; label: string; icon: string }[] = [
   { id: "libraries", label: "Plex", icon: "▤" },
 ];
 
+/** The tab a link names (`#downloads`), so a bookmark or a notification opens it. */
+function tabFromHash(): Tab {
+  const named = window.location.hash.slice(1);
+  return TABS.find((t) => t.id === named)?.id ?? "search";
+}
+
 export function App() {
-  const [tab, setTab] = useState<Tab>("search");
+  const [tab, setTabState] = useState<Tab>(tabFromHash);
+  const setTab = (next: Tab) => {
+    setTabState(next);
+    window.history.replaceState(null, "", next === "search" ? window.location.pathname : `#${next}`);
+  };
   const live = useEvents();
   const active = [...live.downloads.byHash.values()].filter((d) => d.progress < 1).length;
 
@@ -23,7 +34,7 @@ export function App() {
         <h1>MediaHub</h1>
         {live.downloads.transfer && (
           <p className="speeds" aria-label="Transfer speeds">
-            ↓ {formatRate(live.downloads.transfer.download_speed)} · ↑ {formatRate(live.downloads.transfer.upload_speed)}
+            ↓ {formatSpeed(live.downloads.transfer.download_speed)} · ↑ {formatSpeed(live.downloads.transfer.upload_speed)}
           </p>
         )}
       </header>
@@ -54,10 +65,6 @@ export function App() {
       </nav>
     </div>
   );
-}
-
-function formatRate(bytes: number): string {
-  return bytes > 0 ? `${(bytes / 1024 ** 2).toFixed(1)} MB/s` : "0";
 }
 
 function Banners({ live }: { live: ReturnType<typeof useEvents> }) {

@@ -4,6 +4,7 @@ import { isComplete, isPaused, ordered, statusLabel } from "./downloads";
 import { formatBytes, formatEta, formatPercent, formatSpeed } from "./format";
 import type { Download, GrabResult } from "./types";
 import type { LiveState } from "./useEvents";
+import { WindowedList } from "./WindowedList";
 
 export function DownloadsView({ live }: { live: LiveState }) {
   const [confirming, setConfirming] = useState<Download | null>(null);
@@ -56,9 +57,15 @@ export function DownloadsView({ live }: { live: LiveState }) {
       )}
       {!live.connected && <p className="empty">Connecting to MediaHub…</p>}
       {live.connected && list.length === 0 && <p className="empty">Nothing here yet. Search for something to download.</p>}
-      <ul className="downloads" aria-label="Downloads">
-        {list.map((d) => (
-          <li key={d.hash} className="card download" data-hash={d.hash}>
+      <WindowedList
+        items={list}
+        itemKey={(d) => d.hash}
+        label="Downloads"
+        className="downloads"
+        estimate={150}
+        itemProps={(d) => ({ className: "card download", "data-hash": d.hash })}
+        renderItem={(d) => (
+          <>
             <p className="title">{d.name}</p>
             <progress max={1} value={d.progress} aria-label={`${d.name}: ${formatPercent(d.progress)}`} />
             <p className="meta">
@@ -83,9 +90,9 @@ export function DownloadsView({ live }: { live: LiveState }) {
                 Remove
               </button>
             </div>
-          </li>
-        ))}
-      </ul>
+          </>
+        )}
+      />
       {confirming && (
         <div className="sheet" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
           <h3 id="confirm-title">Remove “{confirming.name}”?</h3>

@@ -13,6 +13,7 @@ import {
   type SortKey,
 } from "./search";
 import type { GrabResult, IndexerStatus, Release } from "./types";
+import { WindowedList } from "./WindowedList";
 
 const CATEGORY_LABELS: Record<string, string> = { movies: "Movies", tv: "TV", music: "Music", books: "Books" };
 
@@ -175,9 +176,15 @@ export function SearchView({ categories, onDownloaded }: Props) {
               {search.error}
             </p>
           )}
-          <ul className="results" aria-label="Results">
-            {shown.map((r) => (
-              <li key={r.id} className="card result">
+          <WindowedList
+            items={shown}
+            itemKey={(r) => r.id}
+            label="Results"
+            className="results"
+            estimate={130}
+            itemProps={() => ({ className: "card result" })}
+            renderItem={(r) => (
+              <>
                 <p className="title">{r.title}</p>
                 <p className="meta">
                   <span>{formatBytes(r.size)}</span>
@@ -195,9 +202,9 @@ export function SearchView({ categories, onDownloaded }: Props) {
                 >
                   {busy === r.id ? "Adding…" : "Download"}
                 </button>
-              </li>
-            ))}
-          </ul>
+              </>
+            )}
+          />
         </>
       )}
     </section>

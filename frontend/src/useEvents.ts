@@ -22,7 +22,7 @@ const initial: LiveState = {
   qbittorrentProblem: null,
   vpn: null,
   outbox: 0,
-  categories: ["movies", "tv", "music", "books"],
+  categories: [], // the server's, from the first snapshot (MEDIAHUB_CATEGORIES)
   scanned: 0,
 };
 
@@ -43,7 +43,7 @@ export function useEvents(): LiveState {
       qbittorrentProblem: snapshot.qbittorrent.problem,
       vpn: snapshot.vpn,
       outbox: snapshot.outbox,
-      categories: snapshot.categories.length ? snapshot.categories : prev.categories,
+      categories: snapshot.categories,
     }));
     on<DownloadsDiff>("downloads", (diff, prev) => ({
       ...prev,

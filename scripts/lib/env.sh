@@ -13,7 +13,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MEDIAHUB_CACHE="${MEDIAHUB_CACHE:-/var/cache/mediahub}"
 
 # Debian packages of the root filesystem. Changing this list builds a new one.
-ROOTFS_PACKAGES="python3.14,python3.14-venv,python3.14-dev,ca-certificates,qbittorrent-nox,chromium,dbus-x11,docker-compose,procps"
+ROOTFS_PACKAGES="python3.14,python3.14-venv,python3.14-dev,g++,ca-certificates,qbittorrent-nox,chromium,dbus-x11,docker-compose,procps,nodejs,libturbojpeg0"
 ROOTFS_SUITE="sid"
 ROOTFS_MIRROR="${MEDIAHUB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 

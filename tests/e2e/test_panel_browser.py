@@ -15,7 +15,12 @@ import pytest
 from tests.panel.conftest import Sidecar
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
-from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+from tests.support.qbittorrent import (
+    QbtInstance,
+    SeededTorrent,
+    add_stopped_torrents,
+    connect_to_seeder,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -59,12 +64,12 @@ def shots(tmp_path: Path) -> Callable[[str], Path]:
     return lambda name: folder / f"{name}.png"
 
 
-async def phone(browser: Browser, sidecar: Sidecar) -> Page:
+async def phone(browser: Browser, sidecar: Sidecar, path: str = "/") -> Page:
     context = await browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
     )
     page = await context.new_page()
-    await page.goto(sidecar.url)
+    await page.goto(sidecar.url + path)
     return page
 
 
@@ -101,7 +106,7 @@ async def test_search_download_watch_and_see_it_sent_to_plex(
         ],
     )
     prowlarr_sim.add_indexer("Sleepy", mode="hang")
-    sidecar.panel.engine.search.deadline = 3
+    sidecar.panel.engine.search.deadline = 5
     page = await phone(browser, sidecar)
 
     await page.get_by_label("Search for a movie, show, album or book").fill("big buck bunny")
@@ -109,10 +114,10 @@ async def test_search_download_watch_and_see_it_sent_to_plex(
     await page.get_by_role("search").get_by_role("button", name="Search").click()
     results = page.get_by_role("list", name="Results").get_by_role("listitem")
     await expect(results.first).to_contain_text(
-        "Big Buck Bunny 2008 1080p BluRay", timeout=10_000
+        "Big Buck Bunny 2008 1080p BluRay", timeout=30_000
     )  # most seeders first
     await expect(page.get_by_test_id("indexer-chip").filter(has_text="Sleepy")).to_contain_text(
-        "timed out", timeout=10_000
+        "timed out", timeout=30_000
     )
     await expect(
         page.get_by_test_id("indexer-chip").filter(has_text="Open Movies")
@@ -124,7 +129,7 @@ async def test_search_download_watch_and_see_it_sent_to_plex(
 
     await page.get_by_role("button", name="Download Big Buck Bunny 2008 1080p BluRay").click()
     card = page.locator(f'li[data-hash="{torrent.infohash}"]')
-    await expect(card).to_be_visible(timeout=10_000)
+    await expect(card).to_be_visible(timeout=30_000)
     await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
     seen: set[str] = set()
     async with asyncio.timeout(60):
@@ -134,7 +139,7 @@ async def test_search_download_watch_and_see_it_sent_to_plex(
                 await page.screenshot(path=shots("downloads"))
             await asyncio.sleep(0.1)
     assert any(p not in ("0%", "100%") for p in seen), f"progress never seen moving: {seen}"
-    await expect(card).to_contain_text("sent to Plex", timeout=20_000)
+    await expect(card).to_contain_text("sent to Plex", timeout=60_000)
     assert [(r.section, r.path) for r in plex_sim.refreshes] == [
         ("1", "/data/movies/Big.Buck.Bunny.2008.1080p")
     ]
@@ -173,17 +178,43 @@ async def test_remove_with_confirm_and_download_again(
         "button", name="Download Series Title S05E02 HDTV x264-Xclusive [eztv]"
     ).click()
     card = page.get_by_role("list", name="Downloads").get_by_role("listitem").first
-    await expect(card).to_be_visible(timeout=10_000)
+    await expect(card).to_be_visible(timeout=30_000)
     await card.get_by_role("button", name="Remove").click()
     dialog = page.get_by_role("dialog")
     await dialog.get_by_label("Also delete the downloaded files").check()
     await dialog.get_by_role("button", name="Remove").click()
     await expect(page.get_by_role("status")).to_contain_text("Removed")
     await expect(page.get_by_role("list", name="Downloads").get_by_role("listitem")).to_have_count(
-        0, timeout=10_000
+        0, timeout=30_000
     )
     assert await asyncio.to_thread(qbittorrent5.torrents) == []
     await page.get_by_role("button", name="Download again").click()
     await expect(page.get_by_role("list", name="Downloads").get_by_role("listitem")).to_have_count(
-        1, timeout=10_000
+        1, timeout=30_000
     )
+
+
+async def test_a_long_downloads_list_puts_only_the_screen_in_the_page(
+    browser: Browser, sidecar: Sidecar, qbittorrent5: QbtInstance
+) -> None:
+    """300 downloads: a screenful (and a few around) are in the DOM; the rest is reachable by
+    scrolling, by keyboard, and screen readers are told the whole size."""
+    await asyncio.to_thread(add_stopped_torrents, qbittorrent5, 300)
+    await sidecar.panel.poll_once()
+    page = await phone(browser, sidecar, "/#downloads")
+    items = page.get_by_role("list", name="Downloads").get_by_role("listitem")
+    await expect(items.first).to_have_attribute("aria-setsize", "300", timeout=30_000)
+    assert await items.count() < 30
+    await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    last = page.locator('ul.downloads > li[aria-posinset="300"]')
+    await expect(last).to_be_in_viewport(timeout=30_000)
+    assert await items.count() < 30
+    # Keyboard: from the top, Tab walks on past everything that was first rendered.
+    await page.evaluate("window.scrollTo(0, 0)")
+    await items.first.get_by_role("button").first.focus()
+    for _ in range(60):
+        await page.keyboard.press("Tab")
+    position = await page.evaluate(
+        "document.activeElement.closest('li')?.getAttribute('aria-posinset')"
+    )
+    assert position is not None and int(position) > 25, position

@@ -9,7 +9,7 @@ import itertools
 from pathlib import PurePosixPath
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from custom_components.mediahub.hub.errors import ServiceUnavailableError
 from custom_components.mediahub.hub.maindata import SERVER_FIELDS, TORRENT_FIELDS, MaindataModel
@@ -160,7 +160,6 @@ result = st.fixed_dictionaries(
 )
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(
     answers=st.dictionaries(
         st.integers(1, 4), st.one_of(st.none(), st.lists(result, max_size=6)), min_size=1

@@ -108,7 +108,7 @@ async def test_engine_restarted_mid_download_still_reports_the_completion(
     await second.poll_until(
         lambda: bool(second.of_type(DownloadCompleted)), timeout=60, what="the completion"
     )
-    await second.poll_until(lambda: bool(second.plex.refreshes), timeout=10, what="the scan")
+    await second.poll_until(lambda: bool(second.plex.refreshes), timeout=60, what="the scan")
     assert [e.download.hash for e in second.of_type(DownloadCompleted)] == [infohash]
     assert second.plex.refreshes == [Refresh("1", f"{PLEX_ROOT}/movies/Sintel.2010.1080p", False)]
     third = await make_rig(qbittorrent5)  # and not reported twice
@@ -167,7 +167,7 @@ async def test_a_misbehaving_indexer_costs_only_its_own_chip(
     qbittorrent5: QbtInstance, make_rig: RigFactory, mode: str, state: IndexerState, count: int
 ) -> None:
     rig = await make_rig(qbittorrent5, start=False)
-    rig.engine.search.deadline = 1.5
+    rig.engine.search.deadline = 5.0
     rig.prowlarr.add_indexer("Odd", mode=mode, releases=[SimRelease("Series Title S05E02 Odd")])
     outcome = await rig.engine.search.search_all("S05E02")
     statuses = {s.name: s for s in outcome.indexers}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,14 +51,34 @@ class Sidecar:
             return response.status, await response.json()
 
     async def sse(
-        self, path: str, until: str | Callable[[str, Any], bool], limit: int = 500
+        self,
+        path: str,
+        until: str | Callable[[str, Any], bool],
+        limit: int = 500,
+        connected: asyncio.Event | None = None,
     ) -> list[tuple[str, Any]]:
         """Read an SSE stream until the event named `until`, or for which `until(event, data)`
-        holds (inclusive)."""
-        done = until if callable(until) else lambda name, _data: name == until
+        holds (inclusive). `connected` is set when the first event arrives: from then on,
+        nothing the server pushes is missed."""
+        until_fn = until if callable(until) else lambda name, _data: name == until
+
+        def done(name: str, data: Any) -> bool:
+            if connected is not None:
+                connected.set()
+            return until_fn(name, data)
+
         async with self.http.get(self.url + path) as response:
             assert response.headers["Content-Type"].startswith("text/event-stream")
             return await read_events(response, done, limit)
+
+    async def listen(
+        self, path: str, until: str | Callable[[str, Any], bool]
+    ) -> asyncio.Task[list[tuple[str, Any]]]:
+        """Start reading an SSE stream in the background; returns once it is connected."""
+        connected = asyncio.Event()
+        task = asyncio.create_task(self.sse(path, until, connected=connected))
+        await asyncio.wait_for(connected.wait(), 30)
+        return task
 
 
 @pytest.fixture

@@ -125,10 +125,9 @@ async def test_events_stream_starts_with_a_snapshot_and_pushes_changes(sidecar: 
     def shows_the_grab(name: str, data: dict) -> bool:  # type: ignore[type-arg]
         return name == "downloads" and any(d["hash"] in grabbed for d in data["changed"])
 
-    listener = asyncio.create_task(sidecar.sse("/api/events", until=shows_the_grab))
-    await asyncio.sleep(0.3)
+    listener = await sidecar.listen("/api/events", until=shows_the_grab)
     grabbed.append((await grab_first(sidecar, "S05E02"))["hash"])
-    events = await asyncio.wait_for(listener, 10)  # pushed by the poller, no request from us
+    events = await asyncio.wait_for(listener, 60)  # pushed by the poller, no request from us
     assert events[0][0] == "snapshot"
     assert events[-1][0] == "downloads"
 
@@ -250,8 +249,7 @@ async def test_the_panel_shows_qbittorrent_offline_then_live(
     def back_online(name: str, data: dict) -> bool:  # type: ignore[type-arg]
         return name == "service" and data["available"]
 
-    listener = asyncio.create_task(sidecar.sse("/api/events", until=back_online))
-    await asyncio.sleep(0.3)
+    listener = await sidecar.listen("/api/events", until=back_online)
     await asyncio.to_thread(qbittorrent5.stop)
     await sidecar.panel.poll_once()
     _, state = await sidecar.get("/api/downloads")
@@ -262,7 +260,7 @@ async def test_the_panel_shows_qbittorrent_offline_then_live(
     }
     await asyncio.to_thread(qbittorrent5.start)
     await sidecar.panel.poll_once()
-    events = await asyncio.wait_for(listener, 15)
+    events = await asyncio.wait_for(listener, 60)
     services = [data for name, data in events if name == "service"]
     assert [s["available"] for s in services] == [False, True]
 

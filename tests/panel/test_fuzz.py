@@ -10,7 +10,7 @@ import threading
 from urllib.parse import quote
 
 from aiohttp import web
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, settings, strategies as st
 import pytest
 import requests
 
@@ -77,9 +77,7 @@ BODIES = st.one_of(
         }
     ),
 )
-FUZZ = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+FUZZ = settings(max_examples=60)  # deadline and health checks: the profile in tests/conftest.py
 
 
 @FUZZ

@@ -8,6 +8,7 @@ real torrent of random bytes and serve it from a second instance over loopback T
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 import hashlib
 import os
@@ -260,12 +261,12 @@ class SeededTorrent:
 
 
 def make_torrent(
-    directory: Path, name: str, size: int, *, folder: bool = False
+    directory: Path, name: str, size: int, *, folder: bool = False, trackers: Sequence[str] = ()
 ) -> tuple[bytes, bytes, str]:
     """A real torrent of random bytes: (torrent bytes, payload, infohash).
 
     With `folder`, the torrent is a directory `name` holding `<name>.mkv` (how most releases
-    look); otherwise a single file `name`.
+    look); otherwise a single file `name`. `trackers` are its announce URLs.
     """
     payload = os.urandom(size)
     directory.mkdir(parents=True, exist_ok=True)
@@ -274,14 +275,25 @@ def make_torrent(
         (directory / name / f"{name}.mkv").write_bytes(payload)
     else:
         (directory / name).write_bytes(payload)
-    torrent = torf.Torrent(path=directory / name, private=False, created_by="mediahub tests")
+    torrent = torf.Torrent(
+        path=directory / name, trackers=list(trackers), private=False, created_by="mediahub tests"
+    )
     torrent.generate()
     return bytes(torrent.dump()), payload, str(torrent.infohash)
 
 
-def seed(seeder: QbtInstance, name: str, size: int, *, folder: bool = False) -> SeededTorrent:
+def seed(
+    seeder: QbtInstance,
+    name: str,
+    size: int,
+    *,
+    folder: bool = False,
+    trackers: Sequence[str] = (),
+) -> SeededTorrent:
     """Make a torrent of `size` random bytes and have `seeder` seed it until the test ends."""
-    torrent_bytes, payload, infohash = make_torrent(seeder.save_path, name, size, folder=folder)
+    torrent_bytes, payload, infohash = make_torrent(
+        seeder.save_path, name, size, folder=folder, trackers=trackers
+    )
     seeder.api(
         "POST",
         "torrents/add",
@@ -301,6 +313,37 @@ def seed(seeder: QbtInstance, name: str, size: int, *, folder: bool = False) -> 
     else:
         raise RuntimeError(f"the seeder never finished checking {name}")
     return SeededTorrent(name, infohash, torrent_bytes, payload, seeder.bt_port)
+
+
+def add_stopped_torrents(qbt: QbtInstance, count: int, first: int = 0) -> list[str]:
+    """Add `count` real (tiny) torrents numbered from `first`, stopped, in batches of 200;
+    returns their hashes once qBittorrent lists them all. A big library, cheaply."""
+    # Imported here: the simulators import this module for free_port.
+    from tests.simulators.prowlarr import tiny_torrent  # noqa: PLC0415
+
+    session = qbt.session()
+    hashes = []
+    for start in range(first, first + count, 200):
+        files = []
+        for n in range(start, min(start + 200, first + count)):
+            data, infohash = tiny_torrent(f"Bench Torrent {n:05d} 1080p WEB-DL x264")
+            files.append(("torrents", (f"{n}.torrent", data, "application/x-bittorrent")))
+            hashes.append(infohash)
+        session.post(
+            f"{qbt.url}/api/v2/torrents/add",
+            files=files,
+            data={"stopped": "true", "paused": "true", "savepath": str(qbt.save_path)},
+            timeout=120,
+        ).raise_for_status()
+    wait_for(
+        lambda: (
+            len(session.get(f"{qbt.url}/api/v2/torrents/info", timeout=60).json()) >= first + count
+        ),
+        120,
+        interval=1,
+        what=f"{first + count} torrents in qBittorrent",
+    )
+    return hashes
 
 
 def connect_to_seeder(leecher: QbtInstance, torrent: SeededTorrent) -> None:

@@ -19,7 +19,7 @@ def test_loopback_download_completes_with_identical_bytes(
         files={"torrents": ("sintel.torrent", torrent.torrent_bytes, "application/x-bittorrent")},
         data={"savepath": str(qbittorrent.save_path)},
     )
-    wait_for(qbittorrent.torrents, 15, what="the torrent to be added")
+    wait_for(qbittorrent.torrents, 60, what="the torrent to be added")
     connect_to_seeder(qbittorrent, torrent)
 
     def complete() -> bool:

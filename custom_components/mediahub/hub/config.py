@@ -111,6 +111,7 @@ _SCHEMA: Final = vol.Schema(
         vol.Optional("state_dir", default="/config/mediahub"): _absolute_path,
         vol.Optional("torrents_dir", default="/data/torrents"): _absolute_path,
         vol.Optional("allowed_hosts", default=()): _hosts,
+        vol.Optional("fetch_allowed_hosts", default=()): _hosts,
         vol.Optional("port", default=DEFAULT_PORT): vol.All(
             vol.Coerce(int), vol.Range(min=1, max=65535)
         ),
@@ -144,6 +145,8 @@ class Settings:
     state_dir: str = "/config/mediahub"
     torrents_dir: str = "/data/torrents"
     allowed_hosts: tuple[str, ...] = ()
+    # Hosts in the home network a pasted .torrent URL may point at (Prowlarr's always may).
+    fetch_allowed_hosts: tuple[str, ...] = ()
     port: int = DEFAULT_PORT
     poll_interval: float = 1.0
     search_timeout: float = 15.0
@@ -173,6 +176,11 @@ class Settings:
             return cls.from_mapping(data)
         except SettingsError as err:
             raise SettingsError(ENV_PREFIX + err.setting.upper(), err.reason) from err
+
+    @property
+    def fetchable(self) -> tuple[str, ...]:
+        """Where a pasted .torrent URL may lead besides the public internet."""
+        return (self.prowlarr_url, *self.fetch_allowed_hosts)
 
     @property
     def state_path(self) -> Path:

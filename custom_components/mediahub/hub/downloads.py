@@ -23,8 +23,6 @@ import logging
 import time
 from typing import Final
 
-import aiohttp
-
 from .errors import InvalidInputError, MediaHubError, ServiceUnavailableError
 from .events import (
     DownloadAdded,
@@ -45,11 +43,12 @@ from .models import (
 )
 from .pathmap import PathMap, library_for
 from .plex import PlexClient
-from .prowlarr import MAX_TORRENT_BYTES, ProwlarrClient
+from .prowlarr import ProwlarrClient
 from .qbittorrent import TAG, QbittorrentClient
 from .search import SearchService
 from .store import Grab, StateStore, is_infohash
 from .torrentfile import TorrentMeta, read_magnet, read_torrent
+from .urlfetch import TorrentUrlFetcher
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -77,7 +76,7 @@ class DownloadPipeline:
         store: StateStore,
         path_map: PathMap,
         categories: Mapping[str, str],
-        session: aiohttp.ClientSession,
+        fetcher: TorrentUrlFetcher,
         events: EventBus,
         auto_scan: bool = True,
         wall_clock: Callable[[], float] = time.time,
@@ -89,7 +88,7 @@ class DownloadPipeline:
         self._store = store
         self._path_map = path_map
         self._categories = dict(categories)
-        self._session = session
+        self._fetcher = fetcher
         self._events = events
         self.auto_scan = auto_scan
         self._now = wall_clock
@@ -258,33 +257,33 @@ class DownloadPipeline:
         return await self._record(read_torrent(payload.torrent), chosen, torrent=payload.torrent)
 
     async def add_torrent(self, source: str, category: str | None = None) -> GrabResult:
-        """Download a magnet link or the .torrent at an http(s) URL."""
-        chosen = self._category(category)
+        """Download a magnet link, or the .torrent at an http(s) URL (Home Assistant's one
+        `source` field); the panel names the two apart."""
         source = source.strip()
         if source.startswith("magnet:"):
-            return await self._record(read_magnet(source), chosen, magnet=source)
-        if not source.startswith(("http://", "https://")):
-            raise InvalidInputError(
-                "invalid_source", "give a magnet: link or an http(s) URL of a .torrent"
-            )
-        torrent = await self._fetch_url(source)
-        return await self._record(read_torrent(torrent), chosen, torrent=torrent)
+            return await self.add_magnet(source, category)
+        if source.startswith(("http://", "https://")):
+            return await self.add_torrent_url(source, category)
+        raise InvalidInputError(
+            "invalid_source", "give a magnet: link or an http(s) URL of a .torrent"
+        )
 
-    async def _fetch_url(self, url: str) -> bytes:
-        try:
-            async with self._session.get(url, timeout=aiohttp.ClientTimeout(total=30)) as response:
-                if response.status != 200:
-                    raise InvalidInputError(
-                        "fetch_failed", f"the URL answered HTTP {response.status}"
-                    )
-                body = await response.content.read(MAX_TORRENT_BYTES + 1)
-        except (aiohttp.ClientError, TimeoutError, ValueError) as err:
-            raise InvalidInputError(
-                "fetch_failed", f"could not fetch the torrent: {type(err).__name__}"
-            ) from None
-        if len(body) > MAX_TORRENT_BYTES:
-            raise InvalidInputError("invalid_torrent", "the torrent file is too large")
-        return body
+    async def add_magnet(self, magnet: str, category: str | None = None) -> GrabResult:
+        """Download a magnet link (nothing is fetched)."""
+        chosen = self._category(category)
+        magnet = magnet.strip()
+        if not magnet.startswith("magnet:"):
+            raise InvalidInputError("invalid_magnet", "a magnet link starts with magnet:?")
+        return await self._record(read_magnet(magnet), chosen, magnet=magnet)
+
+    async def add_torrent_url(self, url: str, category: str | None = None) -> GrabResult:
+        """Download the .torrent at `url`, fetched under the URL rules of `urlfetch`."""
+        chosen = self._category(category)
+        fetched = await self._fetcher.fetch(url.strip())
+        if fetched.magnet is not None:
+            return await self._record(read_magnet(fetched.magnet), chosen, magnet=fetched.magnet)
+        assert fetched.torrent is not None
+        return await self._record(read_torrent(fetched.torrent), chosen, torrent=fetched.torrent)
 
     async def _record(
         self,

@@ -16,13 +16,15 @@ from .prowlarr import ProwlarrClient
 from .qbittorrent import QbittorrentClient
 from .search import SearchService
 from .store import StateStore
+from .urlfetch import TorrentUrlFetcher
 from .vpn import GluetunClient
 
 
 class MediaHub:
     """Clients for each service plus the search and download pipelines, from one Settings.
 
-    `session` serves Prowlarr, gluetun and URL fetches (Home Assistant passes its own);
+    `session` serves Prowlarr and gluetun (Home Assistant passes its own); a pasted .torrent
+    URL is fetched on a connection pinned to the address that was checked (see urlfetch);
     qBittorrent and Plex go through their blocking libraries in threads.
     """
 
@@ -49,7 +51,7 @@ class MediaHub:
             store=StateStore(settings.state_path, settings.torrents_path),
             path_map=self.path_map,
             categories=settings.categories,
-            session=session,
+            fetcher=TorrentUrlFetcher(settings.fetchable),
             events=self.events,
             auto_scan=settings.auto_scan,
         )

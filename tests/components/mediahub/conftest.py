@@ -4,11 +4,13 @@ the Prowlarr, Plex and gluetun simulators, with Home Assistant's blocking-call d
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+import logging
 from pathlib import Path
 from typing import Any
 
 from homeassistant import block_async_io
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -56,6 +58,15 @@ async def stack_hass(
     """Home Assistant whose config dir (MediaHub's state lives there) is the test's own."""
     hass.config.config_dir = str(tmp_path / "config")
     return hass
+
+
+def setup_problems(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What setup logged that a user would see as a fault: errors, and handlers overwritten."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.ERROR or "is being overwritten" in record.getMessage()
+    ]
 
 
 def stack_data(
@@ -108,12 +119,15 @@ def mock_entry(
 
 @pytest.fixture
 async def loaded_entry(
-    stack_hass: HomeAssistant, mock_entry: MockConfigEntry
+    stack_hass: HomeAssistant, mock_entry: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> AsyncIterator[MockConfigEntry]:
-    """The entry, set up."""
+    """The entry, set up beside Home Assistant's `intent` integration (as with Assist), with
+    nothing logged as an error and no handler registered twice on the way."""
+    assert await async_setup_component(stack_hass, "intent", {})
     mock_entry.add_to_hass(stack_hass)
     assert await stack_hass.config_entries.async_setup(mock_entry.entry_id)
     await stack_hass.async_block_till_done()
+    assert setup_problems(caplog) == []
     yield mock_entry
     await stack_hass.config_entries.async_unload(mock_entry.entry_id)
     await stack_hass.async_block_till_done()

@@ -11,6 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.mediahub.const import DOMAIN
 from custom_components.mediahub.intent import _duration
+from tests.components.mediahub.conftest import setup_problems
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator
 
@@ -21,8 +22,20 @@ def test_durations_are_spoken_naturally() -> None:
     assert _duration(3 * 3600) == "3.0 hours"
 
 
-async def test_intents_without_a_loaded_stack(stack_hass: HomeAssistant) -> None:
+async def test_intents_without_a_loaded_stack(
+    stack_hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    # MediaHub first, then Home Assistant's intent integration: the platform still registers
+    # the handlers, once, with nothing logged as an error.
     assert await async_setup_component(stack_hass, DOMAIN, {})
+    assert await async_setup_component(stack_hass, "intent", {})
+    await stack_hass.async_block_till_done()
+    assert setup_problems(caplog) == []
+    assert {h.intent_type for h in intent.async_get(stack_hass)} >= {
+        "MediaHubDownload",
+        "MediaHubDownloadStatus",
+        "MediaHubScanLibrary",
+    }
     with pytest.raises(intent.IntentHandleError):
         await intent.async_handle(stack_hass, "test", "MediaHubDownloadStatus", {})
 

@@ -57,7 +57,7 @@ async def test_status_intent_tells_progress_and_time_left(
     runtime = loaded_entry.runtime_data
     release = (await runtime.engine.search.search_all("S05E02")).releases[0]
     grab = await runtime.engine.downloads.grab(release.id)
-    async with asyncio.timeout(20):
+    async with asyncio.timeout(60):
         while grab.hash not in runtime.downloads.data.downloads:
             await runtime.downloads.async_refresh()
     response = await intent.async_handle(stack_hass, "test", "MediaHubDownloadStatus", {})

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import aiohttp
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from .. import __version__
 from ..config import Settings
@@ -41,6 +42,11 @@ _LOGGER = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 IDLE_POLL: Final = 15.0
 VPN_POLL: Final = 30.0
+IMMUTABLE: Final = "public, max-age=31536000, immutable"
+# Every copy of a page or asset depends on Accept-Encoding, the plain one too (caches must not
+# hand it to a browser that could have had brotli).
+VARY: Final = {"Vary": "Accept-Encoding"}
+COMPRESS_FROM: Final = 1024  # bytes; below this, compressing costs more than it saves
 
 PANEL: web.AppKey[Panel] = web.AppKey("panel")
 
@@ -285,14 +291,14 @@ async def search(request: web.Request) -> web.StreamResponse:
         first = await anext(events, None)
     except MediaHubError as err:
         return error_for(err)
-    response = await open_stream(request)
+    stream = await open_stream(request)
     count = 0
     event = first
     try:
         while event is not None:
             if isinstance(event, ResultsBatch):
                 count += len(event.releases)
-                await response.write(
+                await stream.send(
                     encode(
                         "results",
                         {
@@ -302,16 +308,16 @@ async def search(request: web.Request) -> web.StreamResponse:
                     )
                 )
             else:
-                await response.write(encode("indexer", indexer_json(event)))
+                await stream.send(encode("indexer", indexer_json(event)))
             event = await anext(events, None)
-        await response.write(
+        await stream.send(
             encode("done", {"count": count, "elapsed_ms": int((time.monotonic() - started) * 1000)})
         )
     except ConnectionResetError:
         pass  # the user started another search
     finally:
         await events.aclose()  # type: ignore[attr-defined]
-    return response
+    return stream.response
 
 
 async def list_downloads(request: web.Request) -> web.Response:
@@ -326,10 +332,14 @@ async def add_download(request: web.Request) -> web.Response:
         if isinstance(body.get("release_id"), str):
             result = await panel.engine.downloads.grab(body["release_id"], category)
         elif isinstance(body.get("magnet"), str):
-            result = await panel.engine.downloads.add_torrent(body["magnet"], category)
+            result = await panel.engine.downloads.add_magnet(body["magnet"], category)
+        elif isinstance(body.get("torrent_url"), str):
+            result = await panel.engine.downloads.add_torrent_url(body["torrent_url"], category)
         else:
             return error_response(
-                400, "missing_release", "Send a release_id from a search, or a magnet."
+                400,
+                "missing_release",
+                "Send a release_id from a search, a magnet link, or a torrent_url.",
             )
     except MediaHubError as err:
         return error_for(err)
@@ -410,7 +420,7 @@ async def index(request: web.Request) -> web.StreamResponse:
         return web.Response(
             text="The panel UI is not built: run `npm run build` in frontend/.", status=503
         )
-    return web.FileResponse(page, headers={"Cache-Control": "no-cache"})
+    return web.FileResponse(page, headers={"Cache-Control": "no-cache", **VARY})
 
 
 # --- the application --------------------------------------------------------------------------
@@ -419,7 +429,7 @@ async def index(request: web.Request) -> web.StreamResponse:
 def create_app(settings: Settings) -> web.Application:
     """The panel for these settings; its engine, poller and session live with the app."""
     app = web.Application(
-        middlewares=[security_middleware(HostAllowlist.of(settings.allowed_hosts))],
+        middlewares=[security_middleware(HostAllowlist.of(settings.allowed_hosts)), compress_json],
         client_max_size=MAX_BODY,
     )
 
@@ -451,8 +461,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/api/events", events)
     app.router.add_get("/api/vpn", vpn)
     app.router.add_get("/", index)
-    if (STATIC / "assets").is_dir():
-        app.router.add_static("/assets", STATIC / "assets", append_version=False)
+    app.router.add_get("/assets/{name}", asset)
     for name in ("manifest.webmanifest", "icon.svg", "icon-192.png", "icon-512.png"):
         if (STATIC / name).is_file():
             app.router.add_get(f"/{name}", _file(STATIC / name))
@@ -461,9 +470,34 @@ def create_app(settings: Settings) -> web.Application:
 
 def _file(path: Path) -> Any:
     async def serve(request: web.Request) -> web.FileResponse:
-        return web.FileResponse(path)
+        return web.FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
 
     return serve
+
+
+async def asset(request: web.Request) -> web.FileResponse:
+    """A built asset. Its name carries a hash of its content, so browsers may keep it for a
+    year; FileResponse sends the build's `.br` or `.gz` beside it when the browser takes it."""
+    name = request.match_info["name"]
+    path = STATIC / "assets" / name
+    if name.startswith(".") or name.endswith((".br", ".gz")) or not path.is_file():
+        raise web.HTTPNotFound
+    return web.FileResponse(path, headers={"Cache-Control": IMMUTABLE, **VARY})
+
+
+@web.middleware
+async def compress_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """JSON answers go out compressed when the browser accepts it (a downloads list of a few
+    hundred torrents shrinks about tenfold); event streams compress themselves (see sse)."""
+    response = await handler(request)
+    if (
+        isinstance(response, web.Response)
+        and response.content_type == "application/json"
+        and isinstance(response.body, bytes)
+        and len(response.body) >= COMPRESS_FROM
+    ):
+        response.enable_compression()
+    return response
 
 
 def run(settings: Settings) -> None:

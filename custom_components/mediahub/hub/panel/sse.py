@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import json
 import logging
 from typing import Any, Final
+import zlib
 
 from aiohttp import web
 
@@ -18,17 +19,47 @@ QUEUE_SIZE: Final = 256
 KEEPALIVE: Final = 15.0
 
 
-async def open_stream(request: web.Request) -> web.StreamResponse:
-    """Start a `text/event-stream` response that proxies will not buffer."""
-    response = web.StreamResponse(
-        headers={
-            "Content-Type": "text/event-stream",
-            "Cache-Control": "no-store",
-            "X-Accel-Buffering": "no",
-        }
-    )
+class EventStream:
+    """A `text/event-stream` response, gzip-compressed when the client accepts it.
+
+    Each event is flushed out of the compressor (Z_SYNC_FLUSH) as it is sent: aiohttp's own
+    compression would hold small events back until its buffer fills, delaying live updates.
+    A snapshot of hundreds of downloads shrinks about tenfold; a small event costs a few bytes.
+    """
+
+    def __init__(self, response: web.StreamResponse, gzip: bool) -> None:
+        self.response = response
+        self._gzip = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS) if gzip else None
+
+    async def send(self, message: bytes) -> None:
+        if self._gzip is not None:
+            message = self._gzip.compress(message) + self._gzip.flush(zlib.Z_SYNC_FLUSH)
+        await self.response.write(message)
+
+
+def accepts_gzip(request: web.Request) -> bool:
+    """Whether `Accept-Encoding` allows gzip (and does not refuse it with q=0)."""
+    for item in request.headers.get("Accept-Encoding", "").lower().split(","):
+        coding, _, params = item.strip().partition(";")
+        if coding.strip() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+async def open_stream(request: web.Request) -> EventStream:
+    """Start an event stream that proxies will not buffer."""
+    gzip = accepts_gzip(request)
+    headers = {
+        "Content-Type": "text/event-stream",
+        "Cache-Control": "no-store",
+        "X-Accel-Buffering": "no",
+        "Vary": "Accept-Encoding",
+    }
+    if gzip:
+        headers["Content-Encoding"] = "gzip"
+    response = web.StreamResponse(headers=headers)
     await response.prepare(request)
-    return response
+    return EventStream(response, gzip)
 
 
 def encode(event: str, data: Any) -> bytes:
@@ -62,13 +93,13 @@ class Broker:
 
     async def serve(self, request: web.Request, first: list[bytes]) -> web.StreamResponse:
         """Stream `first` then every published event until the client goes away."""
-        response = await open_stream(request)
+        stream = await open_stream(request)
         queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE_SIZE)
         self._clients.add(queue)
         self.on_clients_changed(len(self._clients))
         try:
             for opening in first:
-                await response.write(opening)
+                await stream.send(opening)
             while True:
                 try:
                     message = await asyncio.wait_for(queue.get(), KEEPALIVE)
@@ -76,13 +107,13 @@ class Broker:
                     message = b": keep-alive\n\n"
                 if message is None:
                     break
-                await response.write(message)
+                await stream.send(message)
         except ConnectionResetError:
             pass  # the browser went away
         finally:
             self._clients.discard(queue)
             self.on_clients_changed(len(self._clients))
-        return response
+        return stream.response
 
     def close_all(self) -> None:
         for queue in list(self._clients):

@@ -1,0 +1,105 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { visibleRange, type Range } from "./windowing";
+
+interface Props<T> {
+  items: readonly T[];
+  itemKey: (item: T) => string;
+  renderItem: (item: T, index: number) => ReactNode;
+  label: string;
+  className: string;
+  /** Height of an item not measured yet, gap included (px). */
+  estimate: number;
+  /** Extra items rendered above and below the screen, so Tab and the arrow keys always have
+   * a next item to move to (focus scrolls the page, which renders the ones after it). */
+  overscan?: number;
+  itemProps?: (item: T) => Record<string, string>;
+}
+
+const GAP = 8; // the list's CSS gap
+
+/** A list that puts only the items on screen (and a few around) into the page: 2,000
+ * downloads cost the DOM of about twenty. The page itself scrolls, as before; spacers stand in
+ * for the items above and below, sized from each item's measured height. Screen readers get
+ * each item's place in the whole list (aria-setsize / aria-posinset). */
+export function WindowedList<T>({
+  items,
+  itemKey,
+  renderItem,
+  label,
+  className,
+  estimate,
+  overscan = 6,
+  itemProps,
+}: Props<T>) {
+  const list = useRef<HTMLUListElement>(null);
+  const [heights, setHeights] = useState<ReadonlyMap<string, number>>(() => new Map());
+  const [viewport, setViewport] = useState({ top: 0, height: 800 });
+
+  const update = useCallback(() => {
+    const element = list.current;
+    if (!element) return;
+    const top = element.getBoundingClientRect().top;
+    setViewport((old) =>
+      old.top === -top && old.height === window.innerHeight ? old : { top: -top, height: window.innerHeight },
+    );
+  }, []);
+
+  useEffect(() => {
+    let frame = 0;
+    const schedule = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(update);
+    };
+    window.addEventListener("scroll", schedule, { passive: true });
+    window.addEventListener("resize", schedule);
+    return () => {
+      cancelAnimationFrame(frame);
+      window.removeEventListener("scroll", schedule);
+      window.removeEventListener("resize", schedule);
+    };
+  }, [update]);
+
+  useLayoutEffect(update, [update, items.length]);
+
+  // Items not rendered yet are taken to be as tall as the average rendered one, so the
+  // spacers (and a jump to the end) come out right before every item has been seen.
+  const average = heights.size ? [...heights.values()].reduce((a, b) => a + b, 0) / heights.size : estimate;
+  const sizes = items.map((item) => heights.get(itemKey(item)) ?? average);
+  const range: Range = visibleRange(sizes, viewport.top, viewport.height, overscan);
+
+  // Measure what was rendered; a changed height re-renders with the new spacers (and settles:
+  // nothing changes once every rendered height is known).
+  useLayoutEffect(() => {
+    const element = list.current;
+    if (!element) return;
+    const measured = new Map<string, number>();
+    for (const child of Array.from(element.children) as HTMLElement[]) {
+      if (child.dataset.key) measured.set(child.dataset.key, child.getBoundingClientRect().height + GAP);
+    }
+    setHeights((known) => {
+      const changed = [...measured].filter(([key, height]) => Math.abs((known.get(key) ?? 0) - height) > 0.5);
+      return changed.length ? new Map([...known, ...changed]) : known;
+    });
+  }, [items, range.start, range.end]);
+
+  return (
+    <ul
+      ref={list}
+      className={className}
+      aria-label={label}
+      style={{ paddingTop: range.before, paddingBottom: Math.max(0, range.after - GAP) }}
+    >
+      {items.slice(range.start, range.end).map((item, offset) => (
+        <li
+          key={itemKey(item)}
+          data-key={itemKey(item)}
+          aria-setsize={items.length}
+          aria-posinset={range.start + offset + 1}
+          {...itemProps?.(item)}
+        >
+          {renderItem(item, range.start + offset)}
+        </li>
+      ))}
+    </ul>
+  );
+}

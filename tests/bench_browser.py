@@ -1,0 +1,189 @@
+"""The panel in a phone-sized Chromium, side by side with Flood (another qBittorrent web UI)
+against the same qBittorrent, in the same run: list painted, DOM size, qBittorrent's CPU while
+the page is open, and Lighthouse (mobile, simulated throttling).
+
+Flood 4.16.2 and Lighthouse 13.5 come from tests/bench-tools (installed by the host's npm) and
+run on the rootfs's Node.js; both talk to the rootfs's Chromium. Every figure states and checks
+what it measured: a list counts as painted only once it shows the torrents qBittorrent holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+import json
+import os
+from pathlib import Path
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from typing import Any
+
+import aiohttp
+from playwright.async_api import Browser, async_playwright
+
+from tests.support.qbittorrent import QbtInstance, free_port
+
+TOOLS = Path(__file__).resolve().parent / "bench-tools" / "node_modules"
+PHONE = {"width": 390, "height": 844}
+LOADS = 5  # page loads per figure (median)
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+]
+
+# Set before the page's own scripts run: the moment a list shows `wanted` rows is recorded,
+# then the next frame after it, which is when it is painted.
+PAINT_PROBE = """
+(() => {
+  const [selector, wanted] = %s;
+  const check = () => {
+    if (window.__painted || document.querySelectorAll(selector).length < wanted) return;
+    window.__painted = -1;
+    requestAnimationFrame(() => setTimeout(() => { window.__painted = performance.now(); }));
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true });
+})();
+"""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One web UI to measure: where it is and what its rows look like."""
+
+    name: str
+    url: str
+    row: str  # CSS selector of one torrent row
+
+
+@dataclass(frozen=True)
+class Painted:
+    ms: float
+    dom_nodes: int
+
+
+def node() -> str:
+    found = shutil.which("node")
+    if not found:
+        raise RuntimeError("no Node.js in this environment (the rootfs installs sid's nodejs)")
+    return found
+
+
+async def list_painted(browser: Browser, page: Page, wanted: int) -> Painted:
+    """Median over LOADS fresh page loads: navigation start → the list painted with `wanted`
+    rows; DOM nodes once it has settled."""
+    times, nodes = [], []
+    for _ in range(LOADS):
+        context = await browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+        tab = await context.new_page()
+        await tab.add_init_script(PAINT_PROBE % json.dumps([page.row, wanted]))
+        await tab.goto(page.url)
+        await tab.wait_for_function("window.__painted > 0", timeout=60_000)
+        times.append(float(await tab.evaluate("window.__painted")))
+        await tab.wait_for_timeout(1000)
+        nodes.append(int(await tab.evaluate("document.getElementsByTagName('*').length")))
+        await context.close()
+    return Painted(statistics.median(times), int(statistics.median(nodes)))
+
+
+async def qbittorrent_cpu_while_open(
+    browser: Browser, page: Page, qbt: QbtInstance, seconds: float = 20
+) -> float:
+    """qBittorrent's CPU (ms per minute) while one phone keeps the page open."""
+    from tests.bench import cpu_ns  # noqa: PLC0415 - shared with the per-poll rows
+
+    pid = qbt.process.pid if qbt.process else 0
+    context = await browser.new_context(viewport=PHONE, is_mobile=True)
+    tab = await context.new_page()
+    await tab.goto(page.url)
+    await tab.wait_for_selector(page.row, timeout=60_000)
+    before = cpu_ns(pid)
+    await tab.wait_for_timeout(seconds * 1000)
+    used = cpu_ns(pid) - before
+    await context.close()
+    return used / 1e6 * 60 / seconds
+
+
+def lighthouse(url: str, output: Path) -> dict[str, Any]:
+    """Lighthouse's mobile audit (its default: Moto G power, simulated slow 4G)."""
+    env = {**os.environ, "CHROME_PATH": shutil.which("chromium") or "/usr/bin/chromium"}
+    subprocess.run(
+        [
+            node(),
+            str(TOOLS / "lighthouse" / "cli" / "index.js"),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={output}",
+            f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}",
+        ],
+        check=True,
+        env=env,
+        timeout=300,
+    )
+    report = json.loads(output.read_text())
+    return {
+        "scores": {k: round(v["score"] * 100) for k, v in report["categories"].items()},
+        "fcp_ms": report["audits"]["first-contentful-paint"]["numericValue"],
+        "lcp_ms": report["audits"]["largest-contentful-paint"]["numericValue"],
+    }
+
+
+@asynccontextmanager
+async def flood(qbt: QbtInstance) -> AsyncIterator[Page]:
+    """Flood on 127.0.0.1, without its own login, connected to `qbt`."""
+    port = free_port()
+    rundir = Path(tempfile.mkdtemp(prefix="flood-"))
+    log = (rundir / "flood.log").open("wb")
+    process = subprocess.Popen(  # noqa: ASYNC220 - started once, not awaited
+        [
+            node(),
+            str(TOOLS / "flood" / "dist" / "index.js"),
+            "--host=127.0.0.1",
+            f"--port={port}",
+            f"--rundir={rundir}",
+            "--auth=none",
+            f"--qburl={qbt.url}",
+            f"--qbuser={qbt.username}",
+            f"--qbpass={qbt.password}",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        async with aiohttp.ClientSession() as http:
+            while True:
+                try:
+                    async with http.get(url) as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"Flood did not start: {(rundir / 'flood.log').read_text()}")
+                await asyncio.sleep(0.5)
+        yield Page("Flood 4.16.2", url, ".torrent")
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_FLAGS
+        )
+        try:
+            yield browser
+        finally:
+            await browser.close()

@@ -1,0 +1,104 @@
+"""What goes over the wire: compressed as the browser allows, cached as long as is safe.
+
+Bytes are read as they arrive (no client-side decompression), so the sizes asserted are the
+ones a phone downloads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+from pathlib import Path
+import zlib
+
+import aiohttp
+import pytest
+
+from custom_components.mediahub.hub.panel.app import STATIC
+from tests.panel.conftest import Sidecar
+from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
+from tests.support.qbittorrent import QbtInstance, add_stopped_torrents
+
+pytestmark = pytest.mark.skipif(
+    not (STATIC / "index.html").is_file(), reason="the UI is not built (scripts/test builds it)"
+)
+
+
+def built(kind: str) -> Path:
+    [path] = list((STATIC / "assets").glob(f"index-*.{kind}"))
+    return path
+
+
+async def raw_get(url: str, accept: str | None) -> tuple[aiohttp.ClientResponse, bytes]:
+    headers = {"Accept-Encoding": accept} if accept is not None else {}
+    async with (
+        aiohttp.ClientSession(auto_decompress=False, skip_auto_headers=["Accept-Encoding"]) as raw,
+        raw.get(url, headers=headers) as response,
+    ):
+        return response, await response.read()
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [("gzip, deflate, br, zstd", "br"), ("gzip, deflate", "gzip"), (None, None)],
+)
+async def test_assets_go_out_precompressed_and_cached_for_a_year(
+    sidecar: Sidecar, accept: str | None, encoding: str | None
+) -> None:
+    script = built("js")
+    response, body = await raw_get(f"{sidecar.url}/assets/{script.name}", accept)
+    assert response.status == 200
+    assert response.headers.get("Content-Encoding") == encoding
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Accept-Encoding" in response.headers.get("Vary", "")
+    original = script.read_bytes()
+    if encoding == "br":  # the build's own brotli file, as it is (node's zlib made it)
+        assert body == script.with_name(script.name + ".br").read_bytes()
+        assert len(body) < len(original) / 3
+    elif encoding == "gzip":
+        assert gzip.decompress(body) == original
+    else:
+        assert body == original
+    assert int(response.headers["Content-Length"]) == len(body)
+
+
+async def test_the_page_is_never_cached_and_compressed_too(sidecar: Sidecar) -> None:
+    response, body = await raw_get(f"{sidecar.url}/", "br")
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert response.headers["Content-Encoding"] == "br"
+    assert body == (STATIC / "index.html.br").read_bytes()
+    # The compressed siblings are not pages of their own.
+    response, _ = await raw_get(f"{sidecar.url}/assets/{built('js').name}.br", "br")
+    assert response.status == 404
+
+
+async def test_json_answers_are_compressed(sidecar: Sidecar, qbittorrent5: QbtInstance) -> None:
+    await asyncio.to_thread(add_stopped_torrents, qbittorrent5, 20)  # a list worth compressing
+    await sidecar.panel.poll_once()
+    response, body = await raw_get(f"{sidecar.url}/api/downloads", "gzip")
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert b'"downloads"' in gzip.decompress(body)
+
+
+async def test_event_streams_are_compressed_and_flushed_per_event(
+    sidecar: Sidecar, prowlarr_sim: ProwlarrSimulator
+) -> None:
+    """An event can be read as soon as it is sent: the fast indexer's results decode while the
+    slow one is still searching, not all at once when the stream ends."""
+    prowlarr_sim.add_indexer("Slow", latency=2.0, releases=[SimRelease("Series Title S05E02 Slow")])
+    headers = {"Accept-Encoding": "gzip"}
+    async with (
+        aiohttp.ClientSession(auto_decompress=False, skip_auto_headers=["Accept-Encoding"]) as raw,
+        raw.get(f"{sidecar.url}/api/search?q=S05E02", headers=headers) as response,
+    ):
+        assert response.headers["Content-Encoding"] == "gzip"
+        inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        text = ""
+        results_before_done = False
+        async for chunk in response.content.iter_any():
+            text += inflate.decompress(chunk).decode()
+            if "event: done" in text:
+                break
+            results_before_done = results_before_done or "event: results" in text
+    assert results_before_done
+    assert "Series Title S05E02 Slow" in text
