@@ -6,19 +6,30 @@ import react from "@vitejs/plugin-react";
 
 const OUT_DIR = "../custom_components/mediahub/hub/panel/static";
 const COMPRESSIBLE = /\.(js|css|html|svg|webmanifest|json)$/;
+const STYLESHEET = /<link rel="stylesheet"[^>]*href="\/(assets\/[^"]+\.css)"[^>]*>/;
 
-/** Writes `<file>.br` and `<file>.gz` beside every text file of the build, at the highest
- * levels: the sidecar sends them as they are, chosen by the browser's Accept-Encoding. */
-function precompress(): Plugin {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? walk(path) : [path];
-    });
+const walk = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+
+/** After the build: the stylesheet goes inline into index.html (the first paint then waits for
+ * no second request; the sidecar's CSP allows that one <style> by its hash), and every text
+ * file gets `.br` and `.gz` siblings at the highest levels, which the sidecar sends as they are,
+ * chosen by the browser's Accept-Encoding. */
+function finishBuild(): Plugin {
   return {
-    name: "mediahub-precompress",
+    name: "mediahub-finish-build",
     apply: "build",
     closeBundle() {
+      const page = join(OUT_DIR, "index.html");
+      const html = readFileSync(page, "utf8");
+      const link = STYLESHEET.exec(html);
+      if (link?.[1]) {
+        const css = readFileSync(join(OUT_DIR, link[1]), "utf8").trim();
+        writeFileSync(page, html.replace(link[0], () => `<style>${css}</style>`));
+      }
       for (const file of walk(OUT_DIR).filter((path) => COMPRESSIBLE.test(path))) {
         const body = readFileSync(file);
         writeFileSync(
@@ -38,7 +49,7 @@ function precompress(): Plugin {
 
 // Built into the sidecar's static folder; no inline script (the panel's CSP forbids it).
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), finishBuild()],
   base: "/",
   build: {
     outDir: OUT_DIR,

@@ -258,20 +258,29 @@ def cpu_ns(pid: int) -> int:
 async def bench_polls(rows: list[Row], qbt: QbtInstance, hashes: list[str]) -> None:
     """Per poll, with CHANGED_PER_POLL torrents really changed before each one.
 
-    Between two polls the upload limit of ten torrents is set to a new value (a property that
-    sync/maindata reports): every incremental poll must carry those ten, and is counted. A
-    poll that carried fewer fails the row instead of printing a flattering figure.
+    Between two polls ten torrents change category (a property sync/maindata reports): every
+    incremental poll must carry those ten, and is counted. A poll that carried fewer fails the
+    row instead of printing a flattering figure.
     """
     pid = qbt.process.pid if qbt.process else 0
-    changing = hashes[:CHANGED_PER_POLL]
+    changing = "|".join(hashes[:CHANGED_PER_POLL])
     control = qbt.session()
-    limit = [1024 * 1024]
+    categories = ("bench-a", "bench-b")
+    for name in categories:
+        control.post(
+            f"{qbt.url}/api/v2/torrents/createCategory",
+            data={"category": name, "savePath": str(qbt.save_path)},
+            timeout=30,
+        )
+    flips = [0]
 
     def change() -> None:
-        limit[0] += 1024
+        """Move the ten torrents to the other category: qBittorrent reports it at once (limits
+        and the like reach sync/maindata only with its next status refresh, up to 1.5 s)."""
+        flips[0] += 1
         control.post(
-            f"{qbt.url}/api/v2/torrents/setUploadLimit",
-            data={"hashes": "|".join(changing), "limit": limit[0]},
+            f"{qbt.url}/api/v2/torrents/setCategory",
+            data={"hashes": changing, "category": categories[flips[0] % 2]},
             timeout=30,
         ).raise_for_status()
 

@@ -5,22 +5,13 @@ import type { Download, PanelState } from "./types";
 const download = (hash: string, status: string, progress: number, added: number, scan_sent = false): Download => ({
   hash,
   name: hash,
-  state: status,
   status,
   progress,
   size: 100,
-  downloaded: progress * 100,
   download_speed: 0,
-  upload_speed: 0,
   eta: null,
   category: "movies",
-  tags: ["mediahub"],
   added_on: added,
-  completed_on: null,
-  seeds: 0,
-  peers: 0,
-  ratio: 0,
-  from_mediahub: true,
   scan_sent,
 });
 

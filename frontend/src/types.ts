@@ -26,25 +26,17 @@ export interface Release {
   protocol: string;
 }
 
+/** What the sidecar sends of a download (hub/panel/app.py download_json). */
 export interface Download {
   hash: string;
   name: string;
-  state: string;
   status: string;
   progress: number;
   size: number;
-  downloaded: number;
   download_speed: number;
-  upload_speed: number;
   eta: number | null;
   category: string;
-  tags: string[];
   added_on: number;
-  completed_on: number | null;
-  seeds: number;
-  peers: number;
-  ratio: number;
-  from_mediahub: boolean;
   scan_sent: boolean;
 }
 

@@ -7,8 +7,11 @@ ones a phone downloads.
 from __future__ import annotations
 
 import asyncio
+import base64
 import gzip
+import hashlib
 from pathlib import Path
+import re
 import zlib
 
 import aiohttp
@@ -102,3 +105,16 @@ async def test_event_streams_are_compressed_and_flushed_per_event(
             results_before_done = results_before_done or "event: results" in text
     assert results_before_done
     assert "Series Title S05E02 Slow" in text
+
+
+async def test_the_inlined_stylesheet_is_the_only_inline_style_allowed(sidecar: Sidecar) -> None:
+    """The build inlines the CSS (no second request before the first paint); the CSP allows
+    exactly that <style> by its hash, and still no inline script."""
+    page = (STATIC / "index.html").read_text()
+    [css] = re.findall(r"<style>(.*?)</style>", page, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    response, _ = await raw_get(f"{sidecar.url}/", None)
+    policy = response.headers["Content-Security-Policy"]
+    assert f"style-src 'self' 'sha256-{digest}';" in policy
+    assert "script-src 'self';" in policy
+    assert "<script>" not in page and 'rel="stylesheet"' not in page

@@ -29,13 +29,18 @@ STATE_CHANGING: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_HEADER: Final = "X-MediaHub"
 MAX_BODY: Final = 16 * 1024
 
-CSP: Final = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; manifest-src 'self'; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+
+def content_security_policy(style_hashes: Iterable[str] = ()) -> str:
+    """No inline script, ever; inline styles only those whose hash the page was built with."""
+    styles = " ".join(["'self'", *(f"'sha256-{h}'" for h in style_hashes)])
+    return (
+        f"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; manifest-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
 SECURITY_HEADERS: Final = {
-    "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
@@ -99,13 +104,14 @@ def _same_origin(request: web.Request, allowlist: HostAllowlist) -> bool:
     )
 
 
-def security_middleware(allowlist: HostAllowlist) -> Middleware:
+def security_middleware(allowlist: HostAllowlist, csp: str | None = None) -> Middleware:
     """Refuse what the panel must not do, and add the security headers to what it does."""
+    headers = {"Content-Security-Policy": csp or content_security_policy(), **SECURITY_HEADERS}
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await _check(request, handler)
-        response.headers.update(SECURITY_HEADERS)
+        response.headers.update(headers)
         if request.path.startswith("/api/") or request.path == "/health":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
