@@ -59,6 +59,6 @@ export default defineConfig({
     sourcemap: false,
   },
   test: {
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
   },
 });

@@ -24,20 +24,16 @@ import time
 from typing import Any
 
 import aiohttp
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser
 
+from tests.support.browser import CHROMIUM_FLAGS, chromium, chromium_path
 from tests.support.qbittorrent import QbtInstance, free_port
+
+__all__ = ["chromium"]
 
 TOOLS = Path(__file__).resolve().parent / "bench-tools" / "node_modules"
 PHONE = {"width": 390, "height": 844}
 LOADS = 5  # page loads per figure (median)
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-dev-shm-usage",
-]
 
 # Set before the page's own scripts run: the moment a list shows `wanted` rows is recorded,
 # then the next frame after it, which is when it is painted.
@@ -119,7 +115,7 @@ async def qbittorrent_cpu_while_open(
 
 def lighthouse(url: str, output: Path) -> dict[str, Any]:
     """Lighthouse's mobile audit (its default: Moto G power, simulated slow 4G)."""
-    env = {**os.environ, "CHROME_PATH": shutil.which("chromium") or "/usr/bin/chromium"}
+    env = {**os.environ, "CHROME_PATH": chromium_path() or "chromium"}
     subprocess.run(
         [
             node(),
@@ -181,15 +177,3 @@ async def flood(qbt: QbtInstance) -> AsyncIterator[Page]:
     finally:
         process.terminate()
         process.wait(30)
-
-
-@asynccontextmanager
-async def chromium() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_FLAGS
-        )
-        try:
-            yield browser
-        finally:
-            await browser.close()

@@ -40,6 +40,7 @@ import imageio_ffmpeg
 
 from .simulators.plex import PlexSimulator
 from .simulators.prowlarr import ProwlarrSimulator, SimRelease
+from .support.browser import chromium
 from .support.qbittorrent import QbtInstance, SeededTorrent, available_binaries, launch, seed
 from .support.sse import read_events
 from .support.tracker import Tracker
@@ -557,21 +558,11 @@ class Lab:
 
     async def _check_ui(self) -> tuple[bool, str]:
         """Log in as a person would, then run mediahub.search from Developer tools."""
-        from playwright.async_api import async_playwright, expect  # noqa: PLC0415
+        from playwright.async_api import expect  # noqa: PLC0415
 
         shots = self.root / "screenshots"
         shots.mkdir(exist_ok=True)
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-dev-shm-usage",
-                ],
-            )
+        async with chromium() as browser:
             page = await browser.new_page(viewport={"width": 1280, "height": 900})
             try:
                 started = time.monotonic()
@@ -605,8 +596,6 @@ class Lab:
             except Exception as err:
                 await page.screenshot(path=shots / "failure.png")
                 return False, f"{type(err).__name__}: {str(err)[:300]} (see {self.relative(shots)})"
-            finally:
-                await browser.close()
         return True, f"UI loaded in {loaded:.1f}s; screenshots in {self.relative(shots)}/"
 
     async def _wait_download(self, http: aiohttp.ClientSession, infohash: str) -> bool:

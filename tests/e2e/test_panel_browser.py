@@ -7,14 +7,14 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 import os
 from pathlib import Path
-import shutil
 
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 import pytest
 
 from tests.panel.conftest import Sidecar
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
+from tests.support.browser import chromium, chromium_path
 from tests.support.qbittorrent import (
     QbtInstance,
     SeededTorrent,
@@ -28,32 +28,12 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
 
-def chromium() -> str:
-    path = (
-        os.environ.get("MEDIAHUB_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-    if not path:
-        pytest.skip("no chromium installed")
-    return path
-
-
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=chromium(),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-dev-shm-usage",
-            ],
-        )
-        yield browser
-        await browser.close()
+    if chromium_path() is None:
+        pytest.skip("no chromium installed")
+    async with chromium() as started:
+        yield started
 
 
 @pytest.fixture

@@ -1,0 +1,139 @@
+// @vitest-environment happy-dom
+// The views in each state a person can meet: connecting, empty, loading, error, offline.
+import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { DownloadsView } from "./DownloadsView";
+import { LibrariesView } from "./LibrariesView";
+import { SearchView } from "./SearchView";
+import type { Download } from "./types";
+import type { LiveState } from "./useEvents";
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const live = (overrides: Partial<LiveState> = {}): LiveState => ({
+  downloads: { byHash: new Map(), transfer: null },
+  connected: true,
+  qbittorrent: true,
+  qbittorrentProblem: null,
+  vpn: null,
+  outbox: 0,
+  categories: ["movies", "tv"],
+  scanned: 0,
+  ...overrides,
+});
+
+const download: Download = {
+  hash: "a".repeat(40),
+  name: "Big Buck Bunny 2008",
+  status: "downloading",
+  progress: 0.43,
+  size: 2 * 1024 ** 3,
+  download_speed: 3 * 1024 ** 2,
+  eta: 600,
+  category: "movies",
+  added_on: 1,
+  scan_sent: false,
+};
+
+describe("DownloadsView", () => {
+  it("says it is connecting before the first snapshot", () => {
+    render(<DownloadsView live={live({ connected: false })} />);
+    expect(screen.getByText("Connecting to MediaHub…")).toBeTruthy();
+  });
+
+  it("says what to do when there is nothing yet", () => {
+    render(<DownloadsView live={live()} />);
+    expect(screen.getByText(/Nothing here yet/)).toBeTruthy();
+  });
+
+  it("shows a download with its progress, speed and time left", () => {
+    const byHash = new Map([[download.hash, download]]);
+    render(<DownloadsView live={live({ downloads: { byHash, transfer: null } })} />);
+    const item = screen.getByRole("listitem");
+    expect(item.textContent).toContain("43%");
+    expect(item.textContent).toContain("3.0 MB/s");
+    expect(item.textContent).toContain("10 min");
+    expect(item.getAttribute("aria-setsize")).toBe("1");
+  });
+});
+
+describe("LibrariesView", () => {
+  it("says it is asking Plex, then lists the libraries", async () => {
+    let answer: (value: Response) => void = () => undefined;
+    vi.stubGlobal("fetch", () => new Promise<Response>((resolve) => (answer = resolve)));
+    render(<LibrariesView scanned={0} />);
+    expect(screen.getByText("Asking Plex…")).toBeTruthy();
+    const libraries = [{ key: "1", title: "Movies", type: "movie", locations: [], scanned_at: null, refreshing: false, last_scan_requested: null }];
+    await act(async () => answer(new Response(JSON.stringify({ libraries }), { status: 200 })));
+    expect(screen.getByRole("button", { name: "Scan Movies" })).toBeTruthy();
+  });
+
+  it("shows the panel's error in words when Plex is away", async () => {
+    const body = { error: { code: "service_unavailable", message: "Plex is not reachable right now." } };
+    vi.stubGlobal("fetch", () => Promise.resolve(new Response(JSON.stringify(body), { status: 503 })));
+    await act(async () => {
+      render(<LibrariesView scanned={0} />);
+    });
+    expect(screen.getByRole("alert").textContent).toBe("Plex is not reachable right now.");
+  });
+
+  it("says the panel is offline when nothing answers", async () => {
+    vi.stubGlobal("fetch", () => Promise.reject(new TypeError("Failed to fetch")));
+    await act(async () => {
+      render(<LibrariesView scanned={0} />);
+    });
+    expect(screen.getByRole("alert").textContent).toMatch(/not reachable/);
+  });
+});
+
+describe("SearchView", () => {
+  it("offers the server's categories, and says so when the search cannot run", async () => {
+    class BrokenStream {
+      onerror: (() => void) | null = null;
+      constructor() {
+        setTimeout(() => this.onerror?.());
+      }
+      addEventListener() {}
+      close() {}
+    }
+    vi.stubGlobal("EventSource", BrokenStream);
+    render(<SearchView categories={["movies", "anime"]} onDownloaded={() => undefined} />);
+    expect(screen.getByRole("button", { name: "anime" })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText("Search for a movie, show, album or book"), { target: { value: "dune" } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Search" }));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    });
+    expect(screen.getByRole("alert").textContent).toMatch(/Prowlarr or the panel is not reachable/);
+  });
+});
+
+describe("App", () => {
+  it("says plainly when qBittorrent is away and grabs are queued", async () => {
+    const listeners = new Map<string, (event: MessageEvent<string>) => void>();
+    class Stream {
+      onerror: (() => void) | null = null;
+      addEventListener(name: string, listener: (event: MessageEvent<string>) => void) {
+        listeners.set(name, listener);
+      }
+      close() {}
+    }
+    vi.stubGlobal("EventSource", Stream);
+    const { App } = await import("./App");
+    render(<App />);
+    const snapshot = {
+      downloads: [],
+      transfer: null,
+      outbox: 2,
+      qbittorrent: { available: false, problem: "unreachable", version: null },
+      vpn: null,
+      categories: ["movies"],
+    };
+    act(() => listeners.get("snapshot")?.(new MessageEvent("snapshot", { data: JSON.stringify(snapshot) })));
+    expect(screen.getByRole("status").textContent).toContain("qBittorrent is not reachable");
+    expect(screen.getByRole("status").textContent).toContain("(2 waiting)");
+  });
+});
