@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 import json
 import os
 from pathlib import Path
-import re
 import secrets
 import shutil
 import signal
@@ -72,6 +71,7 @@ homeassistant:
   name: MediaHub Lab
   unit_system: metric
   time_zone: UTC
+  country: US
 frontend:
 config:
 system_health:
@@ -529,6 +529,15 @@ class Lab:
             answer.get("response_type") == "action_done" and "download" in speech.lower(),
             repr(speech),
         )
+        issues = await self.websocket(http, {"type": "repairs/list_issues"})
+        ours = [i["issue_id"] for i in issues["issues"] if i["domain"] == "mediahub"]
+        step(
+            "no MediaHub repair raised",
+            not ours,
+            ", ".join(ours)
+            or "repairs: "
+            + (", ".join(f"{i['domain']}.{i['issue_id']}" for i in issues["issues"]) or "none"),
+        )
         problems = self.home_assistant_log_problems()
         step(
             "Home Assistant's log has no errors",
@@ -570,8 +579,9 @@ class Lab:
                 await page.locator("input[name=username]").fill(self.login.username)
                 await page.locator("input[name=password]").fill(self.login.password)
                 await page.get_by_role("button", name="Log in").click()
-                # The login hands a code back to the app, which reloads on its dashboard.
-                await page.wait_for_url(re.compile(r"/lovelace"), timeout=60_000)
+                # The login hands a code back to the app, which stores its tokens and then drops
+                # the code from the address: from there on this is the app, not the login.
+                await page.wait_for_url(lambda url: "auth_callback" not in url, timeout=60_000)
                 await expect(page.locator("#ha-launch-screen")).to_have_count(0, timeout=60_000)
                 await expect(page.locator("ha-sidebar").get_by_text("Overview")).to_be_visible(
                     timeout=60_000
