@@ -175,3 +175,8 @@ async def test_malformed_urls_are_clear_errors() -> None:
         with pytest.raises(InvalidInputError) as refused:
             await fetcher.fetch(url)
         assert refused.value.code == code, url
+
+
+def test_the_fetcher_can_be_made_outside_an_event_loop() -> None:
+    """The engine is built from Settings anywhere; the system resolver comes with the loop."""
+    assert TorrentUrlFetcher(["prowlarr.lan:9696"]) is not None

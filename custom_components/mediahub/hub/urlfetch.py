@@ -47,17 +47,22 @@ def _refused(reason: str) -> InvalidInputError:
     return InvalidInputError("url_not_allowed", f"MediaHub does not fetch {reason}")
 
 
-def is_public(address: IPAddress) -> bool:
-    """An address on the public internet (IPv4-mapped IPv6 judged as the IPv4 it maps)."""
+def _unmapped(address: IPAddress) -> IPAddress:
+    """IPv4-mapped IPv6 (::ffff:127.0.0.1) is judged as the IPv4 address it maps."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+        return address.ipv4_mapped
+    return address
+
+
+def is_public(address: IPAddress) -> bool:
+    """An address on the public internet."""
+    address = _unmapped(address)
     return address.is_global and not address.is_multicast
 
 
 def _never_reachable(address: IPAddress) -> bool:
     """Addresses no configured host makes acceptable."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    address = _unmapped(address)
     return address.is_unspecified or address.is_multicast
 
 
@@ -91,7 +96,9 @@ class TorrentUrlFetcher:
 
     def __init__(self, allowed: Collection[str], resolver: AbstractResolver | None = None) -> None:
         self._allowed = {_origin(entry) for entry in allowed if entry.strip()}
-        self._resolver = resolver or aiohttp.ThreadedResolver()
+        # The system's resolver binds the running loop when made: made at the first fetch, so
+        # the engine can be built outside one.
+        self._resolver = resolver
 
     async def fetch(self, url: str) -> Fetched:
         """Follow `url` (and its redirects) to a .torrent or a magnet link."""
@@ -158,6 +165,8 @@ class TorrentUrlFetcher:
                 }
             ]
             return self._allowed_results(host, port, results)
+        if self._resolver is None:
+            self._resolver = aiohttp.ThreadedResolver()
         try:
             results = await self._resolver.resolve(host, port, family=socket.AF_UNSPEC)
         except OSError:
