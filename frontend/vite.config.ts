@@ -22,6 +22,18 @@ function finishBuild(): Plugin {
   return {
     name: "mediahub-finish-build",
     apply: "build",
+    // The app's chunk is imported dynamically by the small entry (which opens the events stream
+    // first); preloading it lets both download at once.
+    transformIndexHtml(_html, context) {
+      const chunks = Object.values(context.bundle ?? {}).filter(
+        (file) => file.type === "chunk" && file.isDynamicEntry,
+      );
+      return chunks.map((chunk) => ({
+        tag: "link",
+        attrs: { rel: "modulepreload", crossorigin: true, href: `/${chunk.fileName}` },
+        injectTo: "head" as const,
+      }));
+    },
     closeBundle() {
       const page = join(OUT_DIR, "index.html");
       const html = readFileSync(page, "utf8");

@@ -33,7 +33,9 @@ export function WindowedList<T>({
 }: Props<T>) {
   const list = useRef<HTMLUListElement>(null);
   const [heights, setHeights] = useState<ReadonlyMap<string, number>>(() => new Map());
-  const [viewport, setViewport] = useState({ top: 0, height: 800 });
+  // Until the first measurement, the list is taken to start at the screen's top: that renders
+  // at least what is on screen, so the first paint needs no measuring first.
+  const [viewport, setViewport] = useState(() => ({ top: 0, height: window.innerHeight || 800 }));
 
   const update = useCallback(() => {
     const element = list.current;
@@ -59,7 +61,7 @@ export function WindowedList<T>({
     };
   }, [update]);
 
-  useLayoutEffect(update, [update, items.length]);
+  useEffect(update, [update, items.length]);
 
   // Items not rendered yet are taken to be as tall as the average rendered one, so the
   // spacers (and a jump to the end) come out right before every item has been seen.
@@ -68,8 +70,11 @@ export function WindowedList<T>({
   const range: Range = visibleRange(sizes, viewport.top, viewport.height, overscan);
 
   // Measure what was rendered; a changed height re-renders with the new spacers (and settles:
-  // nothing changes once every rendered height is known).
-  useLayoutEffect(() => {
+  // nothing changes once every rendered height is known). With items above the screen, before
+  // the frame is painted (their spacer moves what is shown); at the top of the list, after it,
+  // since only the spacer below changes: the first paint then waits for no measuring.
+  const atTop = range.start === 0;
+  const measure = useCallback(() => {
     const element = list.current;
     if (!element) return;
     const measured = new Map<string, number>();
@@ -80,7 +85,13 @@ export function WindowedList<T>({
       const changed = [...measured].filter(([key, height]) => Math.abs((known.get(key) ?? 0) - height) > 0.5);
       return changed.length ? new Map([...known, ...changed]) : known;
     });
-  }, [items, range.start, range.end]);
+  }, []);
+  useLayoutEffect(() => {
+    if (!atTop) measure();
+  }, [measure, atTop, items, range.start, range.end]);
+  useEffect(() => {
+    if (atTop) measure();
+  }, [measure, atTop, items, range.start, range.end]);
 
   return (
     <ul

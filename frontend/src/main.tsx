@@ -1,13 +1,10 @@
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { App } from "./App";
+// The entry: open the events stream at once, then load the app (React and the views, a
+// separate chunk that index.html preloads) and mount it over the static frame.
+import { openEarly } from "./eventStream";
 import "./styles.css";
 
-const root = document.getElementById("root");
-if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
-}
+openEarly();
+void import("./mount").then(({ mount }) => {
+  const root = document.getElementById("root");
+  if (root) mount(root);
+});

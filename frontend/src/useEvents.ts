@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { applyDiff, fromSnapshot, type DownloadsState } from "./downloads";
+import { EVENT_NAMES, earlyStream, openEvents, takeEarly, type Message } from "./eventStream";
 import type { DownloadsDiff, PanelState, Vpn } from "./types";
 
 export interface LiveState {
@@ -28,7 +29,7 @@ const initial: LiveState = {
 
 type Reducer = (data: unknown, prev: LiveState) => LiveState;
 
-const REDUCERS: Record<string, Reducer> = {
+const REDUCERS: Record<(typeof EVENT_NAMES)[number], Reducer> = {
   snapshot: (data, prev) => {
     const snapshot = data as PanelState;
     return {
@@ -42,6 +43,7 @@ const REDUCERS: Record<string, Reducer> = {
       categories: snapshot.categories,
     };
   },
+  current: (_data, prev) => ({ ...prev, connected: true }),
   downloads: (data, prev) => ({
     ...prev,
     downloads: applyDiff(prev.downloads, data as DownloadsDiff),
@@ -56,47 +58,28 @@ const REDUCERS: Record<string, Reducer> = {
   scan: (_data, prev) => ({ ...prev, scanned: prev.scanned + 1 }),
 };
 
-interface Message {
-  name: string;
-  data: unknown;
+function apply(prev: LiveState, { name, data }: Message): LiveState {
+  const reduce = REDUCERS[name as (typeof EVENT_NAMES)[number]] as Reducer | undefined;
+  return reduce ? reduce(data, prev) : prev;
 }
-
-/** The events stream, with what arrived before anyone listened kept for the first listener. */
-function openEvents() {
-  const source = new EventSource("/api/events");
-  const backlog: Message[] = [];
-  let deliver: ((message: Message) => void) | null = null;
-  for (const name of Object.keys(REDUCERS)) {
-    source.addEventListener(name, (event) => {
-      const message = { name, data: JSON.parse((event as MessageEvent<string>).data) as unknown };
-      if (deliver) deliver(message);
-      else backlog.push(message);
-    });
-  }
-  return {
-    source,
-    listen(callback: (message: Message) => void) {
-      deliver = callback;
-      for (const message of backlog.splice(0)) callback(message);
-    },
-  };
-}
-
-// Opened while the script loads, before React's first render: the first snapshot (a big one
-// with thousands of downloads) is on its way while the page is being built.
-let early: ReturnType<typeof openEvents> | null = typeof EventSource === "undefined" ? null : openEvents();
 
 export function useEvents(): LiveState {
-  const [state, setState] = useState<LiveState>(initial);
+  // What the early stream already carried (usually the snapshot) is the first render's state:
+  // the list is drawn in the first frame React paints, with no empty frame before it.
+  const [start] = useState(() => {
+    const backlog = earlyStream()?.backlog ?? [];
+    return { state: backlog.reduce(apply, initial), applied: backlog.length };
+  });
+  const [state, setState] = useState<LiveState>(start.state);
   useEffect(() => {
+    const early = takeEarly();
     const events = early ?? openEvents();
-    early = null;
-    events.listen(({ name, data }) => {
-      const reduce = REDUCERS[name];
-      if (reduce) setState((prev) => reduce(data, prev));
-    });
-    events.source.onerror = () => setState((prev) => ({ ...prev, connected: false }));
-    return () => events.source.close();
-  }, []);
+    events.listen(
+      (message) => setState((prev) => apply(prev, message)),
+      () => setState((prev) => ({ ...prev, connected: false })),
+      early ? start.applied : 0,
+    );
+    return () => events.close();
+  }, [start]);
   return state;
 }

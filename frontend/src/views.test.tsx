@@ -112,28 +112,38 @@ describe("SearchView", () => {
 });
 
 describe("App", () => {
-  it("says plainly when qBittorrent is away and grabs are queued", async () => {
+  it("starts from the fetched state, then follows the stream from its revision", async () => {
     const listeners = new Map<string, (event: MessageEvent<string>) => void>();
+    const opened: string[] = [];
     class Stream {
       onerror: (() => void) | null = null;
+      constructor(url: string) {
+        opened.push(url);
+      }
       addEventListener(name: string, listener: (event: MessageEvent<string>) => void) {
         listeners.set(name, listener);
       }
       close() {}
     }
-    vi.stubGlobal("EventSource", Stream);
-    const { App } = await import("./App");
-    render(<App />);
-    const snapshot = {
+    const state = {
       downloads: [],
       transfer: null,
       outbox: 2,
       qbittorrent: { available: false, problem: "unreachable", version: null },
       vpn: null,
       categories: ["movies"],
+      revision: "18c2.7.2.None",
     };
-    act(() => listeners.get("snapshot")?.(new MessageEvent("snapshot", { data: JSON.stringify(snapshot) })));
-    expect(screen.getByRole("status").textContent).toContain("qBittorrent is not reachable");
-    expect(screen.getByRole("status").textContent).toContain("(2 waiting)");
+    vi.stubGlobal("EventSource", Stream);
+    vi.stubGlobal("fetch", () => Promise.resolve(new Response(JSON.stringify(state))));
+    const { App } = await import("./App");
+    render(<App />);
+    const banner = await screen.findByRole("status");
+    expect(banner.textContent).toContain("qBittorrent is not reachable");
+    expect(banner.textContent).toContain("(2 waiting)");
+    expect(opened).toEqual(["/api/events?since=18c2.7.2.None"]);
+    const back = { service: "qbittorrent", available: true, problem: null };
+    act(() => listeners.get("service")?.(new MessageEvent("service", { data: JSON.stringify(back) })));
+    expect(screen.queryByRole("status")).toBeNull();
   });
 });

@@ -133,7 +133,7 @@ async def test_a_panel_client_that_falls_behind_is_dropped(monkeypatch: pytest.M
     broker.on_clients_changed = counts.append
 
     async def stream(request: web.Request) -> web.StreamResponse:
-        return await broker.serve(request, [sse.encode("snapshot", {})])
+        return await broker.serve(request, sse.Opening(sse.encode("snapshot", {})))
 
     app = web.Application()
     app.router.add_get("/events", stream)

@@ -132,6 +132,30 @@ async def test_events_stream_starts_with_a_snapshot_and_pushes_changes(sidecar: 
     assert events[-1][0] == "downloads"
 
 
+def _first(_name: str, _data: object) -> bool:
+    return True
+
+
+async def test_a_panel_holding_the_current_state_is_not_sent_it_again(sidecar: Sidecar) -> None:
+    """The page fetches the state beside its scripts, then opens the stream from its revision:
+    the stream skips the snapshot it would repeat, and sends one if anything moved on."""
+    await sidecar.panel.poll_once()
+    for _ in range(20):  # the poller may move the state on (free disk space) in between
+        _, state = await sidecar.get("/api/downloads")
+        revision = state["revision"]
+        [(name, data)] = await sidecar.sse(f"/api/events?since={revision}", until=_first)
+        if name == "current":
+            break
+        assert data["revision"] != revision  # a snapshot only because the state moved on
+    assert (name, data) == ("current", {"revision": revision})
+    grabbed = (await grab_first(sidecar, "S05E02"))["hash"]
+    await sidecar.panel.poll_once()
+    [(name, snapshot)] = await sidecar.sse(f"/api/events?since={revision}", until=_first)
+    assert name == "snapshot"
+    assert [d["hash"] for d in snapshot["downloads"]] == [grabbed]
+    assert snapshot["revision"] != revision
+
+
 @pytest.mark.parametrize(
     ("headers", "body", "status", "code"),
     [

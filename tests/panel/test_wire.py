@@ -28,8 +28,8 @@ pytestmark = pytest.mark.skipif(
 
 
 def built(kind: str) -> Path:
-    [path] = list((STATIC / "assets").glob(f"index-*.{kind}"))
-    return path
+    """The biggest built file of this kind (for scripts: the app's chunk)."""
+    return max((STATIC / "assets").glob(f"*.{kind}"), key=lambda path: path.stat().st_size)
 
 
 async def raw_get(url: str, accept: str | None) -> tuple[aiohttp.ClientResponse, bytes]:
@@ -105,6 +105,30 @@ async def test_event_streams_are_compressed_and_flushed_per_event(
             results_before_done = results_before_done or "event: results" in text
     assert results_before_done
     assert "Series Title S05E02 Slow" in text
+
+
+async def test_panels_that_open_together_each_get_the_list_and_every_change(
+    sidecar: Sidecar, qbittorrent5: QbtInstance
+) -> None:
+    """The first snapshot is compressed once for all the panels that connect (each stream goes
+    on from a copy of the compressor): every one still decodes it, and what follows."""
+    hashes = await asyncio.to_thread(add_stopped_torrents, qbittorrent5, 20)
+    await sidecar.panel.poll_once()
+    target = hashes[0]
+
+    def resumed(name: str, data: dict) -> bool:  # type: ignore[type-arg]
+        changed = data["changed"] if name == "downloads" else []
+        return any(d["hash"] == target and d["status"] != "stopped" for d in changed)
+
+    panels = [await sidecar.listen("/api/events", until=resumed) for _ in range(3)]
+    status, _ = await sidecar.post(f"/api/downloads/{target}/resume")
+    assert status == 200
+    for panel in panels:
+        events = await asyncio.wait_for(panel, 60)  # each decoded by aiohttp, from gzip
+        name, snapshot = events[0]
+        assert name == "snapshot"
+        assert {d["hash"] for d in snapshot["downloads"]} == set(hashes)
+        assert resumed(*events[-1])
 
 
 async def test_the_inlined_stylesheet_is_the_only_inline_style_allowed(sidecar: Sidecar) -> None:

@@ -46,7 +46,7 @@ from .security import (
     error_response,
     security_middleware,
 )
-from .sse import Broker, encode, open_stream
+from .sse import Broker, Opening, encode, open_stream
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -146,6 +146,13 @@ class Panel:
         self.scans: dict[str, float] = {}  # library key → when MediaHub last asked for a scan
         self._wake = asyncio.Event()
         self._vpn_checked = 0.0
+        self._vpn_due = False
+        # What a new panel starts from, rebuilt only when what it shows has changed. The
+        # revision names that state; this process's start time keeps a restarted sidecar's
+        # revisions from matching an older one's.
+        self._epoch = f"{time.time_ns():x}"
+        self._revision = 0
+        self._opening: tuple[str, dict[str, Any], Opening] | None = None
         self.engine.subscribe(self._on_engine_event)
 
     # --- polling ---------------------------------------------------------------------------
@@ -154,8 +161,9 @@ class Panel:
         if count:
             self._wake.set()
 
-    def wake(self) -> None:
-        """Poll now (after an action, or when a panel connects)."""
+    def wake(self, *, vpn: bool = False) -> None:
+        """Poll now (after an action, or when a panel connects); with `vpn`, ask gluetun too."""
+        self._vpn_due = self._vpn_due or vpn
         self._wake.set()
 
     async def run(self) -> None:
@@ -170,6 +178,8 @@ class Panel:
     async def poll_once(self) -> None:
         problem = None
         try:
+            if self.snapshot is None:
+                self._revision += 1
             self.snapshot = await self.engine.downloads.refresh()
         except AuthenticationError:
             problem = "auth_failed"
@@ -179,13 +189,17 @@ class Panel:
         if problem == "auth_failed" and self.qbittorrent_problem != problem:
             _LOGGER.error("qBittorrent refused MediaHub's username or password")
         if problem != self.qbittorrent_problem:
+            self._revision += 1
             self.broker.publish(
                 "service",
                 {"service": "qbittorrent", "available": problem is None, "problem": problem},
             )
         self.qbittorrent_problem = problem
         self.qbittorrent_available = problem is None
-        if self.broker.clients and time.monotonic() - self._vpn_checked > VPN_POLL:
+        if self._vpn_due or (
+            self.broker.clients and time.monotonic() - self._vpn_checked > VPN_POLL
+        ):
+            self._vpn_due = False
             await self.refresh_vpn()
 
     async def refresh_vpn(self) -> VpnStatus | None:
@@ -196,12 +210,14 @@ class Panel:
             status = None
         if status != self.vpn:
             self.vpn = status
+            self._revision += 1
             self.broker.publish("vpn", vpn_json(status) if status else None)
         return status
 
     def _on_engine_event(self, event: EngineEvent) -> None:
         match event:
             case DownloadsChanged():
+                self._revision += 1
                 self.broker.publish(
                     "downloads",
                     {
@@ -229,8 +245,33 @@ class Panel:
             case _:
                 pass
 
+    @property
+    def revision(self) -> str:
+        """Names the state a panel starts from: equal revisions, equal states."""
+        outbox = len(self.engine.downloads.outbox)
+        return f"{self._epoch}.{self._revision}.{outbox}.{self.engine.qbittorrent.version}"
+
+    def _starting_point(self) -> tuple[str, dict[str, Any], Opening]:
+        revision = self.revision
+        if self._opening is None or self._opening[0] != revision:
+            state = {**self.state_json(), "revision": revision}
+            self._opening = (revision, state, Opening(encode("snapshot", state)))
+        return self._opening
+
+    def starting_state(self) -> dict[str, Any]:
+        """The panel's whole state now, with its revision (GET /api/downloads)."""
+        return self._starting_point()[1]
+
+    def opening(self, since: str | None) -> Opening | bytes:
+        """The event a new stream starts with: the snapshot, or only `current` when the panel
+        already holds this revision (it fetched the state just before)."""
+        revision, _, opening = self._starting_point()
+        return encode("current", {"revision": revision}) if since == revision else opening
+
     def state_json(self) -> dict[str, Any]:
-        snapshot = self.snapshot
+        # The views as they are now, not as the last poll returned them: a change is published
+        # before that poll ends, and a panel that connects in between must not miss it.
+        snapshot = self.engine.downloads.snapshot() if self.snapshot else None
         return {
             "downloads": [download_json(d) for d in snapshot.downloads.values()]
             if snapshot
@@ -352,7 +393,7 @@ async def search(request: web.Request) -> web.StreamResponse:
 
 
 async def list_downloads(request: web.Request) -> web.Response:
-    return web.json_response(_panel(request).state_json())
+    return web.json_response(_panel(request).starting_state())
 
 
 async def add_download(request: web.Request) -> web.Response:
@@ -434,10 +475,10 @@ async def scan_library(request: web.Request) -> web.Response:
 
 async def events(request: web.Request) -> web.StreamResponse:
     panel = _panel(request)
-    panel.wake()
-    if panel.vpn is None:
-        await panel.refresh_vpn()
-    return await panel.broker.serve(request, [encode("snapshot", panel.state_json())])
+    # The snapshot goes out at once; an unknown VPN state follows as its own event, so a slow
+    # gluetun never holds up the list.
+    panel.wake(vpn=panel.vpn is None)
+    return await panel.broker.serve(request, panel.opening(request.query.get("since")))
 
 
 async def vpn(request: web.Request) -> web.Response:

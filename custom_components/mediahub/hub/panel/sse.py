@@ -19,6 +19,26 @@ QUEUE_SIZE: Final = 256
 KEEPALIVE: Final = 15.0
 
 
+class Opening:
+    """The first message of every new stream (the snapshot), encoded and compressed once
+    however many panels connect: a new stream starts from a copy of the compressor's state
+    after it, so the compressed bytes are reused as they are."""
+
+    def __init__(self, message: bytes) -> None:
+        self.message = message
+        self._compressor = _gzip_compressor()
+        self.gzipped = self._compressor.compress(message) + self._compressor.flush(
+            zlib.Z_SYNC_FLUSH
+        )
+
+    def compressor(self) -> zlib._Compress:
+        return self._compressor.copy()
+
+
+def _gzip_compressor() -> zlib._Compress:
+    return zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+
+
 class EventStream:
     """A `text/event-stream` response, gzip-compressed when the client accepts it.
 
@@ -29,7 +49,15 @@ class EventStream:
 
     def __init__(self, response: web.StreamResponse, gzip: bool) -> None:
         self.response = response
-        self._gzip = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS) if gzip else None
+        self._gzip = _gzip_compressor() if gzip else None
+
+    async def send_opening(self, opening: Opening) -> None:
+        """Send `opening` as the stream's first message."""
+        if self._gzip is None:
+            await self.response.write(opening.message)
+        else:
+            self._gzip = opening.compressor()
+            await self.response.write(opening.gzipped)
 
     async def send(self, message: bytes) -> None:
         if self._gzip is not None:
@@ -91,14 +119,16 @@ class Broker:
                 queue.put_nowait(None)  # ends its stream
                 _LOGGER.debug("Dropped a panel client that fell behind")
 
-    async def serve(self, request: web.Request, first: list[bytes]) -> web.StreamResponse:
-        """Stream `first` then every published event until the client goes away."""
+    async def serve(self, request: web.Request, opening: Opening | bytes) -> web.StreamResponse:
+        """Stream `opening` then every published event until the client goes away."""
         stream = await open_stream(request)
         queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE_SIZE)
         self._clients.add(queue)
         self.on_clients_changed(len(self._clients))
         try:
-            for opening in first:
+            if isinstance(opening, Opening):
+                await stream.send_opening(opening)
+            else:
                 await stream.send(opening)
             while True:
                 try:

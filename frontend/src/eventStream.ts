@@ -1,0 +1,87 @@
+// The panel's live state: the whole state from GET /api/downloads (which index.html preloads,
+// so it travels beside the scripts), then the events stream from that revision on. Started
+// by the entry script before React and the app have loaded; no React here, so this stays in
+// the small entry chunk.
+
+// `current`: the stream's first event when the state fetched just before is still current.
+export const EVENT_NAMES = ["snapshot", "current", "downloads", "service", "vpn", "scan"] as const;
+
+export interface Message {
+  name: string;
+  data: unknown;
+}
+
+export interface EventStream {
+  /** What arrived before anyone listened, in order. */
+  backlog: readonly Message[];
+  /** Deliver every later message (and the backlog from index `from` on) to `callback`;
+   * `onError` when the stream drops (the browser reconnects by itself). */
+  listen(callback: (message: Message) => void, onError: () => void, from?: number): void;
+  close(): void;
+}
+
+async function startingState(): Promise<{ revision?: unknown } | null> {
+  try {
+    const response = await fetch("/api/downloads");
+    return response.ok ? ((await response.json()) as { revision?: unknown }) : null;
+  } catch {
+    return null; // the stream's own snapshot stands in
+  }
+}
+
+export function openEvents(): EventStream {
+  const backlog: Message[] = [];
+  let deliver: ((message: Message) => void) | null = null;
+  let failed: (() => void) | null = null;
+  let source: EventSource | null = null;
+  let closed = false;
+  const push = (message: Message) => {
+    if (deliver) deliver(message);
+    else backlog.push(message);
+  };
+  void startingState().then((state) => {
+    if (closed) return;
+    if (state) push({ name: "snapshot", data: state });
+    // With the revision it holds, the stream sends a snapshot only if the state moved on
+    // (a reconnection asks with the same one, and so gets a fresh snapshot).
+    const since = typeof state?.revision === "string" ? `?since=${encodeURIComponent(state.revision)}` : "";
+    source = new EventSource(`/api/events${since}`);
+    for (const name of EVENT_NAMES) {
+      source.addEventListener(name, (event) => {
+        push({ name, data: JSON.parse((event as MessageEvent<string>).data) as unknown });
+      });
+    }
+    source.onerror = () => failed?.();
+  });
+  return {
+    backlog,
+    listen(callback, onError, from = 0) {
+      deliver = callback;
+      failed = onError;
+      for (const message of backlog.splice(0).slice(from)) callback(message);
+    },
+    close() {
+      closed = true;
+      source?.close();
+    },
+  };
+}
+
+let early: EventStream | null = null;
+
+/** Start now (called once, by the entry script). */
+export function openEarly(): void {
+  if (typeof EventSource !== "undefined") early ??= openEvents();
+}
+
+/** The stream started early, if it has not been taken yet. */
+export function earlyStream(): EventStream | null {
+  return early;
+}
+
+/** Hand the early stream over (once): whoever takes it owns and closes it. */
+export function takeEarly(): EventStream | null {
+  const taken = early;
+  early = null;
+  return taken;
+}
