@@ -62,7 +62,7 @@ class VpnBinarySensor(MediaHubEntity, BinarySensorEntity):
     def __init__(
         self, coordinator: VpnCoordinator, description: MediaHubBinarySensorEntityDescription
     ) -> None:
-        super().__init__(coordinator, "vpn", description.key)
+        super().__init__(coordinator, description.key)
         self.entity_description = description
 
     @property

@@ -6,14 +6,12 @@ from __future__ import annotations
 from homeassistant.components.button import ButtonEntity
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, PlexCoordinator, PlexData
 from .entity import MediaHubEntity
-from .hub.errors import MediaHubError
+from .errors import engine_errors
 from .hub.models import Library
 
 # Presses call Plex: one at a time.
@@ -55,17 +53,11 @@ async def async_setup_entry(
 
 async def _press(coordinator: PlexCoordinator, key: str | None) -> None:
     downloads = coordinator.engine.downloads
-    try:
+    async with engine_errors():
         if key is None:
             await coordinator.engine.plex.scan_all()
         else:
             await downloads.scan_library(key)
-    except MediaHubError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="scan_failed",
-            translation_placeholders={"reason": str(err)},
-        ) from err
 
 
 class ScanAllButton(MediaHubEntity, ButtonEntity):
@@ -76,7 +68,7 @@ class ScanAllButton(MediaHubEntity, ButtonEntity):
     coordinator: PlexCoordinator
 
     def __init__(self, coordinator: PlexCoordinator) -> None:
-        super().__init__(coordinator, "plex", "scan_all")
+        super().__init__(coordinator, "scan_all")
 
     async def async_press(self) -> None:
         await _press(self.coordinator, None)
@@ -90,7 +82,7 @@ class ScanLibraryButton(MediaHubEntity, ButtonEntity):
     coordinator: PlexCoordinator
 
     def __init__(self, coordinator: PlexCoordinator, library: Library) -> None:
-        super().__init__(coordinator, "plex", f"scan_library_{library.key}")
+        super().__init__(coordinator, f"scan_library_{library.key}")
         self.library_key = library.key
         self._attr_translation_placeholders = {"library": library.title}
 

@@ -22,7 +22,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 import probatio as vol
 
-from .connection import test_gluetun, test_plex, test_prowlarr, test_qbittorrent
 from .const import (
     CONF_AUTO_SCAN,
     CONF_CATEGORIES,
@@ -39,10 +38,10 @@ from .const import (
     CONF_QBITTORRENT_USERNAME,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
-    SERVICE_CREDENTIALS,
 )
 from .hub.config import DEFAULT_CATEGORIES, DEFAULT_PATH_MAP, Settings, valid_url
 from .hub.errors import AuthenticationError, MediaHubError, SettingsError
+from .stack import REAUTH_SERVICE, SPECS, Service
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -68,40 +67,24 @@ GLUETUN_SCHEMA = vol.Schema(
     {vol.Optional(CONF_GLUETUN_URL): _URL, vol.Optional(CONF_GLUETUN_API_KEY): _SECRET}
 )
 
-type Tester = Callable[[HomeAssistant, Mapping[str, Any]], Awaitable[str]]
-
-# service → (URL field, credential field to blame on refusal, connection test)
-SERVICES: dict[str, tuple[str, str, Tester]] = {
-    "prowlarr": (CONF_PROWLARR_URL, CONF_PROWLARR_API_KEY, test_prowlarr),
-    "qbittorrent": (CONF_QBITTORRENT_URL, CONF_QBITTORRENT_PASSWORD, test_qbittorrent),
-    "plex": (CONF_PLEX_URL, CONF_PLEX_TOKEN, test_plex),
-    "gluetun": (CONF_GLUETUN_URL, CONF_GLUETUN_API_KEY, test_gluetun),
-}
-SERVICE_NAMES = {
-    "prowlarr": "Prowlarr",
-    "qbittorrent": "qBittorrent",
-    "plex": "Plex",
-    "gluetun": "gluetun",
-}
-
 
 async def check_service(
-    hass: HomeAssistant, service: str, data: dict[str, Any]
+    hass: HomeAssistant, service: Service, data: dict[str, Any]
 ) -> tuple[dict[str, str], str | None]:
     """Test one service: (errors keyed by the field to blame, the test's result)."""
-    url_field, secret_field, tester = SERVICES[service]
+    spec = SPECS[service]
     try:
-        data[url_field] = valid_url(data[url_field])
+        data[spec.url_field] = valid_url(data[spec.url_field])
     except vol.Invalid:
-        return {url_field: "invalid_url"}, None
+        return {spec.url_field: "invalid_url"}, None
     try:
-        return {}, await tester(hass, data)
+        return {}, await spec.test(hass, data)
     except AuthenticationError:
-        return {secret_field: "invalid_auth"}, None
+        return {spec.blamed_field: "invalid_auth"}, None
     except MediaHubError:
-        return {url_field: "cannot_connect"}, None
+        return {spec.url_field: "cannot_connect"}, None
     except Exception:
-        _LOGGER.exception("Unexpected error testing %s", service)
+        _LOGGER.exception("Unexpected error testing %s", spec.name)
         return {"base": "unknown"}, None
 
 
@@ -113,7 +96,7 @@ class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def __init__(self) -> None:
         self._data: dict[str, Any] = {}
-        self._reauth_service = "qbittorrent"
+        self._reauth_service = Service.QBITTORRENT
 
     @staticmethod
     @callback
@@ -124,7 +107,7 @@ class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _step(
         self,
         step_id: str,
-        service: str,
+        service: Service,
         schema: vol.Schema,
         user_input: dict[str, Any] | None,
         next_step: Callable[[], Awaitable[ConfigFlowResult]],
@@ -135,11 +118,11 @@ class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
             errors, result = await check_service(self.hass, service, data)
             if not errors:
                 self._data = data
-                if service == "qbittorrent":
+                if service is Service.QBITTORRENT:
                     self._async_abort_entries_match(
                         {CONF_QBITTORRENT_URL: data[CONF_QBITTORRENT_URL]}
                     )
-                if service == "plex" and result:
+                if service is Service.PLEX and result:
                     await self.async_set_unique_id(result)
                     self._abort_if_unique_id_configured()
                 return await next_step()
@@ -153,7 +136,7 @@ class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Prowlarr: search."""
         return await self._step(
-            "user", "prowlarr", PROWLARR_SCHEMA, user_input, self.async_step_qbittorrent
+            "user", Service.PROWLARR, PROWLARR_SCHEMA, user_input, self.async_step_qbittorrent
         )
 
     async def async_step_qbittorrent(
@@ -161,12 +144,14 @@ class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """qBittorrent: downloads."""
         return await self._step(
-            "qbittorrent", "qbittorrent", QBITTORRENT_SCHEMA, user_input, self.async_step_plex
+            "qbittorrent", Service.QBITTORRENT, QBITTORRENT_SCHEMA, user_input, self.async_step_plex
         )
 
     async def async_step_plex(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Plex: the library."""
-        return await self._step("plex", "plex", PLEX_SCHEMA, user_input, self.async_step_gluetun)
+        return await self._step(
+            "plex", Service.PLEX, PLEX_SCHEMA, user_input, self.async_step_gluetun
+        )
 
     async def async_step_gluetun(
         self, user_input: dict[str, Any] | None = None
@@ -174,7 +159,9 @@ class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
         """gluetun's control server (optional): VPN status."""
         if user_input is not None and not user_input.get(CONF_GLUETUN_URL):
             return self._create()
-        return await self._step("gluetun", "gluetun", GLUETUN_SCHEMA, user_input, self._finish)
+        return await self._step(
+            "gluetun", Service.GLUETUN, GLUETUN_SCHEMA, user_input, self._finish
+        )
 
     async def _finish(self) -> ConfigFlowResult:
         return self._create()
@@ -185,14 +172,23 @@ class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
     # --- reauth ----------------------------------------------------------------------------
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
-        """A service refused its credentials: find which, and ask for those again."""
-        self._data = dict(entry_data)
-        for service in SERVICES:
-            if service == "gluetun" and not entry_data.get(CONF_GLUETUN_URL):
+        """A service refused its credentials: ask for those again.
+
+        The coordinator that was refused names its service. Without that, each service is
+        tested to find it (qBittorrent's test goes through the login guard, so a refused
+        password is not tried again and spends none of qBittorrent's failures before a ban).
+        """
+        self._data = {k: v for k, v in entry_data.items() if k != REAUTH_SERVICE}
+        named = str(entry_data.get(REAUTH_SERVICE))
+        if named in Service:
+            self._reauth_service = Service(named)
+            return await self.async_step_reauth_confirm()
+        for spec in SPECS.values():
+            if not spec.configured(self._data):
                 continue
-            errors, _ = await check_service(self.hass, service, dict(entry_data))
-            if SERVICES[service][1] in errors:
-                self._reauth_service = service
+            errors, _ = await check_service(self.hass, spec.service, dict(self._data))
+            if spec.blamed_field in errors:
+                self._reauth_service = spec.service
                 break
         return await self.async_step_reauth_confirm()
 
@@ -200,20 +196,19 @@ class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the refusing service's credentials."""
-        service = self._reauth_service
-        fields = SERVICE_CREDENTIALS[service]
+        spec = SPECS[self._reauth_service]
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {**self._data, **user_input}
-            errors, _ = await check_service(self.hass, service, data)
+            errors, _ = await check_service(self.hass, spec.service, data)
             if not errors:
                 return self.async_update_reload_and_abort(
                     self._get_reauth_entry(), data_updates=user_input
                 )
         schema = vol.Schema(
             {
-                vol.Required(field): str if field == CONF_QBITTORRENT_USERNAME else _SECRET
-                for field in fields
+                vol.Required(field): _SECRET if field in spec.secrets else str
+                for field in spec.credentials
             }
         )
         suggested = {CONF_QBITTORRENT_USERNAME: self._data.get(CONF_QBITTORRENT_USERNAME)}
@@ -221,7 +216,7 @@ class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reauth_confirm",
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
-            description_placeholders={"service": SERVICE_NAMES[service]},
+            description_placeholders={"service": spec.name},
         )
 
     # --- reconfigure -----------------------------------------------------------------------
@@ -234,13 +229,13 @@ class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {**entry.data, **user_input}
-            for service in SERVICES:
-                if service == "gluetun" and not data.get(CONF_GLUETUN_URL):
-                    data.pop(CONF_GLUETUN_URL, None)
+            for spec in SPECS.values():
+                if not spec.configured(data):
+                    data.pop(spec.url_field, None)
                     continue
-                service_errors, result = await check_service(self.hass, service, data)
+                service_errors, result = await check_service(self.hass, spec.service, data)
                 errors |= service_errors
-                if service == "plex" and result:
+                if spec.service is Service.PLEX and result:
                     await self.async_set_unique_id(result)
                     self._abort_if_unique_id_mismatch(reason="wrong_stack")
             if not errors:

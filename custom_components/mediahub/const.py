@@ -32,11 +32,3 @@ OUTBOX_STUCK_AFTER: Final = timedelta(minutes=10)
 EVENT_DOWNLOAD_ADDED: Final = "mediahub_download_added"
 EVENT_DOWNLOAD_COMPLETED: Final = "mediahub_download_completed"
 EVENT_SCAN_REQUESTED: Final = "mediahub_scan_requested"
-
-# Which credentials belong to which service (reauth asks for one service's at a time).
-SERVICE_CREDENTIALS: Final = {
-    "prowlarr": (CONF_PROWLARR_API_KEY,),
-    "qbittorrent": (CONF_QBITTORRENT_USERNAME, CONF_QBITTORRENT_PASSWORD),
-    "plex": (CONF_PLEX_TOKEN,),
-    "gluetun": (CONF_GLUETUN_API_KEY,),
-}

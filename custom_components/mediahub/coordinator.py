@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 import logging
-from typing import override
+from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -30,8 +30,9 @@ from .const import (
     VPN_INTERVAL,
 )
 from .hub.engine import MediaHub
-from .hub.errors import AuthenticationError, MediaHubError
+from .hub.errors import AuthenticationError, MediaHubError, outcome, placeholders
 from .hub.models import DownloadsSnapshot, Indexer, Library, PlexServerInfo, VpnState, VpnStatus
+from .stack import REAUTH_SERVICE, SPECS, Service, ServiceSpec
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -74,11 +75,17 @@ class MediaHubRuntime:
 type MediaHubConfigEntry = ConfigEntry[MediaHubRuntime]
 
 
+def device_identifier(coordinator: MediaHubCoordinator[Any]) -> tuple[str, str]:
+    """The identifier of the device of a coordinator's service."""
+    return (DOMAIN, f"{coordinator.config_entry.entry_id}_{coordinator.spec.device_key}")
+
+
 class MediaHubCoordinator[T](DataUpdateCoordinator[T]):
-    """Maps the engine's errors for one service onto Home Assistant's."""
+    """Maps the engine's errors for one service onto Home Assistant's, and keeps that
+    service's device up to date."""
 
     config_entry: MediaHubConfigEntry
-    service: str
+    spec: ServiceSpec
 
     def __init__(
         self,
@@ -91,33 +98,50 @@ class MediaHubCoordinator[T](DataUpdateCoordinator[T]):
             hass,
             _LOGGER,
             config_entry=entry,
-            name=f"{DOMAIN} {self.service}",
+            name=f"{DOMAIN} {self.spec.name}",
             update_interval=interval,
         )
         self.engine = engine
 
+    @property
+    def sw_version(self) -> str | None:
+        """The service's version, once it is known."""
+        return None
+
+    @callback
+    @override
+    def async_update_listeners(self) -> None:
+        """After each update: its device learns the version if it was not known at setup
+        (the service was down then), then the entities update."""
+        version = self.sw_version
+        registry = dr.async_get(self.hass)
+        device = registry.async_get_device(identifiers={device_identifier(self)})
+        if version and device and device.sw_version != version:
+            registry.async_update_device(device.id, sw_version=version)
+        super().async_update_listeners()
+
     async def _guarded(self, fetch: Callable[[], Awaitable[T]]) -> T:
         try:
             return await fetch()
-        except AuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN,
-                translation_key="auth_failed",
-                translation_placeholders={"service": err.service},
-            ) from err
         except MediaHubError as err:
-            raise UpdateFailed(
+            kind: type[HomeAssistantError] = UpdateFailed
+            if isinstance(err, AuthenticationError):
+                # Reauth asks for this service's credentials at once, testing no other.
+                self.config_entry.async_start_reauth(
+                    self.hass, data={REAUTH_SERVICE: self.spec.service}
+                )
+                kind = ConfigEntryAuthFailed
+            raise kind(
                 translation_domain=DOMAIN,
-                translation_key="service_unavailable",
-                translation_placeholders={
-                    "service": self.service,
-                    "reason": getattr(err, "reason", str(err)),
-                },
+                translation_key=outcome(err).code,
+                translation_placeholders={**placeholders(err), "service": self.spec.name},
             ) from err
 
 
 class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
     """qBittorrent through the engine's incremental sync; also delivers the outbox."""
+
+    spec = SPECS[Service.QBITTORRENT]
 
     service = "qBittorrent"
 
@@ -125,6 +149,11 @@ class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
         seconds = float(entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
         super().__init__(hass, entry, engine, timedelta(seconds=seconds))
         self._outbox_since: float | None = None
+
+    @property
+    @override
+    def sw_version(self) -> str | None:
+        return self.engine.qbittorrent.version
 
     @override
     async def _async_update_data(self) -> DownloadsSnapshot:
@@ -157,10 +186,15 @@ class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
 class IndexersCoordinator(MediaHubCoordinator[IndexersData]):
     """Prowlarr's indexers and their health."""
 
-    service = "Prowlarr"
+    spec = SPECS[Service.PROWLARR]
 
     def __init__(self, hass: HomeAssistant, entry: MediaHubConfigEntry, engine: MediaHub) -> None:
         super().__init__(hass, entry, engine, INDEXERS_INTERVAL)
+
+    @property
+    @override
+    def sw_version(self) -> str | None:
+        return self.data.version if self.data else None
 
     @override
     async def _async_update_data(self) -> IndexersData:
@@ -176,10 +210,15 @@ class IndexersCoordinator(MediaHubCoordinator[IndexersData]):
 class PlexCoordinator(MediaHubCoordinator[PlexData]):
     """The Plex server and its library sections (scan buttons come and go with them)."""
 
-    service = "Plex"
+    spec = SPECS[Service.PLEX]
 
     def __init__(self, hass: HomeAssistant, entry: MediaHubConfigEntry, engine: MediaHub) -> None:
         super().__init__(hass, entry, engine, PLEX_INTERVAL)
+
+    @property
+    @override
+    def sw_version(self) -> str | None:
+        return self.data.server.version if self.data else None
 
     @override
     async def _async_update_data(self) -> PlexData:
@@ -193,7 +232,7 @@ class PlexCoordinator(MediaHubCoordinator[PlexData]):
 class VpnCoordinator(MediaHubCoordinator[VpnStatus]):
     """gluetun's tunnel compared with qBittorrent's external address; repairs when it is bad."""
 
-    service = "gluetun"
+    spec = SPECS[Service.GLUETUN]
 
     def __init__(self, hass: HomeAssistant, entry: MediaHubConfigEntry, engine: MediaHub) -> None:
         super().__init__(hass, entry, engine, VPN_INTERVAL)

@@ -8,29 +8,11 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
-from .const import (
-    CONF_GLUETUN_API_KEY,
-    CONF_GLUETUN_URL,
-    CONF_PLEX_TOKEN,
-    CONF_PLEX_URL,
-    CONF_PROWLARR_API_KEY,
-    CONF_PROWLARR_URL,
-    CONF_QBITTORRENT_PASSWORD,
-    CONF_QBITTORRENT_URL,
-    CONF_QBITTORRENT_USERNAME,
-)
 from .coordinator import MediaHubConfigEntry
+from .stack import SPECS
 
-TO_REDACT = {
-    CONF_PROWLARR_API_KEY,
-    CONF_PROWLARR_URL,
-    CONF_QBITTORRENT_URL,
-    CONF_QBITTORRENT_USERNAME,
-    CONF_QBITTORRENT_PASSWORD,
-    CONF_PLEX_URL,
-    CONF_PLEX_TOKEN,
-    CONF_GLUETUN_URL,
-    CONF_GLUETUN_API_KEY,
+# Every service's address and credentials, and what would tell where the home is.
+TO_REDACT = {field for spec in SPECS.values() for field in (spec.url_field, *spec.credentials)} | {
     "external_ipv4",
     "public_ip",
     "qbittorrent_ip",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -17,21 +16,25 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .coordinator import MediaHubConfigEntry, MediaHubCoordinator
+from .coordinator import IndexersData, MediaHubConfigEntry, MediaHubCoordinator
 from .entity import MediaHubEntity
+from .hub.models import ConnectionStatus, DownloadsSnapshot, VpnStatus
 
 # Coordinators fetch the data; the entities only read it.
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class MediaHubSensorEntityDescription(SensorEntityDescription):
-    """A sensor and how to read its value from its coordinator's data."""
+class MediaHubSensorEntityDescription[DataT](SensorEntityDescription):
+    """A sensor and how to read its value from its coordinator's data (of type DataT)."""
 
-    value_fn: Callable[[Any], StateType]
+    value_fn: Callable[[DataT], StateType]
 
 
-def _speed(key: str, value_fn: Callable[[Any], StateType]) -> MediaHubSensorEntityDescription:
+type DownloadsSensor = MediaHubSensorEntityDescription[DownloadsSnapshot]
+
+
+def _speed(key: str, value_fn: Callable[[DownloadsSnapshot], StateType]) -> DownloadsSensor:
     return MediaHubSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -44,9 +47,9 @@ def _speed(key: str, value_fn: Callable[[Any], StateType]) -> MediaHubSensorEnti
     )
 
 
-def _count(
-    key: str, value_fn: Callable[[Any], StateType], *, enabled: bool = True
-) -> MediaHubSensorEntityDescription:
+def _count[DataT](
+    key: str, value_fn: Callable[[DataT], StateType], *, enabled: bool = True
+) -> MediaHubSensorEntityDescription[DataT]:
     return MediaHubSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -56,7 +59,7 @@ def _count(
     )
 
 
-def _total(key: str, value_fn: Callable[[Any], StateType]) -> MediaHubSensorEntityDescription:
+def _total(key: str, value_fn: Callable[[DownloadsSnapshot], StateType]) -> DownloadsSensor:
     return MediaHubSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -71,14 +74,26 @@ def _total(key: str, value_fn: Callable[[Any], StateType]) -> MediaHubSensorEnti
     )
 
 
-DOWNLOAD_SENSORS: tuple[MediaHubSensorEntityDescription, ...] = (
+def _downloads_count(
+    key: str, value_fn: Callable[[DownloadsSnapshot], StateType], *, enabled: bool = True
+) -> DownloadsSensor:
+    return _count(key, value_fn, enabled=enabled)
+
+
+def _indexers_count(key: str, value_fn: Callable[[IndexersData], StateType]) -> IndexersSensor:
+    return _count(key, value_fn)
+
+
+type IndexersSensor = MediaHubSensorEntityDescription[IndexersData]
+
+DOWNLOAD_SENSORS: tuple[DownloadsSensor, ...] = (
     _speed("download_speed", lambda s: s.transfer.download_speed),
     _speed("upload_speed", lambda s: s.transfer.upload_speed),
-    _count("downloading", lambda s: s.counts.downloading),
-    _count("seeding", lambda s: s.counts.seeding),
-    _count("stopped", lambda s: s.counts.stopped, enabled=False),
-    _count("errored", lambda s: s.counts.errored),
-    _count("total", lambda s: s.counts.total),
+    _downloads_count("downloading", lambda s: s.counts.downloading),
+    _downloads_count("seeding", lambda s: s.counts.seeding),
+    _downloads_count("stopped", lambda s: s.counts.stopped, enabled=False),
+    _downloads_count("errored", lambda s: s.counts.errored),
+    _downloads_count("total", lambda s: s.counts.total),
     MediaHubSensorEntityDescription(
         key="free_space",
         translation_key="free_space",
@@ -102,19 +117,19 @@ DOWNLOAD_SENSORS: tuple[MediaHubSensorEntityDescription, ...] = (
         key="connection_status",
         translation_key="connection_status",
         device_class=SensorDeviceClass.ENUM,
-        options=["connected", "firewalled", "disconnected", "unknown"],
+        options=[status.value for status in ConnectionStatus],
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         value_fn=lambda s: s.transfer.connection_status,
     ),
 )
 
-INDEXER_SENSORS: tuple[MediaHubSensorEntityDescription, ...] = (
-    _count("indexers_healthy", lambda d: d.healthy),
-    _count("indexers_failing", lambda d: d.failing),
+INDEXER_SENSORS: tuple[IndexersSensor, ...] = (
+    _indexers_count("indexers_healthy", lambda d: d.healthy),
+    _indexers_count("indexers_failing", lambda d: d.failing),
 )
 
-VPN_SENSORS: tuple[MediaHubSensorEntityDescription, ...] = (
+VPN_SENSORS: tuple[MediaHubSensorEntityDescription[VpnStatus], ...] = (
     MediaHubSensorEntityDescription(
         key="public_ip",
         translation_key="public_ip",
@@ -131,27 +146,25 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of each service."""
     runtime = entry.runtime_data
-    entities: list[MediaHubSensor] = [
-        MediaHubSensor(runtime.downloads, "qbittorrent", d) for d in DOWNLOAD_SENSORS
-    ]
-    entities += [MediaHubSensor(runtime.indexers, "prowlarr", d) for d in INDEXER_SENSORS]
+    entities: list[SensorEntity] = [MediaHubSensor(runtime.downloads, d) for d in DOWNLOAD_SENSORS]
+    entities += [MediaHubSensor(runtime.indexers, d) for d in INDEXER_SENSORS]
     if runtime.vpn is not None:
-        entities += [MediaHubSensor(runtime.vpn, "vpn", d) for d in VPN_SENSORS]
+        entities += [MediaHubSensor(runtime.vpn, d) for d in VPN_SENSORS]
     async_add_entities(entities)
 
 
-class MediaHubSensor(MediaHubEntity, SensorEntity):
-    """A sensor reading one value from its coordinator."""
+class MediaHubSensor[DataT](MediaHubEntity, SensorEntity):
+    """A sensor reading one value from its coordinator's data."""
 
-    entity_description: MediaHubSensorEntityDescription
+    entity_description: MediaHubSensorEntityDescription[DataT]
+    coordinator: MediaHubCoordinator[DataT]
 
     def __init__(
         self,
-        coordinator: MediaHubCoordinator[Any],
-        service: str,
-        description: MediaHubSensorEntityDescription,
+        coordinator: MediaHubCoordinator[DataT],
+        description: MediaHubSensorEntityDescription[DataT],
     ) -> None:
-        super().__init__(coordinator, service, description.key)
+        super().__init__(coordinator, description.key)
         self.entity_description = description
 
     @property

@@ -4,8 +4,6 @@ ServiceValidationError and nothing changes; a service failing is a HomeAssistant
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import asdict
 from typing import Final
 
@@ -17,13 +15,12 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, service
 import probatio as vol
 
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
-from .hub.errors import AuthenticationError, InvalidInputError, MediaHubError
+from .errors import engine_errors
 from .hub.models import NEWZNAB_BY_CATEGORY
 
 ATTR_QUERY: Final = "query"
@@ -87,34 +84,6 @@ def _runtime(call: ServiceCall) -> MediaHubRuntime:
         call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
     )
     return entry.runtime_data
-
-
-@asynccontextmanager
-async def engine_errors() -> AsyncIterator[None]:
-    """The engine's errors as Home Assistant's, translated."""
-    try:
-        yield
-    except InvalidInputError as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key=err.code,
-            translation_placeholders={"message": str(err)},
-        ) from err
-    except AuthenticationError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="auth_failed",
-            translation_placeholders={"service": err.service},
-        ) from err
-    except MediaHubError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="service_unavailable",
-            translation_placeholders={
-                "service": getattr(err, "service", "MediaHub"),
-                "reason": getattr(err, "reason", str(err)),
-            },
-        ) from err
 
 
 async def _search(call: ServiceCall) -> ServiceResponse:

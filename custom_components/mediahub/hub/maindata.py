@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from .models import (
     ETA_UNKNOWN,
+    ConnectionStatus,
     Download,
     DownloadCounts,
     DownloadStatus,
@@ -214,7 +215,7 @@ class MaindataModel:
             alltime_download=int(s.get("alltime_dl", 0)),
             alltime_upload=int(s.get("alltime_ul", 0)),
             free_space=int(free) if isinstance(free, int) else None,
-            connection_status=str(s.get("connection_status", "unknown")),
+            connection_status=ConnectionStatus.parse(s.get("connection_status")),
             external_ipv4=s.get("last_external_address_v4") or None,
             dht_nodes=int(s.get("dht_nodes", 0)),
         )

@@ -154,6 +154,22 @@ class Download:
         return data
 
 
+class ConnectionStatus(StrEnum):
+    """qBittorrent's connection to the swarm (server_state.connection_status)."""
+
+    CONNECTED = "connected"
+    FIREWALLED = "firewalled"
+    DISCONNECTED = "disconnected"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def parse(cls, value: object) -> ConnectionStatus:
+        try:
+            return cls(str(value))
+        except ValueError:
+            return cls.UNKNOWN
+
+
 @dataclass(frozen=True, slots=True)
 class TransferState:
     """qBittorrent's server state: speeds, totals, disk, connection and external address."""
@@ -163,7 +179,7 @@ class TransferState:
     alltime_download: int = 0
     alltime_upload: int = 0
     free_space: int | None = None
-    connection_status: str = "unknown"  # connected | firewalled | disconnected
+    connection_status: ConnectionStatus = ConnectionStatus.UNKNOWN
     external_ipv4: str | None = None
     dht_nodes: int = 0
 

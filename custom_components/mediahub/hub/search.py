@@ -204,12 +204,15 @@ class SearchService:
             )
         except MediaHubError as err:
             elapsed = int((self.clock() - started) * 1000)
-            reason = getattr(err, "reason", str(err))
-            _LOGGER.debug("Indexer %s failed: %s", indexer.name, reason)
+            _LOGGER.debug("Indexer %s failed: %s", indexer.name, err.reason)
             return (
                 indexer,
                 IndexerSearchStatus(
-                    indexer.id, indexer.name, IndexerState.ERROR, elapsed_ms=elapsed, error=reason
+                    indexer.id,
+                    indexer.name,
+                    IndexerState.ERROR,
+                    elapsed_ms=elapsed,
+                    error=err.reason,
                 ),
                 [],
             )

@@ -3,6 +3,7 @@ options."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 from unittest.mock import patch
 
@@ -12,8 +13,8 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.mediahub import config_flow
 from custom_components.mediahub.const import DOMAIN
+from custom_components.mediahub.stack import SPECS, Service
 from tests.simulators.gluetun import GluetunSimulator
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator
@@ -102,9 +103,8 @@ async def test_gluetun_is_optional_and_unexpected_errors_say_unknown(
     async def broken(*_: object) -> str:
         raise RuntimeError("boom")
 
-    with patch.dict(
-        config_flow.SERVICES, {"prowlarr": (*config_flow.SERVICES["prowlarr"][:2], broken)}
-    ):
+    prowlarr = SPECS[Service.PROWLARR]
+    with patch.dict(SPECS, {Service.PROWLARR: dataclasses.replace(prowlarr, test=broken)}):
         result = await submit(hass, result, pick(good, *PROWLARR))
     assert result["errors"] == {"base": "unknown"}
     result = await submit(hass, result, pick(good, *PROWLARR))

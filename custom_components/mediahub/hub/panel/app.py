@@ -26,7 +26,7 @@ from aiohttp.typedefs import Handler
 from .. import __version__
 from ..config import Settings
 from ..engine import MediaHub
-from ..errors import AuthenticationError, InvalidInputError, MediaHubError
+from ..errors import AuthenticationError, MediaHubError, outcome, placeholders
 from ..events import DownloadsChanged, EngineEvent, ScanRequested, ServiceStatus
 from ..models import (
     NEWZNAB_BY_CATEGORY,
@@ -119,16 +119,10 @@ def library_json(library: Library, scans: dict[str, float]) -> dict[str, Any]:
 
 
 def error_for(err: MediaHubError) -> web.Response:
-    """The engine's errors as HTTP, in words a person understands."""
-    if isinstance(err, InvalidInputError):
-        status = 404 if err.code.startswith(("unknown_", "no_stored")) else 400
-        return error_response(status, err.code, str(err))
-    if isinstance(err, AuthenticationError):
-        return error_response(
-            502, "auth_failed", f"{err.service} refused MediaHub's credentials: check its settings."
-        )
-    service = getattr(err, "service", "A service")
-    return error_response(503, "service_unavailable", f"{service} is not reachable right now.")
+    """The engine's errors as HTTP, in words a person understands (the panel's side of
+    `hub.errors`' table)."""
+    row = outcome(err)
+    return error_response(row.http_status, row.code, row.panel_message.format(**placeholders(err)))
 
 
 class Panel:
