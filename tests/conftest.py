@@ -74,6 +74,14 @@ def qbittorrent5(tmp_path: Path) -> Iterator[QbtInstance]:
 
 
 @pytest.fixture
+def qbittorrent5_that_bans(tmp_path: Path) -> Iterator[QbtInstance]:
+    """qBittorrent 5.x with its own default ban: 5 refused logins, then an hour banned."""
+    instance = launch(_binary(5), tmp_path / "qbittorrent-bans", max_auth_fail=5)
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture
 def seeder(tmp_path: Path) -> Iterator[QbtInstance]:
     """A second qBittorrent (5.x) that seeds what `seeded` makes."""
     instance = launch(_binary(5), tmp_path / "seeder")

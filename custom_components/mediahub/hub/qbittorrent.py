@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
+import hashlib
 import logging
 import time
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import qbittorrentapi
 
@@ -25,6 +26,35 @@ TAG: Final = "mediahub"
 # After refused credentials, wait this long before trying them again: qBittorrent bans an
 # address for an hour after 5 failures (WebUI\MaxAuthenticationFailCount).
 AUTH_RETRY_AFTER: Final = 15 * 60
+
+
+class LoginGuard:
+    """Credentials a qBittorrent refused, remembered for AUTH_RETRY_AFTER, for every client
+    of it in this process: the engine's, and each one a config or reauth form tests with. The
+    same refused credentials are not sent again in that time (each refusal spends one of
+    qBittorrent's failures before it bans this address); new ones are tried at once. Only a
+    digest of the credentials is kept, in memory."""
+
+    _refused: ClassVar[dict[str, dict[bytes, float]]] = {}  # WebUI URL → digest → refused at
+
+    def __init__(self, url: str, username: str, password: str, clock: Callable[[], float]):
+        self._url = url.rstrip("/")
+        self._digest = hashlib.sha256(f"{username}\0{password}".encode()).digest()
+        self._clock = clock
+
+    def check(self) -> None:
+        """Refuse here, without asking qBittorrent, credentials it refused not long ago."""
+        refused = self._refused.get(self._url, {})
+        at = refused.get(self._digest)
+        if at is not None and self._clock() - at < AUTH_RETRY_AFTER:
+            raise AuthenticationError(SERVICE, "the username or password was refused")
+        refused.pop(self._digest, None)
+
+    def refused(self) -> None:
+        self._refused.setdefault(self._url, {})[self._digest] = self._clock()
+
+    def forget(self) -> None:
+        self._refused.get(self._url, {}).pop(self._digest, None)
 
 
 class QbittorrentClient:
@@ -50,18 +80,14 @@ class QbittorrentClient:
         )
         # One thread at a time: the sync cursor (rid) belongs to this one session.
         self._lock = asyncio.Lock()
-        self._clock = clock
-        self._auth_refused_at: float | None = None
+        self._guard = LoginGuard(url, username, password, clock)
         self.version: str | None = None
         self.api_version: str | None = None
 
     # --- plumbing --------------------------------------------------------------------------
 
     async def _call[T](self, func: Callable[[], T]) -> T:
-        if self._auth_refused_at is not None:
-            if self._clock() - self._auth_refused_at < AUTH_RETRY_AFTER:
-                raise AuthenticationError(SERVICE, "the username or password was refused")
-            self._auth_refused_at = None
+        self._guard.check()
         async with self._lock:
             return await asyncio.to_thread(self._guarded, func)
 
@@ -74,10 +100,10 @@ class QbittorrentClient:
                 self._client.auth_log_in()
                 return func()
         except qbittorrentapi.LoginFailed:
-            self._auth_refused_at = self._clock()
+            self._guard.refused()
             raise AuthenticationError(SERVICE, "the username or password was refused") from None
         except qbittorrentapi.Forbidden403Error, qbittorrentapi.Unauthorized401Error:
-            self._auth_refused_at = self._clock()
+            self._guard.refused()
             raise AuthenticationError(
                 SERVICE, "access refused (wrong credentials, or this address is banned)"
             ) from None
@@ -91,8 +117,8 @@ class QbittorrentClient:
             raise ServiceUnavailableError(SERVICE, type(err).__name__) from None
 
     def reset_auth_guard(self) -> None:
-        """Allow a login attempt now (credentials were changed)."""
-        self._auth_refused_at = None
+        """Allow a login attempt with these credentials now."""
+        self._guard.forget()
 
     # --- session ---------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ options."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import Any
 from unittest.mock import patch
@@ -292,3 +293,43 @@ async def test_reauth_without_gluetun_and_nothing_refused_asks_qbittorrent(
     entry.add_to_hass(hass)
     result = await entry.start_reauth_flow(hass)
     assert result["description_placeholders"]["service"] == "qBittorrent"
+
+
+async def test_reauth_never_gets_home_assistant_banned_by_qbittorrent(
+    socket_enabled: None,
+    qbittorrent5_that_bans: QbtInstance,  # before stack_hass: it starts before the blocking-
+    stack_hass: HomeAssistant,  # call detector does
+    mock_entry: MockConfigEntry,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+) -> None:
+    """qBittorrent refuses the saved password: reauth asks for qBittorrent's at once (no other
+    service is tested), and ten tries of a wrong one cost one of the five refusals qBittorrent
+    allows before it bans 127.0.0.1; then the right password works at once."""
+    hass = stack_hass
+    qbt = qbittorrent5_that_bans
+    data = {**stack_data(qbt, prowlarr_sim, plex_sim), "qbittorrent_password": "old"}
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="MediaHub", data=data, options=dict(mock_entry.options)
+    )
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)  # refused: 1 failure
+    await hass.async_block_till_done()
+    prowlarr_asked = len(prowlarr_sim.requests)
+    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["context"]["source"] == "reauth"
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"])
+    assert result["description_placeholders"]["service"] == "qBittorrent"
+    wrong = {"qbittorrent_username": qbt.username, "qbittorrent_password": "still-wrong"}
+    for _ in range(10):
+        result = await submit(hass, result, wrong)
+        assert result["errors"] == {"qbittorrent_password": "invalid_auth"}
+    # Not banned: a login from this address with the right password is let in (a ban
+    # answers 403 to every login, right or wrong, and session() raises).
+    await asyncio.to_thread(qbt.session)
+    right = {"qbittorrent_username": qbt.username, "qbittorrent_password": qbt.password}
+    result = await submit(hass, result, right)
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "reauth_successful")
+    assert entry.data["qbittorrent_password"] == qbt.password
+    assert len(prowlarr_sim.requests) == prowlarr_asked  # only the refusing service was asked
+    await hass.async_block_till_done()
