@@ -107,5 +107,8 @@ def _bus_forwarder(
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> bool:
-    """Unload a config entry."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Unload a config entry, and close the engine's connections."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await entry.runtime_data.engine.close()
+    return unloaded

@@ -52,16 +52,16 @@ async def test_prowlarr(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
 
 async def test_qbittorrent(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
     """qBittorrent's version after a login, or the engine's error."""
-    client = QbittorrentClient(
+    async with QbittorrentClient(
         data[CONF_QBITTORRENT_URL], data[CONF_QBITTORRENT_USERNAME], data[CONF_QBITTORRENT_PASSWORD]
-    )
-    return await client.login()
+    ) as client:
+        return await client.login()
 
 
 async def test_plex(hass: HomeAssistant, data: Mapping[str, Any]) -> str:
     """The Plex server's machine identifier, or the engine's error."""
-    info = await PlexClient(data[CONF_PLEX_URL], data[CONF_PLEX_TOKEN]).identity()
-    return info.machine_identifier
+    async with PlexClient(data[CONF_PLEX_URL], data[CONF_PLEX_TOKEN]) as client:
+        return (await client.identity()).machine_identifier
 
 
 async def test_gluetun(hass: HomeAssistant, data: Mapping[str, Any]) -> str:

@@ -145,20 +145,24 @@ class QbtInstance:
 
     def start(self, timeout: float = 60) -> None:
         """Start the process and wait until its WebUI accepts our login."""
-        log = (self.profile / "stdout.log").open("ab")
-        self.process = subprocess.Popen(
-            [*self.binary.command, f"--profile={self.profile}", f"--webui-port={self.webui_port}"],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        with (self.profile / "stdout.log").open("ab") as log:  # the process keeps its own
+            self.process = subprocess.Popen(
+                [
+                    *self.binary.command,
+                    f"--profile={self.profile}",
+                    f"--webui-port={self.webui_port}",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"qbittorrent-nox exited: {self.log_tail()}")
             try:
-                self.session()
+                self.session().close()
             except requests.RequestException, RuntimeError:
                 time.sleep(0.1)
             else:
@@ -187,17 +191,23 @@ class QbtInstance:
     def session(self) -> requests.Session:
         """A logged-in plain HTTP session, for tests that check qBittorrent's own view."""
         http = requests.Session()
-        response = http.post(
-            f"{self.url}/api/v2/auth/login",
-            data={"username": self.username, "password": self.password},
-            timeout=5,
-        )
+        try:
+            response = http.post(
+                f"{self.url}/api/v2/auth/login",
+                data={"username": self.username, "password": self.password},
+                timeout=5,
+            )
+        except requests.RequestException:
+            http.close()
+            raise
         if response.status_code not in (200, 204) or response.text.strip() == "Fails.":
+            http.close()
             raise RuntimeError(f"login failed: {response.status_code} {response.text!r}")
         return http
 
     def api(self, method: str, path: str, **kwargs: object) -> requests.Response:
-        response = self.session().request(method, f"{self.url}/api/v2/{path}", timeout=15, **kwargs)  # type: ignore[arg-type]
+        with self.session() as http:
+            response = http.request(method, f"{self.url}/api/v2/{path}", timeout=15, **kwargs)  # type: ignore[arg-type]
         response.raise_for_status()
         return response
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Self
 
 import aiohttp
 
@@ -59,6 +60,18 @@ class MediaHub:
     def subscribe(self, listener: Callable[[EngineEvent], None]) -> Callable[[], None]:
         """Be told of additions, completions, scans and download changes."""
         return self.events.subscribe(listener)
+
+    async def close(self) -> None:
+        """Close the connections MediaHub opened itself (`session` is its owner's to close)."""
+        await self.qbittorrent.close()
+        await self.plex.close()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
 
     async def start(self) -> None:
         """Load the recorded grabs (the outbox among them)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, Self
 
 from plexapi.exceptions import BadRequest, NotFound, Unauthorized
 from plexapi.library import Library as PlexLibrary
@@ -30,6 +30,7 @@ class PlexClient:
         self._token = token
         self._timeout = timeout
         self._server: PlexServer | None = None
+        self._session: requests.Session | None = None
         # plexapi's requests session is used from worker threads, one call at a time.
         self._lock = asyncio.Lock()
 
@@ -39,10 +40,28 @@ class PlexClient:
 
     def _connect(self) -> PlexServer:
         if self._server is None:
+            self._session = requests.Session()
             self._server = PlexServer(
-                self._url, self._token, session=requests.Session(), timeout=self._timeout
+                self._url, self._token, session=self._session, timeout=self._timeout
             )
         return self._server
+
+    def _disconnect(self) -> None:
+        self._server = None
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    async def close(self) -> None:
+        """Close the connection to Plex (the next call makes a new one)."""
+        async with self._lock:
+            await asyncio.to_thread(self._disconnect)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
 
     def _guarded[T](self, func: Callable[[PlexServer], T]) -> T:
         try:
@@ -50,10 +69,10 @@ class PlexClient:
                 return func(self._connect())
             except requests.ConnectionError:
                 # A kept-alive connection Plex (or the network) dropped: reconnect once.
-                self._server = None
+                self._disconnect()
                 return func(self._connect())
         except Unauthorized:
-            self._server = None
+            self._disconnect()
             raise AuthenticationError(SERVICE, "the token was refused") from None
         except NotFound:
             raise InvalidInputError("unknown_library", "Plex has no such library") from None

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 import hashlib
 import logging
 import time
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, Self
 
 import qbittorrentapi
 
@@ -115,6 +115,19 @@ class QbittorrentClient:
             raise ServiceUnavailableError(SERVICE, f"HTTP {err.http_status_code}") from None
         except qbittorrentapi.APIConnectionError as err:
             raise ServiceUnavailableError(SERVICE, type(err).__name__) from None
+
+    async def close(self) -> None:
+        """Close the HTTP session's connections (a later call would open a new one)."""
+        async with self._lock:
+            # qbittorrent-api's way to drop its session without a logout request, which
+            # would wait on a qBittorrent that is down.
+            await asyncio.to_thread(self._client._trigger_session_initialization)  # noqa: SLF001
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
 
     def reset_auth_guard(self) -> None:
         """Allow a login attempt with these credentials now."""

@@ -48,6 +48,12 @@ async def test_setup_creates_devices_and_entities(
 
 
 async def test_unload(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    engine = loaded_entry.runtime_data.engine
+    await engine.plex.libraries()  # both blocking clients hold open connections now
+    assert engine.qbittorrent._client._http_session is not None
     assert await stack_hass.config_entries.async_unload(loaded_entry.entry_id)
     assert loaded_entry.state is ConfigEntryState.NOT_LOADED
+    # Their connections are closed with the entry, not left to leak on every reload.
+    assert engine.qbittorrent._client._http_session is None
+    assert engine.plex._session is None
     assert stack_hass.services.has_service(DOMAIN, "search")  # actions stay, and explain

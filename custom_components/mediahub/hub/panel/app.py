@@ -514,6 +514,7 @@ def create_app(settings: Settings) -> web.Application:
             poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await poller
+            await panel.engine.close()
 
     async def end_streams(app: web.Application) -> None:
         # Open event streams would otherwise hold the shutdown for its whole timeout.
