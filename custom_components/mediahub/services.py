@@ -4,7 +4,8 @@ ServiceValidationError and nothing changes; a service failing is a HomeAssistant
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
 from typing import Final
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
@@ -21,7 +22,7 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .errors import engine_errors
-from .hub.models import NEWZNAB_BY_CATEGORY
+from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus
 
 ATTR_QUERY: Final = "query"
 ATTR_CATEGORY: Final = "category"
@@ -60,23 +61,26 @@ LIST_SCHEMA = vol.Schema(
     {
         **_ENTRY,
         vol.Optional(ATTR_STATUS): vol.In(
-            [
-                "downloading",
-                "seeding",
-                "stopped",
-                "queued",
-                "checking",
-                "stalled",
-                "metadata",
-                "moving",
-                "errored",
-            ]
+            [s.value for s in DownloadStatus if s is not DownloadStatus.UNKNOWN]
         ),
     }
 )
 SCAN_SCHEMA = vol.Schema(
     {**_ENTRY, vol.Required(ATTR_LIBRARY): cv.string, vol.Optional(ATTR_PATH): cv.string}
 )
+
+
+type Handler = Callable[[MediaHubRuntime, ServiceCall], Awaitable[ServiceResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One action: its schema, what it does, and what it answers."""
+
+    schema: vol.Schema
+    handler: Handler
+    response: SupportsResponse = SupportsResponse.NONE
+    changes_downloads: bool = False  # poll qBittorrent after it, so entities show the change
 
 
 def _runtime(call: ServiceCall) -> MediaHubRuntime:
@@ -86,125 +90,92 @@ def _runtime(call: ServiceCall) -> MediaHubRuntime:
     return entry.runtime_data
 
 
-async def _search(call: ServiceCall) -> ServiceResponse:
-    runtime = _runtime(call)
+async def _search(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
     category = call.data.get(ATTR_CATEGORY)
     categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
-    async with engine_errors():
-        outcome = await runtime.engine.search.search_all(call.data[ATTR_QUERY], categories)
+    outcome = await runtime.engine.search.search_all(call.data[ATTR_QUERY], categories)
     releases = sorted(outcome.releases, key=lambda r: r.seeders or 0, reverse=True)
     return {
-        "results": [
-            {
-                "id": r.id,
-                "title": r.title,
-                "size": r.size,
-                "seeders": r.seeders,
-                "leechers": r.leechers,
-                "indexer": r.indexer,
-                "category": r.category,
-                "age_hours": round(r.age_hours, 1),
-                "protocol": r.protocol,
-            }
-            for r in releases[: call.data[ATTR_LIMIT]]
-        ],
-        "indexers": [
-            {
-                "id": s.indexer_id,
-                "name": s.name,
-                "state": str(s.state),
-                "count": s.count,
-                "elapsed_ms": s.elapsed_ms,
-                "error": s.error,
-            }
-            for s in outcome.indexers
-        ],
+        "results": [r.as_json() for r in releases[: call.data[ATTR_LIMIT]]],
+        "indexers": [s.as_json() for s in outcome.indexers],
     }
 
 
-async def _add(call: ServiceCall) -> ServiceResponse:
-    """grab, add_torrent and redownload: something new for qBittorrent."""
-    runtime = _runtime(call)
+async def _grab(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
     downloads = runtime.engine.downloads
-    category = call.data.get(ATTR_CATEGORY)
-    async with engine_errors():
-        match call.service:
-            case "grab":
-                result = await downloads.grab(call.data[ATTR_RELEASE_ID], category)
-            case "add_torrent":
-                result = await downloads.add_torrent(call.data[ATTR_SOURCE], category)
-            case _:
-                result = await downloads.redownload(call.data[ATTR_HASH])
-    await runtime.downloads.async_request_refresh()
-    return asdict(result) if call.return_response else None
+    return asdict(await downloads.grab(call.data[ATTR_RELEASE_ID], call.data.get(ATTR_CATEGORY)))
 
 
-async def _control(call: ServiceCall) -> None:
-    runtime = _runtime(call)
+async def _add_torrent(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
     downloads = runtime.engine.downloads
-    infohash = call.data[ATTR_HASH]
-    async with engine_errors():
-        match call.service:
-            case "pause":
-                await downloads.pause(infohash)
-            case "resume":
-                await downloads.resume(infohash)
-            case "remove":
-                await downloads.remove(infohash, delete_files=call.data[ATTR_DELETE_FILES])
-    await runtime.downloads.async_request_refresh()
+    return asdict(await downloads.add_torrent(call.data[ATTR_SOURCE], call.data.get(ATTR_CATEGORY)))
 
 
-async def _list_downloads(call: ServiceCall) -> ServiceResponse:
-    runtime = _runtime(call)
-    snapshot = runtime.downloads.data
+async def _redownload(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
+    return asdict(await runtime.engine.downloads.redownload(call.data[ATTR_HASH]))
+
+
+async def _pause(runtime: MediaHubRuntime, call: ServiceCall) -> None:
+    await runtime.engine.downloads.pause(call.data[ATTR_HASH])
+
+
+async def _resume(runtime: MediaHubRuntime, call: ServiceCall) -> None:
+    await runtime.engine.downloads.resume(call.data[ATTR_HASH])
+
+
+async def _remove(runtime: MediaHubRuntime, call: ServiceCall) -> None:
+    await runtime.engine.downloads.remove(
+        call.data[ATTR_HASH], delete_files=call.data[ATTR_DELETE_FILES]
+    )
+
+
+async def _list_downloads(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
     status = call.data.get(ATTR_STATUS)
     return {
         "downloads": {
             h: d.as_json()
-            for h, d in snapshot.downloads.items()
+            for h, d in runtime.downloads.data.downloads.items()
             if status is None or d.status == status
         }
     }
 
 
-async def _scan_library(call: ServiceCall) -> None:
+async def _scan_library(runtime: MediaHubRuntime, call: ServiceCall) -> None:
+    await runtime.engine.downloads.scan_library(call.data[ATTR_LIBRARY], call.data.get(ATTR_PATH))
+
+
+ACTIONS: Final[dict[str, Action]] = {
+    "search": Action(SEARCH_SCHEMA, _search, SupportsResponse.ONLY),
+    "grab": Action(GRAB_SCHEMA, _grab, SupportsResponse.OPTIONAL, changes_downloads=True),
+    "add_torrent": Action(
+        ADD_TORRENT_SCHEMA, _add_torrent, SupportsResponse.OPTIONAL, changes_downloads=True
+    ),
+    "redownload": Action(
+        HASH_SCHEMA, _redownload, SupportsResponse.OPTIONAL, changes_downloads=True
+    ),
+    "pause": Action(HASH_SCHEMA, _pause, changes_downloads=True),
+    "resume": Action(HASH_SCHEMA, _resume, changes_downloads=True),
+    "remove": Action(REMOVE_SCHEMA, _remove, changes_downloads=True),
+    "list_downloads": Action(LIST_SCHEMA, _list_downloads, SupportsResponse.ONLY),
+    "scan_library": Action(SCAN_SCHEMA, _scan_library),
+}
+
+
+async def _run(call: ServiceCall) -> ServiceResponse:
+    """Every action: find its entry, run it, map the engine's errors, refresh after changes."""
+    action = ACTIONS[call.service]
     runtime = _runtime(call)
     async with engine_errors():
-        await runtime.engine.downloads.scan_library(
-            call.data[ATTR_LIBRARY], call.data.get(ATTR_PATH)
-        )
+        response = await action.handler(runtime, call)
+    if action.changes_downloads:
+        await runtime.downloads.async_request_refresh()
+    return response if call.return_response else None
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register every MediaHub action."""
-    register = hass.services.async_register
-    register(
-        DOMAIN, "search", _search, schema=SEARCH_SCHEMA, supports_response=SupportsResponse.ONLY
-    )
-    register(DOMAIN, "grab", _add, schema=GRAB_SCHEMA, supports_response=SupportsResponse.OPTIONAL)
-    register(
-        DOMAIN,
-        "add_torrent",
-        _add,
-        schema=ADD_TORRENT_SCHEMA,
-        supports_response=SupportsResponse.OPTIONAL,
-    )
-    register(DOMAIN, "pause", _control, schema=HASH_SCHEMA)
-    register(DOMAIN, "resume", _control, schema=HASH_SCHEMA)
-    register(DOMAIN, "remove", _control, schema=REMOVE_SCHEMA)
-    register(
-        DOMAIN,
-        "redownload",
-        _add,
-        schema=HASH_SCHEMA,
-        supports_response=SupportsResponse.OPTIONAL,
-    )
-    register(
-        DOMAIN,
-        "list_downloads",
-        _list_downloads,
-        schema=LIST_SCHEMA,
-        supports_response=SupportsResponse.ONLY,
-    )
-    register(DOMAIN, "scan_library", _scan_library, schema=SCAN_SCHEMA)
+    for name, action in ACTIONS.items():
+        hass.services.async_register(
+            DOMAIN, name, _run, schema=action.schema, supports_response=action.response
+        )

@@ -45,6 +45,12 @@ class Release:
     protocol: str
     infohash: str | None = None
 
+    def as_json(self) -> dict[str, Any]:
+        """For responses (HA's search action, the panel): the infohash stays inside."""
+        data = asdict(self)
+        data.pop("infohash")
+        return data
+
 
 @dataclass(frozen=True, slots=True)
 class IndexerSearchStatus:
@@ -56,6 +62,16 @@ class IndexerSearchStatus:
     count: int = 0
     elapsed_ms: int | None = None
     error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.indexer_id,
+            "name": self.name,
+            "state": str(self.state),
+            "count": self.count,
+            "elapsed_ms": self.elapsed_ms,
+            "error": self.error,
+        }
 
 
 @dataclass(frozen=True, slots=True)

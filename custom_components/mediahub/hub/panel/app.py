@@ -34,7 +34,6 @@ from ..models import (
     DownloadsSnapshot,
     IndexerSearchStatus,
     Library,
-    Release,
     VpnStatus,
 )
 from ..search import ResultsBatch
@@ -80,23 +79,6 @@ def download_json(download: Download) -> dict[str, Any]:
         "category": download.category,
         "added_on": download.added_on,
         "scan_sent": download.scan_sent,
-    }
-
-
-def release_json(release: Release) -> dict[str, Any]:
-    data = asdict(release)
-    data.pop("infohash")
-    return data
-
-
-def indexer_json(status: IndexerSearchStatus) -> dict[str, Any]:
-    return {
-        "id": status.indexer_id,
-        "name": status.name,
-        "state": str(status.state),
-        "count": status.count,
-        "elapsed_ms": status.elapsed_ms,
-        "error": status.error,
     }
 
 
@@ -369,12 +351,12 @@ async def search(request: web.Request) -> web.StreamResponse:
                         "results",
                         {
                             "indexer_id": event.indexer_id,
-                            "releases": [release_json(r) for r in event.releases],
+                            "releases": [r.as_json() for r in event.releases],
                         },
                     )
                 )
             else:
-                await stream.send(encode("indexer", indexer_json(event)))
+                await stream.send(encode("indexer", event.as_json()))
             event = await anext(events, None)
         await stream.send(
             encode("done", {"count": count, "elapsed_ms": int((time.monotonic() - started) * 1000)})
