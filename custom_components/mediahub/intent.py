@@ -7,16 +7,15 @@ agents, and docs/custom_sentences/en/ has sentences for the default Assist agent
 
 from __future__ import annotations
 
-from typing import Final, override
+from typing import Any, Final, override
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import intent
 import probatio as vol
 
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
-from .hub.errors import MediaHubError
+from .errors import engine_errors
 from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus
 
 INTENT_DOWNLOAD: Final = "MediaHubDownload"
@@ -39,11 +38,24 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
     intent.async_register(hass, ScanLibraryIntentHandler())
 
 
-def _runtime(hass: HomeAssistant) -> MediaHubRuntime:
-    entries: list[MediaHubConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
+# Every intent takes the stack by its name when there are several (one per home, say).
+_STACK = {vol.Optional("stack"): intent.non_empty_string}
+
+
+def _stack(intent_obj: intent.Intent, slots: dict[str, Any]) -> tuple[MediaHubRuntime, str]:
+    """The stack the request is for, and what to add to the answer to say which it was. With
+    several and none named, the user is asked which one."""
+    entries: list[MediaHubConfigEntry] = intent_obj.hass.config_entries.async_loaded_entries(DOMAIN)
     if not entries:
         raise intent.IntentHandleError("MediaHub is not set up")
-    return entries[0].runtime_data
+    if len(entries) == 1:
+        return entries[0].runtime_data, ""
+    named = str(slots.get("stack", {}).get("value", "")).casefold()
+    chosen = [e for e in entries if e.title.casefold() == named]
+    if not chosen:
+        titles = " or ".join(e.title for e in entries)
+        raise intent.IntentHandleError(f"Which MediaHub: {titles}?")
+    return chosen[0].runtime_data, f" (on {chosen[0].title})"
 
 
 def _duration(seconds: int) -> str:
@@ -65,6 +77,7 @@ class DownloadIntentHandler(intent.IntentHandler):
     slot_schema = {
         vol.Required("query"): intent.non_empty_string,
         vol.Optional("category"): vol.In(list(NEWZNAB_BY_CATEGORY)),
+        **_STACK,
     }
 
     @override
@@ -72,21 +85,19 @@ class DownloadIntentHandler(intent.IntentHandler):
         slots = self.async_validate_slots(intent_obj.slots)
         query = slots["query"]["value"]
         category = slots.get("category", {}).get("value")
-        runtime = _runtime(intent_obj.hass)
+        runtime, where = _stack(intent_obj, slots)
         response = intent_obj.create_response()
-        try:
+        async with engine_errors():
             categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
             outcome = await runtime.engine.search.search_all(query, categories)
             if not outcome.releases:
-                response.async_set_speech(f"I found nothing for {query}.")
+                response.async_set_speech(f"I found nothing for {query}{where}.")
                 return response
             best = max(outcome.releases, key=lambda r: r.seeders or 0)
             result = await runtime.engine.downloads.grab(best.id)
-        except MediaHubError as err:
-            raise HomeAssistantError(str(err)) from err
         await runtime.downloads.async_request_refresh()
         waiting = " It will start when qBittorrent is back." if result.queued else ""
-        response.async_set_speech(f"Downloading {best.title}.{waiting}")
+        response.async_set_speech(f"Downloading {best.title}{where}.{waiting}")
         response.async_set_speech_slots(
             {"title": best.title, "hash": result.hash, "queued": result.queued}
         )
@@ -100,23 +111,23 @@ class DownloadStatusIntentHandler(intent.IntentHandler):
     description = (
         "Tells what is downloading now, how far along each download is and how long it will take."
     )
-    slot_schema: dict[vol.Marker, object] = {}
+    slot_schema = _STACK
 
     @override
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        runtime = _runtime(intent_obj.hass)
+        runtime, where = _stack(intent_obj, self.async_validate_slots(intent_obj.slots))
         response = intent_obj.create_response()
         snapshot = runtime.downloads.data
         active = [d for d in snapshot.downloads.values() if d.status in _ACTIVE]
         if not active:
-            response.async_set_speech("Nothing is downloading.")
+            response.async_set_speech(f"Nothing is downloading{where}.")
             return response
         parts = []
         for download in sorted(active, key=lambda d: d.eta if d.eta is not None else 1 << 40):
             left = f", {_duration(download.eta)} left" if download.eta is not None else ""
             parts.append(f"{download.name} at {int(download.progress * 100)} percent{left}")
         count = "1 download" if len(active) == 1 else f"{len(active)} downloads"
-        response.async_set_speech(f"{count}: " + "; ".join(parts) + ".")
+        response.async_set_speech(f"{count}{where}: " + "; ".join(parts) + ".")
         return response
 
 
@@ -127,20 +138,18 @@ class ScanLibraryIntentHandler(intent.IntentHandler):
     description = (
         "Asks Plex to scan a library (by name, e.g. Movies) for new files, or every library."
     )
-    slot_schema = {vol.Optional("library"): intent.non_empty_string}
+    slot_schema = {vol.Optional("library"): intent.non_empty_string, **_STACK}
 
     @override
     async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
         slots = self.async_validate_slots(intent_obj.slots)
         library = slots.get("library", {}).get("value")
-        runtime = _runtime(intent_obj.hass)
+        runtime, where = _stack(intent_obj, slots)
         response = intent_obj.create_response()
-        try:
+        async with engine_errors():
             if library:
                 await runtime.engine.downloads.scan_library(library)
             else:
                 await runtime.engine.plex.scan_all()
-        except MediaHubError as err:
-            raise HomeAssistantError(str(err)) from err
-        response.async_set_speech(f"Scanning {library or 'all libraries'}.")
+        response.async_set_speech(f"Scanning {library or 'all libraries'}{where}.")
         return response

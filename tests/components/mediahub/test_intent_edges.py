@@ -55,3 +55,30 @@ async def test_intents_when_a_service_is_away(
     plex_sim.available = False
     with pytest.raises(HomeAssistantError):
         await intent.async_handle(stack_hass, "test", "MediaHubScanLibrary", {})
+
+
+async def test_with_two_stacks_voice_asks_which_then_says_which_it_used(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    plex_sim: PlexSimulator,
+) -> None:
+    hass = stack_hass
+    cabin = MockConfigEntry(
+        domain=DOMAIN,
+        title="Cabin",
+        unique_id="cabin",
+        data=dict(loaded_entry.data),
+        options=dict(loaded_entry.options),
+    )
+    cabin.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(cabin.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(intent.IntentHandleError, match=r"^Which MediaHub: MediaHub or Cabin\?$"):
+        await intent.async_handle(hass, "test", "MediaHubScanLibrary", {})
+    assert plex_sim.refreshes == []  # nothing was done while it asked
+    response = await intent.async_handle(
+        hass, "test", "MediaHubScanLibrary", {"stack": {"value": "cabin"}}
+    )
+    assert response.speech["plain"]["speech"] == "Scanning all libraries (on Cabin)."
+    assert len(plex_sim.refreshes) == 1
+    await hass.config_entries.async_unload(cabin.entry_id)
