@@ -115,7 +115,9 @@ class MediaHubCoordinator[T](DataUpdateCoordinator[T]):
         (the service was down then), then the entities update."""
         version = self.sw_version
         registry = dr.async_get(self.hass)
-        device = registry.async_get_device(identifiers={device_identifier(self)})
+        device = registry.async_get_device_by_identifier(
+            device_identifier(self), self.config_entry.entry_id
+        )
         if version and device and device.sw_version != version:
             registry.async_update_device(device.id, sw_version=version)
         super().async_update_listeners()

@@ -9,7 +9,11 @@ import logging
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -78,6 +82,32 @@ async def test_prowlarr_plex_and_vpn_away_and_back(
     await gluetun_sim.start()
     await tick(hass, freezer, timedelta(minutes=5))
     assert all(hass.states.get(e).state != STATE_UNAVAILABLE for e in watched)
+
+
+async def test_a_service_down_at_setup_gets_its_version_on_its_device_once_back(
+    stack_hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    hass = stack_hass
+    prowlarr_sim.available = plex_sim.available = False
+    mock_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    devices = dr.async_get(hass)
+
+    def version(service: str) -> str | None:
+        device = devices.async_get_device_by_identifier((DOMAIN, f"{ENTRY_ID}_{service}"), ENTRY_ID)
+        assert device is not None
+        return device.sw_version
+
+    assert (version("prowlarr"), version("plex")) == (None, None)
+    prowlarr_sim.available = plex_sim.available = True
+    await tick(hass, freezer, timedelta(minutes=5))
+    assert (version("prowlarr"), version("plex")) == ("2.3.6.5217", plex_sim.version)
+    assert (version("qbittorrent") or "").startswith("v5")
 
 
 async def test_vpn_down_and_leak_raise_repairs(
