@@ -22,15 +22,21 @@ function finishBuild(): Plugin {
   return {
     name: "mediahub-finish-build",
     apply: "build",
-    // The app's chunk is imported dynamically by the small entry (which opens the events stream
-    // first); preloading it lets both download at once.
+    // The app's chunk is imported dynamically by the small entry (which starts fetching the
+    // state first); preloading it lets both download at once. At low priority: the static
+    // frame's first paint needs neither.
     transformIndexHtml(_html, context) {
       const chunks = Object.values(context.bundle ?? {}).filter(
         (file) => file.type === "chunk" && file.isDynamicEntry,
       );
       return chunks.map((chunk) => ({
         tag: "link",
-        attrs: { rel: "modulepreload", crossorigin: true, href: `/${chunk.fileName}` },
+        attrs: {
+          rel: "modulepreload",
+          fetchpriority: "low",
+          crossorigin: true,
+          href: `/${chunk.fileName}`,
+        },
         injectTo: "head" as const,
       }));
     },

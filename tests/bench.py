@@ -594,7 +594,7 @@ async def bench_against_flood(rows: list[Row], qbt: QbtInstance, *, lighthouse: 
 class UiFigures:
     painted: bench_browser.Painted
     cpu_ms_per_min: float | None = None
-    audit: tuple[dict[str, Any], list[float]] | None = None  # median run, every run's FCP
+    audit: tuple[dict[str, Any], list[dict[str, Any]]] | None = None  # median run, every run
 
 
 async def _measure_ui(
@@ -645,15 +645,18 @@ def _add_flood_rows(rows: list[Row], count: int, ours: UiFigures, flood: UiFigur
         )
     )
 
-    def shown(audit: tuple[dict[str, Any], list[float]] | None) -> str:
+    def shown(audit: tuple[dict[str, Any], list[dict[str, Any]]] | None) -> str:
         assert audit is not None
-        median, fcps = audit
+        median, runs = audit
         scores = median["scores"]
         order = ("performance", "accessibility", "best-practices", "seo")
+        fcps = [run["fcp_ms"] / 1000 for run in runs]
+        performance = sorted(run["scores"]["performance"] for run in runs)
         return (
             "/".join(str(scores[k]) for k in order)
             + f", FCP {median['fcp_ms'] / 1000:.1f} s"
-            + f" (runs {fcps[0] / 1000:.1f}–{fcps[-1] / 1000:.1f} s)"
+            + f" (runs: FCP {min(fcps):.1f}–{max(fcps):.1f} s,"
+            + f" performance {performance[0]}–{performance[-1]})"
         )
 
     rows.append(
