@@ -28,6 +28,7 @@ from .coordinator import (
 )
 from .hub.engine import MediaHub
 from .hub.events import DownloadAdded, DownloadCompleted, EngineEvent, ScanRequested
+from .repairs import async_setup_repairs
 from .services import async_setup_services
 
 _LOGGER = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
         if coordinator is not None:
             await coordinator.async_refresh()  # a refused key starts reauth by itself
     entry.runtime_data = MediaHubRuntime(engine, downloads, indexers, plex, vpn)
+    async_setup_repairs(hass, entry)
     entry.async_on_unload(engine.subscribe(_bus_forwarder(hass, entry)))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True

@@ -16,22 +16,20 @@ from typing import Any, override
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
-from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_POLL_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
     INDEXERS_INTERVAL,
-    OUTBOX_STUCK_AFTER,
     PLEX_INTERVAL,
     VPN_INTERVAL,
 )
 from .hub.engine import MediaHub
 from .hub.errors import AuthenticationError, MediaHubError, outcome, placeholders
-from .hub.models import DownloadsSnapshot, Indexer, Library, PlexServerInfo, VpnState, VpnStatus
+from .hub.models import DownloadsSnapshot, Indexer, Library, PlexServerInfo, VpnStatus
 from .stack import REAUTH_SERVICE, SPECS, Service, ServiceSpec
 
 _LOGGER = logging.getLogger(__name__)
@@ -150,7 +148,6 @@ class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
     def __init__(self, hass: HomeAssistant, entry: MediaHubConfigEntry, engine: MediaHub) -> None:
         seconds = float(entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
         super().__init__(hass, entry, engine, timedelta(seconds=seconds))
-        self._outbox_since: float | None = None
 
     @property
     @override
@@ -159,30 +156,7 @@ class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
 
     @override
     async def _async_update_data(self) -> DownloadsSnapshot:
-        try:
-            return await self._guarded(self.engine.downloads.refresh)
-        finally:
-            self._check_outbox()
-
-    def _check_outbox(self) -> None:
-        """Raise a repair issue while grabs have waited too long for qBittorrent."""
-        waiting = len(self.engine.downloads.outbox)
-        now = dt_util.utcnow().timestamp()
-        if not waiting:
-            self._outbox_since = None
-            ir.async_delete_issue(self.hass, DOMAIN, f"outbox_stuck_{self.config_entry.entry_id}")
-            return
-        self._outbox_since = self._outbox_since or now
-        if now - self._outbox_since >= OUTBOX_STUCK_AFTER.total_seconds():
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                f"outbox_stuck_{self.config_entry.entry_id}",
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key="outbox_stuck",
-                translation_placeholders={"count": str(waiting)},
-            )
+        return await self._guarded(self.engine.downloads.refresh)
 
 
 class IndexersCoordinator(MediaHubCoordinator[IndexersData]):
@@ -232,7 +206,8 @@ class PlexCoordinator(MediaHubCoordinator[PlexData]):
 
 
 class VpnCoordinator(MediaHubCoordinator[VpnStatus]):
-    """gluetun's tunnel compared with qBittorrent's external address; repairs when it is bad."""
+    """gluetun's tunnel compared with qBittorrent's external address (repairs.py raises the
+    issues when it is bad)."""
 
     spec = SPECS[Service.GLUETUN]
 
@@ -241,21 +216,4 @@ class VpnCoordinator(MediaHubCoordinator[VpnStatus]):
 
     @override
     async def _async_update_data(self) -> VpnStatus:
-        status = await self._guarded(self.engine.vpn_status)
-        entry_id = self.config_entry.entry_id
-        for state, key in ((VpnState.DOWN, "vpn_down"), (VpnState.LEAKING, "vpn_leaking")):
-            if status.state is state:
-                ir.async_create_issue(
-                    self.hass,
-                    DOMAIN,
-                    f"{key}_{entry_id}",
-                    is_fixable=False,
-                    severity=ir.IssueSeverity.ERROR,
-                    translation_key=key,
-                    translation_placeholders={
-                        "tunnel": status.tunnel or "unknown",
-                    },
-                )
-            else:
-                ir.async_delete_issue(self.hass, DOMAIN, f"{key}_{entry_id}")
-        return status
+        return await self._guarded(self.engine.vpn_status)

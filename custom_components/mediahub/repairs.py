@@ -1,0 +1,85 @@
+"""Repair issues, raised and cleared outside the coordinators' fetches.
+
+- The VPN's (down, leaking) follow each VPN update.
+- "Grabs waiting too long" follows the outbox itself: after every downloads update, and every
+  minute, so that an outage that lasts is noticed while the polls keep failing (Home Assistant
+  calls no listener on a failure that follows a failure).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Final
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN, OUTBOX_STUCK_AFTER
+from .coordinator import MediaHubConfigEntry, VpnCoordinator
+from .hub.models import VpnState
+
+OUTBOX_CHECK_EVERY: Final = timedelta(minutes=1)
+_VPN_ISSUES: Final = ((VpnState.DOWN, "vpn_down"), (VpnState.LEAKING, "vpn_leaking"))
+
+
+@callback
+def async_setup_repairs(hass: HomeAssistant, entry: MediaHubConfigEntry) -> None:
+    """Watch what the repair issues are about, for as long as the entry is loaded."""
+    runtime = entry.runtime_data
+    outbox = _OutboxWatch(hass, entry)
+    entry.async_on_unload(runtime.downloads.async_add_listener(outbox.check))
+    entry.async_on_unload(async_track_time_interval(hass, outbox.check, OUTBOX_CHECK_EVERY))
+    if (vpn := runtime.vpn) is not None:
+        entry.async_on_unload(vpn.async_add_listener(lambda: _vpn_issues(hass, entry, vpn)))
+
+
+class _OutboxWatch:
+    """Raises the issue once grabs have been waiting OUTBOX_STUCK_AFTER, clears it when none
+    wait."""
+
+    def __init__(self, hass: HomeAssistant, entry: MediaHubConfigEntry) -> None:
+        self._hass = hass
+        self._entry = entry
+        self._issue_id = f"outbox_stuck_{entry.entry_id}"
+        self._since: datetime | None = None  # when grabs were first seen waiting
+
+    @callback
+    def check(self, _now: datetime | None = None) -> None:
+        waiting = len(self._entry.runtime_data.engine.downloads.outbox)
+        if not waiting:
+            self._since = None
+            ir.async_delete_issue(self._hass, DOMAIN, self._issue_id)
+            return
+        now = dt_util.utcnow()
+        self._since = self._since or now
+        if now - self._since >= OUTBOX_STUCK_AFTER:
+            ir.async_create_issue(
+                self._hass,
+                DOMAIN,
+                self._issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key="outbox_stuck",
+                translation_placeholders={"count": str(waiting)},
+            )
+
+
+def _vpn_issues(hass: HomeAssistant, entry: MediaHubConfigEntry, vpn: VpnCoordinator) -> None:
+    if not vpn.last_update_success or vpn.data is None:
+        return  # gluetun not answering is its entities going unavailable, not a repair
+    for state, key in _VPN_ISSUES:
+        issue_id = f"{key}_{entry.entry_id}"
+        if vpn.data.state is state:
+            ir.async_create_issue(
+                hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key=key,
+                translation_placeholders={"tunnel": vpn.data.tunnel or "unknown"},
+            )
+        else:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
