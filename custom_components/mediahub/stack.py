@@ -50,14 +50,15 @@ class ServiceSpec:
     blamed_field: str  # the field a refused credential is shown on
     test: Tester  # the connection test: a version or identifier, or the engine's error
     optional: bool = False
+    has_web_ui: bool = True
     web_app: str | None = None  # where its web UI is, when not at its URL
 
     def configured(self, data: Mapping[str, Any]) -> bool:
         return bool(data.get(self.url_field)) or not self.optional
 
     def configuration_url(self, data: Mapping[str, Any]) -> str | None:
-        if self.service is Service.GLUETUN:
-            return None  # its control server has no UI
+        if not self.has_web_ui:
+            return None
         return self.web_app or data.get(self.url_field)
 
 
@@ -113,6 +114,7 @@ SPECS: Final[Mapping[Service, ServiceSpec]] = {
             blamed_field=CONF_GLUETUN_API_KEY,
             test=test_gluetun,
             optional=True,
+            has_web_ui=False,  # its control server only answers the API
         ),
     )
 }
