@@ -22,6 +22,8 @@ interface Props {
   onDownloaded: () => void;
 }
 
+const releaseKey = (release: Release) => release.id;
+
 export function SearchView({ categories, onDownloaded }: Props) {
   const [query, setQuery] = useState("");
   const [category, setCategory] = useState("");
@@ -178,7 +180,7 @@ export function SearchView({ categories, onDownloaded }: Props) {
           )}
           <WindowedList
             items={shown}
-            itemKey={(r) => r.id}
+            itemKey={releaseKey}
             label="Results"
             className="results"
             estimate={130}

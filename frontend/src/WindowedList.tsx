@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { visibleRange, type Range } from "./windowing";
 
 interface Props<T> {
@@ -65,8 +65,10 @@ export function WindowedList<T>({
 
   // Items not rendered yet are taken to be as tall as the average rendered one, so the
   // spacers (and a jump to the end) come out right before every item has been seen.
-  const average = heights.size ? [...heights.values()].reduce((a, b) => a + b, 0) / heights.size : estimate;
-  const sizes = items.map((item) => heights.get(itemKey(item)) ?? average);
+  const sizes = useMemo(() => {
+    const average = heights.size ? [...heights.values()].reduce((a, b) => a + b, 0) / heights.size : estimate;
+    return items.map((item) => heights.get(itemKey(item)) ?? average);
+  }, [items, heights, itemKey, estimate]);
   const range: Range = visibleRange(sizes, viewport.top, viewport.height, overscan);
 
   // Measure what was rendered; a changed height re-renders with the new spacers (and settles:
