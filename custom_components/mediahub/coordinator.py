@@ -143,8 +143,6 @@ class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
 
     spec = SPECS[Service.QBITTORRENT]
 
-    service = "qBittorrent"
-
     def __init__(self, hass: HomeAssistant, entry: MediaHubConfigEntry, engine: MediaHub) -> None:
         seconds = float(entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
         super().__init__(hass, entry, engine, timedelta(seconds=seconds))

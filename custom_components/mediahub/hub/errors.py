@@ -81,7 +81,12 @@ class Outcome:
 
 # The table, most specific first. InvalidInputError's own code names its translation; the
 # panel answers 404 for what does not exist and 400 for the rest.
-_UNREACHABLE: Final = "{service} is not reachable right now."
+_UNAVAILABLE: Final = Outcome(
+    code="service_unavailable",
+    http_status=503,
+    callers_mistake=False,
+    panel_message="{service} is not reachable right now.",
+)
 _OUTCOMES: Final[dict[type[MediaHubError], Outcome]] = {
     AuthenticationError: Outcome(
         code="auth_failed",
@@ -89,21 +94,11 @@ _OUTCOMES: Final[dict[type[MediaHubError], Outcome]] = {
         callers_mistake=False,
         panel_message="{service} refused MediaHub's credentials: check its settings.",
     ),
-    ServiceUnavailableError: Outcome(
-        code="service_unavailable",
-        http_status=503,
-        callers_mistake=False,
-        panel_message=_UNREACHABLE,
-    ),
+    ServiceUnavailableError: _UNAVAILABLE,
     SettingsError: Outcome(
         code="invalid_setting", http_status=400, callers_mistake=True, panel_message="{reason}"
     ),
-    MediaHubError: Outcome(
-        code="service_unavailable",
-        http_status=503,
-        callers_mistake=False,
-        panel_message=_UNREACHABLE,
-    ),
+    MediaHubError: _UNAVAILABLE,
 }
 _NOT_FOUND: Final = ("unknown_", "no_stored")
 

@@ -154,9 +154,10 @@ class Panel:
     async def poll_once(self) -> None:
         problem = None
         try:
-            if self.snapshot is None:
-                self._revision += 1
+            first = self.snapshot is None
             self.snapshot = await self.engine.downloads.refresh()
+            if first:
+                self._revision += 1  # the state now has downloads and transfer to show
         except AuthenticationError:
             problem = "auth_failed"
         except MediaHubError as err:
