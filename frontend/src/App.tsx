@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { DownloadsView } from "./DownloadsView";
 import { formatSpeed } from "./format";
 import { LibrariesView } from "./LibrariesView";
@@ -25,6 +25,12 @@ export function App() {
     setTabState(next);
     window.history.replaceState(null, "", next === "search" ? window.location.pathname : `#${next}`);
   };
+  // A link to a tab (`#downloads`) followed while the panel is open switches to it too.
+  useEffect(() => {
+    const follow = () => setTabState(tabFromHash());
+    window.addEventListener("hashchange", follow);
+    return () => window.removeEventListener("hashchange", follow);
+  }, []);
   const live = useEvents();
   const active = [...live.downloads.byHash.values()].filter((d) => d.progress < 1).length;
 

@@ -146,4 +146,17 @@ describe("App", () => {
     act(() => listeners.get("service")?.(new MessageEvent("service", { data: JSON.stringify(back) })));
     expect(screen.queryByRole("status")).toBeNull();
   });
+
+  it("follows a link to a tab while it is open", async () => {
+    vi.stubGlobal("EventSource", class { addEventListener() {} close() {} onerror = null; });
+    vi.stubGlobal("fetch", () => Promise.reject(new TypeError("offline")));
+    const { App } = await import("./App");
+    render(<App />);
+    expect(screen.queryByRole("heading", { name: "Downloads" })).toBeNull();
+    act(() => {
+      window.location.hash = "#downloads";
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
+    });
+    expect(screen.getByRole("heading", { name: "Downloads" })).toBeTruthy();
+  });
 });
