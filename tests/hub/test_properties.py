@@ -9,7 +9,7 @@ import itertools
 from pathlib import PurePosixPath
 from typing import Any
 
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from custom_components.mediahub.hub.errors import ServiceUnavailableError
 from custom_components.mediahub.hub.maindata import SERVER_FIELDS, TORRENT_FIELDS, MaindataModel
@@ -117,6 +117,8 @@ INDEXER = Indexer(
 
 
 @given(item=st.one_of(release_like, st.dictionaries(st.text(max_size=8), ANY_JSON, max_size=6)))
+# Found by a random run: a `categories` that is not a list crashed the parse.
+@example(item={"guid": "", "title": "", "downloadUrl": "http://x/1", "categories": True})
 def test_parsing_any_release_never_crashes(item: dict[str, Any]) -> None:
     parsed = parse_release(item, INDEXER)
     if parsed is not None:

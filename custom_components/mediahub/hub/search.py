@@ -85,7 +85,9 @@ def parse_release(item: dict[str, Any], indexer: Indexer) -> tuple[Release, str,
     title = item.get("title")
     if not isinstance(guid, str) or not isinstance(link, str) or not isinstance(title, str):
         return None
-    categories = [c.get("id") for c in item.get("categories") or [] if isinstance(c, dict)]
+    listed = item.get("categories")
+    listed = listed if isinstance(listed, list) else []  # a malformed answer has no categories
+    categories = [c.get("id") for c in listed if isinstance(c, dict)]
     standard = [c for c in categories if isinstance(c, int) and 0 < c < 100_000]
     category_id = min(standard, key=lambda c: (c % 1000 == 0, c)) if standard else None
     infohash = item.get("infoHash")
