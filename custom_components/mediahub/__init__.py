@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import logging
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
+from .announce import Announcer
 from .connection import entry_settings
-from .const import (
-    DOMAIN,
-    EVENT_DOWNLOAD_ADDED,
-    EVENT_DOWNLOAD_COMPLETED,
-    EVENT_SCAN_REQUESTED,
-)
+from .const import DOMAIN
 from .coordinator import (
     DownloadsCoordinator,
     IndexersCoordinator,
@@ -27,7 +22,6 @@ from .coordinator import (
     VpnCoordinator,
 )
 from .hub.engine import MediaHub
-from .hub.events import DownloadAdded, DownloadCompleted, EngineEvent, ScanRequested
 from .repairs import async_setup_repairs
 from .services import async_setup_services
 
@@ -52,65 +46,33 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
     indexers = IndexersCoordinator(hass, entry, engine)
     plex = PlexCoordinator(hass, entry, engine)
     vpn = VpnCoordinator(hass, entry, engine) if engine.gluetun else None
+    # Listening before the first poll: what happened while Home Assistant was away (a panel
+    # grab that completed, say) is announced from it, once.
+    announcer = Announcer(hass, entry.entry_id)
+    await announcer.async_load()
+    unsubscribe = engine.subscribe(announcer.forward)
     # qBittorrent is the heart: without it the entry retries setup. The others only make
     # their own entities unavailable until they answer.
-    await downloads.async_config_entry_first_refresh()
+    try:
+        await downloads.async_config_entry_first_refresh()
+    except BaseException:
+        unsubscribe()
+        raise
+    announcer.async_settled(set(downloads.data.downloads))
     for coordinator in (indexers, plex, vpn):
         if coordinator is not None:
             await coordinator.async_refresh()  # a refused key starts reauth by itself
-    entry.runtime_data = MediaHubRuntime(engine, downloads, indexers, plex, vpn)
+    entry.runtime_data = MediaHubRuntime(engine, downloads, indexers, plex, vpn, announcer)
     async_setup_repairs(hass, entry)
-    entry.async_on_unload(engine.subscribe(_bus_forwarder(hass, entry)))
+    entry.async_on_unload(unsubscribe)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
-
-
-def _bus_forwarder(
-    hass: HomeAssistant, entry: MediaHubConfigEntry
-) -> Callable[[EngineEvent], None]:
-    """Engine events → Home Assistant events for automations."""
-
-    @callback
-    def forward(event: EngineEvent) -> None:
-        base = {"config_entry_id": entry.entry_id}
-        match event:
-            case DownloadAdded(grab=grab):
-                hass.bus.async_fire(
-                    EVENT_DOWNLOAD_ADDED,
-                    {**base, "hash": grab.hash, "name": grab.name, "category": grab.category},
-                )
-            case DownloadCompleted(download=done):
-                hass.bus.async_fire(
-                    EVENT_DOWNLOAD_COMPLETED,
-                    {
-                        **base,
-                        "hash": done.hash,
-                        "name": done.name,
-                        "category": done.category,
-                        "path": done.content_path,
-                        "plex_path": done.plex_path,
-                        "size": done.size,
-                    },
-                )
-            case ScanRequested():
-                hass.bus.async_fire(
-                    EVENT_SCAN_REQUESTED,
-                    {
-                        **base,
-                        "library": event.library,
-                        "library_key": event.library_key,
-                        "path": event.path,
-                    },
-                )
-            case _:
-                pass
-
-    return forward
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> bool:
     """Unload a config entry, and close the engine's connections."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        await entry.runtime_data.announcer.async_flush()
         await entry.runtime_data.engine.close()
     return unloaded

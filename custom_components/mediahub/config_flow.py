@@ -23,6 +23,7 @@ from homeassistant.helpers import selector
 import probatio as vol
 
 from .const import (
+    CONF_ADOPT_CATEGORIES,
     CONF_AUTO_SCAN,
     CONF_CATEGORIES,
     CONF_GLUETUN_API_KEY,
@@ -264,7 +265,7 @@ def _text(value: Any) -> str:
 
 
 class MediaHubOptionsFlow(OptionsFlowWithReload):
-    """Polling, categories → folders, the path map, automatic Plex scans."""
+    """Polling, categories → folders, the path map, automatic Plex scans, adopted categories."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         errors: dict[str, str] = {}
@@ -297,6 +298,10 @@ class MediaHubOptionsFlow(OptionsFlowWithReload):
                     CONF_PATH_MAP, default=_text(options.get(CONF_PATH_MAP, DEFAULT_PATH_MAP))
                 ): str,
                 vol.Required(CONF_AUTO_SCAN, default=options.get(CONF_AUTO_SCAN, True)): bool,
+                vol.Optional(
+                    CONF_ADOPT_CATEGORIES,
+                    default=options.get(CONF_ADOPT_CATEGORIES, ""),
+                ): str,
             }
         )
         return self.async_show_form(

@@ -22,6 +22,7 @@ CONF_POLL_INTERVAL: Final = "poll_interval"
 CONF_CATEGORIES: Final = "categories"
 CONF_PATH_MAP: Final = "path_map"
 CONF_AUTO_SCAN: Final = "auto_scan"
+CONF_ADOPT_CATEGORIES: Final = "adopt_categories"
 
 DEFAULT_POLL_INTERVAL: Final = 5  # seconds; incremental syncs cost ~3 KB each
 INDEXERS_INTERVAL: Final = timedelta(minutes=2)
@@ -31,4 +32,5 @@ OUTBOX_STUCK_AFTER: Final = timedelta(minutes=10)
 
 EVENT_DOWNLOAD_ADDED: Final = "mediahub_download_added"
 EVENT_DOWNLOAD_COMPLETED: Final = "mediahub_download_completed"
+EVENT_DOWNLOAD_REFUSED: Final = "mediahub_download_refused"
 EVENT_SCAN_REQUESTED: Final = "mediahub_scan_requested"

@@ -19,6 +19,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
+from .announce import Announcer
 from .const import (
     CONF_POLL_INTERVAL,
     DEFAULT_POLL_INTERVAL,
@@ -68,6 +69,7 @@ class MediaHubRuntime:
     indexers: IndexersCoordinator
     plex: PlexCoordinator
     vpn: VpnCoordinator | None
+    announcer: Announcer
 
 
 type MediaHubConfigEntry = ConfigEntry[MediaHubRuntime]

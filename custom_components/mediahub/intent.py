@@ -16,7 +16,7 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .errors import engine_errors
-from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus
+from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus, Origin
 
 INTENT_DOWNLOAD: Final = "MediaHubDownload"
 INTENT_STATUS: Final = "MediaHubDownloadStatus"
@@ -94,7 +94,7 @@ class DownloadIntentHandler(intent.IntentHandler):
                 response.async_set_speech(f"I found nothing for {query}{where}.")
                 return response
             best = max(outcome.releases, key=lambda r: r.seeders or 0)
-            result = await runtime.engine.downloads.grab(best.id)
+            result = await runtime.engine.downloads.grab(best.id, origin=Origin.VOICE)
         await runtime.downloads.async_request_refresh()
         waiting = " It will start when qBittorrent is back." if result.queued else ""
         response.async_set_speech(f"Downloading {best.title}{where}.{waiting}")

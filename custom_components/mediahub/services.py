@@ -5,7 +5,7 @@ ServiceValidationError and nothing changes; a service failing is a HomeAssistant
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Final
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
@@ -22,7 +22,7 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .errors import engine_errors
-from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus
+from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus, Origin
 
 ATTR_QUERY: Final = "query"
 ATTR_CATEGORY: Final = "category"
@@ -101,18 +101,28 @@ async def _search(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceRespons
     }
 
 
+def _origin(call: ServiceCall) -> Origin:
+    """A person ran the action, or an automation or script did on its own."""
+    return Origin.ACTION if call.context.user_id else Origin.AUTOMATION
+
+
 async def _grab(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
-    downloads = runtime.engine.downloads
-    return asdict(await downloads.grab(call.data[ATTR_RELEASE_ID], call.data.get(ATTR_CATEGORY)))
+    result = await runtime.engine.downloads.grab(
+        call.data[ATTR_RELEASE_ID], call.data.get(ATTR_CATEGORY), origin=_origin(call)
+    )
+    return result.as_json()
 
 
 async def _add_torrent(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
-    downloads = runtime.engine.downloads
-    return asdict(await downloads.add_torrent(call.data[ATTR_SOURCE], call.data.get(ATTR_CATEGORY)))
+    result = await runtime.engine.downloads.add_torrent(
+        call.data[ATTR_SOURCE], call.data.get(ATTR_CATEGORY), origin=_origin(call)
+    )
+    return result.as_json()
 
 
 async def _redownload(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
-    return asdict(await runtime.engine.downloads.redownload(call.data[ATTR_HASH]))
+    result = await runtime.engine.downloads.redownload(call.data[ATTR_HASH], origin=_origin(call))
+    return result.as_json()
 
 
 async def _pause(runtime: MediaHubRuntime, call: ServiceCall) -> None:

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
 import { describe, send } from "./api";
-import { isComplete, isPaused, ordered, statusLabel } from "./downloads";
+import { isComplete, isPaused, ordered, originLabel, statusLabel } from "./downloads";
 import { formatBytes, formatEta, formatPercent, formatSpeed } from "./format";
 import type { Download, GrabResult } from "./types";
 import type { LiveState } from "./useEvents";
@@ -78,6 +78,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
               {!isComplete(d) && <span>ETA {formatEta(d.eta)}</span>}
               <span>{formatBytes(d.size)}</span>
               {d.category && <span className="tag">{d.category}</span>}
+              {d.grabbed_by && <span className="via">{originLabel(d)}</span>}
             </p>
             <div className="actions">
               {isPaused(d) ? (

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { applyDiff, fromSnapshot, ordered, statusLabel } from "./downloads";
-import type { Download, PanelState } from "./types";
+import { applyDiff, fromSnapshot, ordered, originLabel, statusLabel } from "./downloads";
+import type { Download, Origin, PanelState, Stage } from "./types";
 
-const download = (hash: string, status: string, progress: number, added: number, scan_sent = false): Download => ({
+const download = (hash: string, status: string, progress: number, added: number, stage: Stage = "downloading", grabbed_by: Origin | null = null): Download => ({
   hash,
   name: hash,
   status,
@@ -12,7 +12,8 @@ const download = (hash: string, status: string, progress: number, added: number,
   eta: null,
   category: "movies",
   added_on: added,
-  scan_sent,
+  stage,
+  grabbed_by,
 });
 
 const transfer = { download_speed: 5, upload_speed: 1, free_space: 10, connection_status: "connected" };
@@ -47,8 +48,15 @@ describe("downloads state", () => {
   });
 
   it("says when a completed download was sent to Plex", () => {
-    expect(statusLabel(download("x", "seeding", 1, 0, true))).toBe("sent to Plex");
+    expect(statusLabel(download("x", "seeding", 1, 0, "scan_sent"))).toBe("sent to Plex");
+    expect(statusLabel(download("x", "seeding", 1, 0, "no_library"))).toBe("complete, no Plex library");
     expect(statusLabel(download("x", "seeding", 1, 0))).toBe("complete");
     expect(statusLabel(download("x", "stalled", 0.5, 0))).toBe("stalled");
+  });
+
+  it("names who grabbed a download, and nobody for one MediaHub did not grab", () => {
+    expect(originLabel(download("x", "seeding", 1, 0, "scan_sent", "action"))).toBe("via Home Assistant");
+    expect(originLabel(download("x", "seeding", 1, 0, "scan_sent", "panel"))).toBe("via panel");
+    expect(originLabel(download("x", "seeding", 1, 0))).toBeNull();
   });
 });

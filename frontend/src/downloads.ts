@@ -1,6 +1,6 @@
 // The downloads list, kept current from the events stream: a snapshot, then diffs.
 
-import type { Download, DownloadsDiff, PanelState, Transfer } from "./types";
+import type { Download, DownloadsDiff, Origin, PanelState, Transfer } from "./types";
 
 export interface DownloadsState {
   byHash: Map<string, Download>;
@@ -45,6 +45,22 @@ export function isComplete(download: Download): boolean {
 }
 
 export function statusLabel(download: Download): string {
-  if (isComplete(download)) return download.scan_sent ? "sent to Plex" : download.status === "stopped" ? "complete, paused" : "complete";
+  if (isComplete(download)) {
+    if (download.stage === "scan_sent") return "sent to Plex";
+    if (download.stage === "no_library") return "complete, no Plex library";
+    return download.status === "stopped" ? "complete, paused" : "complete";
+  }
   return download.status;
+}
+
+const ORIGINS: Record<Origin, string> = {
+  panel: "via panel",
+  action: "via Home Assistant",
+  automation: "via automation",
+  voice: "via voice",
+};
+
+/** Who grabbed a download, for its card; null for downloads MediaHub did not grab. */
+export function originLabel(download: Download): string | null {
+  return download.grabbed_by ? ORIGINS[download.grabbed_by] : null;
 }

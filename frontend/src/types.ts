@@ -37,8 +37,14 @@ export interface Download {
   eta: number | null;
   category: string;
   added_on: number;
-  scan_sent: boolean;
+  /** Where MediaHub's pipeline has it (docs/pipeline.md), the same in every MediaHub. */
+  stage: Stage;
+  /** Who grabbed it; null when MediaHub did not (added by hand, by Sonarr…). */
+  grabbed_by: Origin | null;
 }
+
+export type Stage = "queued" | "refused" | "downloading" | "completed" | "scan_sent" | "no_library" | "removed";
+export type Origin = "panel" | "action" | "automation" | "voice";
 
 export interface Transfer {
   download_speed: number;

@@ -35,7 +35,8 @@ const download: Download = {
   eta: 600,
   category: "movies",
   added_on: 1,
-  scan_sent: false,
+  stage: "downloading",
+  grabbed_by: null,
 };
 
 describe("DownloadsView", () => {
@@ -57,6 +58,15 @@ describe("DownloadsView", () => {
     expect(item.textContent).toContain("3.0 MB/s");
     expect(item.textContent).toContain("10 min");
     expect(item.getAttribute("aria-setsize")).toBe("1");
+  });
+
+  it("shows the same pipeline stage and grabber Home Assistant sees", () => {
+    const done = { ...download, progress: 1, status: "seeding", stage: "scan_sent" as const, grabbed_by: "voice" as const };
+    const byHash = new Map([[done.hash, done]]);
+    render(<DownloadsView live={live({ downloads: { byHash, transfer: null } })} />);
+    const item = screen.getByRole("listitem");
+    expect(item.textContent).toContain("sent to Plex");
+    expect(item.textContent).toContain("via voice");
   });
 });
 

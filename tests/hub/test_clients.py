@@ -87,6 +87,8 @@ async def test_remove_then_redownload_from_the_stored_torrent(
     assert (again.hash, again.category, again.queued) == (grab.hash, "tv", False)
     [torrent] = await asyncio.to_thread(qbittorrent.torrents)
     assert (torrent["hash"], torrent["category"]) == (grab.hash, "tv")
+    # One "added" per life of the download: the first, and the re-download.
+    await rig.poll_until(lambda: len(rig.of_type(DownloadAdded)) == 2, what="the second added")
     assert [e.grab.hash for e in rig.of_type(DownloadAdded)] == [grab.hash, grab.hash]
     with pytest.raises(InvalidInputError) as err:
         await rig.engine.downloads.redownload(grab.hash)

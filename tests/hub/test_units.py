@@ -67,10 +67,7 @@ def test_eta_unknown_is_none() -> None:
     torrent: dict[str, Any] = copy.deepcopy(next(iter(MAINDATA["torrents"].values())))
     torrent["eta"] = 8640000
     model.apply({"rid": 1, "full_update": True, "torrents": {"a" * 40: torrent}})
-    assert (
-        model.torrents["a" * 40].to_download("a" * 40, from_mediahub=False, scan_sent=False).eta
-        is None
-    )
+    assert model.torrents["a" * 40].to_download("a" * 40, from_mediahub=False).eta is None
 
 
 def test_path_map_translates_by_whole_components() -> None:

@@ -84,6 +84,11 @@ def _hosts(value: Any) -> tuple[str, ...]:
     return tuple(h.strip().lower() for h in items if h.strip())
 
 
+def _names(value: Any) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(str(n).strip().lower() for n in items if str(n).strip())
+
+
 def _boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -122,6 +127,10 @@ _SCHEMA: Final = vol.Schema(
             vol.Coerce(float), vol.Range(min=1, max=300)
         ),
         vol.Optional("auto_scan", default=True): _boolean,
+        vol.Optional("adopt_categories", default=()): _names,
+        vol.Optional("claim_timeout", default=600.0): vol.All(
+            vol.Coerce(float), vol.Range(min=1, max=86400)
+        ),
     },
     extra=vol.REMOVE_EXTRA,
 )
@@ -151,6 +160,10 @@ class Settings:
     poll_interval: float = 1.0
     search_timeout: float = 15.0
     auto_scan: bool = True
+    # Categories whose torrents (added by hand, or by Sonarr/Radarr) MediaHub scans as its own.
+    adopt_categories: tuple[str, ...] = ()
+    # A step claimed by a process that then went quiet this long is taken over (claims.py).
+    claim_timeout: float = 600.0
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Settings:

@@ -1,118 +1,114 @@
-"""The download pipeline: grab → outbox → qBittorrent → completion → Plex scan.
+"""Downloads: what Home Assistant and the panel hold to grab, watch and control downloads.
 
-- A grab resolves a search result server-side, fetches its .torrent through Prowlarr's proxy
-  (or the magnet it redirects to), keeps it in the torrents directory and records the grab in
-  the state directory *before* it tries qBittorrent. While qBittorrent is unreachable the grab
-  waits in this outbox, also across a restart of the process, and is delivered on a later
-  poll. Delivery is exactly-once because qBittorrent identifies a torrent by its infohash and
-  MediaHub checks for it before adding.
-- qBittorrent stopped abruptly loses the torrents it added in the seconds before (measured: 88
-  of 2,000). A delivered grab missing from the first full snapshot of a new session, within
-  `AT_RISK_WINDOW` of its delivery, is delivered again; one that qBittorrent reported in
-  `torrents_removed` while it was up was removed on purpose and is forgotten.
-- `refresh()` is one poll: deliver the outbox, merge `sync/maindata`, detect completions (a
-  download whose progress reaches 1 and whose files sit in their final folder), and ask Plex
-  to scan exactly that folder, retrying while Plex is away.
+A grab keeps its .torrent in the torrents store and waits in this process's outbox until
+qBittorrent takes it, with MediaHub's tags (`pipeline.grab_tags`). From then on qBittorrent is
+the record every MediaHub process reads. `refresh()` is one poll:
+
+1. deliver the outbox;
+2. merge `sync/maindata` into the model (a new qBittorrent session also re-delivers grabs it
+   lost in a crash, see `outbox`);
+3. move each changed download to the stage qBittorrent records (`Pipeline.observe`, which
+   emits the events);
+4. run the step due after completion (a partial Plex scan of its folder) for downloads
+   MediaHub manages: claimed first (`claims`), then marked done in qBittorrent (`_persist`);
+5. push the changed views.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 import logging
 import time
-from typing import Final
+from typing import Any, Final
 
+from .claims import Claim, Claims
 from .errors import InvalidInputError, MediaHubError, ServiceUnavailableError
-from .events import (
-    DownloadAdded,
-    DownloadCompleted,
-    DownloadsChanged,
-    EventBus,
-    ScanRequested,
-    ServiceStatus,
-)
-from .maindata import Changes, MaindataModel
+from .events import DownloadsChanged, EventBus, ServiceStatus
+from .maindata import Changes, MaindataModel, TorrentRecord
 from .models import (
-    CompletedDownload,
     Download,
     DownloadsSnapshot,
     GrabResult,
-    Library,
+    Origin,
+    Stage,
     TransferState,
 )
-from .pathmap import PathMap, library_for
-from .plex import PlexClient
-from .prowlarr import ProwlarrClient
-from .qbittorrent import TAG, QbittorrentClient
-from .search import SearchService
-from .store import Grab, StateStore, is_infohash
-from .torrentfile import TorrentMeta, read_magnet, read_torrent
-from .urlfetch import TorrentUrlFetcher
+from .outbox import Grab, Outbox
+from .pipeline import (
+    MARKS,
+    TAG,
+    Pipeline,
+    StageDetails,
+    grab_tags,
+    origin_of,
+    recorded_stage,
+    split_tags,
+)
+from .qbittorrent import QbittorrentClient
+from .scans import LibraryScanner
+from .sources import TorrentSource, TorrentSources
+from .store import GrabRecord, TorrentStore, is_infohash
 
 _LOGGER = logging.getLogger(__name__)
 
-AT_RISK_WINDOW: Final = 10 * 60  # seconds after delivery a vanished grab is re-added
+SCAN: Final = "scan"  # the claim name of the scan step
 SCAN_RETRY_AFTER: Final = 30.0
+_STEP_DONE: Final = (Stage.SCAN_SENT, Stage.NO_LIBRARY)
 
 
-@dataclass(slots=True)
-class _PendingScan:
-    hash: str
-    plex_path: str
-    next_attempt: float
-
-
-class DownloadPipeline:
-    """Owns the qBittorrent model, the grabs MediaHub made and what follows a completion."""
+class Downloads:
+    """The qBittorrent model, this process's outbox and the pipeline of every download."""
 
     def __init__(
         self,
         *,
         qbittorrent: QbittorrentClient,
-        prowlarr: ProwlarrClient,
-        search: SearchService,
-        plex: PlexClient,
-        store: StateStore,
-        path_map: PathMap,
+        sources: TorrentSources,
+        outbox: Outbox,
+        torrents: TorrentStore,
+        scanner: LibraryScanner,
+        claims: Claims,
         categories: Mapping[str, str],
-        fetcher: TorrentUrlFetcher,
+        adopt_categories: Iterable[str] = (),
         events: EventBus,
         auto_scan: bool = True,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._qbt = qbittorrent
-        self._prowlarr = prowlarr
-        self._search = search
-        self._plex = plex
-        self._store = store
-        self._path_map = path_map
+        self._sources = sources
+        self._outbox = outbox
+        self._torrents = torrents
+        self._scanner = scanner
+        self._claims = claims
         self._categories = dict(categories)
-        self._fetcher = fetcher
+        self._adopted = frozenset(adopt_categories)
         self._events = events
         self.auto_scan = auto_scan
         self._now = wall_clock
         self.model = MaindataModel()
-        self._grabs: dict[str, Grab] = {}
+        self.pipeline = Pipeline(events)
         self._views: dict[str, Download] = {}
-        self._pending_completion: set[str] = set()
-        self._pending_scans: list[_PendingScan] = []
-        self._scan_sent: set[str] = set()
+        self._scan_retry_at: dict[str, float] = {}
+        self._scanned_unmarked: dict[str, Stage] = {}  # step done, its mark not yet written
         self._categories_ready = False
         self._available: bool | None = None
-        self._snapshots_handled = 0
         self._loaded = False
 
     # --- lifecycle -------------------------------------------------------------------------
 
     async def load(self) -> None:
-        """Read the grabs recorded by an earlier run (the outbox among them)."""
-        self._grabs = await self._store.load()
+        """Read this process's outbox (grabs waiting for qBittorrent)."""
+        await self._outbox.load()
         self._loaded = True
 
     @property
     def outbox(self) -> list[Grab]:
-        return [g for g in self._grabs.values() if g.delivered_at is None and not g.removed]
+        return self._outbox.waiting
+
+    @property
+    def pending_scans(self) -> int:
+        """Managed downloads whose scan is due (here or in another process)."""
+        return sum(1 for h in self.pipeline.in_stage(Stage.COMPLETED) if self._managed(h))
 
     def snapshot(self) -> DownloadsSnapshot:
         return DownloadsSnapshot(
@@ -122,6 +118,9 @@ class DownloadPipeline:
             version=self._qbt.version,
             outbox=len(self.outbox),
         )
+
+    def transfer(self) -> TransferState:
+        return self.model.transfer()
 
     # --- one poll --------------------------------------------------------------------------
 
@@ -140,21 +139,21 @@ class DownloadPipeline:
         self._set_available(available=True)
         changes = self.model.apply(update)
         if changes.full_update:
-            await self._on_full_snapshot()
+            await self._on_new_session()
         else:
-            await self._forget_removed_on_purpose(changes.removed)
-        self._pending_completion |= changes.completed
-        # Our grabs first seen already complete (finished between polls, or while this
-        # process was away) have no transition to detect.
-        appeared = self.model.torrents if changes.full_update else changes.added
-        self._pending_completion |= {
-            h
-            for h in appeared
-            if (g := self._grabs.get(h)) is not None and g.delivered_at and not g.completed
-        }
-        self._update_views(changes)
-        await self._handle_completions()
-        await self._retry_scans()
+            await self._outbox.removed_on_purpose(changes.removed)
+        touched = (
+            set(self.model.torrents) if changes.full_update else changes.added | changes.changed
+        )
+        for infohash in changes.removed:
+            self.pipeline.forget(infohash)
+        for infohash in touched:
+            self._observe(infohash)
+        if changes.full_update or changes.categories_changed:
+            self._claims.observe(self.model.categories)
+            await self._sweep_claims()
+        self._update_views(changes, touched)
+        await self._run_steps()
         return self.snapshot()
 
     def _set_available(self, *, available: bool, reason: str | None = None) -> None:
@@ -165,53 +164,113 @@ class DownloadPipeline:
             self._events.emit(ServiceStatus("qbittorrent", available, reason))
         self._available = available
 
-    async def _on_full_snapshot(self) -> None:
-        """A new session: make categories exist and bring back grabs qBittorrent lost."""
+    async def _on_new_session(self) -> None:
+        """Make categories exist, bring back grabs qBittorrent lost, carry over 0.5's marks."""
         self._categories_ready = False  # qBittorrent may have been reset
         await self._ensure_categories()
-        now = self._now()
-        lost = []
-        forgotten = 0
-        for grab in self._grabs.values():
-            if grab.delivered_at is None or grab.removed or grab.hash in self.model.torrents:
-                continue
-            if now - grab.delivered_at <= AT_RISK_WINDOW:
-                lost.append(grab)
-                grab.delivered_at = None  # back into the outbox
-            else:
-                grab.removed = True  # removed while we were not watching
-                forgotten += 1
+        lost = await self._outbox.after_restart(set(self.model.torrents))
         if lost:
             _LOGGER.warning(
                 "qBittorrent lost %d recently added torrent(s) across a restart; adding again",
                 len(lost),
             )
-        if lost or forgotten:
-            await self._store.save(self._grabs)
-        if lost:
             await self._deliver_outbox()
+        for infohash, stage in list(self._outbox.legacy_marks.items()):
+            record = self.model.torrents.get(infohash)
+            if (
+                record is not None
+                and recorded_stage(split_tags(record.tags), complete=True) not in _STEP_DONE
+            ):
+                await self._persist(infohash, record, stage)
+            del self._outbox.legacy_marks[infohash]
 
-    async def _forget_removed_on_purpose(self, removed: set[str]) -> None:
-        """qBittorrent said these were removed while it was up: never bring them back."""
-        gone = [h for h in removed if h in self._grabs and self._grabs[h].delivered_at]
-        for infohash in gone:
-            self._grabs[infohash].removed = True
-        self._pending_completion -= removed
-        if gone:
-            await self._store.save(self._grabs)
+    # --- the pipeline ----------------------------------------------------------------------
 
-    def _update_views(self, changes: Changes) -> None:
+    def _managed(self, infohash: str) -> bool:
+        """Grabbed by MediaHub, or in a category the user opted in: its steps run."""
+        record = self.model.torrents.get(infohash)
+        if record is None:
+            return False
+        return TAG in split_tags(record.tags) or record.category in self._adopted
+
+    def _observe(self, infohash: str) -> None:
+        record = self.model.torrents[infohash]
+        tags = split_tags(record.tags)
+        stage = recorded_stage(tags, complete=record.complete and record.settled)
+        self.pipeline.observe(infohash, stage, self._details(infohash, record, tags))
+
+    def _details(self, infohash: str, record: TorrentRecord, tags: tuple[str, ...]) -> StageDetails:
+        return StageDetails(
+            infohash,
+            record.name,
+            record.category,
+            origin_of(tags),
+            managed=TAG in tags or record.category in self._adopted,
+            content_path=record.content_path,
+            size=int(record.size),
+            plex_path=self._scanner.plex_path(record.folder()),
+        )
+
+    async def _persist(self, infohash: str, record: TorrentRecord, stage: Stage) -> None:
+        """The one place a step's stage is written: its mark tag in qBittorrent."""
+        mark = MARKS[stage]
+        await self._qbt.add_tags([infohash], [mark])
+        record.tags = f"{record.tags},{mark}" if record.tags else mark  # seen before the next poll
+        self.pipeline.observe(
+            infohash, stage, self._details(infohash, record, split_tags(record.tags))
+        )
+
+    async def _run_steps(self) -> None:
+        """The scan due after each managed completion, done by whichever process claims it."""
+        if not self.auto_scan:
+            return
+        now = self._now()
+        for infohash in self.pipeline.in_stage(Stage.COMPLETED):
+            if not self._managed(infohash) or self._scan_retry_at.get(infohash, 0) > now:
+                continue
+            record = self.model.torrents[infohash]
+            done = self._scanned_unmarked.get(infohash)
+            claim: Claim | None = None
+            if done is None:
+                claim = await self._claims.take(SCAN, infohash)
+                if claim is None or not await self._claims.still_mine(claim, MARKS.values()):
+                    continue
+                try:
+                    library = await self._scanner.scan_folder(record.folder())
+                except MediaHubError as err:
+                    if infohash not in self._scan_retry_at:
+                        _LOGGER.warning("Plex scan of %s failed (%s); will retry", record.name, err)
+                    self._scan_retry_at[infohash] = now + SCAN_RETRY_AFTER
+                    continue  # the claim is kept: this process retries
+                done = Stage.SCAN_SENT if library is not None else Stage.NO_LIBRARY
+                self._scanned_unmarked[infohash] = done
+            await self._persist(infohash, record, done)
+            del self._scanned_unmarked[infohash]
+            self._scan_retry_at.pop(infohash, None)
+            await self._claims.release(SCAN, infohash, self.model.categories)
+            self._refresh_view(infohash)
+
+    async def _sweep_claims(self) -> None:
+        """Remove claims left behind on finished or vanished downloads (after a crash)."""
+
+        def finished(claim: Claim) -> bool:
+            stage = self.pipeline.stage(claim.infohash)
+            return claim.infohash not in self.model.torrents or stage in _STEP_DONE
+
+        try:
+            await self._claims.sweep(self.model.categories, finished)
+        except MediaHubError as err:
+            _LOGGER.debug("Could not remove finished claims: %s", err)
+
+    # --- views -----------------------------------------------------------------------------
+
+    def _update_views(self, changes: Changes, touched: set[str]) -> None:
         if changes.full_update:
             self._views = {}
         for infohash in changes.removed:
             self._views.pop(infohash, None)
         changed: dict[str, Download] = {}
-        for infohash in (
-            (changes.added | changes.changed) if not changes.full_update else self.model.torrents
-        ):
-            record = self.model.torrents.get(infohash)
-            if record is None:
-                continue
+        for infohash in touched:
             view = self._view(infohash)
             if self._views.get(infohash) != view:
                 changed[infohash] = view
@@ -221,21 +280,29 @@ class DownloadPipeline:
                 DownloadsChanged(changed, frozenset(changes.removed), self.model.transfer())
             )
 
+    def _refresh_view(self, infohash: str) -> None:
+        if infohash in self.model.torrents:
+            view = self._views[infohash] = self._view(infohash)
+            self._events.emit(
+                DownloadsChanged({infohash: view}, frozenset(), self.model.transfer())
+            )
+
     def _view(self, infohash: str) -> Download:
         record = self.model.torrents[infohash]
-        grab = self._grabs.get(infohash)
+        tags = split_tags(record.tags)
         return record.to_download(
             infohash,
-            from_mediahub=grab is not None or TAG in (t.strip() for t in record.tags.split(",")),
-            scan_sent=bool(grab and grab.scan_sent) or infohash in self._scan_sent,
+            from_mediahub=TAG in tags or infohash in self._outbox,
+            stage=self.pipeline.stage(infohash) or Stage.DOWNLOADING,
+            grabbed_by=origin_of(tags),
         )
 
     # --- grabs -----------------------------------------------------------------------------
 
-    def _category(self, category: str | None) -> str | None:
+    def _category(self, category: object) -> str | None:
         if category is None or category == "":
             return None
-        name = category.strip().lower()
+        name = category.strip().lower() if isinstance(category, str) else None
         if name not in self._categories:
             raise InvalidInputError(
                 "unknown_category",
@@ -243,77 +310,85 @@ class DownloadPipeline:
             )
         return name
 
-    async def grab(self, release_id: str, category: str | None = None) -> GrabResult:
+    async def grab(
+        self, release_id: str, category: str | None = None, *, origin: Origin = Origin.ACTION
+    ) -> GrabResult:
         """Download a search result by its id; queued if qBittorrent is away."""
-        release, link = self._search.resolve(release_id)
-        if category:
-            chosen = self._category(category)
-        else:  # inferred from the Newznab category (2000 movies, 5000 tv, ...)
-            chosen = release.category if release.category in self._categories else None
-        payload = await self._prowlarr.fetch_torrent(link)
-        if payload.magnet:
-            return await self._record(read_magnet(payload.magnet), chosen, magnet=payload.magnet)
-        assert payload.torrent is not None
-        return await self._record(read_torrent(payload.torrent), chosen, torrent=payload.torrent)
+        chosen = self._category(category) if category else None
+        release, source = await self._sources.release(release_id)
+        if chosen is None and release.category in self._categories:
+            chosen = release.category  # inferred from the Newznab category (2000 movies, …)
+        chosen_release = {
+            "title": release.title,
+            "indexer": release.indexer,
+            "size": release.size,
+            "seeders": release.seeders,
+        }
+        return await self._record(source, chosen, origin, release=chosen_release)
 
-    async def add_torrent(self, source: str, category: str | None = None) -> GrabResult:
+    async def add_torrent(
+        self, source: str, category: str | None = None, *, origin: Origin = Origin.ACTION
+    ) -> GrabResult:
         """Download a magnet link, or the .torrent at an http(s) URL (Home Assistant's one
         `source` field); the panel names the two apart."""
         source = source.strip()
         if source.startswith("magnet:"):
-            return await self.add_magnet(source, category)
+            return await self.add_magnet(source, category, origin=origin)
         if source.startswith(("http://", "https://")):
-            return await self.add_torrent_url(source, category)
+            return await self.add_torrent_url(source, category, origin=origin)
         raise InvalidInputError(
             "invalid_source", "give a magnet: link or an http(s) URL of a .torrent"
         )
 
-    async def add_magnet(self, magnet: str, category: str | None = None) -> GrabResult:
+    async def add_magnet(
+        self, magnet: str, category: str | None = None, *, origin: Origin = Origin.ACTION
+    ) -> GrabResult:
         """Download a magnet link (nothing is fetched)."""
         chosen = self._category(category)
-        magnet = magnet.strip()
-        if not magnet.startswith("magnet:"):
-            raise InvalidInputError("invalid_magnet", "a magnet link starts with magnet:?")
-        return await self._record(read_magnet(magnet), chosen, magnet=magnet)
+        return await self._record(self._sources.magnet(magnet), chosen, origin)
 
-    async def add_torrent_url(self, url: str, category: str | None = None) -> GrabResult:
+    async def add_torrent_url(
+        self, url: str, category: str | None = None, *, origin: Origin = Origin.ACTION
+    ) -> GrabResult:
         """Download the .torrent at `url`, fetched under the URL rules of `urlfetch`."""
         chosen = self._category(category)
-        fetched = await self._fetcher.fetch(url.strip())
-        if fetched.magnet is not None:
-            return await self._record(read_magnet(fetched.magnet), chosen, magnet=fetched.magnet)
-        assert fetched.torrent is not None
-        return await self._record(read_torrent(fetched.torrent), chosen, torrent=fetched.torrent)
+        return await self._record(await self._sources.url(url), chosen, origin)
 
     async def _record(
         self,
-        meta: TorrentMeta,
+        source: TorrentSource,
         category: str | None,
+        origin: Origin,
         *,
-        torrent: bytes | None = None,
-        magnet: str | None = None,
+        release: dict[str, Any] | None = None,
     ) -> GrabResult:
-        """Keep the torrent, put the grab in the outbox, and try to deliver it now."""
-        if torrent is not None:
-            await self._store.keep_torrent(meta.infohash, torrent)
+        """Keep the torrent and its record, put the grab in the outbox, deliver it if we can."""
+        meta = source.meta
+        if source.torrent is not None:
+            await self._torrents.keep_torrent(meta.infohash, source.torrent)
         else:
-            assert magnet is not None
-            await self._store.keep_magnet(meta.infohash, magnet)
-        if meta.infohash not in self._grabs:
-            self._grabs[meta.infohash] = Grab(
+            assert source.magnet is not None
+            await self._torrents.keep_magnet(meta.infohash, source.magnet)
+        await self._torrents.keep_record(
+            meta.infohash, GrabRecord(meta.name, category, origin, self._now(), release)
+        )
+        grab = await self._outbox.put(
+            Grab(
                 hash=meta.infohash,
                 name=meta.name,
                 category=category,
                 created_at=self._now(),
-                magnet=magnet,
+                origin=origin,
+                magnet=source.magnet,
             )
-            await self._store.save(self._grabs)
+        )
         try:
             await self._deliver_outbox()
         except ServiceUnavailableError as err:
             _LOGGER.info("qBittorrent is not reachable (%s); %s is queued", err.reason, meta.name)
-        grab = self._grabs[meta.infohash]
-        return GrabResult(meta.infohash, meta.name, grab.category, queued=grab.delivered_at is None)
+        return GrabResult(
+            grab.hash, grab.name, grab.category, queued=grab.delivered_at is None, origin=origin
+        )
 
     async def _ensure_categories(self) -> None:
         """Create the categories with their save paths before anything is added to them
@@ -334,27 +409,31 @@ class DownloadPipeline:
         if self.outbox:
             await self._ensure_categories()
         for grab in self.outbox:
-            torrent, magnet = await self._store.kept(grab.hash)
+            torrent, magnet = await self._torrents.kept(grab.hash)
             if torrent is None and magnet is None:
                 _LOGGER.error("The stored torrent of %s is missing; dropping the grab", grab.name)
-                del self._grabs[grab.hash]
-                await self._store.save(self._grabs)
+                await self._outbox.drop([grab.hash])
                 continue
             try:
-                added = await self._qbt.add(
-                    torrent=torrent, magnet=magnet, category=grab.category, infohash=grab.hash
+                await self._qbt.add(
+                    torrent=torrent,
+                    magnet=magnet,
+                    category=grab.category,
+                    infohash=grab.hash,
+                    tags=grab_tags(grab.origin),
                 )
             except InvalidInputError as err:
                 _LOGGER.warning("qBittorrent refused %s: %s", grab.name, err)
-                del self._grabs[grab.hash]
-                await self._store.save(self._grabs)
-                continue
-            grab.delivered_at = self._now()
-            await self._store.save(self._grabs)
-            if added:
-                self._events.emit(
-                    DownloadAdded(GrabResult(grab.hash, grab.name, grab.category, queued=False))
+                await self._outbox.drop([grab.hash])
+                self.pipeline.observe(
+                    grab.hash,
+                    Stage.REFUSED,
+                    StageDetails(
+                        grab.hash, grab.name, grab.category, grab.origin, reason=err.reason
+                    ),
                 )
+                continue
+            await self._outbox.delivered(grab.hash)
 
     # --- control ---------------------------------------------------------------------------
 
@@ -376,11 +455,11 @@ class DownloadPipeline:
         """Remove from qBittorrent (the kept .torrent stays for a re-download)."""
         infohash = self._known(infohash)
         await self._qbt.delete([infohash], delete_files=delete_files)
-        if (grab := self._grabs.get(infohash)) is not None:
-            grab.removed = True
-            await self._store.save(self._grabs)
+        await self._outbox.drop([infohash])
 
-    async def redownload(self, infohash: str, category: str | None = None) -> GrabResult:
+    async def redownload(
+        self, infohash: str, category: str | None = None, *, origin: Origin = Origin.ACTION
+    ) -> GrabResult:
         """Add a kept .torrent (or magnet) again, e.g. after its files were deleted."""
         infohash = infohash.strip().lower()
         if not is_infohash(infohash):
@@ -389,112 +468,21 @@ class DownloadPipeline:
             raise InvalidInputError(
                 "already_downloading", "that download is already in qBittorrent"
             )
-        torrent, magnet = await self._store.kept(infohash)
-        if torrent is not None:
-            meta = read_torrent(torrent)
-        elif magnet is not None:
-            meta = read_magnet(magnet)
-        else:
+        torrent, magnet = await self._torrents.kept(infohash)
+        if torrent is None and magnet is None:
             raise InvalidInputError(
                 "no_stored_torrent", "MediaHub has no stored torrent for that hash"
             )
-        old = self._grabs.pop(infohash, None)
+        old = await self._torrents.record(infohash)
+        await self._outbox.drop([infohash])
         chosen = self._category(category) if category else (old.category if old else None)
-        return await self._record(meta, chosen, torrent=torrent, magnet=magnet)
-
-    # --- completion and Plex -----------------------------------------------------------------
-
-    async def _handle_completions(self) -> None:
-        for infohash in sorted(self._pending_completion):
-            record = self.model.torrents.get(infohash)
-            if record is None or not record.complete:
-                self._pending_completion.discard(infohash)
-                continue
-            if record.save_path and not record.content_path.startswith(
-                record.save_path.rstrip("/")
-            ):
-                continue  # still being moved out of the incomplete folder
-            self._pending_completion.discard(infohash)
-            grab = self._grabs.get(infohash)
-            if grab is not None:
-                if grab.completed:
-                    continue
-                grab.completed = True
-                await self._store.save(self._grabs)
-            folder = record.folder()
-            plex_path = self._path_map.to_plex(folder)
-            done = CompletedDownload(
-                hash=infohash,
-                name=record.name,
-                category=record.category,
-                content_path=record.content_path,
-                size=int(record.size),
-                plex_path=plex_path,
-            )
-            _LOGGER.info("Download complete: %s", record.name)
-            self._events.emit(DownloadCompleted(done))
-            if not self.auto_scan:
-                continue
-            if plex_path is None:
-                _LOGGER.info("%s is outside the path map; Plex is not asked to scan it", folder)
-                continue
-            self._pending_scans.append(_PendingScan(infohash, plex_path, 0.0))
-
-    async def _retry_scans(self) -> None:
-        now = self._now()
-        due = [s for s in self._pending_scans if s.next_attempt <= now]
-        for scan in due:
-            try:
-                library = await self._scan_folder(scan.plex_path)
-            except MediaHubError as err:
-                if scan.next_attempt == 0.0:
-                    _LOGGER.warning("Plex scan of %s failed (%s); will retry", scan.plex_path, err)
-                scan.next_attempt = now + SCAN_RETRY_AFTER
-                continue
-            self._pending_scans.remove(scan)
-            if library is None:
-                continue
-            self._scan_sent.add(scan.hash)
-            if (grab := self._grabs.get(scan.hash)) is not None:
-                grab.scan_sent = True
-                await self._store.save(self._grabs)
-            if scan.hash in self.model.torrents:
-                view = self._views[scan.hash] = self._view(scan.hash)
-                self._events.emit(
-                    DownloadsChanged({scan.hash: view}, frozenset(), self.model.transfer())
-                )
-
-    @property
-    def pending_scans(self) -> int:
-        return len(self._pending_scans)
-
-    async def _scan_folder(self, plex_path: str) -> Library | None:
-        library = library_for(plex_path, await self._plex.libraries())
-        if library is None:
-            _LOGGER.warning("No Plex library covers %s; nothing to scan", plex_path)
-            return None
-        await self._plex.scan(library.key, plex_path)
-        self._events.emit(ScanRequested(library.key, library.title, plex_path))
-        return library
+        return await self._record(
+            TorrentSource.of(torrent=torrent, magnet=magnet),
+            chosen,
+            origin,
+            release=old.release if old else None,
+        )
 
     async def scan_library(self, key: str, path: str | None = None) -> None:
         """Scan one library, or only `path` in it (as qBittorrent or as Plex names it)."""
-        libraries = await self._plex.libraries()
-        library = next(
-            (lib for lib in libraries if lib.key == key or lib.title.lower() == key.lower()), None
-        )
-        if library is None:
-            raise InvalidInputError("unknown_library", f"Plex has no library {key!r}")
-        plex_path = None
-        if path:
-            plex_path = self._path_map.to_plex(path) or path
-            if library_for(plex_path, [library]) is None:
-                raise InvalidInputError(
-                    "path_outside_library",
-                    f"{path} is not inside the {library.title} library's folders",
-                )
-        await self._plex.scan(library.key, plex_path)
-        self._events.emit(ScanRequested(library.key, library.title, plex_path))
-
-    def transfer(self) -> TransferState:
-        return self.model.transfer()
+        await self._scanner.scan_library(key, path)

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import time
 from typing import Self
 
 import aiohttp
 
+from .claims import Claims
 from .config import Settings
-from .downloads import DownloadPipeline
+from .downloads import Downloads
 from .events import EngineEvent, EventBus
 from .models import VpnState, VpnStatus
+from .outbox import Outbox
 from .pathmap import PathMap
 from .plex import PlexClient
 from .prowlarr import ProwlarrClient
 from .qbittorrent import QbittorrentClient
+from .scans import LibraryScanner
 from .search import SearchService
-from .store import StateStore
+from .sources import TorrentSources
+from .store import TorrentStore
 from .urlfetch import TorrentUrlFetcher
 from .vpn import GluetunClient
 
@@ -44,15 +49,17 @@ class MediaHub:
             else None
         )
         self.path_map = PathMap(settings.path_map)
-        self.downloads = DownloadPipeline(
+        self.downloads = Downloads(
             qbittorrent=self.qbittorrent,
-            prowlarr=self.prowlarr,
-            search=self.search,
-            plex=self.plex,
-            store=StateStore(settings.state_path, settings.torrents_path),
-            path_map=self.path_map,
+            sources=TorrentSources(
+                self.prowlarr, self.search, TorrentUrlFetcher(settings.fetchable)
+            ),
+            outbox=Outbox(settings.state_path, time.time),
+            torrents=TorrentStore(settings.torrents_path),
+            scanner=LibraryScanner(self.plex, self.path_map, self.events),
+            claims=Claims(self.qbittorrent, timeout=settings.claim_timeout),
             categories=settings.categories,
-            fetcher=TorrentUrlFetcher(settings.fetchable),
+            adopt_categories=settings.adopt_categories,
             events=self.events,
             auto_scan=settings.auto_scan,
         )

@@ -19,6 +19,14 @@ class DownloadAdded:
 
 
 @dataclass(frozen=True, slots=True)
+class DownloadRefused:
+    """qBittorrent would not take a grab; it left the outbox."""
+
+    grab: GrabResult
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class DownloadCompleted:
     """A download finished (its files are in their final folder)."""
 
@@ -53,7 +61,12 @@ class ServiceStatus:
 
 
 type EngineEvent = (
-    DownloadAdded | DownloadCompleted | ScanRequested | DownloadsChanged | ServiceStatus
+    DownloadAdded
+    | DownloadRefused
+    | DownloadCompleted
+    | ScanRequested
+    | DownloadsChanged
+    | ServiceStatus
 )
 type Listener = Callable[[EngineEvent], None]
 

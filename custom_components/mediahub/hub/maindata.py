@@ -19,6 +19,8 @@ from .models import (
     Download,
     DownloadCounts,
     DownloadStatus,
+    Origin,
+    Stage,
     TransferState,
     status_of,
 )
@@ -100,6 +102,12 @@ class TorrentRecord:
             DownloadStatus.MOVING,
         )
 
+    @property
+    def settled(self) -> bool:
+        """Its files are in their final folder (not still being moved out of an incomplete
+        folder)."""
+        return not self.save_path or self.content_path.startswith(self.save_path.rstrip("/"))
+
     def folder(self) -> str:
         """The folder the download's files are in: its root folder, or the file's folder."""
         if self.root_path:
@@ -111,7 +119,14 @@ class TorrentRecord:
                 return self.content_path.rstrip("/")
         return self.content_path.rstrip("/").rsplit("/", 1)[0] or "/"
 
-    def to_download(self, infohash: str, *, from_mediahub: bool, scan_sent: bool) -> Download:
+    def to_download(
+        self,
+        infohash: str,
+        *,
+        from_mediahub: bool,
+        stage: Stage = Stage.DOWNLOADING,
+        grabbed_by: Origin | None = None,
+    ) -> Download:
         tags = tuple(t.strip() for t in self.tags.split(",") if t.strip())
         return Download(
             hash=infohash,
@@ -134,7 +149,8 @@ class TorrentRecord:
             peers=int(self.num_leechs),
             ratio=float(self.ratio),
             from_mediahub=from_mediahub,
-            scan_sent=scan_sent,
+            stage=stage,
+            grabbed_by=grabbed_by,
         )
 
 
@@ -148,6 +164,7 @@ class Changes:
     removed: set[str] = field(default_factory=set)
     completed: set[str] = field(default_factory=set)
     server_changed: bool = False
+    categories_changed: bool = False
 
 
 @dataclass
@@ -157,6 +174,7 @@ class MaindataModel:
     rid: int = 0
     torrents: dict[str, TorrentRecord] = field(default_factory=dict)
     server: dict[str, Any] = field(default_factory=dict)
+    categories: set[str] = field(default_factory=set)
     snapshots: int = 0  # how many full updates have been applied
 
     def reset(self) -> None:
@@ -172,6 +190,7 @@ class MaindataModel:
             previous = self.torrents
             self.torrents = {}
             self.server = {}
+            self.categories = set()
             changes.removed = set(previous) - set(torrents)
         else:
             previous = self.torrents
@@ -198,6 +217,11 @@ class MaindataModel:
         for infohash in update.get("torrents_removed") or ():
             if self.torrents.pop(infohash, None) is not None:
                 changes.removed.add(infohash)
+        categories = set(update.get("categories") or ())
+        gone = set(update.get("categories_removed") or ())
+        if categories - self.categories or gone & self.categories:
+            changes.categories_changed = True
+        self.categories = (self.categories | categories) - gone
         server = update.get("server_state") or {}
         kept = {k: v for k, v in server.items() if k in SERVER_FIELDS}
         if kept:

@@ -87,6 +87,27 @@ class Indexer:
     disabled_till: str | None = None
 
 
+class Stage(StrEnum):
+    """Where a download is in MediaHub's pipeline (see `pipeline`)."""
+
+    QUEUED = "queued"  # in this process's outbox: qBittorrent has not taken it yet
+    REFUSED = "refused"  # qBittorrent would not take it
+    DOWNLOADING = "downloading"
+    COMPLETED = "completed"  # 100 % and in its final folder; the steps after it are due
+    SCAN_SENT = "scan_sent"  # Plex was asked to scan exactly its folder
+    NO_LIBRARY = "no_library"  # done without a scan: no Plex library covers its folder
+    REMOVED = "removed"
+
+
+class Origin(StrEnum):
+    """Who grabbed a download (its `mediahub:via:` tag in qBittorrent)."""
+
+    PANEL = "panel"
+    ACTION = "action"  # a Home Assistant action run by a person
+    AUTOMATION = "automation"  # an action with no person behind it
+    VOICE = "voice"  # Assist, and the LLM tools
+
+
 class DownloadStatus(StrEnum):
     """qBittorrent's many states (4.x and 5.x spellings) folded into what a person asks."""
 
@@ -156,7 +177,12 @@ class Download:
     peers: int
     ratio: float
     from_mediahub: bool
-    scan_sent: bool = False
+    stage: Stage = Stage.DOWNLOADING
+    grabbed_by: Origin | None = None  # None: not grabbed by MediaHub (or before 0.6)
+
+    @property
+    def scan_sent(self) -> bool:
+        return self.stage is Stage.SCAN_SENT
 
     @property
     def complete(self) -> bool:
@@ -167,6 +193,9 @@ class Download:
         data = asdict(self)
         data["status"] = str(self.status)
         data["tags"] = list(self.tags)
+        data["stage"] = str(self.stage)
+        data["grabbed_by"] = str(self.grabbed_by) if self.grabbed_by else None
+        data["scan_sent"] = self.scan_sent
         return data
 
 
@@ -294,6 +323,12 @@ class GrabResult:
     name: str
     category: str | None
     queued: bool
+    origin: Origin | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["origin"] = str(self.origin) if self.origin else None
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +342,7 @@ class CompletedDownload:
     size: int
     plex_path: str | None = None
     library: str | None = None
+    origin: Origin | None = None
 
 
 @dataclass(slots=True)

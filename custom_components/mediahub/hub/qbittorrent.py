@@ -22,7 +22,6 @@ from .errors import AuthenticationError, InvalidInputError, ServiceUnavailableEr
 _LOGGER = logging.getLogger(__name__)
 
 SERVICE: Final = "qBittorrent"
-TAG: Final = "mediahub"
 # After refused credentials, wait this long before trying them again: qBittorrent bans an
 # address for an hour after 5 failures (WebUI\MaxAuthenticationFailCount).
 AUTH_RETRY_AFTER: Final = 15 * 60
@@ -164,8 +163,9 @@ class QbittorrentClient:
         magnet: str | None = None,
         category: str | None = None,
         infohash: str,
+        tags: Sequence[str] = (),
     ) -> bool:
-        """Add a .torrent or magnet with the `mediahub` tag; False if it was already there."""
+        """Add a .torrent or magnet with MediaHub's tags; False if it was already there."""
 
         def add() -> bool:
             if self._has(infohash):
@@ -177,7 +177,7 @@ class QbittorrentClient:
                     category=category or None,
                     # Automatic management puts the download in its category's save path.
                     use_auto_torrent_management=bool(category),
-                    tags=TAG,
+                    tags=list(tags) or None,
                 )
             except qbittorrentapi.Conflict409Error:
                 return False  # 5.2+: already present
@@ -214,6 +214,41 @@ class QbittorrentClient:
                 delete_files=delete_files, torrent_hashes=list(hashes)
             )
         )
+
+    async def tags_of(self, infohash: str) -> tuple[str, ...] | None:
+        """A torrent's tags as qBittorrent has them now; None when it has no such torrent."""
+
+        def read() -> tuple[str, ...] | None:
+            found = self._client.torrents_info(torrent_hashes=infohash)
+            if not found:
+                return None
+            return tuple(t.strip() for t in str(found[0].get("tags", "")).split(",") if t.strip())
+
+        return await self._call(read)
+
+    async def add_tags(self, hashes: Sequence[str], tags: Sequence[str]) -> None:
+        await self._call(
+            lambda: self._client.torrents_add_tags(tags=list(tags), torrent_hashes=list(hashes))
+        )
+
+    async def create_category(self, name: str) -> bool:
+        """Create an empty category; False when it exists already (qBittorrent's 409), which
+        makes this the compare-and-set that claims are built on."""
+
+        def create() -> bool:
+            try:
+                self._client.torrents_create_category(name=name, save_path="")
+            except qbittorrentapi.Conflict409Error:
+                return False
+            return True
+
+        return await self._call(create)
+
+    async def category_names(self) -> list[str]:
+        return await self._call(lambda: list(dict(self._client.torrents_categories())))
+
+    async def remove_categories(self, names: Sequence[str]) -> None:
+        await self._call(lambda: self._client.torrents_remove_categories(categories=list(names)))
 
     async def ensure_categories(self, categories: Mapping[str, str]) -> None:
         """Create each category with its save path, or correct the path of an existing one."""

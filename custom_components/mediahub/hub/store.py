@@ -1,13 +1,14 @@
-"""Durable state: the grabs MediaHub made (outbox and ledger) and the kept .torrent files.
+"""The torrents store: every grabbed .torrent (or magnet) kept for a re-download, with the
+record of its grab (who made it, the category, the search result chosen).
 
-Written atomically (temporary file, fsync, rename) from a worker thread, so a crash leaves
-either the old state or the new one, and the event loop never waits on the disk.
+Files are written atomically (temporary file, fsync, rename) from a worker thread, so a crash
+leaves either the old file or the new one, and the event loop never waits on the disk.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 import json
 import logging
 import os
@@ -17,8 +18,7 @@ from typing import Any, Final
 
 _LOGGER = logging.getLogger(__name__)
 
-STATE_FILE: Final = "state.json"
-_HASH = re.compile(r"^[0-9a-f]{40}$")
+_HASH: Final = re.compile(r"^[0-9a-f]{40}$")
 
 
 def is_infohash(value: str) -> bool:
@@ -26,75 +26,40 @@ def is_infohash(value: str) -> bool:
     return bool(_HASH.match(value))
 
 
-@dataclass(slots=True)
-class Grab:
-    """A torrent MediaHub added: waiting in the outbox until `delivered_at` is set."""
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves the old or the new content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(path)
 
-    hash: str
+
+@dataclass(frozen=True, slots=True)
+class GrabRecord:
+    """`<hash>.json`: what a re-download (and a person reading the folder) needs to know."""
+
     name: str
     category: str | None
-    created_at: float
-    magnet: str | None = None  # None: the .torrent is in the torrents directory
-    delivered_at: float | None = None
-    completed: bool = False
-    scan_sent: bool = False
-    removed: bool = False  # removed on purpose: never re-added by reconciliation
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Grab:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+    origin: str
+    grabbed_at: float
+    release: dict[str, Any] | None = None  # the search result chosen: title, indexer, size, …
 
 
-class StateStore:
-    """`<state_dir>/state.json` and `<torrents_dir>/<hash>.torrent|.magnet`."""
+class TorrentStore:
+    """`<torrents_dir>/<hash>.torrent` or `<hash>.magnet`, and `<hash>.json`."""
 
-    def __init__(self, state_dir: Path, torrents_dir: Path) -> None:
-        self.state_dir = state_dir
+    def __init__(self, torrents_dir: Path) -> None:
         self.torrents_dir = torrents_dir
-        self._write_lock = asyncio.Lock()
-
-    async def load(self) -> dict[str, Grab]:
-        return await asyncio.to_thread(self._load)
-
-    def _load(self) -> dict[str, Grab]:
-        path = self.state_dir / STATE_FILE
-        try:
-            raw = json.loads(path.read_text())
-        except FileNotFoundError:
-            return {}
-        except OSError, ValueError:
-            _LOGGER.exception("Could not read %s; starting with no recorded grabs", path)
-            return {}
-        return {
-            g["hash"]: Grab.from_json(g)
-            for g in raw.get("grabs", [])
-            if is_infohash(g.get("hash", ""))
-        }
-
-    async def save(self, grabs: dict[str, Grab]) -> None:
-        payload = {"version": 1, "grabs": [asdict(g) for g in grabs.values()]}
-        async with self._write_lock:
-            await asyncio.to_thread(
-                self._write, self.state_dir / STATE_FILE, json.dumps(payload).encode()
-            )
-
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        with tmp.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
 
     async def keep_torrent(self, infohash: str, data: bytes) -> None:
-        await asyncio.to_thread(self._write, self.torrents_dir / f"{infohash}.torrent", data)
+        await asyncio.to_thread(write_atomic, self.torrents_dir / f"{infohash}.torrent", data)
 
     async def keep_magnet(self, infohash: str, magnet: str) -> None:
         await asyncio.to_thread(
-            self._write, self.torrents_dir / f"{infohash}.magnet", magnet.encode()
+            write_atomic, self.torrents_dir / f"{infohash}.magnet", magnet.encode()
         )
 
     async def kept(self, infohash: str) -> tuple[bytes | None, str | None]:
@@ -111,3 +76,28 @@ class StateStore:
         if magnet.is_file():
             return None, magnet.read_text().strip()
         return None, None
+
+    async def keep_record(self, infohash: str, record: GrabRecord) -> None:
+        data = json.dumps(asdict(record), indent=1).encode()
+        await asyncio.to_thread(write_atomic, self.torrents_dir / f"{infohash}.json", data)
+
+    async def record(self, infohash: str) -> GrabRecord | None:
+        """The record of a grab, None when there is none (or it cannot be read)."""
+        return await asyncio.to_thread(self._record, infohash)
+
+    def _record(self, infohash: str) -> GrabRecord | None:
+        path = self.torrents_dir / f"{infohash}.json"
+        if not is_infohash(infohash) or not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text())
+            return GrabRecord(
+                name=str(data["name"]),
+                category=data.get("category"),
+                origin=str(data.get("origin", "")),
+                grabbed_at=float(data.get("grabbed_at", 0)),
+                release=data.get("release"),
+            )
+        except OSError, ValueError, KeyError, TypeError:
+            _LOGGER.warning("Could not read %s", path)
+            return None

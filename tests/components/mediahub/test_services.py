@@ -86,6 +86,7 @@ async def test_search_grab_complete_and_scan_through_actions(
         "name": "Dune.2021.1080p",
         "category": "movies",
         "queued": False,
+        "origin": "automation",  # no person in the call's context
     }
     await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
     await wait_for(lambda: bool(completed) and bool(scans))

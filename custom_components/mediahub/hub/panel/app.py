@@ -34,6 +34,7 @@ from ..models import (
     DownloadsSnapshot,
     IndexerSearchStatus,
     Library,
+    Origin,
     VpnStatus,
 )
 from ..search import ResultsBatch
@@ -78,7 +79,8 @@ def download_json(download: Download) -> dict[str, Any]:
         "eta": download.eta,
         "category": download.category,
         "added_on": download.added_on,
-        "scan_sent": download.scan_sent,
+        "stage": str(download.stage),
+        "grabbed_by": str(download.grabbed_by) if download.grabbed_by else None,
     }
 
 
@@ -379,11 +381,17 @@ async def add_download(request: web.Request) -> web.Response:
     category = body.get("category") or None
     try:
         if isinstance(body.get("release_id"), str):
-            result = await panel.engine.downloads.grab(body["release_id"], category)
+            result = await panel.engine.downloads.grab(
+                body["release_id"], category, origin=Origin.PANEL
+            )
         elif isinstance(body.get("magnet"), str):
-            result = await panel.engine.downloads.add_magnet(body["magnet"], category)
+            result = await panel.engine.downloads.add_magnet(
+                body["magnet"], category, origin=Origin.PANEL
+            )
         elif isinstance(body.get("torrent_url"), str):
-            result = await panel.engine.downloads.add_torrent_url(body["torrent_url"], category)
+            result = await panel.engine.downloads.add_torrent_url(
+                body["torrent_url"], category, origin=Origin.PANEL
+            )
         else:
             return error_response(
                 400,
@@ -393,7 +401,7 @@ async def add_download(request: web.Request) -> web.Response:
     except MediaHubError as err:
         return error_for(err)
     panel.wake()
-    data = asdict(result)
+    data = result.as_json()
     if result.queued:
         data["message"] = (
             "qBittorrent is not reachable — your download is queued and will start when it is back."
@@ -414,9 +422,9 @@ async def control(request: web.Request) -> web.Response:
             case "resume":
                 await downloads.resume(infohash)
             case "redownload":
-                result = await downloads.redownload(infohash)
+                result = await downloads.redownload(infohash, origin=Origin.PANEL)
                 panel.wake()
-                return web.json_response(asdict(result), status=201)
+                return web.json_response(result.as_json(), status=201)
             case "delete":
                 delete_files = request.query.get("delete_files", "false").lower() in (
                     "1",

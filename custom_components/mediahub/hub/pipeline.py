@@ -1,0 +1,182 @@
+"""The life of a download, as one state machine that every MediaHub process reads the same way.
+
+    queued ──delivered──▶ downloading ──100 %, in its final folder──▶ completed ──┬──▶ scan_sent
+      │                       ▲  │                                   │  (claimed) └──▶ no_library
+      ▼                       └──┼───────── a recheck lost pieces ◀──┘
+    refused                      └──▶ removed ◀── (from any stage in qBittorrent)
+
+Where a stage is recorded decides who can see it:
+- `queued` and `refused` live in one process: its outbox holds a grab until qBittorrent takes it.
+- Every later stage is read from qBittorrent itself, so Home Assistant, the sidecar and any
+  other MediaHub process agree: the `mediahub` tag marks a grab (and `mediahub:via:<origin>`
+  who made it); `downloading`/`completed` are qBittorrent's own progress; a step done after
+  completion leaves its mark tag (`mediahub:scan-sent`, `mediahub:no-library`). A step is
+  claimed before it is done (see `claims`), so it happens once whichever process runs it.
+
+`Pipeline.observe` is the one place a download changes stage; it walks the transition table
+(so a download first seen at `scan_sent` still passes `completed`) and emits one event per
+stage entered. docs/pipeline.md has the protocol and what a crash at each step leaves behind.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+import logging
+from typing import Final
+
+from .events import DownloadAdded, DownloadCompleted, DownloadRefused, EventBus
+from .models import CompletedDownload, GrabResult, Origin, Stage
+
+_LOGGER = logging.getLogger(__name__)
+
+TAG: Final = "mediahub"  # a torrent MediaHub grabbed
+VIA_PREFIX: Final = "mediahub:via:"
+
+
+# The step marks a process leaves in qBittorrent once a step after completion is done.
+MARKS: Final = {
+    Stage.SCAN_SENT: "mediahub:scan-sent",
+    Stage.NO_LIBRARY: "mediahub:no-library",
+}
+
+# Every move a download may make. Stages a process did not watch happen (another process did
+# them, or this one was not running) are walked through: the shortest path in this table.
+TRANSITIONS: Final[dict[Stage | None, frozenset[Stage]]] = {
+    None: frozenset({Stage.QUEUED, Stage.DOWNLOADING}),  # first seen
+    Stage.QUEUED: frozenset({Stage.DOWNLOADING, Stage.REFUSED}),
+    Stage.REFUSED: frozenset({Stage.QUEUED}),
+    Stage.DOWNLOADING: frozenset({Stage.COMPLETED, Stage.REMOVED}),
+    Stage.COMPLETED: frozenset(
+        {Stage.SCAN_SENT, Stage.NO_LIBRARY, Stage.DOWNLOADING, Stage.REMOVED}
+    ),
+    Stage.SCAN_SENT: frozenset({Stage.DOWNLOADING, Stage.REMOVED}),
+    Stage.NO_LIBRARY: frozenset({Stage.DOWNLOADING, Stage.REMOVED}),
+    Stage.REMOVED: frozenset({Stage.QUEUED, Stage.DOWNLOADING}),  # a re-download
+}
+
+
+def path(start: Stage | None, end: Stage) -> list[Stage]:
+    """The stages entered going from `start` to `end` (the shortest way), [] if none."""
+    previous: dict[Stage | None, Stage | None] = {start: None}
+    queue: deque[Stage | None] = deque([start])
+    while queue:
+        stage = queue.popleft()
+        if stage == end:
+            walked: list[Stage] = []
+            while stage != start:
+                assert stage is not None
+                walked.append(stage)
+                stage = previous[stage]
+            return walked[::-1]
+        for following in sorted(TRANSITIONS.get(stage, ())):
+            if following not in previous:
+                previous[following] = stage
+                queue.append(following)
+    return []
+
+
+def split_tags(tags: str) -> tuple[str, ...]:
+    return tuple(t for t in (t.strip() for t in tags.split(",")) if t)
+
+
+def origin_of(tags: Iterable[str]) -> Origin | None:
+    for tag in tags:
+        if tag.startswith(VIA_PREFIX):
+            try:
+                return Origin(tag[len(VIA_PREFIX) :])
+            except ValueError:
+                return None
+    return None
+
+
+def grab_tags(origin: Origin) -> list[str]:
+    """The tags a grab is added with: MediaHub's mark and who made it."""
+    return [TAG, VIA_PREFIX + origin]
+
+
+def recorded_stage(tags: Iterable[str], *, complete: bool) -> Stage:
+    """A download's stage as qBittorrent records it (its marks, then its progress)."""
+    present = set(tags)
+    for stage, mark in MARKS.items():
+        if mark in present:
+            return stage
+    return Stage.COMPLETED if complete else Stage.DOWNLOADING
+
+
+class Pipeline:
+    """Each download's stage, moved only through `observe`, which emits the events."""
+
+    def __init__(self, events: EventBus) -> None:
+        self._events = events
+        self.stages: dict[str, Stage] = {}
+
+    def stage(self, infohash: str) -> Stage | None:
+        return self.stages.get(infohash)
+
+    def in_stage(self, stage: Stage) -> list[str]:
+        return sorted(h for h, s in self.stages.items() if s is stage)
+
+    def observe(self, infohash: str, stage: Stage, details: StageDetails) -> bool:
+        """Move a download to `stage` through the table; False if it was there already."""
+        current = self.stages.get(infohash)
+        if current is stage:
+            return False
+        walked = path(current, stage)
+        if not walked:
+            # Not a move the table allows (a mark removed by hand, say): qBittorrent is the
+            # record, so follow it, but announce nothing.
+            _LOGGER.debug("%s: %s → %s is not in the table", infohash, current, stage)
+            walked = []
+        self.stages[infohash] = stage
+        for entered in walked:
+            self._emit(entered, details)
+        return True
+
+    def forget(self, infohash: str) -> None:
+        """Gone from qBittorrent (and from the outbox)."""
+        if self.stages.pop(infohash, None) not in (None, Stage.REMOVED):
+            _LOGGER.debug("%s removed", infohash)
+
+    def _emit(self, stage: Stage, details: StageDetails) -> None:
+        match stage:
+            case Stage.DOWNLOADING if details.managed:
+                self._events.emit(DownloadAdded(details.grab()))
+            case Stage.COMPLETED:
+                self._events.emit(DownloadCompleted(details.completed()))
+            case Stage.REFUSED:
+                self._events.emit(DownloadRefused(details.grab(), details.reason or ""))
+            case _:
+                pass
+
+
+@dataclass(frozen=True, slots=True)
+class StageDetails:
+    """What the events of the stages a download enters carry."""
+
+    infohash: str
+    name: str
+    category: str | None
+    origin: Origin | None
+    managed: bool = True  # grabbed by MediaHub or in an opted-in category
+    content_path: str = ""
+    size: int = 0
+    plex_path: str | None = None
+    reason: str | None = None
+
+    def grab(self) -> GrabResult:
+        return GrabResult(
+            self.infohash, self.name, self.category or None, queued=False, origin=self.origin
+        )
+
+    def completed(self) -> CompletedDownload:
+        return CompletedDownload(
+            hash=self.infohash,
+            name=self.name,
+            category=self.category or "",
+            content_path=self.content_path,
+            size=self.size,
+            plex_path=self.plex_path,
+            origin=self.origin,
+        )
