@@ -1,0 +1,392 @@
+"""One record across processes: several MediaHub engines on one real qBittorrent agree, and
+each step after a completion happens once (docs/pipeline.md).
+
+Each engine here stands for a process (Home Assistant's, a sidecar's): its own state and
+torrents directories, its own connections. A crash is an engine dropped between two awaits
+with nothing saved on the way out; `tests/hub/test_one_record_kill.py` kills real processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+import contextlib
+from dataclasses import dataclass, field
+import hashlib
+from pathlib import Path
+import time
+
+import aiohttp
+from hypothesis import settings, strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+import pytest
+
+from custom_components.mediahub.hub.claims import Claims, parse_claim
+from custom_components.mediahub.hub.config import Settings
+from custom_components.mediahub.hub.engine import MediaHub
+from custom_components.mediahub.hub.errors import MediaHubError
+from custom_components.mediahub.hub.events import DownloadCompleted, EngineEvent
+from custom_components.mediahub.hub.models import Origin, Stage
+from custom_components.mediahub.hub.qbittorrent import QbittorrentClient
+from tests.simulators.plex import PlexSimulator
+from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, tiny_torrent
+from tests.support.qbittorrent import QbtInstance
+
+from .conftest import PLEX_ROOT, rig_settings
+
+
+def payload_of(title: str) -> bytes:
+    """The bytes of the simulator's tiny torrent for `title` (see `tiny_torrent`)."""
+    return hashlib.sha256(title.encode()).digest() * 64
+
+
+@dataclass
+class Process:
+    """One MediaHub process: an engine and what it told its listeners."""
+
+    name: str
+    engine: MediaHub
+    events: list[EngineEvent] = field(default_factory=list)
+
+    async def poll(self) -> None:
+        with contextlib.suppress(MediaHubError):
+            await self.engine.downloads.refresh()
+
+    def completed(self) -> list[str]:
+        return [e.download.hash for e in self.events if isinstance(e, DownloadCompleted)]
+
+
+@dataclass
+class Fleet:
+    """MediaHub processes sharing one qBittorrent, one Prowlarr, one Plex and the media."""
+
+    qbittorrent: QbtInstance
+    prowlarr: ProwlarrSimulator
+    plex: PlexSimulator
+    root: Path
+    session: aiohttp.ClientSession
+    claim_timeout: float = 600.0
+    running: dict[str, Process] = field(default_factory=dict)
+    gone: list[MediaHub] = field(default_factory=list)  # crashed: closed only at the end
+
+    @property
+    def movies(self) -> Path:
+        return self.root / "media" / "movies"
+
+    def settings(self, name: str) -> Settings:
+        base = rig_settings(self.qbittorrent, self.prowlarr, self.plex, self.root)
+        return Settings.from_mapping(
+            {
+                **{k: getattr(base, k) for k in base.__dataclass_fields__},
+                "state_dir": str(self.root / name / "state"),
+                "torrents_dir": str(self.root / name / "torrents"),
+                "claim_timeout": self.claim_timeout,
+            }
+        )
+
+    async def start(self, name: str) -> Process:
+        engine = MediaHub(self.settings(name), self.session)
+        process = Process(name, engine)
+        engine.subscribe(process.events.append)
+        await engine.start()
+        self.running[name] = process
+        return process
+
+    async def stop(self, name: str) -> None:
+        await self.running.pop(name).engine.close()
+
+    def crash(self, name: str) -> None:
+        self.gone.append(self.running.pop(name).engine)
+
+    def offer(self, titles: list[str]) -> None:
+        self.prowlarr.add_indexer(
+            "Local", releases=[SimRelease(t, category=2000, size=2048) for t in titles]
+        )
+
+    async def grab(self, process: Process, title: str) -> str:
+        outcome = await process.engine.search.search_all(title)
+        [release] = [r for r in outcome.releases if r.title == title]
+        return (await process.engine.downloads.grab(release.id, origin=Origin.PANEL)).hash
+
+    def place(self, title: str) -> None:
+        """Put a release's data where its download saves, so qBittorrent finds it complete."""
+        self.movies.mkdir(parents=True, exist_ok=True)
+        (self.movies / title).write_bytes(payload_of(title))
+
+    async def poll_all_until(
+        self, predicate: Callable[[], bool], what: str, timeout: float = 120
+    ) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            await asyncio.gather(*(p.poll() for p in self.running.values()))
+            if predicate():
+                return
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+    def scans(self) -> Counter[str]:
+        return Counter(r.path or "" for r in self.plex.refreshes)
+
+    def claim_categories(self) -> list[str]:
+        return [
+            c for c in self.qbittorrent.api("GET", "torrents/categories").json() if parse_claim(c)
+        ]
+
+    async def close(self) -> None:
+        for process in self.running.values():
+            await process.engine.close()
+        for engine in self.gone:
+            await engine.close()
+
+
+type FleetFactory = Callable[..., Awaitable[Fleet]]
+
+
+@pytest.fixture
+async def make_fleet(
+    tmp_path: Path, prowlarr_sim: ProwlarrSimulator, plex_sim: PlexSimulator
+) -> AsyncIterator[FleetFactory]:
+    plex_sim.set_locations("1", f"{PLEX_ROOT}/movies")
+    fleets: list[Fleet] = []
+    async with aiohttp.ClientSession() as session:
+
+        async def make(qbt: QbtInstance, claim_timeout: float = 600.0) -> Fleet:
+            fleet = Fleet(qbt, prowlarr_sim, plex_sim, tmp_path, session, claim_timeout)
+            fleets.append(fleet)
+            return fleet
+
+        yield make
+        for fleet in fleets:
+            await fleet.close()
+
+
+async def test_create_category_is_the_compare_and_set_claims_rely_on(
+    qbittorrent: QbtInstance,
+) -> None:
+    """Ten processes race for one claim: exactly one gets it (4.5 and 5.3 alike)."""
+    clients = [
+        QbittorrentClient(qbittorrent.url, qbittorrent.username, qbittorrent.password)
+        for _ in range(10)
+    ]
+    try:
+        claims = [Claims(client) for client in clients]
+        won = await asyncio.gather(*(c.take("scan", "ab" * 20) for c in claims))
+        assert sum(claim is not None for claim in won) == 1
+        assert list(qbittorrent.api("GET", "torrents/categories").json()) == [
+            f"mediahub-claim-scan-{'ab' * 20}-0"
+        ]
+    finally:
+        for client in clients:
+            await client.close()
+
+
+async def test_every_process_shows_the_same_download_and_one_scans_it(
+    qbittorrent: QbtInstance, make_fleet: FleetFactory
+) -> None:
+    """A panel grab, seen by Home Assistant's engine and a second sidecar: one Plex scan,
+    the same stage and grabber in all three, and no claim left behind."""
+    fleet = await make_fleet(qbittorrent)
+    title = "Night.of.the.Living.Dead.1968.1080p"
+    fleet.offer([title])
+    panel, home_assistant, other = [await fleet.start(n) for n in ("panel", "ha", "sidecar2")]
+    fleet.place(title)
+    infohash = await fleet.grab(panel, title)
+    await fleet.poll_all_until(
+        lambda: all(
+            p.engine.downloads.pipeline.stage(infohash) is Stage.SCAN_SENT
+            for p in fleet.running.values()
+        ),
+        "every process to see the scan sent",
+    )
+    for _ in range(3):
+        await asyncio.gather(*(p.poll() for p in fleet.running.values()))
+    assert fleet.scans() == {f"{PLEX_ROOT}/movies": 1}  # a single file: its folder
+    for process in (panel, home_assistant, other):
+        view = process.engine.downloads.snapshot().downloads[infohash]
+        assert (view.stage, view.grabbed_by, view.from_mediahub) == (
+            Stage.SCAN_SENT,
+            Origin.PANEL,
+            True,
+        )
+        assert process.completed() == [infohash]  # each observed it; HA announces it once
+    [torrent] = qbittorrent.torrents()
+    assert set(str(torrent["tags"]).split(", ")) == {
+        "mediahub",
+        "mediahub:via:panel",
+        "mediahub:scan-sent",
+    }
+    assert fleet.claim_categories() == []
+
+
+async def test_a_hand_added_torrent_in_an_unmanaged_category_is_never_touched(
+    qbittorrent5: QbtInstance, make_fleet: FleetFactory
+) -> None:
+    fleet = await make_fleet(qbittorrent5)
+    title = "Home.Video.2019.mkv"
+    fleet.place(title)
+    data, _ = tiny_torrent(title)
+    qbittorrent5.api(
+        "POST",
+        "torrents/add",
+        files={"torrents": ("t.torrent", data, "application/x-bittorrent")},
+        data={"savepath": str(fleet.movies), "category": "family"},
+    )
+    process = await fleet.start("panel")
+    await fleet.poll_all_until(
+        lambda: bool(process.completed()), "the hand-added torrent to complete"
+    )
+    for _ in range(3):
+        await process.poll()
+    [torrent] = qbittorrent5.torrents()
+    assert torrent["tags"] == ""  # no mark, no claim: untouched
+    assert fleet.plex.refreshes == []
+    assert fleet.claim_categories() == []
+    view = process.engine.downloads.snapshot().downloads[str(torrent["hash"])]
+    assert (view.from_mediahub, view.grabbed_by) == (False, None)
+
+
+PROCESSES = ("ha", "sidecar", "sidecar2")
+
+
+class Interleavings(RuleBasedStateMachine):
+    """{HA, sidecar, second sidecar} by {start, stop, crash, poll, grab, complete}, in any
+    order, on one real qBittorrent. At the end every process is started and polled until the
+    dust settles: each completed download was scanned exactly once and no grab was lost."""
+
+    qbittorrent: QbtInstance
+    prowlarr: ProwlarrSimulator
+    plex: PlexSimulator
+    root: Path
+    examples = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        cls = type(self)
+        cls.examples += 1
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+        self.session = self.run(self._session())
+        self.fleet = Fleet(
+            cls.qbittorrent, cls.prowlarr, cls.plex, cls.root / f"x{cls.examples}", self.session
+        )
+        self.indexer = cls.prowlarr.add_indexer(f"Example {cls.examples}", releases=[])
+        self.grabbed: dict[str, str] = {}  # title → hash
+        self.completed: set[str] = set()
+        self._reset_qbittorrent()
+        cls.plex.refreshes.clear()
+
+    @staticmethod
+    async def _session() -> aiohttp.ClientSession:
+        return aiohttp.ClientSession()
+
+    def run[T](self, work: Awaitable[T]) -> T:
+        return self.loop.run_until_complete(work)
+
+    def _reset_qbittorrent(self) -> None:
+        qbt = type(self).qbittorrent
+        qbt.api("POST", "torrents/delete", data={"hashes": "all", "deleteFiles": "true"})
+        categories = list(qbt.api("GET", "torrents/categories").json())
+        if categories:
+            qbt.api("POST", "torrents/removeCategories", data={"categories": "\n".join(categories)})
+
+    def _stopped(self) -> list[str]:
+        return [n for n in PROCESSES if n not in self.fleet.running]
+
+    def _running(self) -> list[str]:
+        return sorted(self.fleet.running)
+
+    @precondition(lambda self: bool(self._stopped()))
+    @rule(data=st.data())
+    def start(self, data: st.DataObject) -> None:
+        self.run(self.fleet.start(data.draw(st.sampled_from(self._stopped()))))
+
+    @precondition(lambda self: bool(self._running()))
+    @rule(data=st.data())
+    def stop(self, data: st.DataObject) -> None:
+        self.run(self.fleet.stop(data.draw(st.sampled_from(self._running()))))
+
+    @precondition(lambda self: bool(self._running()))
+    @rule(data=st.data())
+    def crash(self, data: st.DataObject) -> None:
+        self.fleet.crash(data.draw(st.sampled_from(self._running())))
+
+    @precondition(lambda self: bool(self._running()))
+    @rule(data=st.data())
+    def poll(self, data: st.DataObject) -> None:
+        self.run(self.fleet.running[data.draw(st.sampled_from(self._running()))].poll())
+
+    @precondition(lambda self: bool(self._running()))
+    @rule(data=st.data())
+    def grab(self, data: st.DataObject) -> None:
+        process = self.fleet.running[data.draw(st.sampled_from(self._running()))]
+        title = f"Example.{type(self).examples}.Movie.{len(self.grabbed)}.mkv"
+        self.indexer.releases.append(SimRelease(title, category=2000, size=2048))
+        self.grabbed[title] = self.run(self.fleet.grab(process, title))
+
+    @precondition(lambda self: bool(set(self.grabbed) - self.completed))
+    @rule(data=st.data())
+    def complete(self, data: st.DataObject) -> None:
+        waiting = sorted(set(self.grabbed) - self.completed)
+        title = data.draw(st.sampled_from(waiting))
+        self.fleet.place(title)
+        type(self).qbittorrent.api("POST", "torrents/recheck", data={"hashes": self.grabbed[title]})
+        self.completed.add(title)
+
+    def teardown(self) -> None:
+        try:
+            for name in self._stopped():
+                self.run(self.fleet.start(name))
+            done = {self.grabbed[t] for t in self.completed}
+
+            def settled() -> bool:
+                return all(
+                    p.engine.downloads.pipeline.stage(h) is Stage.SCAN_SENT
+                    for p in self.fleet.running.values()
+                    for h in done
+                )
+
+            self.run(self.fleet.poll_all_until(settled, "every completion to be scanned"))
+            for _ in range(2):
+                for process in self.fleet.running.values():
+                    self.run(process.poll())
+            print(
+                "EX",
+                len(self.grabbed),
+                len(done),
+                len(type(self).plex.refreshes),
+                len(self.fleet.gone),
+            )
+            in_qbittorrent = {str(t["hash"]) for t in type(self).qbittorrent.torrents()}
+            assert set(self.grabbed.values()) <= in_qbittorrent, "a grab was lost"
+            assert len(type(self).plex.refreshes) == len(done), type(self).plex.refreshes
+            assert self.fleet.claim_categories() == []
+        finally:
+            self.run(self.fleet.close())
+            self.run(self.session.close())
+            self.loop.close()
+
+
+async def test_interleavings_of_processes_scan_each_completion_once(
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+    tmp_path: Path,
+) -> None:
+    plex_sim.set_locations("1", f"{PLEX_ROOT}/movies")
+    machine = type(
+        "InterleavingsHere",
+        (Interleavings,),
+        {"qbittorrent": qbittorrent5, "prowlarr": prowlarr_sim, "plex": plex_sim, "root": tmp_path},
+    )
+    # The engines run on their own loop in a worker thread; the simulators keep this one.
+    await asyncio.to_thread(
+        run_state_machine_as_test,
+        machine,
+        settings=settings(max_examples=15, stateful_step_count=25),
+    )
