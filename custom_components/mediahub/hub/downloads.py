@@ -19,14 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 import logging
 import time
-from typing import Any, Final
+from typing import Any
 
 from .claims import Claim, Claims
 from .errors import InvalidInputError, MediaHubError, ServiceUnavailableError
-from .events import DownloadsChanged, EventBus, ServiceStatus
-from .maindata import Changes, MaindataModel, TorrentRecord
+from .events import EventBus, ServiceStatus
+from .maindata import MaindataModel, TorrentRecord
 from .models import (
-    Download,
     DownloadsSnapshot,
     GrabResult,
     Origin,
@@ -36,10 +35,10 @@ from .models import (
 from .outbox import Grab, Outbox
 from .pipeline import (
     MARKS,
-    TAG,
     Pipeline,
     StageDetails,
     grab_tags,
+    is_managed,
     origin_of,
     recorded_stage,
     split_tags,
@@ -47,13 +46,11 @@ from .pipeline import (
 from .qbittorrent import QbittorrentClient
 from .scans import LibraryScanner
 from .sources import TorrentSource, TorrentSources
+from .steps import DONE, ScanStep
 from .store import GrabRecord, TorrentStore, is_infohash
+from .views import DownloadViews
 
 _LOGGER = logging.getLogger(__name__)
-
-SCAN: Final = "scan"  # the claim name of the scan step
-SCAN_RETRY_AFTER: Final = 30.0
-_STEP_DONE: Final = (Stage.SCAN_SENT, Stage.NO_LIBRARY)
 
 
 class Downloads:
@@ -80,6 +77,7 @@ class Downloads:
         self._torrents = torrents
         self._scanner = scanner
         self._claims = claims
+        self._scan = ScanStep(claims, scanner, wall_clock)
         self._categories = dict(categories)
         self._adopted = frozenset(adopt_categories)
         self._events = events
@@ -87,9 +85,7 @@ class Downloads:
         self._now = wall_clock
         self.model = MaindataModel()
         self.pipeline = Pipeline(events)
-        self._views: dict[str, Download] = {}
-        self._scan_retry_at: dict[str, float] = {}
-        self._scanned_unmarked: dict[str, Stage] = {}  # step done, its mark not yet written
+        self.views = DownloadViews(self.model, self.pipeline, self._outbox.__contains__, events)
         self._categories_ready = False
         self._available: bool | None = None
         self._loaded = False
@@ -112,7 +108,7 @@ class Downloads:
 
     def snapshot(self) -> DownloadsSnapshot:
         return DownloadsSnapshot(
-            downloads=dict(self._views),
+            downloads=dict(self.views.current),
             transfer=self.model.transfer(),
             counts=self.model.counts(),
             version=self._qbt.version,
@@ -151,8 +147,8 @@ class Downloads:
             self._observe(infohash)
         if changes.full_update or changes.categories_changed:
             self._claims.observe(self.model.categories)
-            await self._sweep_claims()
-        self._update_views(changes, touched)
+            await self._scan.sweep(self.model.categories, self._claim_finished)
+        self.views.update(changes, touched)
         await self._run_steps()
         return self.snapshot()
 
@@ -179,7 +175,7 @@ class Downloads:
             record = self.model.torrents.get(infohash)
             if (
                 record is not None
-                and recorded_stage(split_tags(record.tags), complete=True) not in _STEP_DONE
+                and recorded_stage(split_tags(record.tags), complete=True) not in DONE
             ):
                 await self._persist(infohash, record, stage)
             del self._outbox.legacy_marks[infohash]
@@ -187,11 +183,16 @@ class Downloads:
     # --- the pipeline ----------------------------------------------------------------------
 
     def _managed(self, infohash: str) -> bool:
-        """Grabbed by MediaHub, or in a category the user opted in: its steps run."""
         record = self.model.torrents.get(infohash)
-        if record is None:
-            return False
-        return TAG in split_tags(record.tags) or record.category in self._adopted
+        return record is not None and is_managed(
+            split_tags(record.tags), record.category, self._adopted
+        )
+
+    def _claim_finished(self, claim: Claim) -> bool:
+        """A claim whose download is gone or past the step (left by a crash)."""
+        return (
+            claim.infohash not in self.model.torrents or self.pipeline.stage(claim.infohash) in DONE
+        )
 
     def _observe(self, infohash: str) -> None:
         record = self.model.torrents[infohash]
@@ -205,7 +206,7 @@ class Downloads:
             record.name,
             record.category,
             origin_of(tags),
-            managed=TAG in tags or record.category in self._adopted,
+            managed=is_managed(tags, record.category, self._adopted),
             content_path=record.content_path,
             size=int(record.size),
             plex_path=self._scanner.plex_path(record.folder()),
@@ -224,78 +225,15 @@ class Downloads:
         """The scan due after each managed completion, done by whichever process claims it."""
         if not self.auto_scan:
             return
-        now = self._now()
         for infohash in self.pipeline.in_stage(Stage.COMPLETED):
-            if not self._managed(infohash) or self._scan_retry_at.get(infohash, 0) > now:
+            if not self._managed(infohash):
                 continue
             record = self.model.torrents[infohash]
-            done = self._scanned_unmarked.get(infohash)
-            claim: Claim | None = None
-            if done is None:
-                claim = await self._claims.take(SCAN, infohash)
-                if claim is None or not await self._claims.still_mine(claim, MARKS.values()):
-                    continue
-                try:
-                    library = await self._scanner.scan_folder(record.folder())
-                except MediaHubError as err:
-                    if infohash not in self._scan_retry_at:
-                        _LOGGER.warning("Plex scan of %s failed (%s); will retry", record.name, err)
-                    self._scan_retry_at[infohash] = now + SCAN_RETRY_AFTER
-                    continue  # the claim is kept: this process retries
-                done = Stage.SCAN_SENT if library is not None else Stage.NO_LIBRARY
-                self._scanned_unmarked[infohash] = done
+            if (done := await self._scan.run(infohash, record)) is None:
+                continue
             await self._persist(infohash, record, done)
-            del self._scanned_unmarked[infohash]
-            self._scan_retry_at.pop(infohash, None)
-            await self._claims.release(SCAN, infohash, self.model.categories)
-            self._refresh_view(infohash)
-
-    async def _sweep_claims(self) -> None:
-        """Remove claims left behind on finished or vanished downloads (after a crash)."""
-
-        def finished(claim: Claim) -> bool:
-            stage = self.pipeline.stage(claim.infohash)
-            return claim.infohash not in self.model.torrents or stage in _STEP_DONE
-
-        try:
-            await self._claims.sweep(self.model.categories, finished)
-        except MediaHubError as err:
-            _LOGGER.debug("Could not remove finished claims: %s", err)
-
-    # --- views -----------------------------------------------------------------------------
-
-    def _update_views(self, changes: Changes, touched: set[str]) -> None:
-        if changes.full_update:
-            self._views = {}
-        for infohash in changes.removed:
-            self._views.pop(infohash, None)
-        changed: dict[str, Download] = {}
-        for infohash in touched:
-            view = self._view(infohash)
-            if self._views.get(infohash) != view:
-                changed[infohash] = view
-            self._views[infohash] = view
-        if changed or changes.removed or changes.server_changed:
-            self._events.emit(
-                DownloadsChanged(changed, frozenset(changes.removed), self.model.transfer())
-            )
-
-    def _refresh_view(self, infohash: str) -> None:
-        if infohash in self.model.torrents:
-            view = self._views[infohash] = self._view(infohash)
-            self._events.emit(
-                DownloadsChanged({infohash: view}, frozenset(), self.model.transfer())
-            )
-
-    def _view(self, infohash: str) -> Download:
-        record = self.model.torrents[infohash]
-        tags = split_tags(record.tags)
-        return record.to_download(
-            infohash,
-            from_mediahub=TAG in tags or infohash in self._outbox,
-            stage=self.pipeline.stage(infohash) or Stage.DOWNLOADING,
-            grabbed_by=origin_of(tags),
-        )
+            await self._scan.marked(infohash, self.model.categories)
+            self.views.refresh(infohash)
 
     # --- grabs -----------------------------------------------------------------------------
 

@@ -96,6 +96,12 @@ def grab_tags(origin: Origin) -> list[str]:
     return [TAG, VIA_PREFIX + origin]
 
 
+def is_managed(tags: Iterable[str], category: str, adopted: Iterable[str]) -> bool:
+    """Grabbed by MediaHub, or in a category the user opted in: the steps after completion
+    are MediaHub's to do. Anything else is shown, never touched."""
+    return TAG in tags or category in adopted
+
+
 def recorded_stage(tags: Iterable[str], *, complete: bool) -> Stage:
     """A download's stage as qBittorrent records it (its marks, then its progress)."""
     present = set(tags)

@@ -1,0 +1,62 @@
+"""What hosts show of each download, rebuilt only for what a poll changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .events import DownloadsChanged, EventBus
+from .maindata import Changes, MaindataModel
+from .models import Download, Stage
+from .pipeline import TAG, Pipeline, origin_of, split_tags
+
+
+class DownloadViews:
+    """One Download per torrent qBittorrent has, with its stage; changes go out as one
+    DownloadsChanged per poll."""
+
+    def __init__(
+        self,
+        model: MaindataModel,
+        pipeline: Pipeline,
+        queued_here: Callable[[str], bool],
+        events: EventBus,
+    ) -> None:
+        self._model = model
+        self._pipeline = pipeline
+        self._queued_here = queued_here
+        self._events = events
+        self.current: dict[str, Download] = {}
+
+    def update(self, changes: Changes, touched: set[str]) -> None:
+        if changes.full_update:
+            self.current = {}
+        for infohash in changes.removed:
+            self.current.pop(infohash, None)
+        changed: dict[str, Download] = {}
+        for infohash in touched:
+            view = self._view(infohash)
+            if self.current.get(infohash) != view:
+                changed[infohash] = view
+            self.current[infohash] = view
+        if changed or changes.removed or changes.server_changed:
+            self._events.emit(
+                DownloadsChanged(changed, frozenset(changes.removed), self._model.transfer())
+            )
+
+    def refresh(self, infohash: str) -> None:
+        """Show a download anew now (a step finished between two polls)."""
+        if infohash in self._model.torrents:
+            view = self.current[infohash] = self._view(infohash)
+            self._events.emit(
+                DownloadsChanged({infohash: view}, frozenset(), self._model.transfer())
+            )
+
+    def _view(self, infohash: str) -> Download:
+        record = self._model.torrents[infohash]
+        tags = split_tags(record.tags)
+        return record.to_download(
+            infohash,
+            from_mediahub=TAG in tags or self._queued_here(infohash),
+            stage=self._pipeline.stage(infohash) or Stage.DOWNLOADING,
+            grabbed_by=origin_of(tags),
+        )
