@@ -120,6 +120,7 @@ async def test_search_download_watch_and_see_it_sent_to_plex(
             await asyncio.sleep(0.1)
     assert any(p not in ("0%", "100%") for p in seen), f"progress never seen moving: {seen}"
     await expect(card).to_contain_text("sent to Plex", timeout=60_000)
+    await expect(card).to_contain_text("via panel")  # who grabbed it, as qBittorrent records
     assert [(r.section, r.path) for r in plex_sim.refreshes] == [
         ("1", "/data/movies/Big.Buck.Bunny.2008.1080p")
     ]

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
 from dataclasses import dataclass, field
 import hashlib
+import json
 from pathlib import Path
 import time
 
@@ -72,6 +73,7 @@ class Fleet:
     root: Path
     session: aiohttp.ClientSession
     claim_timeout: float = 600.0
+    options: dict[str, object] = field(default_factory=dict)  # more settings, for every process
     running: dict[str, Process] = field(default_factory=dict)
     gone: list[MediaHub] = field(default_factory=list)  # crashed: closed only at the end
 
@@ -87,6 +89,7 @@ class Fleet:
                 "state_dir": str(self.root / name / "state"),
                 "torrents_dir": str(self.root / name / "torrents"),
                 "claim_timeout": self.claim_timeout,
+                **self.options,
             }
         )
 
@@ -390,3 +393,98 @@ async def test_interleavings_of_processes_scan_each_completion_once(
         machine,
         settings=settings(max_examples=15, stateful_step_count=25),
     )
+
+
+async def test_a_crashed_home_assistant_holding_the_scan_claim_is_taken_over(
+    qbittorrent5: QbtInstance, make_fleet: FleetFactory
+) -> None:
+    """Home Assistant claims the scan while Plex is away, then dies with its claim; the
+    sidecar waits out the claim's timeout and scans, once."""
+    fleet = await make_fleet(qbittorrent5, claim_timeout=2)
+    title = "The.Little.Shop.of.Horrors.1960.mkv"
+    fleet.offer([title])
+    fleet.place(title)
+    fleet.plex.available = False
+    home_assistant = await fleet.start("ha")
+    infohash = await fleet.grab(home_assistant, title)
+    await fleet.poll_all_until(
+        lambda: any(parse_claim(c) for c in home_assistant.engine.downloads.model.categories),
+        "Home Assistant's claim",
+    )
+    fleet.crash("ha")
+    fleet.plex.available = True
+    sidecar = await fleet.start("sidecar")
+    await fleet.poll_all_until(
+        lambda: sidecar.engine.downloads.pipeline.stage(infohash) is Stage.SCAN_SENT,
+        "the sidecar to take the stale claim over",
+    )
+    await sidecar.poll()
+    assert fleet.scans() == {f"{PLEX_ROOT}/movies": 1}
+    assert fleet.claim_categories() == []
+
+
+async def test_an_adopted_category_is_scanned_like_a_grab(
+    qbittorrent5: QbtInstance, make_fleet: FleetFactory
+) -> None:
+    fleet = await make_fleet(qbittorrent5)
+    title = "Sonarr.Added.S01E01.mkv"
+    fleet.place(title)
+    data, _ = tiny_torrent(title)
+    qbittorrent5.api(
+        "POST",
+        "torrents/add",
+        files={"torrents": ("t.torrent", data, "application/x-bittorrent")},
+        data={"savepath": str(fleet.movies), "category": "tv-sonarr"},
+    )
+    fleet.options["adopt_categories"] = "tv-sonarr"
+    process = await fleet.start("panel")
+    await fleet.poll_all_until(lambda: bool(fleet.plex.refreshes), "the adopted torrent's scan")
+    [torrent] = qbittorrent5.torrents()
+    assert torrent["tags"] == "mediahub:scan-sent"
+    view = process.engine.downloads.snapshot().downloads[str(torrent["hash"])]
+    assert (view.stage, view.from_mediahub, view.grabbed_by) == (Stage.SCAN_SENT, False, None)
+
+
+async def test_an_upgrade_from_0_5_does_not_scan_again_what_it_had_scanned(
+    qbittorrent5: QbtInstance, make_fleet: FleetFactory
+) -> None:
+    """0.5 kept each grab's steps in its own state file; its scans become qBittorrent marks."""
+    fleet = await make_fleet(qbittorrent5)
+    title = "Detour.1945.mkv"
+    fleet.place(title)
+    data, infohash = tiny_torrent(title)
+    qbittorrent5.api(
+        "POST",
+        "torrents/add",
+        files={"torrents": ("t.torrent", data, "application/x-bittorrent")},
+        data={"savepath": str(fleet.movies), "category": "movies", "tags": "mediahub"},
+    )
+    state = fleet.root / "panel" / "state"
+    state.mkdir(parents=True)
+    (state / "state.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "grabs": [
+                    {
+                        "hash": infohash,
+                        "name": title,
+                        "category": "movies",
+                        "created_at": 1.0,
+                        "delivered_at": 2.0,
+                        "completed": True,
+                        "scan_sent": True,
+                    }
+                ],
+            }
+        )
+    )
+    process = await fleet.start("panel")
+    await fleet.poll_all_until(
+        lambda: process.engine.downloads.pipeline.stage(infohash) is Stage.SCAN_SENT,
+        "the carried-over mark",
+    )
+    for _ in range(2):
+        await process.poll()
+    assert fleet.plex.refreshes == []
+    assert process.engine.downloads.outbox == []

@@ -136,6 +136,9 @@ class Pipeline:
             _LOGGER.debug("%s: %s → %s is not in the table", infohash, current, stage)
             walked = []
         self.stages[infohash] = stage
+        if current is not None and Stage.COMPLETED in walked:
+            # Watched as it happened (not merely found complete at start-up): worth a line.
+            _LOGGER.info("Download complete: %s", details.name)
         for entered in walked:
             self._emit(entered, details)
         return True

@@ -57,4 +57,5 @@ class LibraryScanner:
 
     async def _send(self, library: Library, plex_path: str | None) -> None:
         await self._plex.scan(library.key, plex_path)
+        _LOGGER.info("Asked Plex to scan %s in %s", plex_path or "everything", library.title)
         self._events.emit(ScanRequested(library.key, library.title, plex_path))
