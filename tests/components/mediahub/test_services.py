@@ -105,6 +105,7 @@ async def test_search_grab_complete_and_scan_through_actions(
     listed = await call(hass, "list_downloads", loaded_entry)
     item = listed["downloads"][torrent.infohash]
     assert item["progress"] == 1.0 and item["scan_sent"] is True and isinstance(item["size"], int)
+    assert (item["stage"], item["grabbed_by"]) == ("scan_sent", "automation")
     assert (await call(hass, "list_downloads", loaded_entry, status="downloading"))[
         "downloads"
     ] == {}
