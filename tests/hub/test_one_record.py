@@ -32,7 +32,7 @@ from custom_components.mediahub.hub.claims import Claims, parse_claim
 from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.engine import MediaHub
 from custom_components.mediahub.hub.errors import MediaHubError
-from custom_components.mediahub.hub.events import DownloadCompleted, EngineEvent
+from custom_components.mediahub.hub.events import DownloadCompleted, DownloadRefused, EngineEvent
 from custom_components.mediahub.hub.models import Origin, Stage
 from custom_components.mediahub.hub.qbittorrent import QbittorrentClient
 from tests.simulators.plex import PlexSimulator
@@ -488,3 +488,27 @@ async def test_an_upgrade_from_0_5_does_not_scan_again_what_it_had_scanned(
         await process.poll()
     assert fleet.plex.refreshes == []
     assert process.engine.downloads.outbox == []
+
+
+async def test_a_torrent_qbittorrent_refuses_is_reported_and_leaves_the_outbox(
+    qbittorrent: QbtInstance, make_fleet: FleetFactory
+) -> None:
+    fleet = await make_fleet(qbittorrent)
+    title = "Broken.Pieces.2001.mkv"
+    # 2 KiB of content but no piece hash at all: MediaHub can name it, libtorrent refuses it.
+    info = b"d6:lengthi2048e4:name%d:%s12:piece lengthi16384e6:pieces0:e" % (
+        len(title),
+        title.encode(),
+    )
+    infohash = hashlib.sha1(info, usedforsecurity=False).hexdigest()
+    fleet.prowlarr.add_indexer(
+        "Local",
+        releases=[SimRelease(title, torrent=b"d4:info" + info + b"e", infohash=infohash)],
+    )
+    process = await fleet.start("panel")
+    assert (await fleet.grab(process, title)) == infohash
+    [refused] = [e for e in process.events if isinstance(e, DownloadRefused)]
+    assert (refused.grab.hash, refused.grab.origin) == (infohash, Origin.PANEL)
+    assert refused.reason
+    assert process.engine.downloads.outbox == []
+    assert qbittorrent.torrents() == []

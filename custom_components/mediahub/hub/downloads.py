@@ -17,6 +17,7 @@ the record every MediaHub process reads. `refresh()` is one poll:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 import logging
 import time
 from typing import Any
@@ -95,7 +96,13 @@ class Downloads:
     async def load(self) -> None:
         """Read this process's outbox (grabs waiting for qBittorrent)."""
         await self._outbox.load()
+        for grab in self._outbox.waiting:
+            self._queued(grab)
         self._loaded = True
+
+    def _queued(self, grab: Grab) -> None:
+        details = partial(StageDetails, grab.hash, grab.name, grab.category, grab.origin)
+        self.pipeline.observe(grab.hash, Stage.QUEUED, details)
 
     @property
     def outbox(self) -> list[Grab]:
@@ -138,6 +145,7 @@ class Downloads:
             await self._on_new_session()
         else:
             await self._outbox.removed_on_purpose(changes.removed)
+        await self._outbox.expire()
         touched = (
             set(self.model.torrents) if changes.full_update else changes.added | changes.changed
         )
@@ -198,7 +206,7 @@ class Downloads:
         record = self.model.torrents[infohash]
         tags = split_tags(record.tags)
         stage = recorded_stage(tags, complete=record.complete and record.settled)
-        self.pipeline.observe(infohash, stage, self._details(infohash, record, tags))
+        self.pipeline.observe(infohash, stage, lambda: self._details(infohash, record, tags))
 
     def _details(self, infohash: str, record: TorrentRecord, tags: tuple[str, ...]) -> StageDetails:
         return StageDetails(
@@ -218,7 +226,7 @@ class Downloads:
         await self._qbt.add_tags([infohash], [mark])
         record.tags = f"{record.tags},{mark}" if record.tags else mark  # seen before the next poll
         self.pipeline.observe(
-            infohash, stage, self._details(infohash, record, split_tags(record.tags))
+            infohash, stage, lambda: self._details(infohash, record, split_tags(record.tags))
         )
 
     async def _run_steps(self) -> None:
@@ -320,6 +328,8 @@ class Downloads:
                 magnet=source.magnet,
             )
         )
+        if grab.delivered_at is None and meta.infohash not in self.model.torrents:
+            self._queued(grab)
         try:
             await self._deliver_outbox()
         except ServiceUnavailableError as err:
@@ -363,13 +373,16 @@ class Downloads:
             except InvalidInputError as err:
                 _LOGGER.warning("qBittorrent refused %s: %s", grab.name, err)
                 await self._outbox.drop([grab.hash])
-                self.pipeline.observe(
+                refused = partial(
+                    StageDetails,
                     grab.hash,
-                    Stage.REFUSED,
-                    StageDetails(
-                        grab.hash, grab.name, grab.category, grab.origin, reason=err.reason
-                    ),
+                    grab.name,
+                    grab.category,
+                    grab.origin,
+                    reason=err.reason,
                 )
+                self.pipeline.observe(grab.hash, Stage.REFUSED, refused)
+                self.pipeline.forget(grab.hash)  # nothing of it is left to follow
                 continue
             await self._outbox.delivered(grab.hash)
 

@@ -136,6 +136,16 @@ class Outbox:
             await self._save()
         return lost
 
+    async def expire(self) -> None:
+        """Let go of grabs delivered longer ago than the window: qBittorrent keeps them."""
+        now = self._now()
+        old = [
+            g.hash
+            for g in self._grabs.values()
+            if g.delivered_at is not None and now - g.delivered_at > AT_RISK_WINDOW
+        ]
+        await self.drop(old)
+
     async def removed_on_purpose(self, hashes: Iterable[str]) -> None:
         """qBittorrent said these were removed while it was up: never bring them back."""
         await self.drop(h for h in hashes if (g := self._grabs.get(h)) and g.delivered_at)

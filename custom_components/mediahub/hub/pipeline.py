@@ -21,7 +21,7 @@ stage entered. docs/pipeline.md has the protocol and what a crash at each step l
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 import logging
 from typing import Final
@@ -116,17 +116,19 @@ class Pipeline:
 
     def __init__(self, events: EventBus) -> None:
         self._events = events
-        self.stages: dict[str, Stage] = {}
+        self._stages: dict[str, Stage] = {}
+        self._by_stage: dict[Stage, set[str]] = {stage: set() for stage in Stage}
 
     def stage(self, infohash: str) -> Stage | None:
-        return self.stages.get(infohash)
+        return self._stages.get(infohash)
 
     def in_stage(self, stage: Stage) -> list[str]:
-        return sorted(h for h, s in self.stages.items() if s is stage)
+        return sorted(self._by_stage[stage])
 
-    def observe(self, infohash: str, stage: Stage, details: StageDetails) -> bool:
-        """Move a download to `stage` through the table; False if it was there already."""
-        current = self.stages.get(infohash)
+    def observe(self, infohash: str, stage: Stage, details: Callable[[], StageDetails]) -> bool:
+        """Move a download to `stage` through the table; False if it was there already.
+        `details` is called only when there is something to announce."""
+        current = self._stages.get(infohash)
         if current is stage:
             return False
         walked = path(current, stage)
@@ -134,19 +136,29 @@ class Pipeline:
             # Not a move the table allows (a mark removed by hand, say): qBittorrent is the
             # record, so follow it, but announce nothing.
             _LOGGER.debug("%s: %s → %s is not in the table", infohash, current, stage)
-            walked = []
-        self.stages[infohash] = stage
+        self._move(infohash, current, stage)
+        if not walked:
+            return True
+        known = details()
         if current is not None and Stage.COMPLETED in walked:
             # Watched as it happened (not merely found complete at start-up): worth a line.
-            _LOGGER.info("Download complete: %s", details.name)
+            _LOGGER.info("Download complete: %s", known.name)
         for entered in walked:
-            self._emit(entered, details)
+            self._emit(entered, known)
         return True
 
     def forget(self, infohash: str) -> None:
         """Gone from qBittorrent (and from the outbox)."""
-        if self.stages.pop(infohash, None) not in (None, Stage.REMOVED):
-            _LOGGER.debug("%s removed", infohash)
+        self._move(infohash, self._stages.get(infohash), None)
+
+    def _move(self, infohash: str, current: Stage | None, stage: Stage | None) -> None:
+        if current is not None:
+            self._by_stage[current].discard(infohash)
+        if stage is None:
+            self._stages.pop(infohash, None)
+        else:
+            self._stages[infohash] = stage
+            self._by_stage[stage].add(infohash)
 
     def _emit(self, stage: Stage, details: StageDetails) -> None:
         match stage:
