@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyDiff, fromSnapshot, ordered, originLabel, statusLabel } from "./downloads";
 import type { Download, Origin, PanelState, Stage } from "./types";
 
-const download = (hash: string, status: string, progress: number, added: number, stage: Stage = "downloading", grabbed_by: Origin | null = null): Download => ({
+const download = (hash: string, status: string, progress: number, added: number, stage?: Stage, grabbed_by?: Origin): Download => ({
   hash,
   name: hash,
   status,
@@ -12,8 +12,8 @@ const download = (hash: string, status: string, progress: number, added: number,
   eta: null,
   category: "movies",
   added_on: added,
-  stage,
-  grabbed_by,
+  ...(stage && { stage }),
+  ...(grabbed_by && { grabbed_by }),
 });
 
 const transfer = { download_speed: 5, upload_speed: 1, free_space: 10, connection_status: "connected" };
@@ -57,6 +57,6 @@ describe("downloads state", () => {
   it("names who grabbed a download, and nobody for one MediaHub did not grab", () => {
     expect(originLabel(download("x", "seeding", 1, 0, "scan_sent", "action"))).toBe("via Home Assistant");
     expect(originLabel(download("x", "seeding", 1, 0, "scan_sent", "panel"))).toBe("via panel");
-    expect(originLabel(download("x", "seeding", 1, 0))).toBeNull();
+    expect(originLabel(download("x", "seeding", 1, 0, "completed"))).toBeNull();
   });
 });

@@ -62,5 +62,5 @@ const ORIGINS: Record<Origin, string> = {
 
 /** Who grabbed a download, for its card; null for downloads MediaHub did not grab. */
 export function originLabel(download: Download): string | null {
-  return download.grabbed_by ? ORIGINS[download.grabbed_by] : null;
+  return download.grabbed_by === undefined ? null : ORIGINS[download.grabbed_by];
 }

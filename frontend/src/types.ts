@@ -37,10 +37,11 @@ export interface Download {
   eta: number | null;
   category: string;
   added_on: number;
-  /** Where MediaHub's pipeline has it (docs/pipeline.md), the same in every MediaHub. */
-  stage: Stage;
-  /** Who grabbed it; null when MediaHub did not (added by hand, by Sonarr…). */
-  grabbed_by: Origin | null;
+  /** Where MediaHub's pipeline has it (docs/pipeline.md), the same in every MediaHub;
+   * absent while downloading. */
+  stage?: Stage;
+  /** Who grabbed it; absent when MediaHub did not (added by hand, by Sonarr…). */
+  grabbed_by?: Origin;
 }
 
 export type Stage = "queued" | "refused" | "downloading" | "completed" | "scan_sent" | "no_library" | "removed";

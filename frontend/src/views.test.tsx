@@ -35,8 +35,6 @@ const download: Download = {
   eta: 600,
   category: "movies",
   added_on: 1,
-  stage: "downloading",
-  grabbed_by: null,
 };
 
 describe("DownloadsView", () => {

@@ -126,7 +126,9 @@ class SidecarProcess:
     async def stage(self, http: aiohttp.ClientSession, infohash: str) -> str | None:
         async with http.get(f"{self.url}/api/downloads") as response:
             state = await response.json()
-        return next((d["stage"] for d in state["downloads"] if d["hash"] == infohash), None)
+        # The panel leaves the stage out while a download is downloading.
+        found = next((d for d in state["downloads"] if d["hash"] == infohash), None)
+        return None if found is None else found.get("stage", Stage.DOWNLOADING.value)
 
     def log_tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""

@@ -35,6 +35,7 @@ from ..models import (
     IndexerSearchStatus,
     Library,
     Origin,
+    Stage,
     VpnStatus,
 )
 from ..search import ResultsBatch
@@ -68,8 +69,10 @@ PANEL: web.AppKey[Panel] = web.AppKey("panel")
 def download_json(download: Download) -> dict[str, Any]:
     """What the panel shows of a download, and nothing more: a list of 2,000 goes out in every
     new panel's first event, so each field left out is 2,000 fields less to encode and parse
-    (Home Assistant's list_downloads gives the whole record)."""
-    return {
+    (Home Assistant's list_downloads gives the whole record). The pipeline's stage and who
+    grabbed it are sent only when they say something: most torrents are downloading, or seeding
+    what MediaHub did not grab."""
+    data: dict[str, Any] = {
         "hash": download.hash,
         "name": download.name,
         "status": str(download.status),
@@ -79,9 +82,12 @@ def download_json(download: Download) -> dict[str, Any]:
         "eta": download.eta,
         "category": download.category,
         "added_on": download.added_on,
-        "stage": str(download.stage),
-        "grabbed_by": str(download.grabbed_by) if download.grabbed_by else None,
     }
+    if download.stage is not Stage.DOWNLOADING:
+        data["stage"] = str(download.stage)
+    if download.grabbed_by is not None:
+        data["grabbed_by"] = str(download.grabbed_by)
+    return data
 
 
 def vpn_json(status: VpnStatus) -> dict[str, Any]:
