@@ -42,6 +42,8 @@ async def async_get_config_entry_diagnostics(
             "transfer": asdict(snapshot.transfer) if snapshot else None,
             "outbox": len(runtime.engine.downloads.outbox),
             "pending_scans": runtime.engine.downloads.pending_scans,
+            "stages": runtime.engine.downloads.pipeline.counts(),
+            "announced": len(runtime.announcer.ledger),
             "sync_rid": runtime.engine.downloads.model.rid,
         },
         "prowlarr": {

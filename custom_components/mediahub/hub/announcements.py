@@ -26,6 +26,9 @@ class Announcements:
         self.quiet = saved is None
         self.dirty = False
 
+    def __len__(self) -> int:
+        return len(self._made)
+
     def first(self, infohash: str, kind: str) -> bool:
         """Record an announcement; True when the host should make it now."""
         made = self._made.setdefault(infohash, set())

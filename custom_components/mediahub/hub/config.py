@@ -85,8 +85,9 @@ def _hosts(value: Any) -> tuple[str, ...]:
 
 
 def _names(value: Any) -> tuple[str, ...]:
+    """Other tools' qBittorrent categories, as they spell them (qBittorrent is case-sensitive)."""
     items = value.split(",") if isinstance(value, str) else list(value)
-    return tuple(str(n).strip().lower() for n in items if str(n).strip())
+    return tuple(str(n).strip() for n in items if str(n).strip())
 
 
 def _boolean(value: Any) -> bool:

@@ -125,6 +125,10 @@ class Pipeline:
     def in_stage(self, stage: Stage) -> list[str]:
         return sorted(self._by_stage[stage])
 
+    def counts(self) -> dict[str, int]:
+        """How many downloads are in each stage (for diagnostics)."""
+        return {str(stage): len(hashes) for stage, hashes in self._by_stage.items() if hashes}
+
     def observe(self, infohash: str, stage: Stage, details: Callable[[], StageDetails]) -> bool:
         """Move a download to `stage` through the table; False if it was there already.
         `details` is called only when there is something to announce."""

@@ -252,6 +252,7 @@ async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry)
         "categories": "movies=/media/films",
         "path_map": "/media=/data",
         "auto_scan": False,
+        "adopt_categories": "tv-sonarr, Radarr",
     }
     for field, bad in (("path_map", "media=/data"), ("categories", "movies")):
         result = await hass.config_entries.options.async_configure(
@@ -265,6 +266,7 @@ async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry)
     assert runtime.downloads.update_interval.total_seconds() == 10
     assert runtime.engine.settings.path_map == (("/media", "/data"),)
     assert runtime.engine.downloads.auto_scan is False
+    assert runtime.engine.settings.adopt_categories == ("tv-sonarr", "Radarr")
 
 
 async def test_options_show_the_defaults_as_text(

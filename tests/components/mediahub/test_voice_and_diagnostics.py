@@ -106,6 +106,10 @@ async def test_diagnostics_hold_no_secret(
     plex_sim: PlexSimulator,
     qbittorrent5: QbtInstance,
 ) -> None:
+    engine = loaded_entry.runtime_data.engine
+    release = (await engine.search.search_all("S05E02")).releases[0]
+    await engine.downloads.grab(release.id)  # no peers: it stays downloading
+    await loaded_entry.runtime_data.downloads.async_refresh()
     diagnostics = await get_diagnostics_for_config_entry(stack_hass, hass_client, loaded_entry)
     text = json.dumps(diagnostics)
     for secret in (
@@ -118,6 +122,8 @@ async def test_diagnostics_hold_no_secret(
     ):
         assert secret not in text
     assert diagnostics["qbittorrent"]["version"].startswith("v5")
+    assert diagnostics["qbittorrent"]["stages"] == {"downloading": 1}
+    assert diagnostics["qbittorrent"]["announced"] == 1  # its "added" event
     assert diagnostics["prowlarr"]["indexers"][0]["name"] == "The Pirate Bay"
     assert diagnostics["entry"]["data"]["prowlarr_api_key"] == "**REDACTED**"
 
