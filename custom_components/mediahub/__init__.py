@@ -76,3 +76,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) ->
         await entry.runtime_data.announcer.async_flush()
         await entry.runtime_data.engine.close()
     return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> None:
+    """Forget the entry's announcement ledger with the entry."""
+    await Announcer(hass, entry.entry_id).async_remove()

@@ -45,7 +45,9 @@ class Announcer:
     @callback
     def async_settled(self, present: set[str]) -> None:
         """The first poll is in: from now on, announce; forget downloads that are gone."""
-        self.ledger.quiet = False
+        if self.ledger.quiet:  # the first start: keep the ledger even if nothing is in it yet
+            self.ledger.quiet = False
+            self.ledger.dirty = True
         self.ledger.keep_only(present)
         self._save()
 
@@ -96,6 +98,10 @@ class Announcer:
     def _save(self) -> None:
         if self.ledger.dirty:
             self._store.async_delay_save(self.ledger.as_json, SAVE_DELAY)
+
+    async def async_remove(self) -> None:
+        """The entry is deleted: so is what it announced."""
+        await self._store.async_remove()
 
     async def async_flush(self) -> None:
         """Write the ledger now (on unload), not after the save delay."""

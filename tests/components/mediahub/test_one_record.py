@@ -8,14 +8,18 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 import contextlib
+from datetime import timedelta
 from pathlib import Path
 import time
+from typing import Any
 
 import aiohttp
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.mediahub.announce import SAVE_DELAY
 from custom_components.mediahub.const import EVENT_DOWNLOAD_ADDED, EVENT_DOWNLOAD_COMPLETED
 from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.engine import MediaHub
@@ -175,3 +179,21 @@ async def test_panel_grabs_that_complete_while_home_assistant_is_stopped_are_ann
     await loaded_entry.runtime_data.downloads.async_refresh()
     await stack_hass.async_block_till_done()
     assert len(completed) == 10 and len(added) == 10
+
+
+async def test_the_ledger_is_kept_from_the_first_start_and_goes_with_the_entry(
+    stack_hass: HomeAssistant, mock_entry: MockConfigEntry, hass_storage: dict[str, Any]
+) -> None:
+    """Even a first start with nothing in qBittorrent keeps a ledger: otherwise the next start
+    would take note silently again, and miss what completed in between."""
+    key = f"mediahub.{mock_entry.entry_id}.announced"
+    mock_entry.add_to_hass(stack_hass)
+    assert await stack_hass.config_entries.async_setup(mock_entry.entry_id)
+    # Written within its save delay, not only at a clean stop: a crash must not lose it.
+    async_fire_time_changed(stack_hass, dt_util.utcnow() + timedelta(seconds=SAVE_DELAY + 1))
+    await stack_hass.async_block_till_done()
+    assert hass_storage[key]["data"] == {"downloads": {}}
+    assert await stack_hass.config_entries.async_unload(mock_entry.entry_id)
+    await stack_hass.config_entries.async_remove(mock_entry.entry_id)
+    await stack_hass.async_block_till_done()
+    assert key not in hass_storage
