@@ -512,3 +512,18 @@ async def test_a_torrent_qbittorrent_refuses_is_reported_and_leaves_the_outbox(
     assert refused.reason
     assert process.engine.downloads.outbox == []
     assert qbittorrent.torrents() == []
+
+
+async def test_the_claim_goes_in_the_same_poll_as_the_scan(
+    qbittorrent5: QbtInstance, make_fleet: FleetFactory
+) -> None:
+    fleet = await make_fleet(qbittorrent5)
+    title = "Plan.9.from.Outer.Space.1957.mkv"
+    fleet.offer([title])
+    fleet.place(title)
+    process = await fleet.start("panel")
+    infohash = await fleet.grab(process, title)
+    await fleet.poll_all_until(
+        lambda: process.engine.downloads.pipeline.stage(infohash) is Stage.SCAN_SENT, "the scan"
+    )
+    assert fleet.claim_categories() == []  # no later poll needed to sweep it

@@ -121,16 +121,18 @@ class Claims:
         return True
 
     async def release(self, step: str, infohash: str, categories: Iterable[str]) -> None:
-        """Remove every generation of a finished step's claim."""
-        names = [
+        """Remove every generation of a finished step's claim (`categories` from the last poll,
+        plus this process's own, which that poll may predate)."""
+        names = {
             name
             for name in categories
             if (c := parse_claim(name)) is not None and (c.step, c.infohash) == (step, infohash)
-        ]
+        }
+        if (mine := self._mine.pop((step, infohash), None)) is not None:
+            names.add(mine.category)
         if names:
-            await self._qbt.remove_categories(names)
+            await self._qbt.remove_categories(sorted(names))
         self._newest.pop((step, infohash), None)
-        self._mine.pop((step, infohash), None)
 
     async def sweep(self, categories: Iterable[str], finished: Callable[[Claim], bool]) -> None:
         """Remove claims whose step is finished or whose torrent is gone (a crash's leftovers)."""
