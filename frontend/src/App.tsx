@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { activeCount } from "./downloads";
 import { DownloadsView } from "./DownloadsView";
 import { formatSpeed } from "./format";
 import { LibrariesView } from "./LibrariesView";
@@ -32,7 +33,7 @@ export function App() {
     return () => window.removeEventListener("hashchange", follow);
   }, []);
   const live = useEvents();
-  const active = [...live.downloads.byHash.values()].filter((d) => d.progress < 1).length;
+  const active = activeCount(live.downloads.byHash.values());
 
   return (
     <div className="app">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyDiff, fromSnapshot, ordered, originLabel, statusLabel } from "./downloads";
+import { activeCount, applyDiff, fromSnapshot, ordered, originLabel, statusLabel } from "./downloads";
 import type { Download, Origin, PanelState, Stage } from "./types";
 
 const download = (hash: string, status: string, progress: number, added: number, stage?: Stage, grabbed_by?: Origin): Download => ({
@@ -58,5 +58,10 @@ describe("downloads state", () => {
     expect(originLabel(download("x", "seeding", 1, 0, "scan_sent", "action"))).toBe("via Home Assistant");
     expect(originLabel(download("x", "seeding", 1, 0, "scan_sent", "panel"))).toBe("via panel");
     expect(originLabel(download("x", "seeding", 1, 0, "completed"))).toBeNull();
+  });
+
+  it("badges only what is still coming in: not paused, not complete", () => {
+    const list = [download("a", "downloading", 0.5, 0), download("b", "stopped", 0.5, 0), download("c", "seeding", 1, 0), download("d", "stalled", 0.1, 0)];
+    expect(activeCount(list)).toBe(2);
   });
 });

@@ -44,6 +44,13 @@ export function isComplete(download: Download): boolean {
   return download.progress >= 1;
 }
 
+/** The downloads tab's badge: what is still coming in (a paused download is not). */
+export function activeCount(downloads: Iterable<Download>): number {
+  let count = 0;
+  for (const download of downloads) if (!isComplete(download) && !isPaused(download)) count += 1;
+  return count;
+}
+
 export function statusLabel(download: Download): string {
   if (isComplete(download)) {
     if (download.stage === "scan_sent") return "sent to Plex";
