@@ -26,6 +26,7 @@ from .const import (
     CONF_ADOPT_CATEGORIES,
     CONF_AUTO_SCAN,
     CONF_CATEGORIES,
+    CONF_FETCH_ALLOWED_HOSTS,
     CONF_GLUETUN_API_KEY,
     CONF_GLUETUN_URL,
     CONF_PATH_MAP,
@@ -265,7 +266,8 @@ def _text(value: Any) -> str:
 
 
 class MediaHubOptionsFlow(OptionsFlowWithReload):
-    """Polling, categories → folders, the path map, automatic Plex scans, adopted categories."""
+    """Polling, categories → folders, the path map, automatic Plex scans, adopted categories,
+    and the home-network hosts a .torrent URL may point at."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         errors: dict[str, str] = {}
@@ -301,6 +303,10 @@ class MediaHubOptionsFlow(OptionsFlowWithReload):
                 vol.Optional(
                     CONF_ADOPT_CATEGORIES,
                     default=options.get(CONF_ADOPT_CATEGORIES, ""),
+                ): str,
+                vol.Optional(
+                    CONF_FETCH_ALLOWED_HOSTS,
+                    default=options.get(CONF_FETCH_ALLOWED_HOSTS, ""),
                 ): str,
             }
         )

@@ -253,6 +253,7 @@ async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry)
         "path_map": "/media=/data",
         "auto_scan": False,
         "adopt_categories": "tv-sonarr, Radarr",
+        "fetch_allowed_hosts": "NAS.local, 192.168.1.20",
     }
     for field, bad in (("path_map", "media=/data"), ("categories", "movies")):
         result = await hass.config_entries.options.async_configure(
@@ -267,6 +268,7 @@ async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry)
     assert runtime.engine.settings.path_map == (("/media", "/data"),)
     assert runtime.engine.downloads.auto_scan is False
     assert runtime.engine.settings.adopt_categories == ("tv-sonarr", "Radarr")
+    assert runtime.engine.settings.fetch_allowed_hosts == ("nas.local", "192.168.1.20")
 
 
 async def test_options_show_the_defaults_as_text(
