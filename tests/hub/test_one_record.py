@@ -122,6 +122,18 @@ class Fleet:
         self.movies.mkdir(parents=True, exist_ok=True)
         (self.movies / title).write_bytes(payload_of(title))
 
+    def add_by_hand(self, title: str, category: str, tags: str = "") -> str:
+        """Add a complete release to qBittorrent as another tool would (not through MediaHub)."""
+        self.place(title)
+        data, infohash = tiny_torrent(title)
+        self.qbittorrent.api(
+            "POST",
+            "torrents/add",
+            files={"torrents": ("t.torrent", data, "application/x-bittorrent")},
+            data={"savepath": str(self.movies), "category": category, "tags": tags},
+        )
+        return infohash
+
     async def poll_all_until(
         self, predicate: Callable[[], bool], what: str, timeout: float = 120
     ) -> None:
@@ -231,15 +243,7 @@ async def test_a_hand_added_torrent_in_an_unmanaged_category_is_never_touched(
     qbittorrent5: QbtInstance, make_fleet: FleetFactory
 ) -> None:
     fleet = await make_fleet(qbittorrent5)
-    title = "Home.Video.2019.mkv"
-    fleet.place(title)
-    data, _ = tiny_torrent(title)
-    qbittorrent5.api(
-        "POST",
-        "torrents/add",
-        files={"torrents": ("t.torrent", data, "application/x-bittorrent")},
-        data={"savepath": str(fleet.movies), "category": "family"},
-    )
+    fleet.add_by_hand("Home.Video.2019.mkv", "family")
     process = await fleet.start("panel")
     await fleet.poll_all_until(
         lambda: bool(process.completed()), "the hand-added torrent to complete"
@@ -427,15 +431,7 @@ async def test_an_adopted_category_is_scanned_like_a_grab(
     qbittorrent5: QbtInstance, make_fleet: FleetFactory
 ) -> None:
     fleet = await make_fleet(qbittorrent5)
-    title = "Sonarr.Added.S01E01.mkv"
-    fleet.place(title)
-    data, _ = tiny_torrent(title)
-    qbittorrent5.api(
-        "POST",
-        "torrents/add",
-        files={"torrents": ("t.torrent", data, "application/x-bittorrent")},
-        data={"savepath": str(fleet.movies), "category": "tv-sonarr"},
-    )
+    fleet.add_by_hand("Sonarr.Added.S01E01.mkv", "tv-sonarr")
     fleet.options["adopt_categories"] = "tv-sonarr"
     process = await fleet.start("panel")
     await fleet.poll_all_until(lambda: bool(fleet.plex.refreshes), "the adopted torrent's scan")
@@ -451,14 +447,7 @@ async def test_an_upgrade_from_0_5_does_not_scan_again_what_it_had_scanned(
     """0.5 kept each grab's steps in its own state file; its scans become qBittorrent marks."""
     fleet = await make_fleet(qbittorrent5)
     title = "Detour.1945.mkv"
-    fleet.place(title)
-    data, infohash = tiny_torrent(title)
-    qbittorrent5.api(
-        "POST",
-        "torrents/add",
-        files={"torrents": ("t.torrent", data, "application/x-bittorrent")},
-        data={"savepath": str(fleet.movies), "category": "movies", "tags": "mediahub"},
-    )
+    infohash = fleet.add_by_hand(title, "movies", tags="mediahub")  # as 0.5 added it
     state = fleet.root / "panel" / "state"
     state.mkdir(parents=True)
     (state / "state.json").write_text(
