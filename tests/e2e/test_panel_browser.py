@@ -8,12 +8,16 @@ from collections.abc import AsyncIterator, Callable
 import os
 from pathlib import Path
 
+import aiohttp
 from playwright.async_api import Browser, Page, expect
 import pytest
 
+from custom_components.mediahub.hub.config import Settings
+from custom_components.mediahub.hub.engine import MediaHub
+from custom_components.mediahub.hub.models import Origin
 from tests.panel.conftest import Sidecar
 from tests.simulators.plex import PlexSimulator
-from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
+from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, tiny_torrent
 from tests.support.browser import chromium, chromium_path
 from tests.support.qbittorrent import (
     QbtInstance,
@@ -204,3 +208,54 @@ async def test_a_long_downloads_list_puts_only_the_screen_in_the_page(
     )
     assert position is not None and int(position) > 25, position
     assert refused == []
+
+
+async def test_the_panel_shows_home_assistants_grabs_as_home_assistant_does(
+    browser: Browser,
+    sidecar: Sidecar,
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    tmp_path: Path,
+    shots: Callable[[str], Path],
+) -> None:
+    """One record: a grab made by Home Assistant's engine (its own process state, the same
+    qBittorrent) appears in the panel as Home Assistant's, beside the panel's own grab and a
+    torrent another tool added."""
+    settings = sidecar.panel.engine.settings
+    home_assistant_settings = Settings.from_mapping(
+        {
+            **{k: getattr(settings, k) for k in settings.__dataclass_fields__},
+            "state_dir": str(tmp_path / "ha" / "state"),
+            "torrents_dir": str(tmp_path / "ha" / "torrents"),
+        }
+    )
+    prowlarr_sim.add_indexer(
+        "Archive",
+        releases=[SimRelease("Metropolis 1927 1080p", category=2000, seeders=40)],
+    )
+    async with (
+        aiohttp.ClientSession() as session,
+        MediaHub(home_assistant_settings, session) as home_assistant,
+    ):
+        [release] = (await home_assistant.search.search_all("metropolis")).releases
+        await home_assistant.downloads.grab(release.id, origin=Origin.ACTION)
+    data, _ = tiny_torrent("Holiday.Photos.2024")
+    await asyncio.to_thread(
+        qbittorrent5.api,
+        "POST",
+        "torrents/add",
+        files={"torrents": ("t.torrent", data, "application/x-bittorrent")},
+        data={"savepath": str(qbittorrent5.save_path)},
+    )
+    page = await phone(browser, sidecar)
+    await page.get_by_label("Search for a movie, show, album or book").fill("S05E02")
+    await page.get_by_role("search").get_by_role("button", name="Search").click()
+    await page.get_by_role(
+        "button", name="Download Series Title S05E02 HDTV x264-Xclusive [eztv]"
+    ).click()
+    cards = page.get_by_role("list", name="Downloads").get_by_role("listitem")
+    await expect(cards).to_have_count(3, timeout=30_000)
+    await expect(cards.filter(has_text="Metropolis")).to_contain_text("via Home Assistant")
+    await expect(cards.filter(has_text="S05E02")).to_contain_text("via panel")
+    await expect(cards.filter(has_text="Holiday.Photos")).not_to_contain_text("via")
+    await page.screenshot(path=shots("downloads-one-record"))
