@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 import copy
 import json
 from typing import Any
@@ -11,9 +12,16 @@ import pytest
 
 from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.errors import InvalidInputError, SettingsError
+from custom_components.mediahub.hub.events import (
+    DownloadAdded,
+    DownloadCompleted,
+    EngineEvent,
+    EventBus,
+)
 from custom_components.mediahub.hub.maindata import MaindataModel
-from custom_components.mediahub.hub.models import Library, status_of
+from custom_components.mediahub.hub.models import Library, Origin, Stage, status_of
 from custom_components.mediahub.hub.pathmap import PathMap, library_for
+from custom_components.mediahub.hub.pipeline import Pipeline, StageDetails, path
 from custom_components.mediahub.hub.torrentfile import read_magnet, read_torrent
 from tests.conftest import SHARED
 from tests.simulators.prowlarr import tiny_torrent
@@ -133,3 +141,30 @@ def test_settings_from_environment_and_errors_name_the_variable() -> None:
     with pytest.raises(SettingsError) as err:
         Settings.from_env({k: v for k, v in env.items() if k != "MEDIAHUB_PLEX_URL"})
     assert err.value.setting == "MEDIAHUB_PLEX_URL"
+
+
+def test_the_transition_table_walks_what_a_process_did_not_watch() -> None:
+    assert path(None, Stage.SCAN_SENT) == [Stage.DOWNLOADING, Stage.COMPLETED, Stage.SCAN_SENT]
+    assert path(Stage.QUEUED, Stage.COMPLETED) == [Stage.DOWNLOADING, Stage.COMPLETED]
+    assert path(Stage.SCAN_SENT, Stage.COMPLETED) == []  # a mark is never taken back
+    assert {s for s in Stage if path(None, s)} == set(Stage)  # every stage can be reached
+
+
+def test_a_download_first_seen_scanned_announces_added_then_completed() -> None:
+    events: list[EngineEvent] = []
+    bus = EventBus()
+    bus.subscribe(events.append)
+    pipeline = Pipeline(bus)
+
+    def details(managed: bool) -> Callable[[], StageDetails]:
+        return lambda: StageDetails("a" * 40, "Film", "movies", Origin.PANEL, managed=managed)
+
+    assert pipeline.observe("a" * 40, Stage.SCAN_SENT, details(managed=True))
+    assert [type(e) for e in events] == [DownloadAdded, DownloadCompleted]
+    assert not pipeline.observe("a" * 40, Stage.SCAN_SENT, details(managed=True))  # no news
+    events.clear()
+    pipeline.observe("b" * 40, Stage.COMPLETED, details(managed=False))
+    assert [type(e) for e in events] == [DownloadCompleted]  # another tool's: no "added"
+    assert pipeline.in_stage(Stage.COMPLETED) == ["b" * 40]
+    pipeline.forget("b" * 40)
+    assert pipeline.counts() == {"scan_sent": 1}

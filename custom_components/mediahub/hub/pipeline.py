@@ -51,9 +51,9 @@ TRANSITIONS: Final[dict[Stage | None, frozenset[Stage]]] = {
     Stage.COMPLETED: frozenset(
         {Stage.SCAN_SENT, Stage.NO_LIBRARY, Stage.DOWNLOADING, Stage.REMOVED}
     ),
-    Stage.SCAN_SENT: frozenset({Stage.DOWNLOADING, Stage.REMOVED}),
-    Stage.NO_LIBRARY: frozenset({Stage.DOWNLOADING, Stage.REMOVED}),
-    Stage.REMOVED: frozenset({Stage.QUEUED, Stage.DOWNLOADING}),  # a re-download
+    Stage.SCAN_SENT: frozenset({Stage.REMOVED}),  # its mark stays, whatever a recheck finds
+    Stage.NO_LIBRARY: frozenset({Stage.REMOVED}),
+    Stage.REMOVED: frozenset(),  # the end; a re-download is a new life, first seen anew
 }
 
 
