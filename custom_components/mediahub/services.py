@@ -141,10 +141,11 @@ async def _remove(runtime: MediaHubRuntime, call: ServiceCall) -> None:
 
 async def _list_downloads(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
     status = call.data.get(ATTR_STATUS)
+    # The engine's live view: the coordinator's data can be a poll behind it.
     return {
         "downloads": {
             h: d.as_json()
-            for h, d in runtime.downloads.data.downloads.items()
+            for h, d in runtime.engine.downloads.snapshot().downloads.items()
             if status is None or d.status == status
         }
     }

@@ -57,6 +57,15 @@ async def phone(browser: Browser, sidecar: Sidecar) -> Page:
     return page
 
 
+async def grab_the_episode(page: Page) -> None:
+    """Search for the simulator's stock episode and download it, as a person would."""
+    await page.get_by_label("Search for a movie, show, album or book").fill("S05E02")
+    await page.get_by_role("search").get_by_role("button", name="Search").click()
+    await page.get_by_role(
+        "button", name="Download Series Title S05E02 HDTV x264-Xclusive [eztv]"
+    ).click()
+
+
 async def test_search_download_watch_and_see_it_sent_to_plex(
     browser: Browser,
     sidecar: Sidecar,
@@ -157,11 +166,7 @@ async def test_remove_with_confirm_and_download_again(
     browser: Browser, sidecar: Sidecar, qbittorrent5: QbtInstance
 ) -> None:
     page = await phone(browser, sidecar)
-    await page.get_by_label("Search for a movie, show, album or book").fill("S05E02")
-    await page.get_by_role("search").get_by_role("button", name="Search").click()
-    await page.get_by_role(
-        "button", name="Download Series Title S05E02 HDTV x264-Xclusive [eztv]"
-    ).click()
+    await grab_the_episode(page)
     card = page.get_by_role("list", name="Downloads").get_by_role("listitem").first
     await expect(card).to_be_visible(timeout=30_000)
     await card.get_by_role("button", name="Remove").click()
@@ -248,11 +253,7 @@ async def test_the_panel_shows_home_assistants_grabs_as_home_assistant_does(
         data={"savepath": str(qbittorrent5.save_path)},
     )
     page = await phone(browser, sidecar)
-    await page.get_by_label("Search for a movie, show, album or book").fill("S05E02")
-    await page.get_by_role("search").get_by_role("button", name="Search").click()
-    await page.get_by_role(
-        "button", name="Download Series Title S05E02 HDTV x264-Xclusive [eztv]"
-    ).click()
+    await grab_the_episode(page)
     cards = page.get_by_role("list", name="Downloads").get_by_role("listitem")
     await expect(cards).to_have_count(3, timeout=30_000)
     await expect(cards.filter(has_text="Metropolis")).to_contain_text("via Home Assistant")

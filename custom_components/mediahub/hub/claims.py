@@ -25,6 +25,7 @@ import re
 import time
 from typing import Final
 
+from .maindata import split_tags
 from .qbittorrent import QbittorrentClient
 
 _LOGGER = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ class Claims:
         and released it between this process's poll and its claim) and no newer generation
         took the claim over."""
         tags = await self._qbt.tags_of(claim.infohash)
-        if tags is None or not set(marks).isdisjoint(tags):
+        if tags is None or not set(marks).isdisjoint(split_tags(tags)):
             return False
         for name in await self._qbt.category_names():
             other = parse_claim(name)

@@ -25,7 +25,7 @@ from typing import Any
 from .claims import Claim, Claims
 from .errors import InvalidInputError, MediaHubError, ServiceUnavailableError
 from .events import EventBus, ServiceStatus
-from .maindata import MaindataModel, TorrentRecord
+from .maindata import MaindataModel, TorrentRecord, split_tags
 from .models import (
     DownloadsSnapshot,
     GrabResult,
@@ -42,7 +42,6 @@ from .pipeline import (
     is_managed,
     origin_of,
     recorded_stage,
-    split_tags,
 )
 from .qbittorrent import QbittorrentClient
 from .scans import LibraryScanner

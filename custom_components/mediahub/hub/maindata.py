@@ -62,6 +62,11 @@ SERVER_FIELDS: Final = (
 )
 
 
+def split_tags(tags: str) -> tuple[str, ...]:
+    """qBittorrent's comma-separated `tags` field as a tuple of tags."""
+    return tuple(t for t in (t.strip() for t in tags.split(",")) if t)
+
+
 class TorrentRecord:
     """One torrent's kept fields; partial updates are merged attribute by attribute."""
 
@@ -127,7 +132,7 @@ class TorrentRecord:
         stage: Stage = Stage.DOWNLOADING,
         grabbed_by: Origin | None = None,
     ) -> Download:
-        tags = tuple(t.strip() for t in self.tags.split(",") if t.strip())
+        tags = split_tags(self.tags)
         return Download(
             hash=infohash,
             name=self.name,

@@ -77,10 +77,6 @@ def path(start: Stage | None, end: Stage) -> list[Stage]:
     return []
 
 
-def split_tags(tags: str) -> tuple[str, ...]:
-    return tuple(t for t in (t.strip() for t in tags.split(",")) if t)
-
-
 def origin_of(tags: Iterable[str]) -> Origin | None:
     for tag in tags:
         if tag.startswith(VIA_PREFIX):

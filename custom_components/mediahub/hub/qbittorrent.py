@@ -215,14 +215,13 @@ class QbittorrentClient:
             )
         )
 
-    async def tags_of(self, infohash: str) -> tuple[str, ...] | None:
-        """A torrent's tags as qBittorrent has them now; None when it has no such torrent."""
+    async def tags_of(self, infohash: str) -> str | None:
+        """A torrent's `tags` field as qBittorrent has it now; None when it has no such
+        torrent."""
 
-        def read() -> tuple[str, ...] | None:
+        def read() -> str | None:
             found = self._client.torrents_info(torrent_hashes=infohash)
-            if not found:
-                return None
-            return tuple(t.strip() for t in str(found[0].get("tags", "")).split(",") if t.strip())
+            return str(found[0].get("tags", "")) if found else None
 
         return await self._call(read)
 

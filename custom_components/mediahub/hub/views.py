@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .events import DownloadsChanged, EventBus
-from .maindata import Changes, MaindataModel
+from .maindata import Changes, MaindataModel, split_tags
 from .models import Download, Stage
-from .pipeline import TAG, Pipeline, origin_of, split_tags
+from .pipeline import TAG, Pipeline, origin_of
 
 
 class DownloadViews:

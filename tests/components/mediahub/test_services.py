@@ -102,6 +102,9 @@ async def test_search_grab_complete_and_scan_through_actions(
     assert scans[0].data["library"] == "Movies"
     assert plex_sim.refreshes == [Refresh("1", "/data/movies/Dune.2021.1080p", False)]
 
+    # The scan is marked in qBittorrent just after Plex was asked: wait for that, not a time.
+    downloads = loaded_entry.runtime_data.engine.downloads
+    await wait_for(lambda: downloads.snapshot().downloads[torrent.infohash].scan_sent)
     listed = await call(hass, "list_downloads", loaded_entry)
     item = listed["downloads"][torrent.infohash]
     assert item["progress"] == 1.0 and item["scan_sent"] is True and isinstance(item["size"], int)
