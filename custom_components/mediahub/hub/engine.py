@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 import time
-from typing import Self
+from typing import Any, Self
 
 import aiohttp
 
@@ -12,18 +13,37 @@ from .claims import Claims
 from .config import Settings
 from .downloads import Downloads
 from .events import EngineEvent, EventBus
-from .models import VpnState, VpnStatus
+from .models import NEWZNAB_BY_CATEGORY, GrabResult, Origin, VpnState, VpnStatus
 from .outbox import Outbox
 from .pathmap import PathMap
 from .plex import PlexClient
 from .prowlarr import ProwlarrClient
 from .qbittorrent import QbittorrentClient
+from .releases.pick import pick, wanted
+from .releases.profile import checked, default_profile
+from .releases.profiles import ProfileStore
+from .releases.score import Assessment, assess
 from .scans import LibraryScanner
 from .search import SearchService
 from .sources import TorrentSources
 from .store import TorrentStore
 from .urlfetch import TorrentUrlFetcher
 from .vpn import GluetunClient
+
+
+@dataclass(frozen=True, slots=True)
+class BestGrab:
+    """What `grab_best` chose, and the grab it made."""
+
+    choice: Assessment
+    result: GrabResult
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **self.result.as_json(),
+            "release": self.choice.as_json(),
+            "summary": self.choice.summary,
+        }
 
 
 class MediaHub:
@@ -38,7 +58,8 @@ class MediaHub:
         self.settings = settings
         self.events = EventBus()
         self.prowlarr = ProwlarrClient(session, settings.prowlarr_url, settings.prowlarr_api_key)
-        self.search = SearchService(self.prowlarr, deadline=settings.search_timeout)
+        self.profiles = ProfileStore(settings.torrents_path)
+        self.search = SearchService(self.prowlarr, self.profiles, deadline=settings.search_timeout)
         self.qbittorrent = QbittorrentClient(
             settings.qbittorrent_url, settings.qbittorrent_username, settings.qbittorrent_password
         )
@@ -83,6 +104,32 @@ class MediaHub:
     async def start(self) -> None:
         """Load the recorded grabs (the outbox among them)."""
         await self.downloads.load()
+
+    async def grab_best(
+        self,
+        query: str,
+        category: str | None = None,
+        *,
+        overrides: Mapping[str, Any] | None = None,
+        season: int | None = None,
+        origin: Origin,
+    ) -> BestGrab:
+        """Search, and grab the best release that passes the category's profile (with
+        `overrides` laid over it); raises the pick's errors when none passes or the title is
+        ambiguous."""
+        categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
+        outcome = await self.search.search_all(query, categories)
+        assessments = list(outcome.assessments.values())
+        if overrides:
+            profiles = {n: checked(p, overrides) for n, p in (await self.profiles.all()).items()}
+            other = checked(default_profile(None), overrides)
+            assessments = [
+                assess(a.release, a.quality, profiles.get(a.release.category or "", other))
+                for a in assessments
+            ]
+        choice = pick(assessments, wanted(query, season))
+        result = await self.downloads.grab(choice.release.id, category, origin=origin)
+        return BestGrab(choice, result)
 
     async def vpn_status(self) -> VpnStatus:
         """gluetun's view compared with qBittorrent's external address (UNKNOWN without

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from .releases.score import Assessment
 
 # qBittorrent's ETA for "unknown / infinite".
 ETA_UNKNOWN: Final = 8_640_000
@@ -353,3 +356,4 @@ class SearchOutcome:
     categories: tuple[int, ...]
     releases: list[Release] = field(default_factory=list)
     indexers: list[IndexerSearchStatus] = field(default_factory=list)
+    assessments: dict[str, Assessment] = field(default_factory=dict)  # by release id

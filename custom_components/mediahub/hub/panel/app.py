@@ -32,13 +32,12 @@ from ..models import (
     NEWZNAB_BY_CATEGORY,
     Download,
     DownloadsSnapshot,
-    IndexerSearchStatus,
     Library,
     Origin,
     Stage,
     VpnStatus,
 )
-from ..search import ResultsBatch
+from ..search import AssessedBatch, ResultsBatch, SearchEvent
 from .security import (
     MAX_BODY,
     HostAllowlist,
@@ -342,9 +341,7 @@ async def search(request: web.Request) -> web.StreamResponse:
     categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
     started = time.monotonic()
     try:
-        events: AsyncIterator[IndexerSearchStatus | ResultsBatch] = aiter(
-            panel.engine.search.search(query, categories)
-        )
+        events: AsyncIterator[SearchEvent] = aiter(panel.engine.search.search(query, categories))
         first = await anext(events, None)
     except MediaHubError as err:
         return error_for(err)
@@ -361,6 +358,16 @@ async def search(request: web.Request) -> web.StreamResponse:
                         {
                             "indexer_id": event.indexer_id,
                             "releases": [r.as_json() for r in event.releases],
+                        },
+                    )
+                )
+            elif isinstance(event, AssessedBatch):
+                await stream.send(
+                    encode(
+                        "assessed",
+                        {
+                            "indexer_id": event.indexer_id,
+                            "releases": [a.verdict_json() for a in event.assessments],
                         },
                     )
                 )

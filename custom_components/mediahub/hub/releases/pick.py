@@ -1,0 +1,105 @@
+"""Pick the best release for what a person asked: "The Matrix", "season 2 of Severance".
+
+The query is read with the same parser as the releases (title, year, season, episode). Only
+releases whose title is the one asked for compete; when that leaves several titles or years
+and the query names no year, the person is asked which one instead of being guessed for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+import re
+from typing import Final
+
+from ..errors import InvalidInputError
+from .parse import Pack, parse_title
+from .score import Assessment, ranked
+
+SHOWN_REASONS: Final = 3  # candidates whose reasons a refusal names
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """What a person asked for, read from their words."""
+
+    title: str
+    year: int | None = None
+    season: int | None = None
+    episode: int | None = None
+
+
+class NoAcceptableReleaseError(InvalidInputError):
+    """Nothing found passes the profile; the message says why the best candidates failed."""
+
+    def __init__(self, query: str, why: str) -> None:
+        super().__init__("no_acceptable_release", f"{query}: {why}")
+        self.reason = why
+
+
+class AmbiguousTitleError(InvalidInputError):
+    """Several titles (or years) match and the query does not say which."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        super().__init__("ambiguous_title", " or ".join(choices))
+        self.choices = tuple(choices)
+        self.reason = " or ".join(choices)
+
+
+def normalized(title: str) -> str:
+    """Titles compared the way a person hears them: case, accents' marks and punctuation aside."""
+    words = re.findall(r"[^\W_]+", title.casefold().replace("&", " and "))
+    return " ".join(w for w in words if w not in ("the", "a", "an"))
+
+
+def wanted(query: str, season: int | None = None) -> Wanted:
+    """Read a query: "Dune 2021", "Severance S02", plus a season said separately."""
+    quality = parse_title(query)
+    if season is None and quality.seasons:
+        season = quality.seasons[0]
+    episode = quality.episodes[0] if quality.episodes else None
+    return Wanted(quality.title or query, quality.year, season, episode)
+
+
+def _label(assessment: Assessment) -> str:
+    quality = assessment.quality
+    return f"{quality.title} ({quality.year})" if quality.year else quality.title
+
+
+def _matches(assessment: Assessment, want: Wanted) -> bool:
+    quality = assessment.quality
+    if want.year is not None and quality.year not in (None, want.year):
+        return False
+    if want.season is not None:
+        if want.season not in quality.seasons and quality.pack is not Pack.SERIES:
+            return False
+        if want.episode is not None and want.episode not in quality.episodes:
+            return False
+    return True
+
+
+def pick(assessments: Iterable[Assessment], want: Wanted) -> Assessment:
+    """The best passing release for `want`, or an error that says why there is none."""
+    candidates = [a for a in ranked(assessments) if _matches(a, want)]
+    same_title = [a for a in candidates if normalized(a.quality.title) == normalized(want.title)]
+    pool = same_title or candidates
+    passing = [a for a in pool if a.passes]
+    if not passing:
+        if not pool:
+            raise NoAcceptableReleaseError(want.title, "no results")
+        why = "; ".join(
+            f"{a.release.title}: {', '.join(r.text for r in a.reasons)}"
+            for a in pool[:SHOWN_REASONS]
+        )
+        raise NoAcceptableReleaseError(want.title, why)
+    if want.year is None:
+        # Releases without a year in their name do not make a title ambiguous.
+        labels = list(dict.fromkeys(_label(a) for a in passing if a.quality.year))
+        if len(labels) > 1:
+            raise AmbiguousTitleError(labels[:4])
+    if want.season is not None and want.episode is None:
+        # "Season 2 of Severance": the whole season in one download beats single episodes.
+        packs = [a for a in passing if a.quality.pack is Pack.SEASON]
+        if packs:
+            return packs[0]
+    return passing[0]
