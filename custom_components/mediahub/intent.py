@@ -1,4 +1,4 @@
-"""Voice: download the best match, what is downloading, scan the library.
+"""Voice: download the best release for the quality profile, what is downloading, scan the library.
 
 Home Assistant's `intent` integration registers them through this platform's
 `async_setup_intents` (once, when both are loaded); `llm.py` offers the same handlers to LLM
@@ -17,6 +17,7 @@ from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .errors import engine_errors
 from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus, Origin
+from .hub.releases.pick import NOTHING_FOUND, AmbiguousTitleError, NoAcceptableReleaseError
 
 INTENT_DOWNLOAD: Final = "MediaHubDownload"
 INTENT_STATUS: Final = "MediaHubDownloadStatus"
@@ -67,16 +68,21 @@ def _duration(seconds: int) -> str:
 
 
 class DownloadIntentHandler(intent.IntentHandler):
-    """ "Download the new Dune movie": search, take the best-seeded match, grab it."""
+    """ "Download The Matrix": the quality profile's best pick, said back with what it is; a
+    question when several titles match; the reasons when nothing is good enough."""
 
     intent_type = INTENT_DOWNLOAD
     description = (
-        "Searches the user's indexers for a movie, show, album or book and downloads the "
-        "best match (most seeders). Use when the user asks to download or get something."
+        "Searches the user's indexers for a movie, show, album or book and downloads the best "
+        "release for the household's quality profile (resolution, source, size, seeders). "
+        "Answers with what it picked, or asks which title when several match: then call it "
+        "again with the year. Use when the user asks to download or get something; give "
+        "'season' for a whole season of a show."
     )
     slot_schema = {
         vol.Required("query"): intent.non_empty_string,
         vol.Optional("category"): vol.In(list(NEWZNAB_BY_CATEGORY)),
+        vol.Optional("season"): vol.All(vol.Coerce(int), vol.Range(min=0, max=500)),
         **_STACK,
     }
 
@@ -85,21 +91,38 @@ class DownloadIntentHandler(intent.IntentHandler):
         slots = self.async_validate_slots(intent_obj.slots)
         query = slots["query"]["value"]
         category = slots.get("category", {}).get("value")
+        season = slots.get("season", {}).get("value")
+        if season is not None and category is None:
+            category = "tv"
         runtime, where = _stack(intent_obj, slots)
         response = intent_obj.create_response()
         async with engine_errors():
-            categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
-            outcome = await runtime.engine.search.search_all(query, categories)
-            if not outcome.releases:
-                response.async_set_speech(f"I found nothing for {query}{where}.")
+            try:
+                best = await runtime.engine.grab_best(
+                    query, category, season=season, origin=Origin.VOICE
+                )
+            except AmbiguousTitleError as err:
+                response.async_set_speech(f"Which one{where}: {err.reason}?")
+                response.async_set_speech_slots({"choices": list(err.choices)})
                 return response
-            best = max(outcome.releases, key=lambda r: r.seeders or 0)
-            result = await runtime.engine.downloads.grab(best.id, origin=Origin.VOICE)
+            except NoAcceptableReleaseError as err:
+                if err.reason == NOTHING_FOUND:
+                    response.async_set_speech(f"I found nothing for {query}{where}.")
+                else:
+                    response.async_set_speech(
+                        f"Nothing I found for {query} is good enough{where}: {err.reason}."
+                    )
+                return response
         await runtime.downloads.async_request_refresh()
-        waiting = " It will start when qBittorrent is back." if result.queued else ""
-        response.async_set_speech(f"Downloading {best.title}{where}.{waiting}")
+        waiting = " It will start when qBittorrent is back." if best.result.queued else ""
+        response.async_set_speech(f"Downloading {best.choice.summary}{where}.{waiting}")
         response.async_set_speech_slots(
-            {"title": best.title, "hash": result.hash, "queued": result.queued}
+            {
+                "title": best.choice.release.title,
+                "summary": best.choice.summary,
+                "hash": best.result.hash,
+                "queued": best.result.queued,
+            }
         )
         return response
 

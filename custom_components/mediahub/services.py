@@ -1,5 +1,5 @@
-"""Actions: search, grab, add_torrent, pause, resume, remove, redownload, list_downloads,
-scan_library. Each names its stack with `config_entry_id`; bad input is a translated
+"""Actions: search, grab, grab_best, add_torrent, pause, resume, remove, redownload,
+list_downloads, scan_library. Each names its stack with `config_entry_id`; bad input is a translated
 ServiceValidationError and nothing changes; a service failing is a HomeAssistantError."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .errors import engine_errors
 from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus, Origin
+from .hub.releases.score import ranked
 
 ATTR_QUERY: Final = "query"
 ATTR_CATEGORY: Final = "category"
@@ -34,6 +35,8 @@ ATTR_DELETE_FILES: Final = "delete_files"
 ATTR_LIBRARY: Final = "library"
 ATTR_PATH: Final = "path"
 ATTR_STATUS: Final = "status"
+ATTR_PROFILE: Final = "profile"
+ATTR_SEASON: Final = "season"
 
 
 _ENTRY = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
@@ -49,6 +52,16 @@ SEARCH_SCHEMA = vol.Schema(
 )
 GRAB_SCHEMA = vol.Schema(
     {**_ENTRY, vol.Required(ATTR_RELEASE_ID): cv.string, vol.Optional(ATTR_CATEGORY): cv.string}
+)
+GRAB_BEST_SCHEMA = vol.Schema(
+    {
+        **_ENTRY,
+        vol.Required(ATTR_QUERY): vol.All(cv.string, vol.Length(min=1, max=200)),
+        vol.Optional(ATTR_CATEGORY): vol.In(list(NEWZNAB_BY_CATEGORY)),
+        vol.Optional(ATTR_SEASON): vol.All(vol.Coerce(int), vol.Range(min=0, max=500)),
+        # Checked field by field by the engine (translated invalid_profile error).
+        vol.Optional(ATTR_PROFILE): dict,
+    }
 )
 ADD_TORRENT_SCHEMA = vol.Schema(
     {**_ENTRY, vol.Required(ATTR_SOURCE): cv.string, vol.Optional(ATTR_CATEGORY): cv.string}
@@ -94,9 +107,9 @@ async def _search(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceRespons
     category = call.data.get(ATTR_CATEGORY)
     categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
     outcome = await runtime.engine.search.search_all(call.data[ATTR_QUERY], categories)
-    releases = sorted(outcome.releases, key=lambda r: r.seeders or 0, reverse=True)
+    best_first = ranked(outcome.assessments.values())
     return {
-        "results": [r.as_json() for r in releases[: call.data[ATTR_LIMIT]]],
+        "results": [a.as_json() for a in best_first[: call.data[ATTR_LIMIT]]],
         "indexers": [s.as_json() for s in outcome.indexers],
     }
 
@@ -111,6 +124,17 @@ async def _grab(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
         call.data[ATTR_RELEASE_ID], call.data.get(ATTR_CATEGORY), origin=_origin(call)
     )
     return result.as_json()
+
+
+async def _grab_best(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
+    best = await runtime.engine.grab_best(
+        call.data[ATTR_QUERY],
+        call.data.get(ATTR_CATEGORY),
+        overrides=call.data.get(ATTR_PROFILE),
+        season=call.data.get(ATTR_SEASON),
+        origin=_origin(call),
+    )
+    return best.as_json()
 
 
 async def _add_torrent(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
@@ -158,6 +182,9 @@ async def _scan_library(runtime: MediaHubRuntime, call: ServiceCall) -> None:
 ACTIONS: Final[dict[str, Action]] = {
     "search": Action(SEARCH_SCHEMA, _search, SupportsResponse.ONLY),
     "grab": Action(GRAB_SCHEMA, _grab, SupportsResponse.OPTIONAL, changes_downloads=True),
+    "grab_best": Action(
+        GRAB_BEST_SCHEMA, _grab_best, SupportsResponse.OPTIONAL, changes_downloads=True
+    ),
     "add_torrent": Action(
         ADD_TORRENT_SCHEMA, _add_torrent, SupportsResponse.OPTIONAL, changes_downloads=True
     ),

@@ -47,7 +47,9 @@ def corpus() -> list[dict[str, Any]]:
     return entries
 
 
-def release(title: str, *, size_gb: float = 2.0, seeders: int | None = 50, category: str = "movies") -> Release:
+def release(
+    title: str, *, size_gb: float = 2.0, seeders: int | None = 50, category: str = "movies"
+) -> Release:
     return Release(
         id=f"id-{title}",
         title=title,
@@ -73,7 +75,11 @@ def test_corpus_is_large_and_varied() -> None:
     entries = corpus()
     assert len(entries) >= 300
     kinds = Counter(
-        "pack" if e.get("pack") else "multi" if len(e.get("episodes", [])) > 1 else e.get("kind", "movie")
+        "pack"
+        if e.get("pack")
+        else "multi"
+        if len(e.get("episodes", [])) > 1
+        else e.get("kind", "movie")
         for e in entries
     )
     assert kinds["movie"] >= 150 and kinds["episode"] >= 80
@@ -104,7 +110,12 @@ def test_parse_accuracy_per_field() -> None:
 
 
 def test_fakes_are_refused_by_name() -> None:
-    fakes = [e["name"] for e in corpus() if e["name"].lower().rsplit(".", 1)[-1] in {"exe", "scr", "lnk", "js", "vbs", "msi", "bat", "ps1", "apk", "cmd"}]
+    fakes = [
+        e["name"]
+        for e in corpus()
+        if e["name"].lower().rsplit(".", 1)[-1]
+        in {"exe", "scr", "lnk", "js", "vbs", "msi", "bat", "ps1", "apk", "cmd"}
+    ]
     assert len(fakes) >= 12
     for name in fakes:
         verdict = judged(name)
@@ -115,7 +126,9 @@ def test_fakes_are_refused_by_name() -> None:
 def test_reasons_read_as_a_person_says_them() -> None:
     cam = judged("Dune.Part.Two.2024.1080p.HDCAM.x264-AOC")
     assert [r.text for r in cam.reasons] == ["CAM"]
-    remux = judged("Oppenheimer.2023.2160p.UHD.BluRay.REMUX.HDR.HEVC.TrueHD.7.1.Atmos-FGT", size_gb=58)
+    remux = judged(
+        "Oppenheimer.2023.2160p.UHD.BluRay.REMUX.HDR.HEVC.TrueHD.7.1.Atmos-FGT", size_gb=58
+    )
     assert [r.text for r in remux.reasons] == ["too big: 58.0 GB > 20.0 GB"]
     few = judged("The.Matrix.1999.1080p.BluRay.x264-AMIABLE", seeders=2)
     assert [r.text for r in few.reasons] == ["2 seeders < 3"]
@@ -127,7 +140,12 @@ def test_defaults_a_household_never_touches() -> None:
     movies, tv = default_profile("movies"), default_profile("tv")
     assert movies.preferred_resolution == tv.preferred_resolution == "1080p"
     assert movies.allowed_resolutions == ("2160p", "1080p", "720p")
-    assert set(movies.blocked_sources) == {Source.CAM, Source.TELESYNC, Source.TELECINE, Source.SCREENER}
+    assert set(movies.blocked_sources) == {
+        Source.CAM,
+        Source.TELESYNC,
+        Source.TELECINE,
+        Source.SCREENER,
+    }
     assert (movies.max_size_gb, tv.max_size_gb, movies.min_seeders) == (20.0, 4.0, 3)
     # An episode over 4 GB fails; a season pack is judged per episode.
     assert not judged("Severance.S02E03.1080p.WEB.H264-GGEZ", category="tv", size_gb=5).passes
@@ -151,10 +169,16 @@ def test_pick_explains_asks_and_prefers_packs() -> None:
     cam = judged("Dune.Part.Two.2024.CAM.x264-NOGRP")
     with pytest.raises(NoAcceptableReleaseError, match="CAM"):
         pick([cam], wanted("Dune Part Two"))
-    two = [judged("Dune.1984.1080p.BluRay.x264-AMIABLE"), judged("Dune.2021.1080p.WEB-DL.H.264-EVO")]
+    two = [
+        judged("Dune.1984.1080p.BluRay.x264-AMIABLE"),
+        judged("Dune.2021.1080p.WEB-DL.H.264-EVO"),
+    ]
     with pytest.raises(AmbiguousTitleError) as asked:
         pick(two, wanted("Dune"))
-    assert asked.value.choices == ("Dune (2021)", "Dune (1984)") or set(asked.value.choices) == {"Dune (2021)", "Dune (1984)"}
+    assert asked.value.choices == ("Dune (2021)", "Dune (1984)") or set(asked.value.choices) == {
+        "Dune (2021)",
+        "Dune (1984)",
+    }
     assert pick(two, wanted("Dune 1984")).quality.year == 1984
     tv = [
         judged("Severance.S02E03.1080p.WEB.H264-GGEZ", category="tv", seeders=900, size_gb=2),
@@ -191,7 +215,9 @@ async def test_profiles_are_shared_through_the_torrents_store(tmp_path: Path) ->
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=1024), st.integers(min_value=0, max_value=10**6), st.integers(0, 2**40))
-def test_no_title_crashes_and_the_score_is_deterministic(title: str, seeders: int, size: int) -> None:
+def test_no_title_crashes_and_the_score_is_deterministic(
+    title: str, seeders: int, size: int
+) -> None:
     item = Release(
         id="x", title=title, size=size, seeders=seeders, leechers=None, indexer="i",
         indexer_id=1, category_id=None, category=None, age_hours=0.0, published=None,
@@ -213,7 +239,11 @@ def files(*names_and_sizes: tuple[str, int]) -> list[TorrentFile]:
     ("listing", "refused", "offender"),
     [
         ((("Movie.2024.1080p/movie.mkv.exe", 900_000_000),), "executable", "movie.mkv.exe"),
-        ((("Movie/Movie.mkv", 10_000_000), ("Movie/setup.exe", 500_000)), "executable", "setup.exe"),
+        (
+            (("Movie/Movie.mkv", 10_000_000), ("Movie/setup.exe", 500_000)),
+            "executable",
+            "setup.exe",
+        ),
         ((("Movie/Movie.mp4.lnk", 2_000),), "executable", "Movie.mp4.lnk"),
         ((("Movie/readme.txt", 100), ("Movie/poster.jpg", 100_000)), "no_video", None),
         ((("Movie/movie.rar", 10**9), ("Movie/movie.r00", 10**9)), "archives_only", "movie.rar"),
@@ -243,4 +273,36 @@ def test_the_guard_skips_junk_and_keeps_subtitles() -> None:
     assert verdict.refused is None
     assert verdict.skip == (1, 2, 3, 4, 5, 6, 7)
     # Music and books carry no video, and may be a single archive-free folder of files.
-    assert judge(files(("Album/01.flac", 10**7), ("Album/cover.jpg", 10**5)), video_expected=False).refused is None
+    assert (
+        judge(
+            files(("Album/01.flac", 10**7), ("Album/cover.jpg", 10**5)), video_expected=False
+        ).refused
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "title", "year", "season", "episode"),
+    [
+        ("Dune 2021", "Dune", 2021, None, None),
+        ("Blade Runner 2049", "Blade Runner", 2049, None, None),  # and 'said' keeps the title
+        ("1917", "1917", None, None, None),
+        ("Severance S02", "Severance", None, 2, None),
+        ("severance season 2", "severance", None, 2, None),
+        ("The Bear S03E05", "The Bear", None, 3, 5),
+        ("Doctor Who (2005)", "Doctor Who", 2005, None, None),
+    ],
+)
+def test_a_query_is_read_plainly(
+    query: str, title: str, year: int | None, season: int | None, episode: int | None
+) -> None:
+    want = wanted(query)
+    assert (want.title, want.year, want.season, want.episode) == (title, year, season, episode)
+
+
+def test_a_number_in_the_title_is_not_taken_for_a_year() -> None:
+    releases = [
+        judged("Blade.Runner.2049.2017.1080p.BluRay.x264-SPARKS"),
+        judged("Blade.Runner.1982.The.Final.Cut.1080p.BluRay.x264-HDEX"),
+    ]
+    assert pick(releases, wanted("blade runner 2049")).quality.title == "Blade Runner 2049"

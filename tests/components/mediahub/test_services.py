@@ -77,6 +77,10 @@ async def test_search_grab_complete_and_scan_through_actions(
     assert [r["title"] for r in found["results"]] == ["Dune 2021 1080p BluRay"]
     best = found["results"][0]
     assert isinstance(best["size"], int) and best["seeders"] == 900 and best["category"] == "movies"
+    # What the name says, the score and the verdict ride along.
+    assert best["quality"]["title"] == "Dune" and best["quality"]["year"] == 2021
+    assert (best["chips"], best["passes"], best["reasons"]) == (["1080p", "BluRay"], True, [])
+    assert isinstance(best["score"], int)
     assert {s["name"]: s["state"] for s in found["indexers"]}["Seeds"] == "ok"
     assert prowlarr_sim.api_key not in str(found)
 
@@ -219,3 +223,58 @@ async def test_a_service_away_is_a_home_assistant_error(
         await stack_hass.services.async_call(
             "button", "press", {"entity_id": "button.plex_media_server_scan_movies"}, blocking=True
         )
+
+
+async def test_grab_best_with_profile_changes_and_its_refusals(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+) -> None:
+    hass = stack_hass
+    gb = 1024**3
+    prowlarr_sim.add_indexer(
+        "Films",
+        releases=[
+            SimRelease("Arrival.2016.1080p.BluRay.x264-SPARKS", size=9 * gb, seeders=200),
+            SimRelease(
+                "Arrival.2016.2160p.UHD.BluRay.REMUX.HDR.HEVC-FGT", size=58 * gb, seeders=90
+            ),
+            SimRelease("Blade.Runner.2049.2017.HDCAM.x264-NOGRP", seeders=4000),
+            SimRelease("Blade.Runner.2049.2017.720p.WEBRip.x264-YTS", size=gb, seeders=1),
+        ],
+    )
+    searched = await call(hass, "search", loaded_entry, query="arrival", category="movies")
+    remux = next(r for r in searched["results"] if "REMUX" in r["title"])
+    assert remux["passes"] is False
+    assert [r["text"] for r in remux["reasons"]] == ["too big: 58.0 GB > 20.0 GB"]
+    assert searched["results"][0]["title"] == "Arrival.2016.1080p.BluRay.x264-SPARKS"
+
+    # For this grab only: 2160p preferred, up to 80 GB.
+    best = await call(
+        hass,
+        "grab_best",
+        loaded_entry,
+        query="arrival",
+        category="movies",
+        profile={"preferred_resolution": "2160p", "max_size_gb": 80},
+    )
+    assert best["release"]["title"] == "Arrival.2016.2160p.UHD.BluRay.REMUX.HDR.HEVC-FGT"
+    assert best["summary"] == "Arrival (2016), 2160p Remux, 58.0 GB, 90 seeders"
+    assert best["origin"] == "automation" and best["category"] == "movies"
+    # The stored profile did not change.
+    assert (await loaded_entry.runtime_data.engine.profiles.get("movies")).max_size_gb == 20.0
+
+    with pytest.raises(ServiceValidationError) as refused:
+        await call(hass, "grab_best", loaded_entry, query="blade runner 2049", category="movies")
+    assert refused.value.translation_key == "no_acceptable_release"
+    assert "CAM" in str(refused.value) and "1 seeders < 3" in str(refused.value)
+
+    with pytest.raises(ServiceValidationError) as invalid:
+        await call(
+            hass, "grab_best", loaded_entry, query="arrival", profile={"min_seeders": "many"}
+        )
+    assert invalid.value.translation_key == "invalid_profile"
+    assert "min_seeders" in str(invalid.value)
+    torrents = await asyncio.to_thread(qbittorrent5.torrents)
+    assert [t["name"] for t in torrents] == ["Arrival.2016.2160p.UHD.BluRay.REMUX.HDR.HEVC-FGT"]

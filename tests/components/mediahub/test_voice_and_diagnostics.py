@@ -20,8 +20,44 @@ from tests.simulators.plex import PlexSimulator, Refresh
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance
 
+GB = 1024**3
 
-async def test_download_intent_grabs_the_best_seeded_match(
+
+async def say(hass: HomeAssistant, **slots: object) -> str:
+    response = await intent.async_handle(
+        hass, "test", "MediaHubDownload", {k: {"value": v} for k, v in slots.items()}
+    )
+    return str(response.speech["plain"]["speech"])
+
+
+async def test_download_intent_grabs_the_profiles_best_pick(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    prowlarr_sim: ProwlarrSimulator,
+    qbittorrent5: QbtInstance,
+) -> None:
+    """Not the most seeded: the CAM and the 60 GB remux fail the profile; 1080p is preferred."""
+    prowlarr_sim.add_indexer(
+        "Films",
+        releases=[
+            SimRelease("The.Matrix.1999.1080p.HDCAM.x264-AOC", seeders=5000),
+            SimRelease(
+                "The.Matrix.1999.2160p.UHD.BluRay.REMUX.HDR.HEVC-FGT", size=60 * GB, seeders=480
+            ),
+            SimRelease("The.Matrix.1999.720p.WEBRip.x264-YTS", size=GB, seeders=900),
+            SimRelease(
+                "The.Matrix.1999.1080p.BluRay.x264-AMIABLE", size=int(10.4 * GB), seeders=312
+            ),
+        ],
+    )
+    speech = await say(stack_hass, query="the matrix", category="movies")
+    assert speech == "Downloading The Matrix (1999), 1080p BluRay, 10.4 GB, 312 seeders."
+    [added] = await asyncio.to_thread(qbittorrent5.torrents)
+    assert added["name"] == "The.Matrix.1999.1080p.BluRay.x264-AMIABLE"
+    assert await say(stack_hass, query="zzzz nothing") == "I found nothing for zzzz nothing."
+
+
+async def test_download_intent_asks_which_title_and_explains_refusals(
     stack_hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     prowlarr_sim: ProwlarrSimulator,
@@ -30,23 +66,56 @@ async def test_download_intent_grabs_the_best_seeded_match(
     prowlarr_sim.add_indexer(
         "Films",
         releases=[
-            SimRelease("Dune Part Two 2024 720p", category=2040, seeders=12),
-            SimRelease("Dune Part Two 2024 2160p", category=2045, seeders=480),
+            SimRelease("Dune.1984.1080p.BluRay.x264-AMIABLE", size=8 * GB, seeders=40),
+            SimRelease("Dune.2021.1080p.WEB-DL.DDP5.1.H.264-EVO", size=6 * GB, seeders=700),
+            SimRelease("Oppenheimer.2023.HDCAM.x264-SUNSCREEN", seeders=3000),
         ],
     )
-    response = await intent.async_handle(
-        stack_hass,
-        "test",
-        "MediaHubDownload",
-        {"query": {"value": "dune part two"}, "category": {"value": "movies"}},
+    assert await say(stack_hass, query="dune", category="movies") == (
+        "Which one: Dune (2021) or Dune (1984)?"
     )
-    assert response.speech["plain"]["speech"] == "Downloading Dune Part Two 2024 2160p."
+    assert await asyncio.to_thread(qbittorrent5.torrents) == []  # nothing grabbed on a guess
+    assert await say(stack_hass, query="dune 1984", category="movies") == (
+        "Downloading Dune (1984), 1080p BluRay, 8.0 GB, 40 seeders."
+    )
+    assert await say(stack_hass, query="oppenheimer", category="movies") == (
+        "Nothing I found for oppenheimer is good enough: "
+        "Oppenheimer.2023.HDCAM.x264-SUNSCREEN: CAM."
+    )
+
+
+async def test_download_a_season_prefers_the_season_pack(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    prowlarr_sim: ProwlarrSimulator,
+    qbittorrent5: QbtInstance,
+) -> None:
+    prowlarr_sim.add_indexer(
+        "Shows",
+        releases=[
+            SimRelease(
+                "Severance.S02E03.1080p.WEB.H264-GGEZ", category=5040, size=2 * GB, seeders=900
+            ),
+            SimRelease(
+                "Severance.S02.1080p.ATVP.WEB-DL.DDP5.1.H.264-FLUX",
+                category=5040,
+                size=30 * GB,
+                seeders=60,
+            ),
+            SimRelease(
+                "Severance.S01.1080p.ATVP.WEB-DL.DDP5.1.H.264-FLUX",
+                category=5040,
+                size=28 * GB,
+                seeders=2000,
+            ),
+        ],
+    )
+    assert await say(stack_hass, query="Severance", season=2) == (
+        "Downloading Severance, season 2, 1080p WEB-DL, 30.0 GB, 60 seeders."
+    )
     [added] = await asyncio.to_thread(qbittorrent5.torrents)
-    assert added["name"] == "Dune Part Two 2024 2160p"
-    response = await intent.async_handle(
-        stack_hass, "test", "MediaHubDownload", {"query": {"value": "zzzz nothing"}}
-    )
-    assert response.speech["plain"]["speech"] == "I found nothing for zzzz nothing."
+    assert added["name"] == "Severance.S02.1080p.ATVP.WEB-DL.DDP5.1.H.264-FLUX"
+    assert added["category"] == "tv"
 
 
 async def test_status_intent_tells_progress_and_time_left(

@@ -17,6 +17,9 @@ from typing import Any, Final
 from guessit import guessit
 
 _LOGGER = logging.getLogger(__name__)
+# rebulk (under guessit) logs every rule it tries at DEBUG: thousands of lines a title, and the
+# time to format them, whenever a host turns debug logging on.
+logging.getLogger("rebulk").setLevel(logging.WARNING)
 
 MAX_TITLE_LENGTH: Final = 1024  # indexer titles are far shorter; longer input is cut, not parsed
 

@@ -1,8 +1,9 @@
 """Pick the best release for what a person asked: "The Matrix", "season 2 of Severance".
 
-The query is read with the same parser as the releases (title, year, season, episode). Only
-releases whose title is the one asked for compete; when that leaves several titles or years
-and the query names no year, the person is asked which one instead of being guessed for.
+The query is read plainly (a trailing year, "S02", "season 2", "S02E03"): guessit reads a
+query's "2049" as season 20, episode 49. Only releases whose title is the one asked for
+compete; when that leaves several titles or years and the query names no year, the person is
+asked which one instead of being guessed for.
 """
 
 from __future__ import annotations
@@ -13,20 +14,27 @@ import re
 from typing import Final
 
 from ..errors import InvalidInputError
-from .parse import Pack, parse_title
+from .parse import Pack
 from .score import Assessment, ranked
 
 SHOWN_REASONS: Final = 3  # candidates whose reasons a refusal names
+NOTHING_FOUND: Final = "no results"
+
+
+_SEASON_EPISODE: Final = re.compile(r"\bs(\d{1,3})(?:\s*e(\d{1,4}))?\b", re.IGNORECASE)
+_SEASON: Final = re.compile(r"\bseason\s+(\d{1,3})\b", re.IGNORECASE)
+_YEAR: Final = re.compile(r"[\s(]((?:19|20)\d{2})\)?$")
 
 
 @dataclass(frozen=True, slots=True)
 class Wanted:
     """What a person asked for, read from their words."""
 
-    title: str
+    title: str  # without the year, season and episode
     year: int | None = None
     season: int | None = None
     episode: int | None = None
+    said: str = ""  # the words before a year was taken out: "Blade Runner 2049" is a title
 
 
 class NoAcceptableReleaseError(InvalidInputError):
@@ -54,11 +62,26 @@ def normalized(title: str) -> str:
 
 def wanted(query: str, season: int | None = None) -> Wanted:
     """Read a query: "Dune 2021", "Severance S02", plus a season said separately."""
-    quality = parse_title(query)
-    if season is None and quality.seasons:
-        season = quality.seasons[0]
-    episode = quality.episodes[0] if quality.episodes else None
-    return Wanted(quality.title or query, quality.year, season, episode)
+    text = " ".join(query.split())
+    episode = None
+    if match := _SEASON_EPISODE.search(text) or _SEASON.search(text):
+        season = int(match.group(1)) if season is None else season
+        if match.re is _SEASON_EPISODE and match.group(2):
+            episode = int(match.group(2))
+        text = (text[: match.start()] + text[match.end() :]).strip()
+    said = text
+    year = None
+    if match := _YEAR.search(text):
+        year = int(match.group(1))
+        text = text[: match.start()].strip()
+    return Wanted(text or said, year, season, episode, said)
+
+
+def _same_title(assessment: Assessment, want: Wanted) -> bool:
+    title = normalized(assessment.quality.title)
+    if want.said and title == normalized(want.said):
+        return True  # the number was part of the title: Blade Runner 2049, 1917
+    return title == normalized(want.title) and want.year in (None, assessment.quality.year)
 
 
 def _label(assessment: Assessment) -> str:
@@ -68,8 +91,6 @@ def _label(assessment: Assessment) -> str:
 
 def _matches(assessment: Assessment, want: Wanted) -> bool:
     quality = assessment.quality
-    if want.year is not None and quality.year not in (None, want.year):
-        return False
     if want.season is not None:
         if want.season not in quality.seasons and quality.pack is not Pack.SERIES:
             return False
@@ -81,18 +102,18 @@ def _matches(assessment: Assessment, want: Wanted) -> bool:
 def pick(assessments: Iterable[Assessment], want: Wanted) -> Assessment:
     """The best passing release for `want`, or an error that says why there is none."""
     candidates = [a for a in ranked(assessments) if _matches(a, want)]
-    same_title = [a for a in candidates if normalized(a.quality.title) == normalized(want.title)]
+    same_title = [a for a in candidates if _same_title(a, want)]
     pool = same_title or candidates
     passing = [a for a in pool if a.passes]
     if not passing:
         if not pool:
-            raise NoAcceptableReleaseError(want.title, "no results")
+            raise NoAcceptableReleaseError(want.title, NOTHING_FOUND)
         why = "; ".join(
             f"{a.release.title}: {', '.join(r.text for r in a.reasons)}"
             for a in pool[:SHOWN_REASONS]
         )
         raise NoAcceptableReleaseError(want.title, why)
-    if want.year is None:
+    if want.year is None or not same_title:
         # Releases without a year in their name do not make a title ambiguous.
         labels = list(dict.fromkeys(_label(a) for a in passing if a.quality.year))
         if len(labels) > 1:
