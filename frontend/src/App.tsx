@@ -4,14 +4,16 @@ import { DownloadsView } from "./DownloadsView";
 import { formatSpeed } from "./format";
 import { LibrariesView } from "./LibrariesView";
 import { SearchView } from "./SearchView";
+import { SettingsView } from "./SettingsView";
 import { useEvents } from "./useEvents";
 
-type Tab = "search" | "downloads" | "libraries";
+type Tab = "search" | "downloads" | "libraries" | "settings";
 
 const TABS: { id: Tab; label: string; icon: string }[] = [
   { id: "search", label: "Search", icon: "⌕" },
   { id: "downloads", label: "Downloads", icon: "↓" },
   { id: "libraries", label: "Plex", icon: "▤" },
+  { id: "settings", label: "Settings", icon: "⚙" },
 ];
 
 /** The tab a link names (`#downloads`), so a bookmark or a notification opens it. */
@@ -50,6 +52,7 @@ export function App() {
         {tab === "search" && <SearchView categories={live.categories} onDownloaded={() => setTab("downloads")} />}
         {tab === "downloads" && <DownloadsView live={live} />}
         {tab === "libraries" && <LibrariesView scanned={live.scanned} />}
+        {tab === "settings" && <SettingsView />}
       </main>
       <nav className="tabs" aria-label="Sections">
         {TABS.map((t) => (

@@ -2,17 +2,22 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { describe, send } from "./api";
 import { formatAge, formatBytes } from "./format";
 import {
+  bestPick,
   emptySearch,
+  filterQuality,
   filterReleases,
   indexerLabel,
   outcome,
+  qualityChoices,
   sortReleases,
   withIndexer,
   withReleases,
+  withVerdicts,
+  type QualityFilter,
   type SearchState,
   type SortKey,
 } from "./search";
-import type { GrabResult, IndexerStatus, Release } from "./types";
+import type { GrabResult, IndexerStatus, Release, Verdict } from "./types";
 import { WindowedList } from "./WindowedList";
 
 const CATEGORY_LABELS: Record<string, string> = { movies: "Movies", tv: "TV", music: "Music", books: "Books" };
@@ -28,8 +33,9 @@ export function SearchView({ categories, onDownloaded }: Props) {
   const [query, setQuery] = useState("");
   const [category, setCategory] = useState("");
   const [search, setSearch] = useState<SearchState | null>(null);
-  const [sort, setSort] = useState<SortKey>("seeders");
+  const [sort, setSort] = useState<SortKey>("score");
   const [filter, setFilter] = useState("");
+  const [quality, setQuality] = useState<QualityFilter>({ resolution: null, source: null });
   const [notice, setNotice] = useState<{ kind: "ok" | "warn" | "error"; text: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const stream = useRef<EventSource | null>(null);
@@ -43,6 +49,7 @@ export function SearchView({ categories, onDownloaded }: Props) {
     stream.current?.close();
     setSearch(emptySearch(q));
     setFilter("");
+    setQuality({ resolution: null, source: null });
     setNotice(null);
     const params = new URLSearchParams({ q });
     if (category) params.set("category", category);
@@ -55,6 +62,10 @@ export function SearchView({ categories, onDownloaded }: Props) {
     source.addEventListener("results", (e) => {
       const batch = JSON.parse((e as MessageEvent<string>).data) as { releases: Release[] };
       setSearch((s) => (s ? withReleases(s, batch.releases) : s));
+    });
+    source.addEventListener("assessed", (e) => {
+      const batch = JSON.parse((e as MessageEvent<string>).data) as { releases: Verdict[] };
+      setSearch((s) => (s ? withVerdicts(s, batch.releases) : s));
     });
     source.addEventListener("done", () => {
       source.close();
@@ -89,9 +100,13 @@ export function SearchView({ categories, onDownloaded }: Props) {
   }
 
   const shown = useMemo(
-    () => (search ? sortReleases(filterReleases(search.releases, filter), sort) : []),
-    [search, filter, sort],
+    () => (search ? sortReleases(filterQuality(filterReleases(search.releases, filter), quality), sort) : []),
+    [search, filter, quality, sort],
   );
+  const best = useMemo(() => (search ? bestPick(search.releases) : null), [search]);
+  const choices = useMemo(() => qualityChoices(search?.releases ?? []), [search]);
+  const toggle = (key: keyof QualityFilter, value: string) =>
+    setQuality((q) => ({ ...q, [key]: q[key] === value ? null : value }));
   const state = search ? outcome(search) : null;
 
   return (
@@ -159,11 +174,38 @@ export function SearchView({ categories, onDownloaded }: Props) {
               <label>
                 <span className="visually-hidden">Sort by</span>
                 <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+                  <option value="score">Best match</option>
                   <option value="seeders">Most seeders</option>
                   <option value="size">Largest</option>
                   <option value="age">Newest</option>
                 </select>
               </label>
+            </div>
+          )}
+          {(choices.resolutions.length > 1 || choices.sources.length > 1) && (
+            <div className="chips quality-filter" role="group" aria-label="Quality">
+              {choices.resolutions.map((value) => (
+                <button
+                  key={value}
+                  type="button"
+                  className={quality.resolution === value ? "chip selected" : "chip"}
+                  aria-pressed={quality.resolution === value}
+                  onClick={() => toggle("resolution", value)}
+                >
+                  {value}
+                </button>
+              ))}
+              {choices.sources.map((value) => (
+                <button
+                  key={value}
+                  type="button"
+                  className={quality.source === value ? "chip selected" : "chip"}
+                  aria-pressed={quality.source === value}
+                  onClick={() => toggle("source", value)}
+                >
+                  {value}
+                </button>
+              ))}
             </div>
           )}
           {state === "searching" && !search.releases.length && <p className="empty">Searching your indexers…</p>}
@@ -184,12 +226,21 @@ export function SearchView({ categories, onDownloaded }: Props) {
             label="Results"
             className="results"
             estimate={130}
-            itemProps={() => ({ className: "card result" })}
+            itemProps={(r) => ({ className: r.verdict && !r.verdict.passes ? "card result rejected" : "card result" })}
             renderItem={(r) => (
               <>
+                {r.id === best && <p className="best">★ Best pick</p>}
                 <p className="title">{r.title}</p>
+                {r.verdict && r.verdict.chips.length > 0 && (
+                  <p className="quality" aria-label="Quality">
+                    {[...r.verdict.chips, formatBytes(r.size)].join(" · ")}
+                  </p>
+                )}
+                {r.verdict && !r.verdict.passes && (
+                  <p className="reasons">Not for you: {r.verdict.reasons.map((reason) => reason.text).join(" · ")}</p>
+                )}
                 <p className="meta">
-                  <span>{formatBytes(r.size)}</span>
+                  {!r.verdict?.chips.length && <span>{formatBytes(r.size)}</span>}
                   <span aria-label={`${r.seeders ?? 0} seeders`}>▲ {r.seeders ?? "?"}</span>
                   <span>{formatAge(r.age_hours)}</span>
                   <span>{r.indexer}</span>

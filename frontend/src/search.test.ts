@@ -1,14 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
+  bestPick,
   emptySearch,
+  filterQuality,
   filterReleases,
   indexerLabel,
   outcome,
+  qualityChoices,
   sortReleases,
   withIndexer,
   withReleases,
+  withVerdicts,
 } from "./search";
-import type { IndexerStatus, Release } from "./types";
+import type { IndexerStatus, Release, Verdict } from "./types";
 
 const release = (id: string, title: string, seeders: number | null, size: number, age: number): Release => ({
   id,
@@ -70,5 +74,53 @@ describe("search state", () => {
     const nothing = { ...withIndexer(failed, status(2, "ok")), done: true };
     expect(outcome(nothing)).toBe("nothing");
     expect(outcome({ ...withReleases(nothing, [release("a", "x", 1, 1, 1)]), done: true })).toBe("results");
+  });
+});
+
+describe("quality", () => {
+  const verdict = (id: string, passes: boolean, score: number, resolution: string, source: string): Verdict => ({
+    id,
+    quality: {
+      title: "Dune",
+      kind: "movie",
+      year: 2021,
+      seasons: [],
+      episodes: [],
+      pack: null,
+      resolution,
+      source,
+      video_codec: null,
+      hdr: [],
+      audio: [],
+      group: null,
+      languages: [],
+      edition: null,
+      proper: false,
+    },
+    chips: [resolution, source],
+    score,
+    passes,
+    reasons: passes ? [] : [{ code: "blocked_source", text: "CAM", values: {} }],
+  });
+  const releases = [
+    release("cam", "Dune.2021.CAM", 5000, 1, 1),
+    release("web", "Dune.2021.1080p.WEB-DL", 50, 2, 2),
+    release("uhd", "Dune.2021.2160p.BluRay", 80, 3, 3),
+    release("new", "Dune.2021.720p.HDTV", 10, 4, 4),
+  ];
+  const assessed = withVerdicts(
+    { ...emptySearch("dune"), releases },
+    [verdict("cam", false, 2000, "1080p", "CAM"), verdict("web", true, 1300, "1080p", "WEB-DL"), verdict("uhd", true, 1200, "2160p", "BluRay")],
+  ).releases;
+
+  it("sorts by score: passing first, then not yet parsed, then refused whatever its seeders", () => {
+    expect(sortReleases(assessed, "score").map((r) => r.id)).toEqual(["web", "uhd", "new", "cam"]);
+    expect(bestPick(assessed)).toBe("web");
+  });
+
+  it("offers the resolutions and sources present as filter chips, best first", () => {
+    expect(qualityChoices(assessed)).toEqual({ resolutions: ["2160p", "1080p"], sources: ["BluRay", "WEB-DL", "CAM"] });
+    expect(filterQuality(assessed, { resolution: "1080p", source: null }).map((r) => r.id)).toEqual(["cam", "web"]);
+    expect(filterQuality(assessed, { resolution: "1080p", source: "WEB-DL" }).map((r) => r.id)).toEqual(["web"]);
   });
 });

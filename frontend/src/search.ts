@@ -1,9 +1,15 @@
 // Search results as the user sees them: merged as indexers answer, filtered and sorted
 // locally (never by running the search again).
 
-import type { IndexerStatus, Release } from "./types";
+import type { IndexerStatus, Release, Verdict } from "./types";
 
-export type SortKey = "seeders" | "size" | "age";
+export type SortKey = "score" | "seeders" | "size" | "age";
+
+/** The quality filter chips: one resolution and one source at most, or none. */
+export interface QualityFilter {
+  resolution: string | null;
+  source: string | null;
+}
 
 export interface SearchState {
   query: string;
@@ -34,13 +40,68 @@ export function withReleases(state: SearchState, releases: Release[]): SearchSta
   return { ...state, releases: [...state.releases, ...releases.filter((r) => !seen.has(r.id))] };
 }
 
+export function withVerdicts(state: SearchState, verdicts: Verdict[]): SearchState {
+  const byId = new Map(verdicts.map((v) => [v.id, v]));
+  return {
+    ...state,
+    releases: state.releases.map((r) => {
+      const verdict = byId.get(r.id);
+      return verdict ? { ...r, verdict } : r;
+    }),
+  };
+}
+
+/** Passing releases first, then those not parsed yet, then those the profile refuses. */
+const standing = (r: Release) => (r.verdict ? (r.verdict.passes ? 0 : 2) : 1);
+
 export function sortReleases(releases: Release[], key: SortKey): Release[] {
   const value: Record<SortKey, (r: Release) => number> = {
+    score: (r) => r.verdict?.score ?? -1,
     seeders: (r) => r.seeders ?? -1,
     size: (r) => r.size,
     age: (r) => -r.age_hours,
   };
-  return [...releases].sort((a, b) => value[key](b) - value[key](a) || a.title.localeCompare(b.title));
+  const byStanding = key === "score" ? (a: Release, b: Release) => standing(a) - standing(b) : () => 0;
+  return [...releases].sort(
+    (a, b) =>
+      byStanding(a, b) ||
+      value[key](b) - value[key](a) ||
+      (b.seeders ?? -1) - (a.seeders ?? -1) ||
+      a.title.localeCompare(b.title),
+  );
+}
+
+/** The id of the best release that passes the profile, among all results (not the filtered). */
+export function bestPick(releases: Release[]): string | null {
+  let best: Release | null = null;
+  for (const r of releases) {
+    if (!r.verdict?.passes) continue;
+    if (!best || sortReleases([best, r], "score")[0] === r) best = r;
+  }
+  return best?.id ?? null;
+}
+
+/** The resolutions and sources present, best first, for the filter chips. */
+export function qualityChoices(releases: Release[]): { resolutions: string[]; sources: string[] } {
+  const resolutions = new Set<string>();
+  const sources = new Set<string>();
+  for (const r of releases) {
+    if (r.verdict?.quality.resolution) resolutions.add(r.verdict.quality.resolution);
+    if (r.verdict?.quality.source) sources.add(r.verdict.quality.source);
+  }
+  const order = ["2160p", "1080p", "720p", "576p", "480p"];
+  const sourceOrder = ["Remux", "BluRay", "WEB-DL", "WEBRip", "HDTV", "DVD", "SCR", "TC", "TS", "CAM"];
+  const rank = (list: string[]) => (a: string, b: string) => (list.indexOf(a) + 1 || 99) - (list.indexOf(b) + 1 || 99);
+  return { resolutions: [...resolutions].sort(rank(order)), sources: [...sources].sort(rank(sourceOrder)) };
+}
+
+export function filterQuality(releases: Release[], filter: QualityFilter): Release[] {
+  if (!filter.resolution && !filter.source) return releases;
+  return releases.filter(
+    (r) =>
+      (!filter.resolution || r.verdict?.quality.resolution === filter.resolution) &&
+      (!filter.source || r.verdict?.quality.source === filter.source),
+  );
 }
 
 /** Every word of the filter must appear in the title or the indexer's name. */

@@ -24,6 +24,64 @@ export interface Release {
   age_hours: number;
   published: string | null;
   protocol: string;
+  /** What MediaHub made of it (the search's `assessed` event): absent until parsed. */
+  verdict?: Verdict;
+}
+
+/** A release's name understood (hub/releases/parse.py Quality). */
+export interface Quality {
+  title: string;
+  kind: "movie" | "episode";
+  year: number | null;
+  seasons: number[];
+  episodes: number[];
+  pack: "season" | "series" | null;
+  resolution: string | null;
+  source: string | null;
+  video_codec: string | null;
+  hdr: string[];
+  audio: string[];
+  group: string | null;
+  languages: string[];
+  edition: string | null;
+  proper: boolean;
+}
+
+export interface Reason {
+  code: string;
+  text: string;
+  values: Record<string, string>;
+}
+
+/** The release judged against its category's quality profile (hub/releases/score.py). */
+export interface Verdict {
+  id: string;
+  quality: Quality;
+  chips: string[];
+  score: number;
+  passes: boolean;
+  reasons: Reason[];
+}
+
+/** A category's quality profile, as stored in the torrents store (hub/releases/profile.py). */
+export interface QualityProfile {
+  preferred_resolution: string;
+  allowed_resolutions: string[];
+  max_size_gb: number;
+  blocked_sources: string[];
+  preferred_codecs: string[];
+  prefer_hdr: boolean;
+  required_words: string[];
+  blocked_words: string[];
+  blocked_groups: string[];
+  min_seeders: number;
+  preferred_languages: string[];
+}
+
+export interface ProfilesResponse {
+  profiles: Record<string, QualityProfile>;
+  resolutions: string[];
+  sources: string[];
 }
 
 /** What the sidecar sends of a download (hub/panel/app.py download_json). */

@@ -260,3 +260,70 @@ async def test_the_panel_shows_home_assistants_grabs_as_home_assistant_does(
     await expect(cards.filter(has_text="S05E02")).to_contain_text("via panel")
     await expect(cards.filter(has_text="Holiday.Photos")).not_to_contain_text("via")
     await page.screenshot(path=shots("downloads-one-record"))
+
+
+async def test_results_show_their_quality_the_best_pick_and_why_others_fail(
+    browser: Browser,
+    sidecar: Sidecar,
+    prowlarr_sim: ProwlarrSimulator,
+    shots: Callable[[str], Path],
+) -> None:
+    gb = 1024**3
+    prowlarr_sim.add_indexer(
+        "Films",
+        releases=[
+            SimRelease("The.Matrix.1999.1080p.HDCAM.x264-AOC", category=2040, seeders=5000),
+            SimRelease(
+                "The.Matrix.1999.2160p.UHD.BluRay.REMUX.DV.HDR.HEVC.TrueHD.7.1.Atmos-FGT",
+                category=2045,
+                size=58 * gb,
+                seeders=480,
+            ),
+            SimRelease(
+                "The.Matrix.1999.1080p.BluRay.x264-AMIABLE",
+                category=2040,
+                size=int(10.4 * gb),
+                seeders=312,
+            ),
+            SimRelease("The.Matrix.1999.720p.WEBRip.x264-YTS", category=2040, size=gb, seeders=900),
+        ],
+    )
+    page = await phone(browser, sidecar)
+    await page.get_by_label("Search for a movie, show, album or book").fill("the matrix")
+    await page.get_by_role("button", name="Movies").click()
+    await page.get_by_role("search").get_by_role("button", name="Search").click()
+    results = page.get_by_role("list", name="Results").get_by_role("listitem")
+    best = results.first
+    await expect(best).to_contain_text("★ Best pick", timeout=30_000)
+    await expect(best).to_contain_text("The.Matrix.1999.1080p.BluRay.x264-AMIABLE")
+    await expect(best.get_by_label("Quality")).to_have_text("1080p · BluRay · x264 · 10.4 GB")
+    await expect(page.get_by_text("★ Best pick")).to_have_count(1)
+    # Refused results stay, greyed, last, with their reasons, the most seeded one included.
+    cam = results.filter(has_text="HDCAM")
+    await expect(cam).to_have_class("card result rejected")
+    await expect(cam).to_contain_text("Not for you: CAM")
+    remux = results.filter(has_text="REMUX")
+    await expect(remux).to_contain_text("Not for you: too big: 58.0 GB > 20.0 GB")
+    await expect(results.last).to_have_class("card result rejected")
+    await page.screenshot(path=shots("search-quality"))
+    await cam.scroll_into_view_if_needed()
+    await page.screenshot(path=shots("search-refused"))
+
+    quality = page.get_by_role("group", name="Quality")
+    await quality.get_by_role("button", name="2160p").click()
+    await expect(results).to_have_count(1)
+    await expect(results.first).to_contain_text("REMUX")
+    await quality.get_by_role("button", name="2160p").click()
+    await quality.get_by_role("button", name="WEBRip").click()
+    await expect(results).to_have_count(1)
+    await expect(results.first).to_contain_text("720p.WEBRip")
+    await quality.get_by_role("button", name="WEBRip").click()
+    await expect(results).to_have_count(4)
+
+    # The profile behind it, in Settings: allow 60 GB, and the remux passes at once.
+    await page.get_by_role("button", name="Settings").click()
+    await page.get_by_label("Largest size, GB").fill("60")
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.get_by_role("status")).to_contain_text("Saved")
+    await page.screenshot(path=shots("settings-profile"))
+    assert (await sidecar.panel.engine.profiles.get("movies")).max_size_gb == 60.0

@@ -37,6 +37,8 @@ from ..models import (
     Stage,
     VpnStatus,
 )
+from ..releases.parse import Source
+from ..releases.profile import RESOLUTIONS
 from ..search import AssessedBatch, ResultsBatch, SearchEvent
 from .security import (
     MAX_BODY,
@@ -453,6 +455,32 @@ async def control(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def profiles(request: web.Request) -> web.Response:
+    """Every category's quality profile, and the values its fields take."""
+    stored = await _panel(request).engine.profiles.all()
+    return web.json_response(
+        {
+            "profiles": {name: profile.as_json() for name, profile in stored.items()},
+            "resolutions": list(RESOLUTIONS),
+            "sources": [str(s) for s in Source],
+        }
+    )
+
+
+async def save_profile(request: web.Request) -> web.Response:
+    """Store a category's profile (POST) or put its default back (DELETE)."""
+    store = _panel(request).engine.profiles
+    category = request.match_info["category"]
+    try:
+        if request.method == "DELETE":
+            profile = await store.reset(category)
+        else:
+            profile = await store.save(category, await _json_body(request))
+    except MediaHubError as err:
+        return error_for(err)
+    return web.json_response({"profile": profile.as_json()})
+
+
 async def libraries(request: web.Request) -> web.Response:
     panel = _panel(request)
     try:
@@ -533,6 +561,9 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_post("/api/downloads", add_download)
     app.router.add_post("/api/downloads/{hash}/{action:pause|resume|redownload}", control)
     app.router.add_delete("/api/downloads/{hash}", control)
+    app.router.add_get("/api/profiles", profiles)
+    app.router.add_post("/api/profiles/{category}", save_profile)
+    app.router.add_delete("/api/profiles/{category}", save_profile)
     app.router.add_get("/api/libraries", libraries)
     app.router.add_post("/api/libraries/{key}/scan", scan_library)
     app.router.add_get("/api/events", events)

@@ -1,0 +1,162 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { describe, getJson, send } from "./api";
+import type { ProfilesResponse, QualityProfile } from "./types";
+
+const CATEGORY_LABELS: Record<string, string> = { movies: "Movies", tv: "TV", music: "Music", books: "Books" };
+
+/** A comma-separated text field ↔ a list. */
+const listText = (values: string[]) => values.join(", ");
+const textList = (text: string) =>
+  text
+    .split(",")
+    .map((w) => w.trim())
+    .filter(Boolean);
+
+/** The quality profile of each category: the same file Home Assistant's options edit. */
+export function SettingsView() {
+  const [data, setData] = useState<ProfilesResponse | null>(null);
+  const [category, setCategory] = useState("movies");
+  // Unsaved changes, per category; a category without any shows what is stored.
+  const [edits, setEdits] = useState<Record<string, QualityProfile>>({});
+  const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+
+  useEffect(() => {
+    getJson<ProfilesResponse>("/api/profiles")
+      .then(setData)
+      .catch((error: unknown) => setNotice({ kind: "error", text: describe(error) }));
+  }, []);
+  const draft = edits[category] ?? data?.profiles[category] ?? null;
+
+  const change = <K extends keyof QualityProfile>(key: K, value: QualityProfile[K]) => {
+    if (draft) setEdits((e) => ({ ...e, [category]: { ...draft, [key]: value } }));
+  };
+  const toggle = (key: "allowed_resolutions" | "blocked_sources", value: string) => {
+    if (!draft) return;
+    const list = draft[key];
+    change(key, list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
+  };
+
+  async function store(method: "POST" | "DELETE", event?: FormEvent) {
+    event?.preventDefault();
+    try {
+      const saved = await send<{ profile: QualityProfile }>(method, `/api/profiles/${category}`, draft ?? {});
+      setData((d) => (d ? { ...d, profiles: { ...d.profiles, [category]: saved.profile } } : d));
+      setEdits((e) => Object.fromEntries(Object.entries(e).filter(([name]) => name !== category)));
+      setNotice({ kind: "ok", text: method === "POST" ? "Saved. Searches use it from now on." : "Back to the defaults." });
+    } catch (error) {
+      setNotice({ kind: "error", text: describe(error) });
+    }
+  }
+
+  return (
+    <section aria-labelledby="settings-title">
+      <h2 id="settings-title">Quality profile</h2>
+      <p className="hint">What MediaHub prefers and refuses when it ranks search results and picks the best.</p>
+      <div className="chips" role="group" aria-label="Category">
+        {Object.keys(data?.profiles ?? {}).map((c) => (
+          <button
+            key={c}
+            type="button"
+            className={c === category ? "chip selected" : "chip"}
+            aria-pressed={c === category}
+            onClick={() => {
+              setCategory(c);
+              setNotice(null);
+            }}
+          >
+            {CATEGORY_LABELS[c] ?? c}
+          </button>
+        ))}
+      </div>
+      {!data && notice && (
+        <p className="notice error" role="alert">
+          {notice.text}
+        </p>
+      )}
+      {data && draft && (
+        <form className="card profile" onSubmit={(e) => void store("POST", e)}>
+          <label>
+            Preferred resolution
+            <select value={draft.preferred_resolution} onChange={(e) => change("preferred_resolution", e.target.value)}>
+              <option value="">None</option>
+              {data.resolutions.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset>
+            <legend>Allowed resolutions</legend>
+            {data.resolutions.map((r) => (
+              <label key={r} className="check">
+                <input type="checkbox" checked={draft.allowed_resolutions.includes(r)} onChange={() => toggle("allowed_resolutions", r)} />
+                {r}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset>
+            <legend>Refused sources</legend>
+            {data.sources.map((s) => (
+              <label key={s} className="check">
+                <input type="checkbox" checked={draft.blocked_sources.includes(s)} onChange={() => toggle("blocked_sources", s)} />
+                {s}
+              </label>
+            ))}
+          </fieldset>
+          <label>
+            Largest size, GB {category === "tv" ? "(per episode)" : ""}
+            <input
+              type="number"
+              min="0"
+              step="0.5"
+              value={draft.max_size_gb}
+              onChange={(e) => change("max_size_gb", Number(e.target.value))}
+            />
+          </label>
+          <label>
+            Fewest seeders
+            <input type="number" min="0" value={draft.min_seeders} onChange={(e) => change("min_seeders", Number(e.target.value))} />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={draft.prefer_hdr} onChange={(e) => change("prefer_hdr", e.target.checked)} />
+            Prefer HDR
+          </label>
+          {(
+            [
+              ["preferred_codecs", "Preferred codecs", "HEVC, AV1"],
+              ["preferred_languages", "Preferred languages", "en, fr"],
+              ["required_words", "Required words", ""],
+              ["blocked_words", "Refused words", "HDCAM, KORSUB"],
+              ["blocked_groups", "Refused release groups", ""],
+            ] as const
+          ).map(([key, label, example]) => (
+            <label key={key}>
+              {label}
+              <input
+                type="text"
+                defaultValue={listText(draft[key])}
+                key={`${category}-${listText(draft[key])}`}
+                placeholder={example}
+                onBlur={(e) => change(key, textList(e.target.value))}
+              />
+            </label>
+          ))}
+          {notice && (
+            <p className={`notice ${notice.kind}`} role={notice.kind === "error" ? "alert" : "status"}>
+              {notice.text}
+            </p>
+          )}
+          <div className="actions">
+            <button type="submit" className="primary">
+              Save
+            </button>
+            <button type="button" onClick={() => void store("DELETE")}>
+              Defaults
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+"""The panel's release intelligence: assessed search results and the shared quality profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
+
+from .conftest import Sidecar
+
+GB = 1024**3
+
+
+async def test_results_come_first_then_what_their_names_say(
+    sidecar: Sidecar, prowlarr_sim: ProwlarrSimulator
+) -> None:
+    prowlarr_sim.add_indexer(
+        "Films",
+        releases=[
+            SimRelease("Dune.Part.Two.2024.1080p.HDCAM.x264-AOC", seeders=4000),
+            SimRelease(
+                "Dune.Part.Two.2024.2160p.WEB-DL.DDP5.1.Atmos.DV.HDR.H.265-FLUX", size=18 * GB
+            ),
+            SimRelease("Dune.Part.Two.2024.1080p.WEB-DL.DDP5.1.H.264-FLUX", size=8 * GB, seeders=2),
+        ],
+    )
+    events = await sidecar.sse("/api/search?q=dune%20part%20two&category=movies", until="done")
+    names = [n for n, _ in events]
+    # Each release arrives once as a result, before its assessment.
+    assert names.index("results") < names.index("assessed")
+    verdicts = {v["id"]: v for n, d in events if n == "assessed" for v in d["releases"]}
+    releases = {r["id"]: r for n, d in events if n == "results" for r in d["releases"]}
+    assert verdicts.keys() == releases.keys() and len(verdicts) >= 3
+    by_title = {releases[i]["title"]: v for i, v in verdicts.items()}
+    cam = by_title["Dune.Part.Two.2024.1080p.HDCAM.x264-AOC"]
+    assert (cam["passes"], [r["text"] for r in cam["reasons"]]) == (False, ["CAM"])
+    uhd = by_title["Dune.Part.Two.2024.2160p.WEB-DL.DDP5.1.Atmos.DV.HDR.H.265-FLUX"]
+    assert uhd["chips"] == ["2160p", "WEB-DL", "HEVC", "DV"] and uhd["passes"] is True
+    assert uhd["quality"]["title"] == "Dune Part Two" and uhd["quality"]["year"] == 2024
+    few = by_title["Dune.Part.Two.2024.1080p.WEB-DL.DDP5.1.H.264-FLUX"]
+    assert [r["text"] for r in few["reasons"]] == ["2 seeders < 3"]
+
+
+async def test_the_profile_is_edited_in_the_panel_and_shared(
+    sidecar: Sidecar, tmp_path: Path
+) -> None:
+    status, body = await sidecar.get("/api/profiles")
+    assert status == 200
+    assert body["profiles"]["movies"]["max_size_gb"] == 20.0
+    assert body["profiles"]["tv"]["max_size_gb"] == 4.0
+    assert "1080p" in body["resolutions"] and "CAM" in body["sources"]
+
+    status, saved = await sidecar.post(
+        "/api/profiles/movies", {**body["profiles"]["movies"], "min_seeders": 10}
+    )
+    assert status == 200 and saved["profile"]["min_seeders"] == 10
+    # It is the torrents store's file, which Home Assistant's MediaHub reads too.
+    store = sidecar.panel.engine.profiles
+    assert store.path.parent == Path(sidecar.panel.engine.settings.torrents_dir)
+    assert '"min_seeders": 10' in store.path.read_text()
+
+    status, refused = await sidecar.post("/api/profiles/movies", {"max_size_gb": "huge"})
+    assert status == 400 and refused["error"]["code"] == "invalid_profile"
+    assert "max_size_gb" in refused["error"]["message"]
+    status, unknown = await sidecar.post("/api/profiles/games", {})
+    assert status == 404 and unknown["error"]["code"] == "unknown_category"
+    assert (await sidecar.get("/api/profiles"))[1]["profiles"]["movies"]["min_seeders"] == 10
+
+    # A change from another page (no same-origin proof) is refused.
+    async with sidecar.http.post(
+        f"{sidecar.url}/api/profiles/movies", json={"min_seeders": 0}
+    ) as response:
+        assert response.status == 403
+    async with sidecar.http.delete(
+        f"{sidecar.url}/api/profiles/movies", headers=sidecar.origin
+    ) as response:
+        assert response.status == 200
+    assert (await sidecar.get("/api/profiles"))[1]["profiles"]["movies"]["min_seeders"] == 3
