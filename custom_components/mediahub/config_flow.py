@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 import logging
-from typing import Any, override
+from typing import Any, Final, override
 
 from homeassistant.config_entries import (
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlowWithReload,
@@ -43,6 +44,9 @@ from .const import (
 )
 from .hub.config import DEFAULT_CATEGORIES, DEFAULT_PATH_MAP, Settings, valid_url
 from .hub.errors import AuthenticationError, MediaHubError, SettingsError
+from .hub.releases.parse import Source
+from .hub.releases.profile import RESOLUTIONS
+from .hub.releases.profiles import CATEGORIES as PROFILE_CATEGORIES
 from .stack import REAUTH_SERVICE, SPECS, Service
 
 _LOGGER = logging.getLogger(__name__)
@@ -265,11 +269,67 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+CONF_CATEGORY: Final = "category"
+
+
 class MediaHubOptionsFlow(OptionsFlowWithReload):
-    """Polling, categories → folders, the path map, automatic Plex scans, adopted categories,
-    and the home-network hosts a .torrent URL may point at."""
+    """Two menus: the settings (polling, categories → folders, the path map, automatic Plex
+    scans, adopted categories, the hosts a .torrent URL may point at) and the quality profile
+    of each category (kept in qBittorrent, shared with the panel)."""
+
+    _category: str = "movies"
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        return self.async_show_menu(step_id="init", menu_options=["settings", "quality"])
+
+    async def async_step_quality(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Which category's profile to edit."""
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        if user_input is not None:
+            self._category = user_input[CONF_CATEGORY]
+            return await self.async_step_profile()
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_CATEGORY, default="movies"): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=list(PROFILE_CATEGORIES), translation_key="category"
+                    )
+                )
+            }
+        )
+        return self.async_show_form(step_id="quality", data_schema=schema)
+
+    async def async_step_profile(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The chosen category's profile; saved in qBittorrent, where the panel reads it."""
+        store = self.config_entry.runtime_data.engine.profiles
+        errors: dict[str, str] = {}
+        placeholders = {"category": self._category, "error": ""}
+        if user_input is not None:
+            try:
+                await store.save(self._category, user_input)
+            except MediaHubError as err:
+                field = str(err).split(":", 1)[0]
+                errors[field if field in PROFILE_FIELDS else "base"] = "invalid_profile"
+                placeholders["error"] = str(err)
+            else:
+                return self.async_create_entry(data=dict(self.config_entry.options))
+        profile = (await store.get(self._category)).as_json()
+        shown = {k: ", ".join(v) if k in _WORD_LISTS else v for k, v in profile.items()}
+        return self.async_show_form(
+            step_id="profile",
+            data_schema=self.add_suggested_values_to_schema(_profile_schema(), user_input or shown),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
@@ -311,7 +371,55 @@ class MediaHubOptionsFlow(OptionsFlowWithReload):
             }
         )
         return self.async_show_form(
-            step_id="init",
+            step_id="settings",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
         )
+
+
+_WORD_LISTS: Final = (
+    "preferred_codecs",
+    "preferred_languages",
+    "required_words",
+    "blocked_words",
+    "blocked_groups",
+)
+PROFILE_FIELDS: Final = (
+    "preferred_resolution",
+    "allowed_resolutions",
+    "max_size_gb",
+    "blocked_sources",
+    "min_seeders",
+    "prefer_hdr",
+    *_WORD_LISTS,
+)
+
+
+BOX: Final = selector.NumberSelectorMode.BOX
+
+
+def _profile_schema() -> vol.Schema:
+    def choose(options: list[str], *, multiple: bool) -> selector.SelectSelector:
+        return selector.SelectSelector(
+            selector.SelectSelectorConfig(
+                options=options, multiple=multiple, mode=selector.SelectSelectorMode.DROPDOWN
+            )
+        )
+
+    return vol.Schema(
+        {
+            vol.Optional("preferred_resolution"): choose(list(RESOLUTIONS), multiple=False),
+            vol.Optional("allowed_resolutions"): choose(list(RESOLUTIONS), multiple=True),
+            vol.Required("max_size_gb"): selector.NumberSelector(
+                selector.NumberSelectorConfig(
+                    min=0, max=10_000, step=0.5, unit_of_measurement="GB", mode=BOX
+                )
+            ),
+            vol.Optional("blocked_sources"): choose([str(s) for s in Source], multiple=True),
+            vol.Required("min_seeders"): selector.NumberSelector(
+                selector.NumberSelectorConfig(min=0, max=100_000, step=1, mode=BOX)
+            ),
+            vol.Required("prefer_hdr"): bool,
+            **{vol.Optional(key): str for key in _WORD_LISTS},
+        }
+    )

@@ -13,6 +13,7 @@ import pytest
 
 from custom_components.mediahub.hub.errors import InvalidInputError
 from custom_components.mediahub.hub.models import Release
+from custom_components.mediahub.hub.qbittorrent import QbittorrentClient
 from custom_components.mediahub.hub.releases.files import TorrentFile, judge
 from custom_components.mediahub.hub.releases.parse import Pack, Quality, Source, parse_title
 from custom_components.mediahub.hub.releases.pick import (
@@ -29,6 +30,7 @@ from custom_components.mediahub.hub.releases.profile import (
 )
 from custom_components.mediahub.hub.releases.profiles import ProfileStore
 from custom_components.mediahub.hub.releases.score import assess, ranked
+from tests.support.qbittorrent import QbtInstance
 
 CORPUS = Path(__file__).parent / "data" / "releases.yaml"
 FIELDS = (
@@ -199,20 +201,6 @@ def test_a_bad_profile_field_is_named_and_changes_nothing(tmp_path: Path) -> Non
         checked(QualityProfile(), {"bogus": 1})
 
 
-async def test_profiles_are_shared_through_the_torrents_store(tmp_path: Path) -> None:
-    """What one host saves, another (a second store on the same folder) uses."""
-    panel, home_assistant = ProfileStore(tmp_path), ProfileStore(tmp_path)
-    assert (await home_assistant.get("movies")) == default_profile("movies")
-    saved = await panel.save("movies", {"min_seeders": 10, "blocked_groups": ["YIFY"]})
-    assert (await home_assistant.get("movies")) == saved
-    assert saved.min_seeders == 10 and saved.max_size_gb == 20.0
-    with pytest.raises(InvalidInputError):
-        await home_assistant.save("movies", {"max_size_gb": "lots"})
-    assert (await panel.get("movies")) == saved  # the refused save changed nothing
-    await home_assistant.reset("movies")
-    assert (await panel.get("movies")) == default_profile("movies")
-
-
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=1024), st.integers(min_value=0, max_value=10**6), st.integers(0, 2**40))
 def test_no_title_crashes_and_the_score_is_deterministic(
@@ -306,3 +294,33 @@ def test_a_number_in_the_title_is_not_taken_for_a_year() -> None:
         judged("Blade.Runner.1982.The.Final.Cut.1080p.BluRay.x264-HDEX"),
     ]
     assert pick(releases, wanted("blade runner 2049")).quality.title == "Blade Runner 2049"
+
+
+async def test_profiles_are_kept_in_qbittorrent_and_shared(qbittorrent: QbtInstance) -> None:
+    """Two MediaHubs on one qBittorrent (4.5 and 5.3): what one saves, the other uses."""
+    panel, home_assistant = (
+        QbittorrentClient(qbittorrent.url, qbittorrent.username, qbittorrent.password)
+        for _ in range(2)
+    )
+    try:
+        panel_store, ha_store = ProfileStore(panel), ProfileStore(home_assistant)
+        assert (await ha_store.get("movies")) == default_profile("movies")
+        saved = await panel_store.save("movies", {"min_seeders": 10, "blocked_groups": ["YIFY"]})
+        assert (await ha_store.get("movies")) == saved
+        assert saved.min_seeders == 10 and saved.max_size_gb == 20.0
+        with pytest.raises(InvalidInputError, match="max_size_gb"):
+            await ha_store.save("movies", {"max_size_gb": "lots"})
+        with pytest.raises(InvalidInputError):
+            await ha_store.save("games", {})
+        assert (await panel_store.get("movies")) == saved  # the refused saves changed nothing
+        # No folder is made for it, and no torrent can be in it by MediaHub's doing.
+        assert not any(qbittorrent.save_path.iterdir())
+        await ha_store.reset("movies")
+        assert (await panel_store.get("movies")) == default_profile("movies")
+        # qBittorrent away: the last known profiles still rank a search.
+        await panel_store.save("tv", {"max_size_gb": 6})
+        qbittorrent.stop()
+        assert (await panel_store.get("tv")).max_size_gb == 6.0
+    finally:
+        await panel.close()
+        await home_assistant.close()

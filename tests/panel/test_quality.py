@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import asyncio
 
+from custom_components.mediahub.hub.releases.profiles import decode
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
+from tests.support.qbittorrent import QbtInstance
 
 from .conftest import Sidecar
 
@@ -42,7 +44,7 @@ async def test_results_come_first_then_what_their_names_say(
 
 
 async def test_the_profile_is_edited_in_the_panel_and_shared(
-    sidecar: Sidecar, tmp_path: Path
+    sidecar: Sidecar, qbittorrent5: QbtInstance
 ) -> None:
     status, body = await sidecar.get("/api/profiles")
     assert status == 200
@@ -54,10 +56,9 @@ async def test_the_profile_is_edited_in_the_panel_and_shared(
         "/api/profiles/movies", {**body["profiles"]["movies"], "min_seeders": 10}
     )
     assert status == 200 and saved["profile"]["min_seeders"] == 10
-    # It is the torrents store's file, which Home Assistant's MediaHub reads too.
-    store = sidecar.panel.engine.profiles
-    assert store.path.parent == Path(sidecar.panel.engine.settings.torrents_dir)
-    assert '"min_seeders": 10' in store.path.read_text()
+    # It is kept in qBittorrent, which Home Assistant's MediaHub reads too.
+    categories = (await asyncio.to_thread(qbittorrent5.api, "GET", "torrents/categories")).json()
+    assert decode(categories["mediahub-profile-movies"]["savePath"])["min_seeders"] == 10
 
     status, refused = await sidecar.post("/api/profiles/movies", {"max_size_gb": "huge"})
     assert status == 400 and refused["error"]["code"] == "invalid_profile"

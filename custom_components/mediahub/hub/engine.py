@@ -58,11 +58,11 @@ class MediaHub:
         self.settings = settings
         self.events = EventBus()
         self.prowlarr = ProwlarrClient(session, settings.prowlarr_url, settings.prowlarr_api_key)
-        self.profiles = ProfileStore(settings.torrents_path)
-        self.search = SearchService(self.prowlarr, self.profiles, deadline=settings.search_timeout)
         self.qbittorrent = QbittorrentClient(
             settings.qbittorrent_url, settings.qbittorrent_username, settings.qbittorrent_password
         )
+        self.profiles = ProfileStore(self.qbittorrent)
+        self.search = SearchService(self.prowlarr, self.profiles, deadline=settings.search_timeout)
         self.plex = PlexClient(settings.plex_url, settings.plex_token)
         self.gluetun = (
             GluetunClient(session, settings.gluetun_url, settings.gluetun_api_key)

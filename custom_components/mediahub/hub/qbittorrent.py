@@ -243,6 +243,30 @@ class QbittorrentClient:
 
         return await self._call(create)
 
+    async def category_paths(self) -> dict[str, str]:
+        """Every category's save path, by name."""
+
+        def read() -> dict[str, str]:
+            found: dict[str, Any] = dict(self._client.torrents_categories())
+            return {
+                name: str(value.get("savePath") or "")
+                for name, value in found.items()
+                if isinstance(value, dict)
+            }
+
+        return await self._call(read)
+
+    async def set_category_path(self, name: str, save_path: str) -> None:
+        """Create the category with this save path, or change the path of the existing one."""
+
+        def put() -> None:
+            try:
+                self._client.torrents_create_category(name=name, save_path=save_path)
+            except qbittorrentapi.Conflict409Error:
+                self._client.torrents_edit_category(name=name, save_path=save_path)
+
+        await self._call(put)
+
     async def category_names(self) -> list[str]:
         return await self._call(lambda: list(dict(self._client.torrents_categories())))
 

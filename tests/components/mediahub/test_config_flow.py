@@ -15,6 +15,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.mediahub.const import DOMAIN
+from custom_components.mediahub.hub.qbittorrent import QbittorrentClient
+from custom_components.mediahub.hub.releases.profiles import ProfileStore
 from custom_components.mediahub.stack import SPECS, Service
 from tests.simulators.gluetun import GluetunSimulator
 from tests.simulators.plex import PlexSimulator
@@ -246,7 +248,14 @@ async def test_reconfigure(
 async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
     hass = stack_hass
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
-    assert result["step_id"] == "init"
+    assert (result["type"], result["menu_options"]) == (
+        FlowResultType.MENU,
+        ["settings", "quality"],
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
+    assert result["step_id"] == "settings"
     options = {
         "poll_interval": 10,
         "categories": "movies=/media/films",
@@ -278,10 +287,54 @@ async def test_options_show_the_defaults_as_text(
     entry = MockConfigEntry(domain=DOMAIN, data=mock_entry.data, unique_id="defaults")
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "settings"}
+    )
     defaults = {str(key): key.default() for key in result["data_schema"].schema}
     assert defaults["path_map"] == "/downloads/complete=/data"
     assert defaults["categories"].startswith("movies=/downloads/complete/movies,")
     assert defaults["poll_interval"] == 5
+
+
+async def test_quality_profile_in_options_is_the_panels(
+    stack_hass: HomeAssistant, loaded_entry: MockConfigEntry, qbittorrent5: QbtInstance
+) -> None:
+    """Edited in Home Assistant, kept in qBittorrent: a sidecar on the same qBittorrent sees it."""
+    hass = stack_hass
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "quality"}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"category": "tv"}
+    )
+    assert result["step_id"] == "profile"
+    suggested = {str(k): k.description["suggested_value"] for k in result["data_schema"].schema}
+    assert suggested["max_size_gb"] == 4.0 and suggested["min_seeders"] == 3
+    profile = {
+        "preferred_resolution": "2160p",
+        "allowed_resolutions": ["2160p", "1080p"],
+        "max_size_gb": 8,
+        "blocked_sources": ["CAM", "TS"],
+        "min_seeders": 5,
+        "prefer_hdr": True,
+        "blocked_groups": "YIFY, EVO",
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**profile, "blocked_groups": "x" * 80}
+    )
+    assert result["errors"] == {"blocked_groups": "invalid_profile"}
+    assert "too long" in result["description_placeholders"]["error"]
+    result = await hass.config_entries.options.async_configure(result["flow_id"], profile)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # Another MediaHub (the sidecar) on the same qBittorrent reads the same profile.
+    other = QbittorrentClient(qbittorrent5.url, qbittorrent5.username, qbittorrent5.password)
+    try:
+        tv = await ProfileStore(other).get("tv")
+    finally:
+        await other.close()
+    assert (tv.preferred_resolution, tv.max_size_gb, tv.min_seeders) == ("2160p", 8.0, 5)
+    assert tv.blocked_groups == ("YIFY", "EVO") and tv.prefer_hdr is True
 
 
 async def test_reauth_without_gluetun_and_nothing_refused_asks_qbittorrent(

@@ -1,8 +1,6 @@
 """A quality profile per category: what a household wants, with defaults nobody needs to touch.
 
-The profiles live in one file in the torrents store (`profiles.json` beside the grabbed .torrent
-files), the record Home Assistant and every sidecar already share: what the panel saves, Home
-Assistant uses, and the other way round (docs/releases.md).
+Where the profiles are kept, shared by Home Assistant and the panel: `profiles.py`.
 """
 
 from __future__ import annotations

@@ -1,52 +1,75 @@
-"""Where the quality profiles live: `profiles.json` in the torrents store, shared by every host.
+"""Where the quality profiles live: in qBittorrent, the record every MediaHub already shares.
 
-Home Assistant and the sidecar already share the torrents store (it is half of the one record,
-see docs/pipeline.md), so a profile saved by either is the one both use. The file is re-read
-when it changes and written whole through a rename, so a reader never sees half of it.
+Home Assistant and the sidecars share no folder (Home Assistant may run on another machine),
+but they all reach the same qBittorrent, which is already the record of every download (see
+docs/pipeline.md). A category's profile is the qBittorrent category
+`mediahub-profile-<category>`, with the profile as base64url JSON in its save path: written in
+one `editCategory`, read in one `categories` call, the same in qBittorrent 4.5 and 5.x, and it
+never holds a torrent (qBittorrent creates no folder for a category without torrents). What the
+panel saves, Home Assistant uses at its next search, and the other way round.
 """
 
 from __future__ import annotations
 
-import asyncio
+import base64
+import binascii
 from collections.abc import Mapping
 import json
-import os
-from pathlib import Path
+import logging
 from typing import Any, Final
 
 import probatio as vol
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, MediaHubError
+from ..qbittorrent import QbittorrentClient
 from .profile import QualityProfile, checked, with_defaults
 
-FILE_NAME: Final = "profiles.json"
+_LOGGER = logging.getLogger(__name__)
+
+PREFIX: Final = "mediahub-profile-"
 CATEGORIES: Final = ("movies", "tv", "music", "books")
 
 
+def encode(profile: QualityProfile) -> str:
+    text = json.dumps(profile.as_json(), separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode(save_path: str) -> dict[str, Any] | None:
+    """The stored fields, or None when the category holds something else."""
+    try:
+        data = json.loads(base64.urlsafe_b64decode(save_path + "=" * (-len(save_path) % 4)))
+    except binascii.Error, ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 class ProfileStore:
-    """The quality profile of each category, as stored (or its default)."""
+    """The quality profile of each category, as stored in qBittorrent (or its default)."""
 
-    def __init__(self, directory: Path) -> None:
-        self._path = directory / FILE_NAME
-        self._stamp: tuple[int, int] | None = None
+    def __init__(self, qbittorrent: QbittorrentClient) -> None:
+        self._qbittorrent = qbittorrent
+        # What qBittorrent last said: a search while it is away still ranks by the profile.
         self._stored: dict[str, dict[str, Any]] = {}
-        self._lock = asyncio.Lock()
-
-    @property
-    def path(self) -> Path:
-        return self._path
 
     async def all(self) -> dict[str, QualityProfile]:
-        """Every category's profile, read again only when the file changed."""
-        async with self._lock:
-            await asyncio.to_thread(self._refresh)
-            stored = dict(self._stored)
+        """Every category's profile (the last known ones when qBittorrent is away)."""
+        try:
+            paths = await self._qbittorrent.category_paths()
+        except MediaHubError as err:
+            _LOGGER.debug("Quality profiles not read (%s): using the last known", err.reason)
+        else:
+            self._stored = {
+                name: data
+                for name in CATEGORIES
+                if (data := decode(paths.get(PREFIX + name, ""))) is not None
+            }
         profiles = {}
         for category in CATEGORIES:
             try:
-                profiles[category] = with_defaults(category, stored.get(category))
+                profiles[category] = with_defaults(category, self._stored.get(category))
             except vol.Invalid:
-                # A hand-edited file with a bad field: the default rather than no search.
+                # Written by a newer MediaHub, or by hand: the default rather than no search.
                 profiles[category] = with_defaults(category, None)
         return profiles
 
@@ -57,52 +80,22 @@ class ProfileStore:
 
     async def save(self, category: str, data: Mapping[str, Any]) -> QualityProfile:
         """Validate and store one category's profile; bad input changes nothing."""
-        if category not in CATEGORIES:
-            raise InvalidInputError(
-                "unknown_category", f"unknown category {category!r}: use {', '.join(CATEGORIES)}"
-            )
+        self._known(category)
         profile = checked(with_defaults(category, None), data)
-        async with self._lock:
-            await asyncio.to_thread(self._refresh)
-            stored = {**self._stored, category: profile.as_json()}
-            await asyncio.to_thread(self._write, stored)
-            self._stored = stored
+        await self._qbittorrent.set_category_path(PREFIX + category, encode(profile))
+        self._stored[category] = profile.as_json()
         return profile
 
     async def reset(self, category: str) -> QualityProfile:
         """Back to the category's default."""
-        async with self._lock:
-            await asyncio.to_thread(self._refresh)
-            stored = {k: v for k, v in self._stored.items() if k != category}
-            await asyncio.to_thread(self._write, stored)
-            self._stored = stored
+        self._known(category)
+        await self._qbittorrent.remove_categories([PREFIX + category])
+        self._stored.pop(category, None)
         return with_defaults(category, None)
 
-    def _refresh(self) -> None:
-        try:
-            stat = self._path.stat()
-        except FileNotFoundError:
-            self._stamp, self._stored = None, {}
-            return
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        if stamp == self._stamp:
-            return
-        try:
-            data = json.loads(self._path.read_text(encoding="utf-8"))
-            profiles = data.get("profiles", {}) if isinstance(data, dict) else {}
-        except OSError, ValueError:
-            profiles = {}
-        self._stored = {
-            k: v for k, v in profiles.items() if k in CATEGORIES and isinstance(v, dict)
-        }
-        self._stamp = stamp
-
-    def _write(self, stored: dict[str, dict[str, Any]]) -> None:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self._path.with_suffix(".tmp")
-        temporary.write_text(
-            json.dumps({"version": 1, "profiles": stored}, indent=2), encoding="utf-8"
-        )
-        os.replace(temporary, self._path)
-        stat = self._path.stat()
-        self._stamp = (stat.st_mtime_ns, stat.st_size)
+    @staticmethod
+    def _known(category: str) -> None:
+        if category not in CATEGORIES:
+            raise InvalidInputError(
+                "unknown_category", f"unknown category {category!r}: use {', '.join(CATEGORIES)}"
+            )
