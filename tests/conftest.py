@@ -7,7 +7,7 @@ need real services ask for `socket_enabled` themselves.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 import os
 from pathlib import Path
 
@@ -98,8 +98,9 @@ def seeded(seeder: QbtInstance) -> Callable[..., SeededTorrent]:
         size: int = 4 * 1024 * 1024,
         *,
         folder: bool = False,
+        files: Mapping[str, int] | None = None,
     ) -> SeededTorrent:
-        return seed(seeder, name, size, folder=folder)
+        return seed(seeder, name, size, folder=folder, files=files)
 
     return make
 

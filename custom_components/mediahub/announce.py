@@ -12,6 +12,7 @@ from .const import (
     EVENT_DOWNLOAD_ADDED,
     EVENT_DOWNLOAD_COMPLETED,
     EVENT_DOWNLOAD_REFUSED,
+    EVENT_RELEASE_REFUSED,
     EVENT_SCAN_REQUESTED,
 )
 from .hub.announcements import LEDGER_VERSION, Announcements
@@ -21,6 +22,7 @@ from .hub.events import (
     DownloadRefused,
     DownloadsChanged,
     EngineEvent,
+    ReleaseRefused,
     ScanRequested,
 )
 from .hub.models import GrabResult
@@ -61,6 +63,9 @@ class Announcer:
                 grab.hash, "refused"
             ):
                 self._fire(EVENT_DOWNLOAD_REFUSED, {**base, **_grab_data(grab), "reason": reason})
+            case ReleaseRefused(grab=grab, reason=reason):
+                # Fired by the MediaHub that refused it (the guard's step is claimed).
+                self._fire(EVENT_RELEASE_REFUSED, {**base, **_grab_data(grab), "reason": reason})
             case DownloadCompleted(download=done) if self.ledger.first(done.hash, "completed"):
                 self._fire(
                     EVENT_DOWNLOAD_COMPLETED,

@@ -36,15 +36,10 @@ from custom_components.mediahub.hub.events import DownloadCompleted, DownloadRef
 from custom_components.mediahub.hub.models import Origin, Stage
 from custom_components.mediahub.hub.qbittorrent import QbittorrentClient
 from tests.simulators.plex import PlexSimulator
-from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, tiny_torrent
+from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, place_tiny, tiny_torrent
 from tests.support.qbittorrent import QbtInstance
 
 from .conftest import PLEX_ROOT, rig_settings
-
-
-def payload_of(title: str) -> bytes:
-    """The bytes of the simulator's tiny torrent for `title` (see `tiny_torrent`)."""
-    return hashlib.sha256(title.encode()).digest() * 64
 
 
 @dataclass
@@ -119,8 +114,7 @@ class Fleet:
 
     def place(self, title: str) -> None:
         """Put a release's data where its download saves, so qBittorrent finds it complete."""
-        self.movies.mkdir(parents=True, exist_ok=True)
-        (self.movies / title).write_bytes(payload_of(title))
+        place_tiny(self.movies, title)
 
     def add_by_hand(self, title: str, category: str, tags: str = "") -> str:
         """Add a complete release to qBittorrent as another tool would (not through MediaHub)."""
@@ -221,7 +215,7 @@ async def test_every_process_shows_the_same_download_and_one_scans_it(
     )
     for _ in range(3):
         await asyncio.gather(*(p.poll() for p in fleet.running.values()))
-    assert fleet.scans() == {f"{PLEX_ROOT}/movies": 1}  # a single file: its folder
+    assert fleet.scans() == {f"{PLEX_ROOT}/movies/{title}": 1}  # exactly its folder
     for process in (panel, home_assistant, other):
         view = process.engine.downloads.snapshot().downloads[infohash]
         assert (view.stage, view.grabbed_by, view.from_mediahub) == (
@@ -423,7 +417,7 @@ async def test_a_crashed_home_assistant_holding_the_scan_claim_is_taken_over(
         "the sidecar to take the stale claim over",
     )
     await sidecar.poll()
-    assert fleet.scans() == {f"{PLEX_ROOT}/movies": 1}
+    assert fleet.scans() == {f"{PLEX_ROOT}/movies/{title}": 1}
     assert fleet.claim_categories() == []
 
 

@@ -22,9 +22,8 @@ from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.engine import MediaHub
 from custom_components.mediahub.hub.models import Stage
 from tests.hub.conftest import PLEX_ROOT, rig_settings
-from tests.hub.test_one_record import payload_of
 from tests.simulators.plex import PlexSimulator, Refresh
-from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
+from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, place_tiny
 from tests.support.qbittorrent import QbtInstance, free_port, wait_for
 from tests.support.sse import read_events
 
@@ -153,7 +152,7 @@ def stack(
 def place(settings: Settings) -> None:
     movies = Path(settings.categories["movies"])
     movies.mkdir(parents=True, exist_ok=True)
-    (movies / TITLE).write_bytes(payload_of(TITLE))
+    place_tiny(movies, TITLE)
 
 
 def complete(qbt: QbtInstance, settings: Settings, infohash: str) -> None:
@@ -187,7 +186,7 @@ async def test_killed_with_a_grab_in_its_outbox(
     async with stack.running() as http:
         await until_stage(stack, http, grabbed["hash"], Stage.SCAN_SENT)
     assert [t["hash"] for t in qbittorrent5.torrents()] == [grabbed["hash"]]
-    assert plex_sim.refreshes == [Refresh("1", f"{PLEX_ROOT}/movies", False)]
+    assert plex_sim.refreshes == [Refresh("1", f"{PLEX_ROOT}/movies/{TITLE}", False)]
 
 
 async def test_killed_while_downloading(
@@ -200,7 +199,7 @@ async def test_killed_while_downloading(
     await asyncio.to_thread(complete, qbittorrent5, stack.settings, grabbed["hash"])
     async with stack.running() as http:
         await until_stage(stack, http, grabbed["hash"], Stage.SCAN_SENT)
-    assert plex_sim.refreshes == [Refresh("1", f"{PLEX_ROOT}/movies", False)]
+    assert plex_sim.refreshes == [Refresh("1", f"{PLEX_ROOT}/movies/{TITLE}", False)]
     assert tags(qbittorrent5) == [{"mediahub", "mediahub:via:panel", "mediahub:scan-sent"}]
 
 
@@ -239,7 +238,7 @@ async def test_killed_holding_the_scan_claim_another_mediahub_takes_it_over(
             await downloads.refresh()
             await asyncio.sleep(0.5)
         await downloads.refresh()  # the takeover's own claim is removed with the step's end
-    assert plex_sim.refreshes == [Refresh("1", f"{PLEX_ROOT}/movies", False)]
+    assert plex_sim.refreshes == [Refresh("1", f"{PLEX_ROOT}/movies/{TITLE}", False)]
     assert [c for c in qbittorrent5.api("GET", "torrents/categories").json() if "claim" in c] == []
 
 
@@ -254,4 +253,4 @@ async def test_killed_after_the_scan_it_is_not_sent_again(
     async with stack.running() as http:
         # Seeing the mark is the poll that would otherwise have scanned.
         await until_stage(stack, http, grabbed["hash"], Stage.SCAN_SENT)
-    assert plex_sim.refreshes == [Refresh("1", f"{PLEX_ROOT}/movies", False)]
+    assert plex_sim.refreshes == [Refresh("1", f"{PLEX_ROOT}/movies/{TITLE}", False)]

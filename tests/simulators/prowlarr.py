@@ -51,17 +51,30 @@ def without_nulls(resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def tiny_torrent(title: str) -> tuple[bytes, str]:
-    """A valid single-file .torrent (bencoded by hand, 16 KiB piece) and its infohash."""
+    """A valid .torrent (bencoded by hand, 16 KiB piece) and its infohash: a folder named
+    `title` holding `<title>.mkv`, as a release looks (the file-list guard wants a video)."""
     payload = hashlib.sha256(title.encode()).digest() * 64  # 2 KiB, deterministic
     name = title.encode()
+    video = name + b".mkv"
     digest = hashlib.sha1(payload, usedforsecurity=False).digest()  # BitTorrent v1 pieces
-    info = b"d6:lengthi%de4:name%d:%s12:piece lengthi16384e6:pieces20:%se" % (
-        len(payload),
-        len(name),
-        name,
-        digest,
+    info = (
+        b"d5:filesld6:lengthi%de4:pathl%d:%seee4:name%d:%s12:piece lengthi16384e6:pieces20:%se"
+        % (
+            len(payload),
+            len(video),
+            video,
+            len(name),
+            name,
+            digest,
+        )
     )
     return b"d4:info" + info + b"e", hashlib.sha1(info, usedforsecurity=False).hexdigest()
+
+
+def place_tiny(folder: Path, title: str) -> None:
+    """Put a tiny torrent's data in `folder` (its save path), so qBittorrent finds it complete."""
+    (folder / title).mkdir(parents=True, exist_ok=True)
+    (folder / title / f"{title}.mkv").write_bytes(hashlib.sha256(title.encode()).digest() * 64)
 
 
 @dataclass

@@ -8,7 +8,7 @@ real torrent of random bytes and serve it from a second instance over loopback T
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 import hashlib
 import os
@@ -271,16 +271,33 @@ class SeededTorrent:
 
 
 def make_torrent(
-    directory: Path, name: str, size: int, *, folder: bool = False, trackers: Sequence[str] = ()
+    directory: Path,
+    name: str,
+    size: int,
+    *,
+    folder: bool = False,
+    trackers: Sequence[str] = (),
+    files: Mapping[str, int] | None = None,
 ) -> tuple[bytes, bytes, str]:
     """A real torrent of random bytes: (torrent bytes, payload, infohash).
 
     With `folder`, the torrent is a directory `name` holding `<name>.mkv` (how most releases
-    look); otherwise a single file `name`. `trackers` are its announce URLs.
+    look); with `files`, a directory `name` holding those paths with those sizes (the payload
+    is then their bytes in that order); otherwise a single file `name`. `trackers` are its
+    announce URLs.
     """
     payload = os.urandom(size)
     directory.mkdir(parents=True, exist_ok=True)
-    if folder:
+    if files is not None:
+        parts = []
+        for path, length in files.items():
+            target = directory / name / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = os.urandom(length)
+            target.write_bytes(data)
+            parts.append(data)
+        payload = b"".join(parts)
+    elif folder:
         (directory / name).mkdir(exist_ok=True)
         (directory / name / f"{name}.mkv").write_bytes(payload)
     else:
@@ -299,10 +316,12 @@ def seed(
     *,
     folder: bool = False,
     trackers: Sequence[str] = (),
+    files: Mapping[str, int] | None = None,
 ) -> SeededTorrent:
-    """Make a torrent of `size` random bytes and have `seeder` seed it until the test ends."""
+    """Make a torrent of `size` random bytes (or of `files`) and have `seeder` seed it until
+    the test ends."""
     torrent_bytes, payload, infohash = make_torrent(
-        seeder.save_path, name, size, folder=folder, trackers=trackers
+        seeder.save_path, name, size, folder=folder, trackers=trackers, files=files
     )
     seeder.api(
         "POST",

@@ -24,7 +24,8 @@ from typing import Any
 
 from .claims import Claim, Claims
 from .errors import InvalidInputError, MediaHubError, ServiceUnavailableError
-from .events import EventBus, ServiceStatus
+from .events import EventBus, ReleaseRefused, ServiceStatus
+from .guard import FileGuard, ReleaseRefusedError, delivery, waiting
 from .maindata import MaindataModel, TorrentRecord, split_tags
 from .models import (
     DownloadsSnapshot,
@@ -78,6 +79,8 @@ class Downloads:
         self._scanner = scanner
         self._claims = claims
         self._scan = ScanStep(claims, scanner, wall_clock)
+        self._guard = FileGuard(qbittorrent, claims, events)
+        self._guarded: set[str] = set()  # waiting for the file-list guard
         self._categories = dict(categories)
         self._adopted = frozenset(adopt_categories)
         self._events = events
@@ -156,6 +159,7 @@ class Downloads:
             self._claims.observe(self.model.categories)
             await self._scan.sweep(self.model.categories, self._claim_finished)
         self.views.update(changes, touched)
+        await self._check_files(touched, changes.removed)
         await self._run_steps()
         return self.snapshot()
 
@@ -227,6 +231,20 @@ class Downloads:
         self.pipeline.observe(
             infohash, stage, lambda: self._details(infohash, record, split_tags(record.tags))
         )
+
+    async def _check_files(self, touched: Iterable[str], removed: Iterable[str]) -> None:
+        """The file-list guard for torrents whose metadata has just come in (see `guard`)."""
+        for infohash in touched:
+            if waiting(self.model.torrents[infohash]):
+                self._guarded.add(infohash)
+        self._guarded.difference_update(removed)
+        for infohash in list(self._guarded):
+            record = self.model.torrents.get(infohash)
+            if record is None or not waiting(record):
+                self._guarded.discard(infohash)
+                continue
+            if await self._guard.run(infohash, record, lambda: self.model.categories):
+                self._guarded.discard(infohash)
 
     async def _run_steps(self) -> None:
         """The scan due after each managed completion, done by whichever process claims it."""
@@ -307,8 +325,15 @@ class Downloads:
         *,
         release: dict[str, Any] | None = None,
     ) -> GrabResult:
-        """Keep the torrent and its record, put the grab in the outbox, deliver it if we can."""
+        """Check what it holds, keep the torrent and its record, put the grab in the outbox,
+        deliver it if we can."""
         meta = source.meta
+        try:
+            delivery(meta, category, ())
+        except ReleaseRefusedError as err:
+            refused = GrabResult(meta.infohash, meta.name, category, queued=False, origin=origin)
+            self._events.emit(ReleaseRefused(refused, err.reason))
+            raise
         if source.torrent is not None:
             await self._torrents.keep_torrent(meta.infohash, source.torrent)
         else:
@@ -362,12 +387,16 @@ class Downloads:
                 await self._outbox.drop([grab.hash])
                 continue
             try:
+                meta = TorrentSource.of(torrent=torrent, magnet=magnet).meta
+                how = delivery(meta, grab.category, tuple(grab_tags(grab.origin)))
                 await self._qbt.add(
                     torrent=torrent,
                     magnet=magnet,
                     category=grab.category,
                     infohash=grab.hash,
-                    tags=grab_tags(grab.origin),
+                    tags=how.tags,
+                    stopped=how.stopped,
+                    stop_at_metadata=how.stop_at_metadata,
                 )
             except InvalidInputError as err:
                 _LOGGER.warning("qBittorrent refused %s: %s", grab.name, err)

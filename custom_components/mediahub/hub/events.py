@@ -27,6 +27,15 @@ class DownloadRefused:
 
 
 @dataclass(frozen=True, slots=True)
+class ReleaseRefused:
+    """The guard refused what a torrent holds (an executable, no video, archives only); it was
+    removed before any payload was written."""
+
+    grab: GrabResult
+    reason: str  # "contains setup.exe"
+
+
+@dataclass(frozen=True, slots=True)
 class DownloadCompleted:
     """A download finished (its files are in their final folder)."""
 
@@ -63,6 +72,7 @@ class ServiceStatus:
 type EngineEvent = (
     DownloadAdded
     | DownloadRefused
+    | ReleaseRefused
     | DownloadCompleted
     | ScanRequested
     | DownloadsChanged

@@ -164,6 +164,8 @@ class QbittorrentClient:
         category: str | None = None,
         infohash: str,
         tags: Sequence[str] = (),
+        stopped: bool = False,
+        stop_at_metadata: bool = False,
     ) -> bool:
         """Add a .torrent or magnet with MediaHub's tags; False if it was already there."""
 
@@ -178,6 +180,8 @@ class QbittorrentClient:
                     # Automatic management puts the download in its category's save path.
                     use_auto_torrent_management=bool(category),
                     tags=list(tags) or None,
+                    is_stopped=stopped or None,
+                    stop_condition="MetadataReceived" if stop_at_metadata else None,
                 )
             except qbittorrentapi.Conflict409Error:
                 return False  # 5.2+: already present
@@ -224,6 +228,31 @@ class QbittorrentClient:
             return str(found[0].get("tags", "")) if found else None
 
         return await self._call(read)
+
+    async def files(self, infohash: str) -> list[tuple[int, str, int]]:
+        """A torrent's files as (index, name, size), in qBittorrent's order."""
+
+        def read() -> list[tuple[int, str, int]]:
+            listed: list[dict[str, Any]] = [dict(f) for f in self._client.torrents_files(infohash)]
+            return [
+                (int(f.get("index", i)), str(f.get("name", "")), int(f.get("size", 0)))
+                for i, f in enumerate(listed)
+            ]
+
+        return await self._call(read)
+
+    async def skip_files(self, infohash: str, indexes: Sequence[int]) -> None:
+        """Set files to "do not download" (priority 0)."""
+        await self._call(
+            lambda: self._client.torrents_file_priority(
+                torrent_hash=infohash, file_ids=list(indexes), priority=0
+            )
+        )
+
+    async def remove_tags(self, hashes: Sequence[str], tags: Sequence[str]) -> None:
+        await self._call(
+            lambda: self._client.torrents_remove_tags(tags=list(tags), torrent_hashes=list(hashes))
+        )
 
     async def add_tags(self, hashes: Sequence[str], tags: Sequence[str]) -> None:
         await self._call(

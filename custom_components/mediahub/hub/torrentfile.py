@@ -14,6 +14,7 @@ import hashlib
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import InvalidInputError
+from .releases.files import TorrentFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class TorrentMeta:
 
     infohash: str
     name: str
+    files: tuple[TorrentFile, ...] = ()  # empty for a magnet until its metadata arrives
 
 
 class _Bencode:
@@ -87,7 +89,26 @@ def read_torrent(data: bytes) -> TorrentMeta:
     infohash = hashlib.sha1(data[start:end], usedforsecurity=False).hexdigest()
     name = info.get(b"name", b"")
     text = name.decode("utf-8", "replace") if isinstance(name, bytes) else ""
-    return TorrentMeta(infohash=infohash, name=text or infohash)
+    return TorrentMeta(infohash=infohash, name=text or infohash, files=_files(info, text))
+
+
+def _files(info: dict[bytes, object], root: str) -> tuple[TorrentFile, ...]:
+    """The files in qBittorrent's order and naming (`<name>/<path>` for a folder torrent)."""
+    listed = info.get(b"files")
+    if not isinstance(listed, list):
+        length = info.get(b"length")
+        return (TorrentFile(0, root, length),) if isinstance(length, int) else ()
+    files = []
+    for index, entry in enumerate(listed):
+        if not isinstance(entry, dict):
+            continue
+        parts = entry.get(b"path")
+        length = entry.get(b"length")
+        if not isinstance(parts, list) or not isinstance(length, int):
+            continue
+        path = "/".join(p.decode("utf-8", "replace") for p in parts if isinstance(p, bytes))
+        files.append(TorrentFile(index, f"{root}/{path}", length))
+    return tuple(files)
 
 
 def read_magnet(uri: str) -> TorrentMeta:

@@ -1,0 +1,133 @@
+"""The file-list guard on real qBittorrent (4.5 and 5.3): what a torrent holds is read before a
+byte of payload is written; executables are refused, junk is never downloaded."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+import tempfile
+
+import pytest
+
+from custom_components.mediahub.hub.events import ReleaseRefused
+from custom_components.mediahub.hub.guard import GUARD_TAG, ReleaseRefusedError
+from custom_components.mediahub.hub.models import Origin
+from tests.simulators.prowlarr import SimRelease
+from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder, make_torrent
+
+from .conftest import RigFactory
+
+MB = 1024 * 1024
+
+
+def payload_bytes(*roots: Path) -> int:
+    """Every byte written under these folders (files of any name, partial ones included)."""
+    return sum(
+        f.stat().st_size for root in roots if root.exists() for f in root.rglob("*") if f.is_file()
+    )
+
+
+async def test_a_magnet_holding_an_executable_is_refused_before_any_payload(
+    make_rig: RigFactory, qbittorrent: QbtInstance, seeded: Callable[..., SeededTorrent]
+) -> None:
+    torrent = await asyncio.to_thread(
+        seeded,
+        "Dune.Part.Two.2024.1080p.WEB-DL.x264",
+        files={"Dune.Part.Two.2024.1080p.WEB-DL.x264.mkv.exe": 3 * MB, "readme.txt": 200},
+    )
+    rig = await make_rig(qbittorrent)
+    magnet = f"magnet:?xt=urn:btih:{torrent.infohash}&dn=Dune.Part.Two.2024"
+    await rig.engine.downloads.add_magnet(magnet, "movies", origin=Origin.PANEL)
+    await rig.poll_until(lambda: torrent.infohash in rig.engine.downloads.model.torrents)
+    await asyncio.to_thread(connect_to_seeder, qbittorrent, torrent)
+    await rig.poll_until(lambda: bool(rig.of_type(ReleaseRefused)), what="the refusal")
+    [refused] = rig.of_type(ReleaseRefused)
+    assert refused.reason == "contains Dune.Part.Two.2024.1080p.WEB-DL.x264.mkv.exe"
+    assert (refused.grab.hash, refused.grab.origin) == (torrent.infohash, Origin.PANEL)
+    await rig.poll_until(lambda: torrent.infohash not in rig.engine.downloads.model.torrents)
+    assert await asyncio.to_thread(qbittorrent.torrents) == []
+    assert payload_bytes(rig.media, qbittorrent.save_path) == 0
+
+
+async def test_junk_is_never_downloaded_and_the_video_completes(
+    make_rig: RigFactory, qbittorrent: QbtInstance, seeded: Callable[..., SeededTorrent]
+) -> None:
+    name = "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP"
+    torrent = await asyncio.to_thread(
+        seeded,
+        name,
+        files={
+            f"{name}.mkv": 4 * MB,
+            f"{name}.sample.mkv": 300 * 1024,
+            f"{name}.nfo": 3000,
+            "Screens/shot1.png": 90_000,
+            "Subs/English.srt": 20_000,
+        },
+    )
+    rig = await make_rig(qbittorrent)
+    rig.prowlarr.add_indexer(
+        "Films",
+        releases=[
+            SimRelease(
+                name, category=2040, torrent=torrent.torrent_bytes, infohash=torrent.infohash
+            )
+        ],
+    )
+    outcome = await rig.engine.search.search_all("big buck bunny")
+    [release] = [r for r in outcome.releases if r.infohash == torrent.infohash]
+    await rig.engine.downloads.grab(release.id, origin=Origin.PANEL)
+    # Added stopped and marked for the guard; the next poll skips the junk and starts it.
+    await rig.poll_until(
+        lambda: (
+            (record := rig.engine.downloads.model.torrents.get(torrent.infohash)) is not None
+            and GUARD_TAG not in record.tags
+            and record.state not in ("stoppedDL", "pausedDL")
+        ),
+        what="the guard to start it",
+    )
+    files = (
+        await asyncio.to_thread(
+            qbittorrent.api, "GET", "torrents/files", params={"hash": torrent.infohash}
+        )
+    ).json()
+    priorities = {f["name"].split("/", 1)[1]: f["priority"] for f in files}
+    assert priorities == {
+        f"{name}.mkv": 1,
+        f"{name}.sample.mkv": 0,
+        f"{name}.nfo": 0,
+        "Screens/shot1.png": 0,
+        "Subs/English.srt": 1,
+    }
+    await asyncio.to_thread(connect_to_seeder, qbittorrent, torrent)
+    await rig.poll_until(
+        lambda: rig.engine.downloads.model.torrents[torrent.infohash].progress >= 1.0,
+        what="completion",
+    )
+    folder = rig.media / "movies" / name
+    assert (folder / f"{name}.mkv").stat().st_size == 4 * MB
+    assert (folder / "Subs" / "English.srt").is_file()
+    for junk in (f"{name}.sample.mkv", f"{name}.nfo", "Screens/shot1.png"):
+        assert not (folder / junk).exists(), junk
+
+
+async def test_a_torrent_file_holding_an_executable_is_refused_at_once(
+    make_rig: RigFactory, qbittorrent5: QbtInstance
+) -> None:
+    name = "Oppenheimer.2023.2160p.BluRay.x265"
+    data, _, infohash = make_torrent(
+        Path(tempfile.mkdtemp()), name, 0, files={"setup.exe": 2 * MB, f"{name}.mkv": 40_000}
+    )
+    rig = await make_rig(qbittorrent5)
+    rig.prowlarr.add_indexer(
+        "Films", releases=[SimRelease(name, category=2040, torrent=data, infohash=infohash)]
+    )
+    outcome = await rig.engine.search.search_all("oppenheimer")
+    [release] = [r for r in outcome.releases if r.infohash == infohash]
+    with pytest.raises(ReleaseRefusedError, match=r"refused, contains setup\.exe"):
+        await rig.engine.downloads.grab(release.id, origin=Origin.VOICE)
+    [refused] = rig.of_type(ReleaseRefused)
+    assert (refused.grab.hash, refused.reason) == (infohash, "contains setup.exe")
+    await rig.engine.downloads.refresh()
+    assert await asyncio.to_thread(qbittorrent5.torrents) == []
+    assert not rig.engine.downloads.outbox
