@@ -12,6 +12,7 @@ from .const import (
     EVENT_DOWNLOAD_ADDED,
     EVENT_DOWNLOAD_COMPLETED,
     EVENT_DOWNLOAD_REFUSED,
+    EVENT_DOWNLOAD_REPLACED,
     EVENT_RELEASE_REFUSED,
     EVENT_SCAN_REQUESTED,
 )
@@ -20,6 +21,7 @@ from .hub.events import (
     DownloadAdded,
     DownloadCompleted,
     DownloadRefused,
+    DownloadReplaced,
     DownloadsChanged,
     EngineEvent,
     ReleaseRefused,
@@ -63,6 +65,18 @@ class Announcer:
                 grab.hash, "refused"
             ):
                 self._fire(EVENT_DOWNLOAD_REFUSED, {**base, **_grab_data(grab), "reason": reason})
+            case DownloadReplaced(old=old, new=new, reason=reason, release=release):
+                self._fire(
+                    EVENT_DOWNLOAD_REPLACED,
+                    {
+                        **base,
+                        "hash": old.hash,
+                        "name": old.name,
+                        "reason": reason,
+                        "replacement_hash": new.hash,
+                        "replacement": release,
+                    },
+                )
             case ReleaseRefused(grab=grab, reason=reason):
                 # Fired by the MediaHub that refused it (the guard's step is claimed).
                 self._fire(EVENT_RELEASE_REFUSED, {**base, **_grab_data(grab), "reason": reason})

@@ -80,6 +80,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
               {d.category && <span className="tag">{d.category}</span>}
               {d.grabbed_by && <span className="via">{originLabel(d)}</span>}
             </p>
+            {d.stalled && <p className="reasons">Stalled: {d.stalled}</p>}
             <div className="actions">
               {isPaused(d) ? (
                 <button type="button" onClick={() => void act(d, "resume")} aria-label={`Resume ${d.name}`}>

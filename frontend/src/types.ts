@@ -100,6 +100,8 @@ export interface Download {
   stage?: Stage;
   /** Who grabbed it; absent when MediaHub did not (added by hand, by Sonarr…). */
   grabbed_by?: Origin;
+  /** Why it is dead ("no peers for 34 min"); absent while it is not. */
+  stalled?: string;
 }
 
 export type Stage = "queued" | "refused" | "downloading" | "completed" | "scan_sent" | "no_library" | "removed";

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 import time
+from typing import Any
 
 import aiohttp
 import pytest
@@ -87,8 +88,8 @@ async def make_rig(
     plex_sim.set_locations("3", f"{PLEX_ROOT}/music")
     async with aiohttp.ClientSession() as session:
 
-        async def make(qbt: QbtInstance, *, start: bool = True) -> Rig:
-            settings = rig_settings(qbt, prowlarr_sim, plex_sim, tmp_path)
+        async def make(qbt: QbtInstance, *, start: bool = True, **changes: Any) -> Rig:
+            settings = replace(rig_settings(qbt, prowlarr_sim, plex_sim, tmp_path), **changes)
             engine = MediaHub(settings, session)
             rig = Rig(engine, qbt, prowlarr_sim, plex_sim, tmp_path / "media", settings)
             engine.subscribe(rig.events.append)

@@ -132,6 +132,12 @@ _SCHEMA: Final = vol.Schema(
         vol.Optional("claim_timeout", default=600.0): vol.All(
             vol.Coerce(float), vol.Range(min=1, max=86400)
         ),
+        vol.Optional("stall_minutes", default=30.0): vol.All(
+            vol.Coerce(float), vol.Range(min=0.01, max=10080)
+        ),
+        vol.Optional("metadata_stall_minutes", default=10.0): vol.All(
+            vol.Coerce(float), vol.Range(min=0.01, max=10080)
+        ),
     },
     extra=vol.REMOVE_EXTRA,
 )
@@ -165,6 +171,9 @@ class Settings:
     adopt_categories: tuple[str, ...] = ()
     # A step claimed by a process that then went quiet this long is taken over (claims.py).
     claim_timeout: float = 600.0
+    # No source and no progress this long: a download is stalled (grab_best's get replaced).
+    stall_minutes: float = 30.0
+    metadata_stall_minutes: float = 10.0  # a magnet whose metadata never came
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Settings:

@@ -16,7 +16,7 @@ the record every MediaHub process reads. `refresh()` is one poll:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import partial
 import logging
 import time
@@ -47,6 +47,7 @@ from .pipeline import (
 from .qbittorrent import QbittorrentClient
 from .scans import LibraryScanner
 from .sources import TorrentSource, TorrentSources
+from .stalls import StallRule, Stalls
 from .steps import DONE, ScanStep
 from .store import GrabRecord, TorrentStore, is_infohash
 from .views import DownloadViews
@@ -70,6 +71,7 @@ class Downloads:
         adopt_categories: Iterable[str] = (),
         events: EventBus,
         auto_scan: bool = True,
+        stall_rule: StallRule | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._qbt = qbittorrent
@@ -88,7 +90,13 @@ class Downloads:
         self._now = wall_clock
         self.model = MaindataModel()
         self.pipeline = Pipeline(events)
-        self.views = DownloadViews(self.model, self.pipeline, self._outbox.__contains__, events)
+        self.stalls = Stalls(stall_rule or StallRule())
+        # Set by the engine: replaces a dead download that grab_best chose (see engine.py).
+        self.replace_stalled: Callable[[str, GrabRecord, str], Awaitable[None]] | None = None
+        self._replace_considered: set[str] = set()
+        self.views = DownloadViews(
+            self.model, self.pipeline, self._outbox.__contains__, events, self.stalls.reasons.get
+        )
         self._categories_ready = False
         self._available: bool | None = None
         self._loaded = False
@@ -153,6 +161,7 @@ class Downloads:
         )
         for infohash in changes.removed:
             self.pipeline.forget(infohash)
+        self.stalls.forget(changes.removed)
         for infohash in touched:
             self._observe(infohash)
         if changes.full_update or changes.categories_changed:
@@ -161,6 +170,7 @@ class Downloads:
         self.views.update(changes, touched)
         await self._check_files(touched, changes.removed)
         await self._run_steps()
+        await self._check_stalls()
         return self.snapshot()
 
     def _set_available(self, *, available: bool, reason: str | None = None) -> None:
@@ -246,6 +256,27 @@ class Downloads:
             if await self._guard.run(infohash, record, lambda: self.model.categories):
                 self._guarded.discard(infohash)
 
+    async def _check_stalls(self) -> None:
+        """Mark dead downloads (both UIs show why); have grab_best's ones replaced."""
+        now = self._now()
+        if self.stalls.due(now):
+            incomplete = [
+                (h, self.model.torrents[h])
+                for h in self.pipeline.in_stage(Stage.DOWNLOADING)
+                if h in self.model.torrents
+            ]
+            for infohash in self.stalls.check(incomplete, now):
+                self.views.refresh(infohash)
+        if self.replace_stalled is None:
+            return
+        for infohash, reason in list(self.stalls.reasons.items()):
+            if infohash in self._replace_considered or not self._managed(infohash):
+                continue
+            self._replace_considered.add(infohash)
+            record = await self._torrents.record(infohash)
+            if record is not None and record.wanted is not None:
+                await self.replace_stalled(infohash, record, reason)
+
     async def _run_steps(self) -> None:
         """The scan due after each managed completion, done by whichever process claims it."""
         if not self.auto_scan:
@@ -274,9 +305,15 @@ class Downloads:
         return name
 
     async def grab(
-        self, release_id: str, category: str | None = None, *, origin: Origin = Origin.ACTION
+        self,
+        release_id: str,
+        category: str | None = None,
+        *,
+        origin: Origin = Origin.ACTION,
+        wanted: dict[str, Any] | None = None,
     ) -> GrabResult:
-        """Download a search result by its id; queued if qBittorrent is away."""
+        """Download a search result by its id; queued if qBittorrent is away. `wanted` (from
+        grab_best) is kept with the grab so that a dead download can be replaced."""
         chosen = self._category(category) if category else None
         release, source = await self._sources.release(release_id)
         if chosen is None and release.category in self._categories:
@@ -287,7 +324,7 @@ class Downloads:
             "size": release.size,
             "seeders": release.seeders,
         }
-        return await self._record(source, chosen, origin, release=chosen_release)
+        return await self._record(source, chosen, origin, release=chosen_release, wanted=wanted)
 
     async def add_torrent(
         self, source: str, category: str | None = None, *, origin: Origin = Origin.ACTION
@@ -324,6 +361,7 @@ class Downloads:
         origin: Origin,
         *,
         release: dict[str, Any] | None = None,
+        wanted: dict[str, Any] | None = None,
     ) -> GrabResult:
         """Check what it holds, keep the torrent and its record, put the grab in the outbox,
         deliver it if we can."""
@@ -340,7 +378,7 @@ class Downloads:
             assert source.magnet is not None
             await self._torrents.keep_magnet(meta.infohash, source.magnet)
         await self._torrents.keep_record(
-            meta.infohash, GrabRecord(meta.name, category, origin, self._now(), release)
+            meta.infohash, GrabRecord(meta.name, category, origin, self._now(), release, wanted)
         )
         grab = await self._outbox.put(
             Grab(

@@ -36,6 +36,16 @@ class ReleaseRefused:
 
 
 @dataclass(frozen=True, slots=True)
+class DownloadReplaced:
+    """A dead download grab_best chose was removed, and the next-best release grabbed."""
+
+    old: GrabResult
+    new: GrabResult
+    reason: str  # why the old one was dead: "no peers for 31 min"
+    release: str  # the new release's summary
+
+
+@dataclass(frozen=True, slots=True)
 class DownloadCompleted:
     """A download finished (its files are in their final folder)."""
 
@@ -73,6 +83,7 @@ type EngineEvent = (
     DownloadAdded
     | DownloadRefused
     | ReleaseRefused
+    | DownloadReplaced
     | DownloadCompleted
     | ScanRequested
     | DownloadsChanged

@@ -46,6 +46,7 @@ TORRENT_FIELDS: Final = (
     "num_leechs",
     "ratio",
     "amount_left",
+    "last_activity",
 )
 # Strings shared by many torrents (states, categories, folders) are interned.
 _INTERNED: Final = frozenset({"state", "category", "save_path", "tags"})
@@ -92,6 +93,7 @@ class TorrentRecord:
         self.num_leechs = 0
         self.ratio = 0.0
         self.amount_left = 0
+        self.last_activity = 0
 
     def merge(self, changes: Mapping[str, Any]) -> None:
         for key, value in changes.items():
@@ -131,6 +133,7 @@ class TorrentRecord:
         from_mediahub: bool,
         stage: Stage = Stage.DOWNLOADING,
         grabbed_by: Origin | None = None,
+        stalled: str | None = None,
     ) -> Download:
         tags = split_tags(self.tags)
         return Download(
@@ -156,6 +159,7 @@ class TorrentRecord:
             from_mediahub=from_mediahub,
             stage=stage,
             grabbed_by=grabbed_by,
+            stalled=stalled,
         )
 
 

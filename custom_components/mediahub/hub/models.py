@@ -182,6 +182,7 @@ class Download:
     from_mediahub: bool
     stage: Stage = Stage.DOWNLOADING
     grabbed_by: Origin | None = None  # None: not grabbed by MediaHub (or before 0.6)
+    stalled: str | None = None  # why it is stalled: "no peers for 34 min"
 
     @property
     def scan_sent(self) -> bool:

@@ -46,6 +46,9 @@ class GrabRecord:
     origin: str
     grabbed_at: float
     release: dict[str, Any] | None = None  # the search result chosen: title, indexer, size, …
+    # For grab_best and voice: what was asked (query, category, season, profile changes), the
+    # releases tried for it, and what this one replaced; a dead download is replaced from it.
+    wanted: dict[str, Any] | None = None
 
 
 class TorrentStore:
@@ -97,6 +100,7 @@ class TorrentStore:
                 origin=str(data.get("origin", "")),
                 grabbed_at=float(data.get("grabbed_at", 0)),
                 release=data.get("release"),
+                wanted=data.get("wanted") if isinstance(data.get("wanted"), dict) else None,
             )
         except OSError, ValueError, KeyError, TypeError:
             _LOGGER.warning("Could not read %s", path)

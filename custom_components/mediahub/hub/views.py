@@ -20,11 +20,13 @@ class DownloadViews:
         pipeline: Pipeline,
         queued_here: Callable[[str], bool],
         events: EventBus,
+        stalled: Callable[[str], str | None] = lambda _hash: None,
     ) -> None:
         self._model = model
         self._pipeline = pipeline
         self._queued_here = queued_here
         self._events = events
+        self._stalled = stalled
         self.current: dict[str, Download] = {}
 
     def update(self, changes: Changes, touched: set[str]) -> None:
@@ -59,4 +61,5 @@ class DownloadViews:
             from_mediahub=TAG in tags or self._queued_here(infohash),
             stage=self._pipeline.stage(infohash) or Stage.DOWNLOADING,
             grabbed_by=origin_of(tags),
+            stalled=self._stalled(infohash),
         )

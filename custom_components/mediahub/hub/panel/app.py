@@ -88,6 +88,8 @@ def download_json(download: Download) -> dict[str, Any]:
         data["stage"] = str(download.stage)
     if download.grabbed_by is not None:
         data["grabbed_by"] = str(download.grabbed_by)
+    if download.stalled is not None:
+        data["stalled"] = download.stalled
     return data
 
 
