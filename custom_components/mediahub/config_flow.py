@@ -270,6 +270,7 @@ def _text(value: Any) -> str:
 
 
 CONF_CATEGORY: Final = "category"
+BOX: Final = selector.NumberSelectorMode.BOX
 
 
 class MediaHubOptionsFlow(OptionsFlowWithReload):
@@ -368,6 +369,14 @@ class MediaHubOptionsFlow(OptionsFlowWithReload):
                     CONF_FETCH_ALLOWED_HOSTS,
                     default=options.get(CONF_FETCH_ALLOWED_HOSTS, ""),
                 ): str,
+                **{
+                    vol.Required(key, default=options.get(key, default)): selector.NumberSelector(
+                        selector.NumberSelectorConfig(
+                            min=1, max=10080, step=1, unit_of_measurement="min", mode=BOX
+                        )
+                    )
+                    for key, default in (("stall_minutes", 30), ("metadata_stall_minutes", 10))
+                },
             }
         )
         return self.async_show_form(
@@ -393,9 +402,6 @@ PROFILE_FIELDS: Final = (
     "prefer_hdr",
     *_WORD_LISTS,
 )
-
-
-BOX: Final = selector.NumberSelectorMode.BOX
 
 
 def _profile_schema() -> vol.Schema:

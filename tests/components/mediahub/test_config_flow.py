@@ -263,6 +263,8 @@ async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry)
         "auto_scan": False,
         "adopt_categories": "tv-sonarr, Radarr",
         "fetch_allowed_hosts": "NAS.local, 192.168.1.20",
+        "stall_minutes": 45,
+        "metadata_stall_minutes": 15,
     }
     for field, bad in (("path_map", "media=/data"), ("categories", "movies")):
         result = await hass.config_entries.options.async_configure(
@@ -278,6 +280,8 @@ async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry)
     assert runtime.engine.downloads.auto_scan is False
     assert runtime.engine.settings.adopt_categories == ("tv-sonarr", "Radarr")
     assert runtime.engine.settings.fetch_allowed_hosts == ("nas.local", "192.168.1.20")
+    assert runtime.engine.downloads.stalls.rule.after == 45 * 60
+    assert runtime.engine.downloads.stalls.rule.metadata_after == 15 * 60
 
 
 async def test_options_show_the_defaults_as_text(

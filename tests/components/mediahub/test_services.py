@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from homeassistant.core import Event, HomeAssistant
@@ -16,11 +17,17 @@ from custom_components.mediahub.const import (
     DOMAIN,
     EVENT_DOWNLOAD_ADDED,
     EVENT_DOWNLOAD_COMPLETED,
+    EVENT_RELEASE_REFUSED,
     EVENT_SCAN_REQUESTED,
 )
 from tests.simulators.plex import PlexSimulator, Refresh
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
-from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+from tests.support.qbittorrent import (
+    QbtInstance,
+    SeededTorrent,
+    connect_to_seeder,
+    make_torrent,
+)
 
 
 async def call(hass: HomeAssistant, action: str, entry: MockConfigEntry, **data: Any) -> Any:
@@ -278,3 +285,34 @@ async def test_grab_best_with_profile_changes_and_its_refusals(
     assert "min_seeders" in str(invalid.value)
     torrents = await asyncio.to_thread(qbittorrent5.torrents)
     assert [t["name"] for t in torrents] == ["Arrival.2016.2160p.UHD.BluRay.REMUX.HDR.HEVC-FGT"]
+
+
+async def test_a_release_holding_an_executable_is_refused_with_an_event(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    tmp_path: Path,
+) -> None:
+    hass = stack_hass
+    name = "Wicked.2024.1080p.WEB-DL.x264"
+    data, _, infohash = make_torrent(
+        tmp_path, name, 0, files={"Wicked.2024.1080p.WEB-DL.x264.mkv.exe": 300_000}
+    )
+    prowlarr_sim.add_indexer(
+        "Films", releases=[SimRelease(name, category=2040, torrent=data, infohash=infohash)]
+    )
+    refused = capture(hass, EVENT_RELEASE_REFUSED)
+    found = await call(hass, "search", loaded_entry, query="wicked", category="movies")
+    [release] = [r for r in found["results"] if r["title"] == name]
+    with pytest.raises(ServiceValidationError) as error:
+        await call(hass, "grab", loaded_entry, release_id=release["id"])
+    assert error.value.translation_key == "release_refused"
+    assert "contains Wicked.2024.1080p.WEB-DL.x264.mkv.exe" in str(error.value)
+    await hass.async_block_till_done()
+    [event] = refused
+    assert (event.data["hash"], event.data["reason"]) == (
+        infohash,
+        "contains Wicked.2024.1080p.WEB-DL.x264.mkv.exe",
+    )
+    assert await asyncio.to_thread(qbittorrent5.torrents) == []
