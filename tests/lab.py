@@ -336,8 +336,11 @@ class Lab:
             headers=self._auth,
         ) as response:
             options = await response.json()
+        step = f"{HA_URL}/api/config/config_entries/options/flow/{options['flow_id']}"
+        async with http.post(step, json={"next_step_id": "settings"}, headers=self._auth) as menu:
+            menu.raise_for_status()  # the options open on a menu: settings, quality profiles
         async with http.post(
-            f"{HA_URL}/api/config/config_entries/options/flow/{options['flow_id']}",
+            step,
             json={
                 "poll_interval": 2,
                 "categories": self.panel_environment()["MEDIAHUB_CATEGORIES"],
