@@ -48,6 +48,11 @@ export function DownloadsView({ live }: { live: LiveState }) {
   return (
     <section aria-labelledby="downloads-title">
       <h2 id="downloads-title">Downloads</h2>
+      {live.notices.map((text) => (
+        <p key={text} className="notice warn" role="status">
+          {text}
+        </p>
+      ))}
       {notice && (
         <p className={notice.error ? "notice error" : "notice ok"} role={notice.error ? "alert" : "status"}>
           {notice.text}{" "}

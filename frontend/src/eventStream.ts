@@ -4,7 +4,7 @@
 // the small entry chunk.
 
 // `current`: the stream's first event when the state fetched just before is still current.
-export const EVENT_NAMES = ["snapshot", "current", "downloads", "service", "vpn", "scan"] as const;
+export const EVENT_NAMES = ["snapshot", "current", "downloads", "service", "vpn", "scan", "refused", "replaced"] as const;
 
 export interface Message {
   name: string;

@@ -14,6 +14,8 @@ export interface LiveState {
   outbox: number;
   categories: string[];
   scanned: number; // bumps when Plex was asked to scan, so libraries refresh
+  /** What MediaHub did on its own: refused a release after its file check, replaced a dead one. */
+  notices: string[];
 }
 
 const initial: LiveState = {
@@ -25,7 +27,14 @@ const initial: LiveState = {
   outbox: 0,
   categories: [], // the server's, from the first snapshot (MEDIAHUB_CATEGORIES)
   scanned: 0,
+  notices: [],
 };
+
+const NOTICES_KEPT = 3;
+const notice = (prev: LiveState, text: string): LiveState => ({
+  ...prev,
+  notices: [text, ...prev.notices].slice(0, NOTICES_KEPT),
+});
 
 type Reducer = (data: unknown, prev: LiveState) => LiveState;
 
@@ -56,6 +65,14 @@ const REDUCERS: Record<(typeof EVENT_NAMES)[number], Reducer> = {
   },
   vpn: (data, prev) => ({ ...prev, vpn: data as Vpn | null }),
   scan: (_data, prev) => ({ ...prev, scanned: prev.scanned + 1 }),
+  refused: (data, prev) => {
+    const refused = data as { name: string; reason: string };
+    return notice(prev, `Refused ${refused.name}: ${refused.reason}.`);
+  },
+  replaced: (data, prev) => {
+    const replaced = data as { name: string; reason: string; replacement: string };
+    return notice(prev, `${replaced.name} was dead (${replaced.reason}): downloading ${replaced.replacement} instead.`);
+  },
 };
 
 function apply(prev: LiveState, { name, data }: Message): LiveState {

@@ -22,6 +22,7 @@ const live = (overrides: Partial<LiveState> = {}): LiveState => ({
   outbox: 0,
   categories: ["movies", "tv"],
   scanned: 0,
+  notices: [],
   ...overrides,
 });
 

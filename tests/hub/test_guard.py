@@ -10,7 +10,7 @@ import tempfile
 
 import pytest
 
-from custom_components.mediahub.hub.events import ReleaseRefused
+from custom_components.mediahub.hub.events import DownloadReplaced, ReleaseRefused
 from custom_components.mediahub.hub.guard import GUARD_TAG, ReleaseRefusedError
 from custom_components.mediahub.hub.models import Origin
 from tests.simulators.prowlarr import SimRelease
@@ -131,3 +131,44 @@ async def test_a_torrent_file_holding_an_executable_is_refused_at_once(
     await rig.engine.downloads.refresh()
     assert await asyncio.to_thread(qbittorrent5.torrents) == []
     assert not rig.engine.downloads.outbox
+
+
+async def test_grab_best_falls_over_when_a_magnets_files_are_refused(
+    make_rig: RigFactory, qbittorrent5: QbtInstance, seeded: Callable[..., SeededTorrent]
+) -> None:
+    """The best release by its name is a magnet whose files turn out to be an executable: the
+    next-best is grabbed instead, and it is said why."""
+    bait = await asyncio.to_thread(
+        seeded,
+        "Dune.Part.Two.2024.1080p.BluRay.x264-GRP",
+        files={"Dune.Part.Two.2024.1080p.BluRay.x264-GRP.mkv.exe": 500_000},
+    )
+    rig = await make_rig(qbittorrent5)
+    rig.prowlarr.add_indexer(
+        "Films",
+        releases=[
+            SimRelease(
+                bait.name,
+                category=2040,
+                size=8 * MB,
+                seeders=50,
+                magnet=True,
+                infohash=bait.infohash,
+            ),
+            SimRelease(
+                "Dune.Part.Two.2024.720p.WEBRip.x264-YTS", category=2040, size=MB, seeders=40
+            ),
+        ],
+    )
+    best = await rig.engine.grab_best("dune part two", "movies", origin=Origin.VOICE)
+    assert best.result.hash == bait.infohash
+    await rig.poll_until(lambda: bait.infohash in rig.engine.downloads.model.torrents)
+    await asyncio.to_thread(connect_to_seeder, qbittorrent5, bait)
+    await rig.poll_until(lambda: bool(rig.of_type(DownloadReplaced)), what="the fall-over")
+    [replaced] = rig.of_type(DownloadReplaced)
+    assert replaced.old.hash == bait.infohash
+    assert replaced.reason == "contains Dune.Part.Two.2024.1080p.BluRay.x264-GRP.mkv.exe"
+    assert replaced.release.startswith("Dune Part Two (2024), 720p WEBRip")
+    await rig.engine.downloads.refresh()
+    names = [t["name"] for t in await asyncio.to_thread(qbittorrent5.torrents)]
+    assert names == ["Dune.Part.Two.2024.720p.WEBRip.x264-YTS"]

@@ -41,6 +41,7 @@ FIELD_VALUES: dict[str, Any] = {
     "num_leechs": st.integers(0, 1000),
     "ratio": st.floats(0, 100),
     "amount_left": st.integers(0, 10**12),
+    "last_activity": st.integers(0, 2**31),
 }
 torrent_state = st.fixed_dictionaries({f: FIELD_VALUES[f] for f in TORRENT_FIELDS})
 snapshot = st.dictionaries(st.sampled_from(HASHES), torrent_state, max_size=len(HASHES))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from custom_components.mediahub.hub.releases.profiles import decode
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
-from tests.support.qbittorrent import QbtInstance
+from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
 
 from .conftest import Sidecar
 
@@ -77,3 +78,28 @@ async def test_the_profile_is_edited_in_the_panel_and_shared(
     ) as response:
         assert response.status == 200
     assert (await sidecar.get("/api/profiles"))[1]["profiles"]["movies"]["min_seeders"] == 3
+
+
+async def test_a_magnet_refused_by_its_file_check_is_said_in_the_panel(
+    sidecar: Sidecar, qbittorrent5: QbtInstance, seeded: Callable[..., SeededTorrent]
+) -> None:
+    torrent = await asyncio.to_thread(
+        seeded,
+        "Moana.2.2024.1080p.WEB-DL.H264",
+        files={"Moana.2.2024.1080p.WEB-DL.H264.mp4.lnk": 100_000},
+    )
+    listening = await sidecar.listen("/api/events", until="refused")
+    status, _ = await sidecar.post(
+        "/api/downloads",
+        {"magnet": f"magnet:?xt=urn:btih:{torrent.infohash}&dn=Moana.2", "category": "movies"},
+    )
+    assert status == 201
+    async with asyncio.timeout(60):
+        while not await asyncio.to_thread(qbittorrent5.torrents):
+            await asyncio.sleep(0.2)
+    await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
+    events = await asyncio.wait_for(listening, 90)
+    name, data = events[-1]
+    assert name == "refused"
+    assert data["reason"] == "contains Moana.2.2024.1080p.WEB-DL.H264.mp4.lnk"
+    assert await asyncio.to_thread(qbittorrent5.torrents) == []

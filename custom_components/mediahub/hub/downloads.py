@@ -91,7 +91,7 @@ class Downloads:
         self.model = MaindataModel()
         self.pipeline = Pipeline(events)
         self.stalls = Stalls(stall_rule or StallRule())
-        # Set by the engine: replaces a dead download that grab_best chose (see engine.py).
+        # Set by the engine: replaces a dead or refused download grab_best chose (engine.py).
         self.replace_stalled: Callable[[str, GrabRecord, str], Awaitable[None]] | None = None
         self._replace_considered: set[str] = set()
         self.views = DownloadViews(
@@ -253,8 +253,12 @@ class Downloads:
             if record is None or not waiting(record):
                 self._guarded.discard(infohash)
                 continue
-            if await self._guard.run(infohash, record, lambda: self.model.categories):
-                self._guarded.discard(infohash)
+            verdict = await self._guard.run(infohash, record, lambda: self.model.categories)
+            if verdict is None:
+                continue
+            self._guarded.discard(infohash)
+            if verdict.refused:
+                await self._replace(infohash, verdict.text)
 
     async def _check_stalls(self) -> None:
         """Mark dead downloads (both UIs show why); have grab_best's ones replaced."""
@@ -267,15 +271,18 @@ class Downloads:
             ]
             for infohash in self.stalls.check(incomplete, now):
                 self.views.refresh(infohash)
+        for infohash, reason in list(self.stalls.reasons.items()):
+            if infohash not in self._replace_considered and self._managed(infohash):
+                self._replace_considered.add(infohash)
+                await self._replace(infohash, reason)
+
+    async def _replace(self, infohash: str, reason: str) -> None:
+        """A grab_best grab that is dead or was refused: have the engine take the next-best."""
         if self.replace_stalled is None:
             return
-        for infohash, reason in list(self.stalls.reasons.items()):
-            if infohash in self._replace_considered or not self._managed(infohash):
-                continue
-            self._replace_considered.add(infohash)
-            record = await self._torrents.record(infohash)
-            if record is not None and record.wanted is not None:
-                await self.replace_stalled(infohash, record, reason)
+        record = await self._torrents.record(infohash)
+        if record is not None and record.wanted is not None:
+            await self.replace_stalled(infohash, record, reason)
 
     async def _run_steps(self) -> None:
         """The scan due after each managed completion, done by whichever process claims it."""

@@ -2,57 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-import logging
+from collections.abc import Callable, Mapping
 import time
-from typing import Any, Final, Self
+from typing import Any, Self
 
 import aiohttp
 
+from .best import BestGrab, BestGrabs
 from .claims import Claims
 from .config import Settings
 from .downloads import Downloads
-from .errors import MediaHubError
-from .events import DownloadReplaced, EngineEvent, EventBus
-from .guard import ReleaseRefusedError
-from .models import NEWZNAB_BY_CATEGORY, GrabResult, Origin, VpnState, VpnStatus
+from .events import EngineEvent, EventBus
+from .models import Origin, VpnState, VpnStatus
 from .outbox import Outbox
 from .pathmap import PathMap
 from .plex import PlexClient
 from .prowlarr import ProwlarrClient
 from .qbittorrent import QbittorrentClient
-from .releases.pick import NoAcceptableReleaseError, pick, wanted
-from .releases.profile import checked, default_profile
 from .releases.profiles import ProfileStore
-from .releases.score import Assessment, assess
 from .scans import LibraryScanner
 from .search import SearchService
 from .sources import TorrentSources
 from .stalls import StallRule
-from .store import GrabRecord, TorrentStore
+from .store import TorrentStore
 from .urlfetch import TorrentUrlFetcher
 from .vpn import GluetunClient
-
-_LOGGER = logging.getLogger(__name__)
-
-MAX_FALLBACKS: Final = 3  # releases the file check may refuse before grab_best gives up
-MAX_REPLACEMENTS: Final = 2  # dead downloads replaced for one wish
-
-
-@dataclass(frozen=True, slots=True)
-class BestGrab:
-    """What `grab_best` chose, and the grab it made."""
-
-    choice: Assessment
-    result: GrabResult
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            **self.result.as_json(),
-            "release": self.choice.as_json(),
-            "summary": self.choice.summary,
-        }
 
 
 class MediaHub:
@@ -94,7 +68,8 @@ class MediaHub:
             auto_scan=settings.auto_scan,
             stall_rule=StallRule(settings.stall_minutes * 60, settings.metadata_stall_minutes * 60),
         )
-        self.downloads.replace_stalled = self._replace
+        self.best = BestGrabs(self.search, self.profiles, self.downloads, self.events)
+        self.downloads.replace_stalled = self.best.replace
 
     def subscribe(self, listener: Callable[[EngineEvent], None]) -> Callable[[], None]:
         """Be told of additions, completions, scans and download changes."""
@@ -124,76 +99,11 @@ class MediaHub:
         overrides: Mapping[str, Any] | None = None,
         season: int | None = None,
         origin: Origin,
-        tried: Sequence[str] = (),
-        replaces: Sequence[Mapping[str, str]] = (),
     ) -> BestGrab:
-        """Search, and grab the best release that passes the category's profile (with
-        `overrides` laid over it). A release the file-list guard refuses falls over to the
-        next-best. Raises the pick's errors when none passes or the title is ambiguous.
-        `tried`: releases (infohashes, titles) not to pick again."""
-        categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
-        outcome = await self.search.search_all(query, categories)
-        assessments = list(outcome.assessments.values())
-        if overrides:
-            profiles = {n: checked(p, overrides) for n, p in (await self.profiles.all()).items()}
-            other = checked(default_profile(None), overrides)
-            assessments = [
-                assess(a.release, a.quality, profiles.get(a.release.category or "", other))
-                for a in assessments
-            ]
-        excluded = set(tried)
-        want = wanted(query, season)
-        for _ in range(MAX_FALLBACKS + 1):
-            choice = pick(
-                [
-                    a
-                    for a in assessments
-                    if a.release.title not in excluded and a.release.infohash not in excluded
-                ],
-                want,
-            )
-            wish = {
-                "query": query,
-                "category": category,
-                "season": season,
-                "overrides": dict(overrides or {}),
-                "tried": sorted(excluded | {choice.release.title}),
-                "replaces": list(replaces),
-            }
-            try:
-                result = await self.downloads.grab(
-                    choice.release.id, category, origin=origin, wanted=wish
-                )
-            except ReleaseRefusedError:
-                excluded.add(choice.release.title)
-                continue
-            return BestGrab(choice, result)
-        raise NoAcceptableReleaseError(want.title, "every candidate was refused by the file check")
-
-    async def _replace(self, infohash: str, record: GrabRecord, reason: str) -> None:
-        """A dead download grab_best chose: grab the next-best, then remove the dead one and
-        its files (at most MAX_REPLACEMENTS times for one wish)."""
-        wish = record.wanted or {}
-        replaces = [dict(r) for r in wish.get("replaces", []) if isinstance(r, dict)]
-        if len(replaces) >= MAX_REPLACEMENTS:
-            _LOGGER.info("%s is stalled (%s); replaced twice already", record.name, reason)
-            return
-        try:
-            best = await self.grab_best(
-                str(wish.get("query", "")),
-                wish.get("category"),
-                overrides=wish.get("overrides") or None,
-                season=wish.get("season"),
-                origin=Origin(record.origin) if record.origin in Origin else Origin.ACTION,
-                tried=[*wish.get("tried", []), infohash],
-                replaces=[*replaces, {"hash": infohash, "name": record.name, "reason": reason}],
-            )
-            await self.downloads.remove(infohash, delete_files=True)
-        except MediaHubError as err:
-            _LOGGER.warning("%s is stalled (%s) and was not replaced: %s", record.name, reason, err)
-            return
-        old = GrabResult(infohash, record.name, record.category, queued=False)
-        self.events.emit(DownloadReplaced(old, best.result, reason, best.choice.summary))
+        """Search and grab the best release that passes the profile (see `best`)."""
+        return await self.best.grab(
+            query, category, overrides=overrides, season=season, origin=origin
+        )
 
     async def vpn_status(self) -> VpnStatus:
         """gluetun's view compared with qBittorrent's external address (UNKNOWN without

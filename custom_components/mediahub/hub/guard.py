@@ -82,12 +82,13 @@ class FileGuard:
 
     async def run(
         self, infohash: str, record: TorrentRecord, categories: Callable[[], Iterable[str]]
-    ) -> bool:
-        """Check one waiting torrent: refuse (remove) or start it. False when it is to be tried
-        again at the next poll (another process holds the step, or qBittorrent failed)."""
+    ) -> FileVerdict | None:
+        """Check one waiting torrent: refuse (remove) or start it, and say which. None when it
+        is to be tried again at the next poll (another process holds the step, or qBittorrent
+        failed)."""
         claim = await self._claims.take(STEP, infohash)
         if claim is None:
-            return False
+            return None
         try:
             files = [TorrentFile(i, n, s) for i, n, s in await self._qbt.files(infohash)]
             verdict = judge(files, video_expected=record.category in VIDEO_CATEGORIES)
@@ -103,16 +104,16 @@ class FileGuard:
                     origin=origin_of(tags),
                 )
                 self._events.emit(ReleaseRefused(grab, verdict.text))
-                return True
+                return verdict
             if verdict.skip:
                 await self._qbt.skip_files(infohash, verdict.skip)
             await self._qbt.remove_tags([infohash], [GUARD_TAG])
             await self._qbt.start([infohash])
         except MediaHubError as err:
             _LOGGER.debug("The file check of %s waits (%s)", record.name, err.reason)
-            return False
+            return None
         else:
             record.tags = ",".join(t for t in split_tags(record.tags) if t != GUARD_TAG)
-            return True
+            return verdict
         finally:
             await self._claims.release(STEP, infohash, categories())

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 import hashlib
 import logging
+import threading
 import time
 from typing import Any, Final
 
@@ -62,15 +63,19 @@ ASSESS_CHUNK: Final = 8  # releases parsed per hop to a thread (5-20 ms each)
 
 
 def assess_all(
-    releases: Sequence[Release], profiles: Mapping[str, QualityProfile]
+    releases: Sequence[Release],
+    profiles: Mapping[str, QualityProfile],
+    abandoned: threading.Event | None = None,
 ) -> list[Assessment]:
-    """Parse and score releases (blocking: guessit)."""
-    return [
-        assess(
-            r, parse_title(r.title), profiles.get(r.category or "") or default_profile(r.category)
-        )
-        for r in releases
-    ]
+    """Parse and score releases (blocking: guessit); stops early once the search is
+    `abandoned`, so a search left behind does not compete with the next one."""
+    assessed = []
+    for release in releases:
+        if abandoned is not None and abandoned.is_set():
+            break
+        profile = profiles.get(release.category or "") or default_profile(release.category)
+        assessed.append(assess(release, parse_title(release.title), profile))
+    return assessed
 
 
 @dataclass(slots=True)
@@ -87,10 +92,11 @@ class _Run:
     """One search in progress: what it found so far, and what is still to be told."""
 
     outcome: SearchOutcome
-    profiles: Mapping[str, QualityProfile]
+    profiles: asyncio.Future[Mapping[str, QualityProfile]]
     events: asyncio.Queue[SearchEvent | None] = field(default_factory=asyncio.Queue)
     seen_hashes: set[str] = field(default_factory=set)
     seen_guids: set[str] = field(default_factory=set)
+    abandoned: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass(slots=True)
@@ -193,7 +199,8 @@ class SearchService:
             )
         categories = tuple(sorted({int(c) for c in categories}))
         indexers = await self.enabled_indexers()
-        profiles = await self.profiles.all() if self.profiles else {}
+        # Read from qBittorrent while the indexers work: only the assessments wait for it.
+        profiles = asyncio.ensure_future(self._profiles())
         run = _Run(SearchOutcome(query=query, categories=categories), profiles)
         for indexer in indexers:
             yield IndexerSearchStatus(indexer.id, indexer.name, IndexerState.PENDING)
@@ -212,12 +219,18 @@ class SearchService:
                     remaining -= 1
                 else:
                     yield event
+                run.events.task_done()  # the caller is back: what it was given is out
             for task in tasks:
                 task.result()  # a bug in one indexer's handling is not swallowed
         finally:
+            run.abandoned.set()
             for task in tasks:
                 task.cancel()
+            profiles.cancel()
         self._remember(run.outcome)
+
+    async def _profiles(self) -> Mapping[str, QualityProfile]:
+        return await self.profiles.all() if self.profiles else {}
 
     async def _answer(self, indexer: Indexer, run: _Run) -> None:
         """One indexer's part: its status and new releases, then their assessments."""
@@ -238,9 +251,12 @@ class SearchService:
         if not batch:
             return
         run.events.put_nowait(ResultsBatch(indexer.id, batch))
+        # Parsing holds the interpreter for 5-20 ms a title: start once the caller has sent
+        # every result it was given, so that no result waits for a parse.
+        await run.events.join()
         for start in range(0, len(batch), ASSESS_CHUNK):
             chunk = batch[start : start + ASSESS_CHUNK]
-            assessed = await asyncio.to_thread(assess_all, chunk, run.profiles)
+            assessed = await asyncio.to_thread(assess_all, chunk, await run.profiles, run.abandoned)
             outcome.assessments.update((a.release.id, a) for a in assessed)
             run.events.put_nowait(AssessedBatch(indexer.id, assessed))
 

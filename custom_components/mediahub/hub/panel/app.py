@@ -27,7 +27,14 @@ from .. import __version__
 from ..config import Settings
 from ..engine import MediaHub
 from ..errors import AuthenticationError, MediaHubError, outcome, placeholders
-from ..events import DownloadsChanged, EngineEvent, ScanRequested, ServiceStatus
+from ..events import (
+    DownloadReplaced,
+    DownloadsChanged,
+    EngineEvent,
+    ReleaseRefused,
+    ScanRequested,
+    ServiceStatus,
+)
 from ..models import (
     NEWZNAB_BY_CATEGORY,
     Download,
@@ -229,6 +236,12 @@ class Panel:
                         "library": event.library,
                         "path": event.path,
                     },
+                )
+            case ReleaseRefused(grab=grab, reason=reason):
+                self.broker.publish("refused", {"name": grab.name, "reason": reason})
+            case DownloadReplaced(old=old, reason=reason, release=release):
+                self.broker.publish(
+                    "replaced", {"name": old.name, "reason": reason, "replacement": release}
                 )
             case _:
                 pass
