@@ -48,6 +48,8 @@ async def test_a_magnet_holding_an_executable_is_refused_before_any_payload(
     await rig.poll_until(lambda: torrent.infohash not in rig.engine.downloads.model.torrents)
     assert await asyncio.to_thread(qbittorrent.torrents) == []
     assert payload_bytes(rig.media, qbittorrent.save_path) == 0
+    history = await rig.engine.downloads._torrents.record(torrent.infohash)
+    assert history is not None and history.refused == refused.reason
 
 
 async def test_junk_is_never_downloaded_and_the_video_completes(
@@ -131,6 +133,9 @@ async def test_a_torrent_file_holding_an_executable_is_refused_at_once(
     await rig.engine.downloads.refresh()
     assert await asyncio.to_thread(qbittorrent5.torrents) == []
     assert not rig.engine.downloads.outbox
+    history = await rig.engine.downloads._torrents.record(infohash)
+    assert history is not None and history.refused == "contains setup.exe"
+    assert await rig.engine.downloads._torrents.kept(infohash) == (None, None)
 
 
 async def test_grab_best_falls_over_when_a_magnets_files_are_refused(

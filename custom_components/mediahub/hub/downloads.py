@@ -17,6 +17,7 @@ the record every MediaHub process reads. `refresh()` is one poll:
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import replace
 from functools import partial
 import logging
 import time
@@ -258,6 +259,8 @@ class Downloads:
                 continue
             self._guarded.discard(infohash)
             if verdict.refused:
+                if (kept := await self._torrents.record(infohash)) is not None:
+                    await self._torrents.keep_record(infohash, replace(kept, refused=verdict.text))
                 await self._replace(infohash, verdict.text)
 
     async def _check_stalls(self) -> None:
@@ -376,6 +379,11 @@ class Downloads:
         try:
             delivery(meta, category, ())
         except ReleaseRefusedError as err:
+            # The grab's history says why; the .torrent itself is not kept.
+            await self._torrents.keep_record(
+                meta.infohash,
+                GrabRecord(meta.name, category, origin, self._now(), release, wanted, err.reason),
+            )
             refused = GrabResult(meta.infohash, meta.name, category, queued=False, origin=origin)
             self._events.emit(ReleaseRefused(refused, err.reason))
             raise

@@ -49,6 +49,7 @@ class GrabRecord:
     # For grab_best and voice: what was asked (query, category, season, profile changes), the
     # releases tried for it, and what this one replaced; a dead download is replaced from it.
     wanted: dict[str, Any] | None = None
+    refused: str | None = None  # why the file check refused it: "contains setup.exe"
 
 
 class TorrentStore:
@@ -101,6 +102,7 @@ class TorrentStore:
                 grabbed_at=float(data.get("grabbed_at", 0)),
                 release=data.get("release"),
                 wanted=data.get("wanted") if isinstance(data.get("wanted"), dict) else None,
+                refused=data.get("refused") if isinstance(data.get("refused"), str) else None,
             )
         except OSError, ValueError, KeyError, TypeError:
             _LOGGER.warning("Could not read %s", path)
