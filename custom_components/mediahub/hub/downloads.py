@@ -26,7 +26,7 @@ from typing import Any
 from .claims import Claim, Claims
 from .errors import InvalidInputError, MediaHubError, ServiceUnavailableError
 from .events import EventBus, ReleaseRefused, ServiceStatus
-from .guard import FileGuard, ReleaseRefusedError, delivery, waiting
+from .guard import FileGuard, ReleaseRefusedError, checked, delivery, waiting
 from .maindata import MaindataModel, TorrentRecord, split_tags
 from .models import (
     DownloadsSnapshot,
@@ -93,7 +93,7 @@ class Downloads:
         self.pipeline = Pipeline(events)
         self.stalls = Stalls(stall_rule or StallRule())
         # Set by the engine: replaces a dead or refused download grab_best chose (engine.py).
-        self.replace_stalled: Callable[[str, GrabRecord, str], Awaitable[None]] | None = None
+        self.replace_dead: Callable[[str, GrabRecord, str], Awaitable[None]] | None = None
         self._replace_considered: set[str] = set()
         self.views = DownloadViews(
             self.model, self.pipeline, self._outbox.__contains__, events, self.stalls.reasons.get
@@ -163,6 +163,7 @@ class Downloads:
         for infohash in changes.removed:
             self.pipeline.forget(infohash)
         self.stalls.forget(changes.removed)
+        self._replace_considered.difference_update(changes.removed)
         for infohash in touched:
             self._observe(infohash)
         if changes.full_update or changes.categories_changed:
@@ -281,11 +282,11 @@ class Downloads:
 
     async def _replace(self, infohash: str, reason: str) -> None:
         """A grab_best grab that is dead or was refused: have the engine take the next-best."""
-        if self.replace_stalled is None:
+        if self.replace_dead is None:
             return
         record = await self._torrents.record(infohash)
         if record is not None and record.wanted is not None:
-            await self.replace_stalled(infohash, record, reason)
+            await self.replace_dead(infohash, record, reason)
 
     async def _run_steps(self) -> None:
         """The scan due after each managed completion, done by whichever process claims it."""
@@ -377,7 +378,7 @@ class Downloads:
         deliver it if we can."""
         meta = source.meta
         try:
-            delivery(meta, category, ())
+            checked(meta, category)
         except ReleaseRefusedError as err:
             # The grab's history says why; the .torrent itself is not kept.
             await self._torrents.keep_record(

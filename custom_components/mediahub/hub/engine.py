@@ -69,7 +69,7 @@ class MediaHub:
             stall_rule=StallRule(settings.stall_minutes * 60, settings.metadata_stall_minutes * 60),
         )
         self.best = BestGrabs(self.search, self.profiles, self.downloads, self.events)
-        self.downloads.replace_stalled = self.best.replace
+        self.downloads.replace_dead = self.best.replace
 
     def subscribe(self, listener: Callable[[EngineEvent], None]) -> Callable[[], None]:
         """Be told of additions, completions, scans and download changes."""

@@ -51,17 +51,20 @@ class Delivery:
     stop_at_metadata: bool = False
 
 
-def judged(meta: TorrentMeta, category: str | None) -> FileVerdict:
-    return judge(meta.files, video_expected=category in VIDEO_CATEGORIES)
+def checked(meta: TorrentMeta, category: str | None) -> FileVerdict:
+    """The verdict on a .torrent's files (a magnet's are not known yet: nothing to refuse);
+    raises ReleaseRefusedError when they are refused."""
+    verdict = judge(meta.files, video_expected=category in VIDEO_CATEGORIES)
+    if meta.files and verdict.refused:
+        raise ReleaseRefusedError(meta.name, verdict)
+    return verdict
 
 
 def delivery(meta: TorrentMeta, category: str | None, tags: tuple[str, ...]) -> Delivery:
-    """Raises ReleaseRefusedError for a .torrent whose files are refused."""
+    """How to add it; raises ReleaseRefusedError for a .torrent whose files are refused."""
     if not meta.files:  # a magnet: its files are known once its metadata arrives
         return Delivery((*tags, GUARD_TAG), stop_at_metadata=True)
-    verdict = judged(meta, category)
-    if verdict.refused:
-        raise ReleaseRefusedError(meta.name, verdict)
+    verdict = checked(meta, category)
     if verdict.skip:
         return Delivery((*tags, GUARD_TAG), stopped=True)
     return Delivery(tags)
