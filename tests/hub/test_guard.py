@@ -13,6 +13,7 @@ import pytest
 from custom_components.mediahub.hub.events import DownloadReplaced, ReleaseRefused
 from custom_components.mediahub.hub.guard import GUARD_TAG, ReleaseRefusedError
 from custom_components.mediahub.hub.models import Origin
+from custom_components.mediahub.hub.releases.pick import NoAcceptableReleaseError
 from tests.simulators.prowlarr import SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder, make_torrent
 
@@ -177,3 +178,24 @@ async def test_grab_best_falls_over_when_a_magnets_files_are_refused(
     await rig.engine.downloads.refresh()
     names = [t["name"] for t in await asyncio.to_thread(qbittorrent5.torrents)]
     assert names == ["Dune.Part.Two.2024.720p.WEBRip.x264-YTS"]
+
+
+async def test_grab_best_gives_up_when_every_candidate_is_refused(
+    make_rig: RigFactory, qbittorrent5: QbtInstance
+) -> None:
+    rig = await make_rig(qbittorrent5)
+    releases = []
+    for group in ("AAA", "BBB", "CCC", "DDD", "EEE"):
+        name = f"Venom.2018.1080p.WEB-DL.x264-{group}"
+        data, _, infohash = make_torrent(
+            Path(tempfile.mkdtemp()),
+            name,
+            0,
+            files={"Codec.Setup.exe": 300_000, "Venom.avi": 1_000},
+        )
+        releases.append(SimRelease(name, category=2040, size=MB, torrent=data, infohash=infohash))
+    rig.prowlarr.add_indexer("Films", releases=releases)
+    with pytest.raises(NoAcceptableReleaseError, match="every candidate was refused"):
+        await rig.engine.grab_best("venom 2018", "movies", origin=Origin.VOICE)
+    assert len(rig.of_type(ReleaseRefused)) == 4  # the first pick and three fall-overs
+    assert await asyncio.to_thread(qbittorrent5.torrents) == []

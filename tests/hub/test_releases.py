@@ -3,6 +3,7 @@ and reasons, the pick, and the file-list guard."""
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 import json
 from pathlib import Path
@@ -28,7 +29,7 @@ from custom_components.mediahub.hub.releases.profile import (
     checked,
     default_profile,
 )
-from custom_components.mediahub.hub.releases.profiles import ProfileStore
+from custom_components.mediahub.hub.releases.profiles import PREFIX, ProfileStore
 from custom_components.mediahub.hub.releases.score import assess, ranked
 from tests.support.qbittorrent import QbtInstance
 
@@ -317,6 +318,11 @@ async def test_profiles_are_kept_in_qbittorrent_and_shared(qbittorrent: QbtInsta
         assert not any(qbittorrent.save_path.iterdir())
         await ha_store.reset("movies")
         assert (await panel_store.get("movies")) == default_profile("movies")
+        # A profile another version wrote, that this one cannot read: the default, not an error.
+        bad = base64.urlsafe_b64encode(json.dumps({"min_seeders": -5}).encode()).decode()
+        await panel.set_category_path(f"{PREFIX}music", bad)
+        assert (await ha_store.get("music")) == default_profile("music")
+        assert (await ha_store.get(None)) == default_profile(None)
         # qBittorrent away: the last known profiles still rank a search.
         await panel_store.save("tv", {"max_size_gb": 6})
         qbittorrent.stop()
@@ -324,3 +330,27 @@ async def test_profiles_are_kept_in_qbittorrent_and_shared(qbittorrent: QbtInsta
     finally:
         await panel.close()
         await home_assistant.close()
+
+
+def test_every_rule_of_a_profile_reads_plainly_and_preferences_score() -> None:
+    title = "Amelie.2001.FRENCH.KORSUB.1080p.BluRay.HDR.x265-YIFY"
+    picky = QualityProfile(
+        preferred_codecs=("HEVC",),
+        prefer_hdr=True,
+        preferred_languages=("fr",),
+        blocked_groups=("yify",),
+        blocked_words=("KORSUB",),
+        required_words=("PROPER",),
+    )
+    item = release(title)
+    judged_picky = assess(item, parse_title(title), picky)
+    assert [r.text for r in judged_picky.reasons] == [
+        "group YIFY",
+        "contains KORSUB",
+        "lacks PROPER",
+    ]
+    plain = assess(item, parse_title(title), QualityProfile())
+    assert plain.passes
+    assert judged_picky.score - plain.score == 100 + 80 + 200  # codec, HDR, language
+    episode = judged("Severance.S02E03.1080p.WEB.H264-GGEZ", category="tv", seeders=900)
+    assert episode.summary == "Severance, S02E03, 1080p WEB-DL, 2.0 GB, 900 seeders"

@@ -12,6 +12,7 @@ from custom_components.mediahub.hub.events import DownloadReplaced, DownloadsCha
 from custom_components.mediahub.hub.maindata import TorrentRecord
 from custom_components.mediahub.hub.models import Origin
 from custom_components.mediahub.hub.stalls import StallRule
+from custom_components.mediahub.hub.store import GrabRecord
 from tests.simulators.prowlarr import SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder, make_torrent
 
@@ -105,3 +106,25 @@ async def test_a_dead_grab_best_is_replaced_by_the_next_best_which_completes(
     assert kept is not None and kept.wanted is not None
     assert kept.wanted["replaces"][0]["hash"] == dead_hash
     assert (rig.media / "movies" / alive.name / f"{alive.name}.mkv").stat().st_size == 2 * MB
+
+
+async def test_a_wish_is_replaced_twice_at_most_and_a_failed_replacement_changes_nothing(
+    make_rig: RigFactory, qbittorrent5: QbtInstance
+) -> None:
+    rig = await make_rig(qbittorrent5)
+    rig.prowlarr.add_indexer(
+        "Films",
+        releases=[SimRelease("Sintel.2010.1080p.BluRay.x264-GRP", category=2040, size=2 * MB)],
+    )
+    dead = "0" * 40
+    twice = GrabRecord(
+        "Sintel.2010.720p", "movies", "voice", 0.0,
+        wanted={"query": "sintel", "category": "movies", "replaces": [{"hash": "a" * 40}, {"hash": "b" * 40}]},
+    )  # fmt: skip
+    await rig.engine.best.replace(dead, twice, "no peers for 31 min")
+    nothing = GrabRecord(
+        "Sintel.2010.720p", "movies", "voice", 0.0, wanted={"query": "zzzz nothing"}
+    )
+    await rig.engine.best.replace(dead, nothing, "no peers for 31 min")
+    assert rig.of_type(DownloadReplaced) == []
+    assert await asyncio.to_thread(qbittorrent5.torrents) == []
