@@ -98,7 +98,7 @@ class DownloadIntentHandler(intent.IntentHandler):
         response = intent_obj.create_response()
         async with engine_errors():
             try:
-                best = await runtime.engine.grab_best(
+                best = await runtime.engine.best.grab(
                     query, category, season=season, origin=Origin.VOICE
                 )
             except AmbiguousTitleError as err:

@@ -127,7 +127,7 @@ async def _grab(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
 
 
 async def _grab_best(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
-    best = await runtime.engine.grab_best(
+    best = await runtime.engine.best.grab(
         call.data[ATTR_QUERY],
         call.data.get(ATTR_CATEGORY),
         overrides=call.data.get(ATTR_PROFILE),

@@ -166,7 +166,7 @@ async def test_grab_best_falls_over_when_a_magnets_files_are_refused(
             ),
         ],
     )
-    best = await rig.engine.grab_best("dune part two", "movies", origin=Origin.VOICE)
+    best = await rig.engine.best.grab("dune part two", "movies", origin=Origin.VOICE)
     assert best.result.hash == bait.infohash
     await rig.poll_until(lambda: bait.infohash in rig.engine.downloads.model.torrents)
     await asyncio.to_thread(connect_to_seeder, qbittorrent5, bait)
@@ -196,6 +196,6 @@ async def test_grab_best_gives_up_when_every_candidate_is_refused(
         releases.append(SimRelease(name, category=2040, size=MB, torrent=data, infohash=infohash))
     rig.prowlarr.add_indexer("Films", releases=releases)
     with pytest.raises(NoAcceptableReleaseError, match="every candidate was refused"):
-        await rig.engine.grab_best("venom 2018", "movies", origin=Origin.VOICE)
+        await rig.engine.best.grab("venom 2018", "movies", origin=Origin.VOICE)
     assert len(rig.of_type(ReleaseRefused)) == 4  # the first pick and three fall-overs
     assert await asyncio.to_thread(qbittorrent5.torrents) == []

@@ -76,7 +76,7 @@ async def test_a_dead_grab_best_is_replaced_by_the_next_best_which_completes(
             ),
         ],
     )
-    best = await rig.engine.grab_best("sintel", "movies", origin=Origin.VOICE)
+    best = await rig.engine.best.grab("sintel", "movies", origin=Origin.VOICE)
     assert best.result.hash == dead_hash
 
     def stalled_seen() -> bool:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 import time
-from typing import Any, Self
+from typing import Self
 
 import aiohttp
 
-from .best import BestGrab, BestGrabs
+from .best import BestGrabs
 from .claims import Claims
 from .config import Settings
 from .downloads import Downloads
 from .events import EngineEvent, EventBus
-from .models import Origin, VpnState, VpnStatus
+from .models import VpnState, VpnStatus
 from .outbox import Outbox
 from .pathmap import PathMap
 from .plex import PlexClient
@@ -68,6 +68,7 @@ class MediaHub:
             auto_scan=settings.auto_scan,
             stall_rule=StallRule(settings.stall_minutes * 60, settings.metadata_stall_minutes * 60),
         )
+        # grab_best: the best release that passes the profile, replaced when it dies.
         self.best = BestGrabs(self.search, self.profiles, self.downloads, self.events)
         self.downloads.replace_dead = self.best.replace
 
@@ -90,20 +91,6 @@ class MediaHub:
     async def start(self) -> None:
         """Load the recorded grabs (the outbox among them)."""
         await self.downloads.load()
-
-    async def grab_best(
-        self,
-        query: str,
-        category: str | None = None,
-        *,
-        overrides: Mapping[str, Any] | None = None,
-        season: int | None = None,
-        origin: Origin,
-    ) -> BestGrab:
-        """Search and grab the best release that passes the profile (see `best`)."""
-        return await self.best.grab(
-            query, category, overrides=overrides, season=season, origin=origin
-        )
 
     async def vpn_status(self) -> VpnStatus:
         """gluetun's view compared with qBittorrent's external address (UNKNOWN without

@@ -297,7 +297,7 @@ class QbittorrentClient:
         await self._call(put)
 
     async def category_names(self) -> list[str]:
-        return await self._call(lambda: list(dict(self._client.torrents_categories())))
+        return list(await self.category_paths())
 
     async def remove_categories(self, names: Sequence[str]) -> None:
         await self._call(lambda: self._client.torrents_remove_categories(categories=list(names)))
