@@ -67,6 +67,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
       {live.connected && list.length === 0 && <p className="empty">Nothing here yet. Search for something to download.</p>}
       <WindowedList
         items={list}
+        total={live.downloads.total}
         itemKey={downloadKey}
         label="Downloads"
         className="downloads"

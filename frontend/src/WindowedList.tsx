@@ -13,6 +13,8 @@ interface Props<T> {
    * a next item to move to (focus scrolls the page, which renders the ones after it). */
   overscan?: number;
   itemProps?: (item: T) => Record<string, string>;
+  /** How many items the whole list has, when `items` is only its head so far. */
+  total?: number;
 }
 
 const GAP = 8; // the list's CSS gap
@@ -30,6 +32,7 @@ export function WindowedList<T>({
   estimate,
   overscan = 6,
   itemProps,
+  total,
 }: Props<T>) {
   const list = useRef<HTMLUListElement>(null);
   const [heights, setHeights] = useState<ReadonlyMap<string, number>>(() => new Map());
@@ -64,11 +67,15 @@ export function WindowedList<T>({
   useEffect(update, [update, items.length]);
 
   // Items not rendered yet are taken to be as tall as the average rendered one, so the
-  // spacers (and a jump to the end) come out right before every item has been seen.
-  const sizes = useMemo(() => {
+  // spacers (and a jump to the end) come out right before every item has been seen; so are
+  // the items that have not arrived yet, so the page is as long as the whole list at once.
+  const { sizes, missing } = useMemo(() => {
     const average = heights.size ? [...heights.values()].reduce((a, b) => a + b, 0) / heights.size : estimate;
-    return items.map((item) => heights.get(itemKey(item)) ?? average);
-  }, [items, heights, itemKey, estimate]);
+    return {
+      sizes: items.map((item) => heights.get(itemKey(item)) ?? average),
+      missing: Math.max(0, (total ?? 0) - items.length) * average,
+    };
+  }, [items, heights, itemKey, estimate, total]);
   const range: Range = visibleRange(sizes, viewport.top, viewport.height, overscan);
 
   // Measure what was rendered; a changed height re-renders with the new spacers (and settles:
@@ -100,13 +107,13 @@ export function WindowedList<T>({
       ref={list}
       className={className}
       aria-label={label}
-      style={{ paddingTop: range.before, paddingBottom: Math.max(0, range.after - GAP) }}
+      style={{ paddingTop: range.before, paddingBottom: Math.max(0, range.after + missing - GAP) }}
     >
       {items.slice(range.start, range.end).map((item, offset) => (
         <li
           key={itemKey(item)}
           data-key={itemKey(item)}
-          aria-setsize={items.length}
+          aria-setsize={Math.max(total ?? 0, items.length)}
           aria-posinset={range.start + offset + 1}
           {...itemProps?.(item)}
         >

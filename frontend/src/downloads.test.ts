@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeCount, applyDiff, fromSnapshot, ordered, originLabel, statusLabel } from "./downloads";
+import { activeCount, applyDiff, fromSnapshot, isHead, ordered, originLabel, statusLabel } from "./downloads";
 import type { Download, Origin, PanelState, Stage } from "./types";
 
 const download = (hash: string, status: string, progress: number, added: number, stage?: Stage, grabbed_by?: Origin): Download => ({
@@ -27,6 +27,7 @@ describe("downloads state", () => {
       qbittorrent: { available: true, problem: null, version: "v5.3.0" },
       vpn: null,
       categories: ["movies"],
+      total: 2,
     };
     let state = fromSnapshot(snapshot);
     state = applyDiff(state, { changed: [download("a", "downloading", 0.6, 1)], removed: ["b"], transfer: { ...transfer, download_speed: 9 } });
@@ -43,8 +44,19 @@ describe("downloads state", () => {
       qbittorrent: { available: true, problem: null, version: null },
       vpn: null,
       categories: [],
+      total: 3,
     });
     expect(ordered(state).map((d) => d.hash)).toEqual(["active", "new", "old"]);
+  });
+
+  it("knows a head of the list from the whole, and counts the whole", () => {
+    const head = { downloads: [download("a", "downloading", 0.1, 0)], total: 2000 };
+    expect(isHead(head)).toBe(true);
+    expect(isHead({ ...head, total: 1 })).toBe(false);
+    expect(isHead({ downloads: [] })).toBe(false); // a server without the head: the whole list
+    const state = fromSnapshot({ ...head, transfer: null, outbox: 0, qbittorrent: { available: true, problem: null, version: null }, vpn: null, categories: [] });
+    expect(state.total).toBe(2000);
+    expect(applyDiff(state, { changed: [], removed: [], transfer }).total).toBe(1); // diffs follow the whole list
   });
 
   it("says when a completed download was sent to Plex", () => {

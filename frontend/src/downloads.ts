@@ -5,19 +5,29 @@ import type { Download, DownloadsDiff, Origin, PanelState, Transfer } from "./ty
 export interface DownloadsState {
   byHash: Map<string, Download>;
   transfer: Transfer | null;
+  /** How many there are; more than `byHash` holds while only the list's head has arrived. */
+  total: number;
 }
 
 export function fromSnapshot(snapshot: PanelState): DownloadsState {
-  return { byHash: new Map(snapshot.downloads.map((d) => [d.hash, d])), transfer: snapshot.transfer };
+  const byHash = new Map(snapshot.downloads.map((d) => [d.hash, d]));
+  return { byHash, transfer: snapshot.transfer, total: Math.max(snapshot.total, byHash.size) };
 }
 
 export function applyDiff(state: DownloadsState, diff: DownloadsDiff): DownloadsState {
   const byHash = new Map(state.byHash);
   for (const download of diff.changed) byHash.set(download.hash, download);
   for (const hash of diff.removed) byHash.delete(hash);
-  return { byHash, transfer: diff.transfer };
+  return { byHash, transfer: diff.transfer, total: byHash.size };
 }
 
+/** Only the head of the list is here so far (the whole follows on the events stream). */
+export function isHead(snapshot: { downloads: unknown[]; total?: unknown }): boolean {
+  return typeof snapshot.total === "number" && snapshot.downloads.length < snapshot.total;
+}
+
+// The server sends the list's head in this order too (STATUS_ORDER in hub/panel/state.py; a
+// test compares the two).
 const ORDER: Record<string, number> = {
   downloading: 0,
   metadata: 1,

@@ -1,9 +1,12 @@
-// The panel's live state: the whole state from GET /api/downloads (which index.html preloads,
-// so it travels beside the scripts), then the events stream from that revision on. Started
-// by the entry script before React and the app have loaded; no React here, so this stays in
-// the small entry chunk.
+// The panel's live state: the state with the head of the downloads list from
+// GET /api/downloads?head (which index.html preloads, so it travels beside the scripts), then
+// the events stream, whose first message is the whole list (or, when the head was the whole
+// list, only `current`). Started by the entry script before React and the app have loaded;
+// no React here, so this stays in the small entry chunk.
 
 // `current`: the stream's first event when the state fetched just before is still current.
+import { isHead } from "./downloads";
+
 export const EVENT_NAMES = ["snapshot", "current", "downloads", "service", "vpn", "scan", "refused", "replaced"] as const;
 
 export interface Message {
@@ -20,13 +23,24 @@ export interface EventStream {
   close(): void;
 }
 
-async function startingState(): Promise<{ revision?: unknown } | null> {
+interface StartingState {
+  revision?: unknown;
+  downloads: unknown[];
+  total?: unknown;
+}
+
+async function startingState(): Promise<StartingState | null> {
   try {
-    const response = await fetch("/api/downloads");
-    return response.ok ? ((await response.json()) as { revision?: unknown }) : null;
+    const response = await fetch("/api/downloads?head");
+    return response.ok ? ((await response.json()) as StartingState) : null;
   } catch {
     return null; // the stream's own snapshot stands in
   }
+}
+
+function afterNextPaint(run: () => void): void {
+  if (typeof requestAnimationFrame === "undefined") setTimeout(run, 0);
+  else requestAnimationFrame(() => setTimeout(run, 0));
 }
 
 export function openEvents(): EventStream {
@@ -39,12 +53,10 @@ export function openEvents(): EventStream {
     if (deliver) deliver(message);
     else backlog.push(message);
   };
-  void startingState().then((state) => {
+  // Opening the stream when only the head has come: held until the app listens.
+  let held: (() => void) | null = null;
+  const connect = (since: string) => {
     if (closed) return;
-    if (state) push({ name: "snapshot", data: state });
-    // With the revision it holds, the stream sends a snapshot only if the state moved on
-    // (a reconnection asks with the same one, and so gets a fresh snapshot).
-    const since = typeof state?.revision === "string" ? `?since=${encodeURIComponent(state.revision)}` : "";
     source = new EventSource(`/api/events${since}`);
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (event) => {
@@ -52,13 +64,33 @@ export function openEvents(): EventStream {
       });
     }
     source.onerror = () => failed?.();
+  };
+  void startingState().then((state) => {
+    if (closed) return;
+    if (state) push({ name: "snapshot", data: state });
+    if (state && isHead(state)) {
+      // The whole list is the stream's first message; it is parsed once the app has painted
+      // the head, not before (thousands of downloads take tens of milliseconds to parse).
+      held = () => afterNextPaint(() => connect(""));
+      if (deliver) release();
+      return;
+    }
+    // With the revision of a whole list, the stream sends a snapshot only if the state moved
+    // on (a reconnection asks with the same one, and so gets a fresh snapshot).
+    const revision = typeof state?.revision === "string" ? state.revision : null;
+    connect(revision ? `?since=${encodeURIComponent(revision)}` : "");
   });
+  const release = () => {
+    held?.();
+    held = null;
+  };
   return {
     backlog,
     listen(callback, onError, from = 0) {
       deliver = callback;
       failed = onError;
       for (const message of backlog.splice(0).slice(from)) callback(message);
+      release();
     },
     close() {
       closed = true;

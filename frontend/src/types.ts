@@ -123,7 +123,10 @@ export interface Vpn {
 }
 
 export interface PanelState {
+  /** The whole list, or only its head (the first screen's worth, in the panel's order). */
   downloads: Download[];
+  /** How many downloads there are: more than `downloads` holds when that is the head. */
+  total: number;
   transfer: Transfer | null;
   outbox: number;
   qbittorrent: { available: boolean; problem: "unreachable" | "auth_failed" | null; version: string | null };

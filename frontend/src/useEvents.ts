@@ -19,7 +19,7 @@ export interface LiveState {
 }
 
 const initial: LiveState = {
-  downloads: { byHash: new Map(), transfer: null },
+  downloads: { byHash: new Map(), transfer: null, total: 0 },
   connected: false,
   qbittorrent: null,
   qbittorrentProblem: null,

@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 const live = (overrides: Partial<LiveState> = {}): LiveState => ({
-  downloads: { byHash: new Map(), transfer: null },
+  downloads: { byHash: new Map(), transfer: null, total: 0 },
   connected: true,
   qbittorrent: true,
   qbittorrentProblem: null,
@@ -51,7 +51,7 @@ describe("DownloadsView", () => {
 
   it("shows a download with its progress, speed and time left", () => {
     const byHash = new Map([[download.hash, download]]);
-    render(<DownloadsView live={live({ downloads: { byHash, transfer: null } })} />);
+    render(<DownloadsView live={live({ downloads: { byHash, transfer: null, total: byHash.size } })} />);
     const item = screen.getByRole("listitem");
     expect(item.textContent).toContain("43%");
     expect(item.textContent).toContain("3.0 MB/s");
@@ -59,10 +59,20 @@ describe("DownloadsView", () => {
     expect(item.getAttribute("aria-setsize")).toBe("1");
   });
 
+  it("is as long as the whole list, and says its size, while only its head is here", () => {
+    const byHash = new Map([[download.hash, download]]);
+    const { unmount } = render(<DownloadsView live={live({ downloads: { byHash, transfer: null, total: 1 } })} />);
+    expect(screen.getByRole("list").style.paddingBottom).toBe("0px");
+    unmount();
+    render(<DownloadsView live={live({ downloads: { byHash, transfer: null, total: 2000 } })} />);
+    expect(screen.getByRole("listitem").getAttribute("aria-setsize")).toBe("2000");
+    expect(parseFloat(screen.getByRole("list").style.paddingBottom)).toBeGreaterThan(1000); // room for 1,999 more
+  });
+
   it("shows the same pipeline stage and grabber Home Assistant sees", () => {
     const done = { ...download, progress: 1, status: "seeding", stage: "scan_sent" as const, grabbed_by: "voice" as const };
     const byHash = new Map([[done.hash, done]]);
-    render(<DownloadsView live={live({ downloads: { byHash, transfer: null } })} />);
+    render(<DownloadsView live={live({ downloads: { byHash, transfer: null, total: byHash.size } })} />);
     const item = screen.getByRole("listitem");
     expect(item.textContent).toContain("sent to Plex");
     expect(item.textContent).toContain("via voice");

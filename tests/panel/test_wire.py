@@ -8,19 +8,26 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from collections.abc import Callable
 import gzip
 import hashlib
+import json
 from pathlib import Path
 import re
+from typing import Any
 import zlib
 
 import aiohttp
 import pytest
 
+from custom_components.mediahub.hub.models import DownloadStatus
 from custom_components.mediahub.hub.panel.app import STATIC
+from custom_components.mediahub.hub.panel.state import HEAD, STATUS_ORDER, UNORDERED
 from tests.panel.conftest import Sidecar
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, add_stopped_torrents
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(
     not (STATIC / "index.html").is_file(), reason="the UI is not built (scripts/test builds it)"
@@ -142,3 +149,70 @@ async def test_the_inlined_stylesheet_is_the_only_inline_style_allowed(sidecar: 
     assert f"style-src 'self' 'sha256-{digest}';" in policy
     assert "script-src 'self';" in policy
     assert "<script>" not in page and 'rel="stylesheet"' not in page
+
+
+async def test_a_page_starts_from_the_head_of_its_list(
+    sidecar: Sidecar, qbittorrent5: QbtInstance
+) -> None:
+    """GET /api/downloads?head (what index.html preloads) carries the first screen's worth of
+    the list, in the panel's order, and how many there are; the whole list is one request (or
+    the stream's first event) away, at the same revision, and follows a change."""
+    hashes = await asyncio.to_thread(add_stopped_torrents, qbittorrent5, HEAD + 10)
+    whole = await settled(sidecar, lambda state: state["total"] == len(hashes))
+    response, body = await raw_get(f"{sidecar.url}/api/downloads?head", "gzip")
+    assert response.headers["Content-Encoding"] == "gzip"
+    head = json.loads(gzip.decompress(body))
+    plain_response, plain = await raw_get(f"{sidecar.url}/api/downloads?head", None)
+    assert "Content-Encoding" not in plain_response.headers
+    assert json.loads(plain) == head
+
+    assert {d["hash"] for d in whole["downloads"]} == set(hashes)
+    assert whole["total"] == head["total"] == len(hashes)
+    assert head["revision"] == whole["revision"]
+    in_order = sorted(
+        whole["downloads"],
+        key=lambda d: (STATUS_ORDER.get(DownloadStatus(d["status"]), 9), -d["added_on"]),
+    )
+    assert head["downloads"] == in_order[:HEAD]
+    assert {k: v for k, v in head.items() if k != "downloads"} == {
+        k: v for k, v in whole.items() if k != "downloads"
+    }
+
+    # A change: the whole list carries it (that download encoded again, the others kept).
+    whole = await settled(
+        sidecar, lambda state: all(d["status"] == "stopped" for d in state["downloads"])
+    )
+    target = whole["downloads"][-1]["hash"]
+    status, _ = await sidecar.post(f"/api/downloads/{target}/resume")
+    assert status == 200
+    after = await settled(
+        sidecar,
+        lambda state: any(
+            d["hash"] == target and d["status"] != "stopped" for d in state["downloads"]
+        ),
+    )
+    assert after["revision"] != whole["revision"]
+    unchanged = [d for d in after["downloads"] if d["hash"] != target]
+    assert unchanged == [d for d in whole["downloads"] if d["hash"] != target]
+
+
+async def settled(sidecar: Sidecar, done: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """The panel's whole state once `done` holds of it, polling qBittorrent until then (a
+    torrent just added is checked first; one just started takes a moment to say so)."""
+    deadline = asyncio.get_running_loop().time() + 60
+    while True:
+        await sidecar.panel.poll_once()
+        _, state = await sidecar.get("/api/downloads")
+        if done(state) or asyncio.get_running_loop().time() > deadline:
+            assert done(state), "qBittorrent never reached the state the test waits for"
+            return state  # type: ignore[no-any-return]
+        await asyncio.sleep(0.2)
+
+
+def test_the_server_orders_the_head_as_the_panel_orders_its_list() -> None:
+    """STATUS_ORDER (hub/panel/state.py) and ORDER (frontend/src/downloads.ts) are one rule."""
+    source = (REPO / "frontend" / "src" / "downloads.ts").read_text()
+    [body] = re.findall(r"const ORDER: Record<string, number> = \{(.*?)\};", source, re.DOTALL)
+    panel = {name: int(rank) for name, rank in re.findall(r"(\w+): (\d+)", body)}
+    assert panel == {str(status): rank for status, rank in STATUS_ORDER.items()}
+    assert f"?? {UNORDERED}" in source

@@ -20,7 +20,7 @@ import time
 from typing import Any, Final
 
 import aiohttp
-from aiohttp import web
+from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
 
 from .. import __version__
@@ -37,11 +37,9 @@ from ..events import (
 )
 from ..models import (
     NEWZNAB_BY_CATEGORY,
-    Download,
     DownloadsSnapshot,
     Library,
     Origin,
-    Stage,
     VpnStatus,
 )
 from ..releases.parse import Source
@@ -55,7 +53,8 @@ from .security import (
     error_response,
     security_middleware,
 )
-from .sse import Broker, Opening, encode, open_stream
+from .sse import Broker, Opening, accepts_gzip, encode, open_stream
+from .state import StartingState, StateEncoder, download_json
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -72,32 +71,6 @@ PANEL: web.AppKey[Panel] = web.AppKey("panel")
 
 
 # --- JSON shapes (what the browser sees: no secret, no Prowlarr link) --------------------------
-
-
-def download_json(download: Download) -> dict[str, Any]:
-    """What the panel shows of a download, and nothing more: a list of 2,000 goes out in every
-    new panel's first event, so each field left out is 2,000 fields less to encode and parse
-    (Home Assistant's list_downloads gives the whole record). The pipeline's stage and who
-    grabbed it are sent only when they say something: most torrents are downloading, or seeding
-    what MediaHub did not grab."""
-    data: dict[str, Any] = {
-        "hash": download.hash,
-        "name": download.name,
-        "status": str(download.status),
-        "progress": download.progress,
-        "size": download.size,
-        "download_speed": download.download_speed,
-        "eta": download.eta,
-        "category": download.category,
-        "added_on": download.added_on,
-    }
-    if download.stage is not Stage.DOWNLOADING:
-        data["stage"] = str(download.stage)
-    if download.grabbed_by is not None:
-        data["grabbed_by"] = str(download.grabbed_by)
-    if download.stalled is not None:
-        data["stalled"] = download.stalled
-    return data
 
 
 def vpn_json(status: VpnStatus) -> dict[str, Any]:
@@ -146,7 +119,8 @@ class Panel:
         # revisions from matching an older one's.
         self._epoch = f"{time.time_ns():x}"
         self._revision = 0
-        self._opening: tuple[str, dict[str, Any], Opening] | None = None
+        self._starting: StartingState | None = None
+        self._encoder = StateEncoder()
         self.engine.subscribe(self._on_engine_event)
 
     # --- polling ---------------------------------------------------------------------------
@@ -252,41 +226,38 @@ class Panel:
         outbox = len(self.engine.downloads.outbox)
         return f"{self._epoch}.{self._revision}.{outbox}.{self.engine.qbittorrent.version}"
 
-    def _starting_point(self) -> tuple[str, dict[str, Any], Opening]:
-        revision = self.revision
-        if self._opening is None or self._opening[0] != revision:
-            state = {**self.state_json(), "revision": revision}
-            self._opening = (revision, state, Opening(encode("snapshot", state)))
-        return self._opening
-
-    def starting_state(self) -> dict[str, Any]:
+    def starting_state(self) -> StartingState:
         """The panel's whole state now, with its revision (GET /api/downloads)."""
-        return self._starting_point()[1]
+        revision = self.revision
+        if self._starting is None or self._starting.revision != revision:
+            # The views as they are now, not as the last poll returned them: a change is
+            # published before that poll ends, and a panel that connects in between must not
+            # miss it.
+            snapshot = self.engine.downloads.snapshot() if self.snapshot else None
+            self._starting = self._encoder.encode(
+                revision,
+                snapshot.downloads if snapshot else {},
+                {
+                    "transfer": asdict(snapshot.transfer) if snapshot else None,
+                    "outbox": len(self.engine.downloads.outbox),
+                    "qbittorrent": {
+                        "available": bool(self.qbittorrent_available),
+                        "problem": self.qbittorrent_problem,
+                        "version": self.engine.qbittorrent.version,
+                    },
+                    "vpn": vpn_json(self.vpn) if self.vpn else None,
+                    "categories": sorted(self.settings.categories),
+                },
+            )
+        return self._starting
 
     def opening(self, since: str | None) -> Opening | bytes:
         """The event a new stream starts with: the snapshot, or only `current` when the panel
         already holds this revision (it fetched the state just before)."""
-        revision, _, opening = self._starting_point()
-        return encode("current", {"revision": revision}) if since == revision else opening
-
-    def state_json(self) -> dict[str, Any]:
-        # The views as they are now, not as the last poll returned them: a change is published
-        # before that poll ends, and a panel that connects in between must not miss it.
-        snapshot = self.engine.downloads.snapshot() if self.snapshot else None
-        return {
-            "downloads": [download_json(d) for d in snapshot.downloads.values()]
-            if snapshot
-            else [],
-            "transfer": asdict(snapshot.transfer) if snapshot else None,
-            "outbox": len(self.engine.downloads.outbox),
-            "qbittorrent": {
-                "available": bool(self.qbittorrent_available),
-                "problem": self.qbittorrent_problem,
-                "version": self.engine.qbittorrent.version,
-            },
-            "vpn": vpn_json(self.vpn) if self.vpn else None,
-            "categories": sorted(self.settings.categories),
-        }
+        starting = self.starting_state()
+        if since == starting.revision:
+            return encode("current", {"revision": starting.revision})
+        return starting.opening
 
 
 def _panel(request: web.Request) -> Panel:
@@ -402,7 +373,16 @@ async def search(request: web.Request) -> web.StreamResponse:
 
 
 async def list_downloads(request: web.Request) -> web.Response:
-    return web.json_response(_panel(request).starting_state())
+    """The panel's whole state; with `?head`, only the head of its list (see state.py)."""
+    state = _panel(request).starting_state()
+    body = state.head if "head" in request.query else state.whole
+    if accepts_gzip(request):
+        return web.Response(
+            body=body.gzipped,
+            content_type="application/json",
+            headers={"Content-Encoding": "gzip", **VARY},
+        )
+    return web.Response(body=body.plain, content_type="application/json", headers=VARY)
 
 
 async def add_download(request: web.Request) -> web.Response:
@@ -628,6 +608,7 @@ async def compress_json(request: web.Request, handler: Handler) -> web.StreamRes
         and response.content_type == "application/json"
         and isinstance(response.body, bytes)
         and len(response.body) >= COMPRESS_FROM
+        and hdrs.CONTENT_ENCODING not in response.headers  # compressed once, in advance
     ):
         response.enable_compression()
     return response
