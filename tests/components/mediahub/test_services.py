@@ -163,6 +163,9 @@ async def test_control_actions(
         ("grab", {"release_id": "nope"}, "unknown_release"),
         ("add_torrent", {"source": "magnet:?xt=urn:btih:xyz"}, "invalid_magnet"),
         ("add_torrent", {"source": "file:///etc/passwd"}, "invalid_source"),
+        # The URL rules of the panel (hub/urlfetch.py): nothing inside this machine or network.
+        ("add_torrent", {"source": "http://127.0.0.1:9/x.torrent"}, "url_not_allowed"),
+        ("add_torrent", {"source": "http://169.254.169.254/latest/meta-data/"}, "url_not_allowed"),
         (
             "add_torrent",
             {
