@@ -4,9 +4,9 @@
 // list, only `current`). Started by the entry script before React and the app have loaded;
 // no React here, so this stays in the small entry chunk.
 
-// `current`: the stream's first event when the state fetched just before is still current.
 import { isHead } from "./downloads";
 
+// `current`: the stream's first event when the state fetched just before is still current.
 export const EVENT_NAMES = ["snapshot", "current", "downloads", "service", "vpn", "scan", "refused", "replaced"] as const;
 
 export interface Message {
@@ -55,6 +55,10 @@ export function openEvents(): EventStream {
   };
   // Opening the stream when only the head has come: held until the app listens.
   let held: (() => void) | null = null;
+  const release = () => {
+    held?.();
+    held = null;
+  };
   const connect = (since: string) => {
     if (closed) return;
     source = new EventSource(`/api/events${since}`);
@@ -80,10 +84,6 @@ export function openEvents(): EventStream {
     const revision = typeof state?.revision === "string" ? state.revision : null;
     connect(revision ? `?since=${encodeURIComponent(revision)}` : "");
   });
-  const release = () => {
-    held?.();
-    held = null;
-  };
   return {
     backlog,
     listen(callback, onError, from = 0) {

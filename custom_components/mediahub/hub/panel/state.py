@@ -44,8 +44,9 @@ STATUS_ORDER: Final = {
 UNORDERED: Final = 9  # any other status goes last
 
 
-def in_panel_order(downloads: Iterable[Download]) -> list[Download]:
-    return sorted(downloads, key=lambda d: (STATUS_ORDER.get(d.status, UNORDERED), -d.added_on))
+def panel_rank(download: Download) -> tuple[int, int]:
+    """Where a download stands in the panel's list (lower first)."""
+    return STATUS_ORDER.get(download.status, UNORDERED), -download.added_on
 
 
 def download_json(download: Download) -> dict[str, Any]:
@@ -128,11 +129,11 @@ class StateEncoder:
         def state(listed: Iterable[bytes]) -> bytes:
             return start + b',"downloads":[' + b",".join(listed) + b"]}"
 
-        whole = state(json for _, json in encoded.values())
-        head = in_panel_order(downloads.values())[:HEAD]
+        whole = state(body for _, body in encoded.values())
+        head = sorted(encoded.values(), key=lambda pair: panel_rank(pair[0]))[:HEAD]
         return StartingState(
             revision=revision,
             whole=Body.of(whole),
-            head=Body.of(state(encoded[d.hash][1] for d in head)),
+            head=Body.of(state(body for _, body in head)),
             opening=Opening(b"event: snapshot\ndata: " + whole + b"\n\n"),
         )
