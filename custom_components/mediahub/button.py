@@ -1,5 +1,5 @@
 """Buttons: scan one Plex library (one per section, added and removed as sections come and
-go) and scan all libraries."""
+go) and scan all libraries; pause and resume every download."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import MediaHubConfigEntry, PlexCoordinator, PlexData
+from .coordinator import DownloadsCoordinator, MediaHubConfigEntry, PlexCoordinator, PlexData
 from .entity import MediaHubEntity
 from .errors import engine_errors
 from .hub.models import Library
@@ -25,7 +25,14 @@ async def async_setup_entry(
 ) -> None:
     """Add "scan all", and a scan button per Plex section as the sections appear."""
     plex = entry.runtime_data.plex
-    async_add_entities([ScanAllButton(plex)])
+    downloads = entry.runtime_data.downloads
+    async_add_entities(
+        [
+            ScanAllButton(plex),
+            AllDownloadsButton(downloads, "pause_all"),
+            AllDownloadsButton(downloads, "resume_all"),
+        ]
+    )
     known: dict[str, ScanLibraryButton] = {}
 
     @callback
@@ -97,3 +104,23 @@ class ScanLibraryButton(MediaHubEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         await _press(self.coordinator, self.library_key)
+
+
+class AllDownloadsButton(MediaHubEntity, ButtonEntity):
+    """Pause every download, or resume every paused one (a guard's holds start when it lets
+    go)."""
+
+    coordinator: DownloadsCoordinator
+
+    def __init__(self, coordinator: DownloadsCoordinator, key: str) -> None:
+        super().__init__(coordinator, key)
+        self._attr_translation_key = key
+
+    async def async_press(self) -> None:
+        downloads = self.coordinator.engine.downloads
+        async with engine_errors():
+            if self._attr_translation_key == "pause_all":
+                await downloads.pause_all()
+            else:
+                await downloads.resume_all()
+        await self.coordinator.async_request_refresh()

@@ -30,6 +30,7 @@ from .const import (
     CONF_FETCH_ALLOWED_HOSTS,
     CONF_GLUETUN_API_KEY,
     CONF_GLUETUN_URL,
+    CONF_MIN_FREE_GB,
     CONF_PATH_MAP,
     CONF_PLEX_TOKEN,
     CONF_PLEX_URL,
@@ -39,6 +40,7 @@ from .const import (
     CONF_QBITTORRENT_PASSWORD,
     CONF_QBITTORRENT_URL,
     CONF_QBITTORRENT_USERNAME,
+    CONF_VPN_GUARD,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
 )
@@ -377,6 +379,15 @@ class MediaHubOptionsFlow(OptionsFlowWithReload):
                     )
                     for key, default in (("stall_minutes", 30), ("metadata_stall_minutes", 10))
                 },
+                # On unless switched off: its description says what switching it off risks.
+                vol.Required(CONF_VPN_GUARD, default=options.get(CONF_VPN_GUARD, True)): bool,
+                vol.Required(
+                    CONF_MIN_FREE_GB, default=options.get(CONF_MIN_FREE_GB, 1.0)
+                ): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=0, max=10000, step=0.1, unit_of_measurement="GB", mode=BOX
+                    )
+                ),
             }
         )
         return self.async_show_form(

@@ -24,6 +24,8 @@ CONF_PATH_MAP: Final = "path_map"
 CONF_AUTO_SCAN: Final = "auto_scan"
 CONF_ADOPT_CATEGORIES: Final = "adopt_categories"
 CONF_FETCH_ALLOWED_HOSTS: Final = "fetch_allowed_hosts"
+CONF_VPN_GUARD: Final = "vpn_guard"
+CONF_MIN_FREE_GB: Final = "min_free_gb"
 
 DEFAULT_POLL_INTERVAL: Final = 5  # seconds; incremental syncs cost ~3 KB each
 INDEXERS_INTERVAL: Final = timedelta(minutes=2)

@@ -156,7 +156,7 @@ class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
 
     @override
     async def _async_update_data(self) -> DownloadsSnapshot:
-        return await self._guarded(self.engine.downloads.refresh)
+        return await self._guarded(self.engine.poll)
 
 
 class IndexersCoordinator(MediaHubCoordinator[IndexersData]):

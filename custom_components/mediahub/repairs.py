@@ -1,6 +1,7 @@
 """Repair issues, raised and cleared outside the coordinators' fetches.
 
 - The VPN's (down, leaking) follow each VPN update.
+- "Downloads held back" (the VPN and disk guards) follows each downloads update.
 - "Grabs waiting too long" follows the outbox itself: after every downloads update, and every
   minute, so that an outage that lasts is noticed while the polls keep failing (Home Assistant
   calls no listener on a failure that follows a failure).
@@ -18,7 +19,8 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, OUTBOX_STUCK_AFTER
 from .coordinator import MediaHubConfigEntry, VpnCoordinator
-from .hub.models import VpnState
+from .hub.holds import gigabytes
+from .hub.models import Hold, VpnState
 
 OUTBOX_CHECK_EVERY: Final = timedelta(minutes=1)
 _VPN_ISSUES: Final = ((VpnState.DOWN, "vpn_down"), (VpnState.LEAKING, "vpn_leaking"))
@@ -30,6 +32,7 @@ def async_setup_repairs(hass: HomeAssistant, entry: MediaHubConfigEntry) -> None
     runtime = entry.runtime_data
     outbox = _OutboxWatch(hass, entry)
     entry.async_on_unload(runtime.downloads.async_add_listener(outbox.check))
+    entry.async_on_unload(runtime.downloads.async_add_listener(lambda: _hold_issues(hass, entry)))
     entry.async_on_unload(async_track_time_interval(hass, outbox.check, OUTBOX_CHECK_EVERY))
     if (vpn := runtime.vpn) is not None:
         entry.async_on_unload(vpn.async_add_listener(lambda: _vpn_issues(hass, entry, vpn)))
@@ -80,6 +83,32 @@ def _vpn_issues(hass: HomeAssistant, entry: MediaHubConfigEntry, vpn: VpnCoordin
                 severity=ir.IssueSeverity.ERROR,
                 translation_key=key,
                 translation_placeholders={"tunnel": vpn.data.tunnel or "unknown"},
+            )
+        else:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+def _hold_issues(hass: HomeAssistant, entry: MediaHubConfigEntry) -> None:
+    """An issue per guard holding downloads back, cleared when it lets go."""
+    downloads = entry.runtime_data.downloads
+    if not downloads.last_update_success or downloads.data is None:
+        return
+    engine = entry.runtime_data.engine
+    free = downloads.data.transfer.free_space
+    for hold in Hold:
+        issue_id = f"downloads_held_{hold}_{entry.entry_id}"
+        if hold in downloads.data.holds:
+            ir.async_create_issue(
+                hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key=f"downloads_held_{hold}",
+                translation_placeholders={
+                    "free": gigabytes(free or 0),
+                    "min_free": gigabytes(engine.guards.min_free),
+                },
             )
         else:
             ir.async_delete_issue(hass, DOMAIN, issue_id)

@@ -1,12 +1,14 @@
-"""Actions: search, grab, grab_best, add_torrent, pause, resume, remove, redownload,
-list_downloads, scan_library. Each names its stack with `config_entry_id`; bad input is a translated
-ServiceValidationError and nothing changes; a service failing is a HomeAssistantError."""
+"""Actions: search, grab, grab_best, add_torrent, pause, resume, force_start, queue, remove,
+redownload, list_downloads, scan_library, set_bandwidth. Each names its stack with
+`config_entry_id`; bad input is a translated ServiceValidationError and nothing changes; a
+service failing is a HomeAssistantError."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Final
+from pathlib import Path
+from typing import Any, Final
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import (
@@ -22,7 +24,9 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .errors import engine_errors
+from .hub.errors import InvalidInputError
 from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus, Origin
+from .hub.prowlarr import MAX_TORRENT_BYTES
 from .hub.releases.score import ranked
 
 ATTR_QUERY: Final = "query"
@@ -37,6 +41,26 @@ ATTR_PATH: Final = "path"
 ATTR_STATUS: Final = "status"
 ATTR_PROFILE: Final = "profile"
 ATTR_SEASON: Final = "season"
+ATTR_POSITION: Final = "position"
+ATTR_SCHEDULE_ENABLED: Final = "schedule_enabled"
+ATTR_SCHEDULE_FROM: Final = "schedule_from"
+ATTR_SCHEDULE_TO: Final = "schedule_to"
+ATTR_SCHEDULE_DAYS: Final = "schedule_days"
+LIMIT_FIELDS: Final = ("download_limit", "upload_limit", "alt_download_limit", "alt_upload_limit")
+# qBittorrent's scheduler_days, by name.
+SCHEDULE_DAYS: Final = (
+    "every_day",
+    "weekdays",
+    "weekends",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+KIB: Final = 1024
 
 
 _ENTRY = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
@@ -69,6 +93,21 @@ ADD_TORRENT_SCHEMA = vol.Schema(
 HASH_SCHEMA = vol.Schema({**_ENTRY, **_HASH})
 REMOVE_SCHEMA = vol.Schema(
     {**_ENTRY, **_HASH, vol.Optional(ATTR_DELETE_FILES, default=False): cv.boolean}
+)
+QUEUE_SCHEMA = vol.Schema(
+    {**_ENTRY, **_HASH, vol.Required(ATTR_POSITION): vol.In(["top", "bottom"])}
+)
+# Ranges are the engine's to check (one rule for the panel and here); limits in KiB/s.
+BANDWIDTH_SCHEMA = vol.Schema(
+    {
+        **_ENTRY,
+        vol.Optional("alt_speed"): cv.boolean,
+        **{vol.Optional(name): vol.Coerce(float) for name in LIMIT_FIELDS},
+        vol.Optional(ATTR_SCHEDULE_ENABLED): cv.boolean,
+        vol.Optional(ATTR_SCHEDULE_FROM): cv.time,
+        vol.Optional(ATTR_SCHEDULE_TO): cv.time,
+        vol.Optional(ATTR_SCHEDULE_DAYS): vol.In(SCHEDULE_DAYS),
+    }
 )
 LIST_SCHEMA = vol.Schema(
     {
@@ -138,10 +177,37 @@ async def _grab_best(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResp
 
 
 async def _add_torrent(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
-    result = await runtime.engine.downloads.add_torrent(
-        call.data[ATTR_SOURCE], call.data.get(ATTR_CATEGORY), origin=_origin(call)
-    )
+    source = call.data[ATTR_SOURCE].strip()
+    downloads = runtime.engine.downloads
+    category = call.data.get(ATTR_CATEGORY)
+    if source.startswith("/"):
+        # A .torrent file on this machine, in a folder Home Assistant may read
+        # (allowlist_external_dirs), as the core integrations that add torrents allow.
+        data = await _read_torrent_file(call.hass, source)
+        result = await downloads.add_torrent_file(data, category, origin=_origin(call))
+    else:
+        result = await downloads.add_torrent(source, category, origin=_origin(call))
     return result.as_json()
+
+
+async def _read_torrent_file(hass: HomeAssistant, path: str) -> bytes:
+    if not hass.config.is_allowed_path(path):
+        raise InvalidInputError(
+            "path_not_allowed",
+            f"Home Assistant may not read {path}: add its folder to allowlist_external_dirs",
+            values={"path": path},
+        )
+
+    def read() -> bytes:
+        with Path(path).open("rb") as handle:
+            return handle.read(MAX_TORRENT_BYTES + 1)
+
+    try:
+        return await hass.async_add_executor_job(read)
+    except OSError as err:
+        raise InvalidInputError(
+            "file_unreadable", f"cannot read {path}: {err.strerror}", values={"path": path}
+        ) from None
 
 
 async def _redownload(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
@@ -155,6 +221,36 @@ async def _pause(runtime: MediaHubRuntime, call: ServiceCall) -> None:
 
 async def _resume(runtime: MediaHubRuntime, call: ServiceCall) -> None:
     await runtime.engine.downloads.resume(call.data[ATTR_HASH])
+
+
+async def _force_start(runtime: MediaHubRuntime, call: ServiceCall) -> None:
+    await runtime.engine.downloads.force_start(call.data[ATTR_HASH])
+
+
+async def _queue(runtime: MediaHubRuntime, call: ServiceCall) -> None:
+    await runtime.engine.downloads.move_in_queue(
+        call.data[ATTR_HASH], top=call.data[ATTR_POSITION] == "top"
+    )
+
+
+async def _set_bandwidth(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
+    """Limits (KiB/s), slow mode and its schedule; answers with what qBittorrent now has."""
+    data = call.data
+    changes: dict[str, Any] = {k: round(data[k] * KIB) for k in LIMIT_FIELDS if k in data}
+    if "alt_speed" in data:
+        changes["alt_speed"] = data["alt_speed"]
+    schedule: dict[str, Any] = {}
+    if ATTR_SCHEDULE_ENABLED in data:
+        schedule["enabled"] = data[ATTR_SCHEDULE_ENABLED]
+    for end, attr in (("from", ATTR_SCHEDULE_FROM), ("to", ATTR_SCHEDULE_TO)):
+        if attr in data:
+            schedule[f"{end}_hour"], schedule[f"{end}_minute"] = data[attr].hour, data[attr].minute
+    if ATTR_SCHEDULE_DAYS in data:
+        schedule["days"] = SCHEDULE_DAYS.index(data[ATTR_SCHEDULE_DAYS])
+    if schedule:
+        changes["schedule"] = schedule
+    current = await runtime.engine.bandwidth.change(changes)
+    return current.as_json()
 
 
 async def _remove(runtime: MediaHubRuntime, call: ServiceCall) -> None:
@@ -193,6 +289,11 @@ ACTIONS: Final[dict[str, Action]] = {
     ),
     "pause": Action(HASH_SCHEMA, _pause, changes_downloads=True),
     "resume": Action(HASH_SCHEMA, _resume, changes_downloads=True),
+    "force_start": Action(HASH_SCHEMA, _force_start, changes_downloads=True),
+    "queue": Action(QUEUE_SCHEMA, _queue, changes_downloads=True),
+    "set_bandwidth": Action(
+        BANDWIDTH_SCHEMA, _set_bandwidth, SupportsResponse.OPTIONAL, changes_downloads=True
+    ),
     "remove": Action(REMOVE_SCHEMA, _remove, changes_downloads=True),
     "list_downloads": Action(LIST_SCHEMA, _list_downloads, SupportsResponse.ONLY),
     "scan_library": Action(SCAN_SCHEMA, _scan_library),

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { activeCount } from "./downloads";
 import { DownloadsView } from "./DownloadsView";
-import { formatSpeed } from "./format";
+import { formatBytes, formatSpeed } from "./format";
 import { LibrariesView } from "./LibrariesView";
 import { SearchView } from "./SearchView";
 import { SettingsView } from "./SettingsView";
@@ -93,6 +93,18 @@ function Banners({ live }: { live: ReturnType<typeof useEvents> }) {
       {vpn?.state === "leaking" && (
         <p className="banner danger" role="alert">
           Downloads are not going through the VPN: qBittorrent's address is not the VPN's.
+        </p>
+      )}
+      {live.holds.includes("vpn") && (
+        <p className="banner danger" role="alert">
+          MediaHub stopped every download: the VPN is not confirmed. They start again when it is.
+        </p>
+      )}
+      {live.holds.includes("disk") && (
+        <p className="banner warn" role="status">
+          MediaHub paused the downloads: the disk is nearly full
+          {live.downloads.transfer?.free_space != null ? ` (${formatBytes(live.downloads.transfer.free_space)} free)` : ""}. They resume when
+          there is room.
         </p>
       )}
       {live.qbittorrentProblem === "auth_failed" && (

@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
+import { AddSheet, type Added } from "./AddSheet";
 import { describe, send } from "./api";
-import { isComplete, isPaused, ordered, originLabel, statusLabel } from "./downloads";
+import { auditLabel, heldLabel, isComplete, isPaused, ordered, originLabel, statusLabel } from "./downloads";
 import { formatBytes, formatEta, formatPercent, formatSpeed } from "./format";
 import type { Download, GrabResult } from "./types";
 import type { LiveState } from "./useEvents";
@@ -12,14 +13,47 @@ export function DownloadsView({ live }: { live: LiveState }) {
   const [confirming, setConfirming] = useState<Download | null>(null);
   const [deleteFiles, setDeleteFiles] = useState(false);
   const [notice, setNotice] = useState<{ text: string; hash?: string; error?: boolean } | null>(null);
+  const [adding, setAdding] = useState(false);
+  // One download shown alone (the one a duplicate add named); null shows them all.
+  const [focus, setFocus] = useState<string | null>(null);
   // Sorted once per change of the list, not on every render (2,000 downloads, a diff a second).
-  const list = useMemo(() => ordered(live.downloads), [live.downloads]);
+  const sorted = useMemo(() => ordered(live.downloads), [live.downloads]);
+  const list = focus ? sorted.filter((d) => d.hash === focus) : sorted;
+  const transfer = live.downloads.transfer;
 
-  async function act(download: Download, action: "pause" | "resume") {
+  async function act(download: Download, action: "pause" | "resume" | "force_start" | "top" | "bottom") {
     try {
       await send("POST", `/api/downloads/${download.hash}/${action}`);
     } catch (error) {
       setNotice({ text: describe(error), error: true });
+    }
+  }
+
+  async function all(action: "pause_all" | "resume_all") {
+    try {
+      await send("POST", `/api/downloads/${action}`);
+      setNotice({ text: action === "pause_all" ? "Paused every download." : "Resumed every paused download." });
+    } catch (error) {
+      setNotice({ text: describe(error), error: true });
+    }
+  }
+
+  async function altSpeed(enabled: boolean) {
+    try {
+      await send("POST", "/api/bandwidth", { alt_speed: enabled });
+    } catch (error) {
+      setNotice({ text: describe(error), error: true });
+    }
+  }
+
+  function added(outcome: Added) {
+    setAdding(false);
+    if ("existing" in outcome) {
+      setNotice({ text: `${outcome.existing.name} is already here.`, error: true });
+      setFocus(outcome.existing.hash);
+    } else {
+      setFocus(null);
+      setNotice({ text: outcome.result.message ?? `Added ${outcome.result.name}.` });
     }
   }
 
@@ -48,6 +82,33 @@ export function DownloadsView({ live }: { live: LiveState }) {
   return (
     <section aria-labelledby="downloads-title">
       <h2 id="downloads-title">Downloads</h2>
+      <div className="toolbar">
+        <button type="button" className="primary" onClick={() => setAdding(true)}>
+          Add
+        </button>
+        <button type="button" onClick={() => void all("pause_all")}>
+          Pause all
+        </button>
+        <button type="button" onClick={() => void all("resume_all")}>
+          Resume all
+        </button>
+        {transfer && (
+          <label className="check switch">
+            <input type="checkbox" checked={transfer.alt_speed} onChange={(e) => void altSpeed(e.target.checked)} />
+            Slow mode
+          </label>
+        )}
+      </div>
+      {transfer && (
+        <p className="hint limits">
+          {transfer.free_space !== null && <span>{formatBytes(transfer.free_space)} free</span>}
+          <span>
+            Limits ↓ {transfer.download_limit ? formatSpeed(transfer.download_limit) : "none"} · ↑{" "}
+            {transfer.upload_limit ? formatSpeed(transfer.upload_limit) : "none"}
+            {transfer.alt_speed ? " (slow mode)" : ""}
+          </span>
+        </p>
+      )}
       {live.notices.map((text) => (
         <p key={text} className="notice warn" role="status">
           {text}
@@ -63,11 +124,16 @@ export function DownloadsView({ live }: { live: LiveState }) {
           )}
         </p>
       )}
+      {focus && (
+        <button type="button" className="link" onClick={() => setFocus(null)}>
+          Show all downloads
+        </button>
+      )}
       {!live.connected && <p className="empty">Connecting to MediaHub…</p>}
       {live.connected && list.length === 0 && <p className="empty">Nothing here yet. Search for something to download.</p>}
       <WindowedList
         items={list}
-        total={live.downloads.total}
+        total={focus ? list.length : live.downloads.total}
         itemKey={downloadKey}
         label="Downloads"
         className="downloads"
@@ -87,6 +153,8 @@ export function DownloadsView({ live }: { live: LiveState }) {
               {d.grabbed_by && <span className="via">{originLabel(d)}</span>}
             </p>
             {d.stalled && <p className="reasons">Stalled: {d.stalled}</p>}
+            {d.held && <p className="reasons">{heldLabel(d)}</p>}
+            {auditLabel(d) && <p className={auditLabel(d)?.ok ? "audit ok" : "audit warn"}>{auditLabel(d)?.text}</p>}
             <div className="actions">
               {isPaused(d) ? (
                 <button type="button" onClick={() => void act(d, "resume")} aria-label={`Resume ${d.name}`}>
@@ -97,6 +165,21 @@ export function DownloadsView({ live }: { live: LiveState }) {
                   Pause
                 </button>
               )}
+              {!isComplete(d) && (
+                <button type="button" onClick={() => void act(d, "force_start")} aria-label={`Force start ${d.name}`}>
+                  Force start
+                </button>
+              )}
+              {transfer?.queueing && !isComplete(d) && (
+                <>
+                  <button type="button" onClick={() => void act(d, "top")} aria-label={`Move ${d.name} to the top of the queue`}>
+                    Top
+                  </button>
+                  <button type="button" onClick={() => void act(d, "bottom")} aria-label={`Move ${d.name} to the bottom of the queue`}>
+                    Bottom
+                  </button>
+                </>
+              )}
               <button type="button" className="danger" onClick={() => setConfirming(d)} aria-label={`Remove ${d.name}`}>
                 Remove
               </button>
@@ -104,6 +187,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
           </>
         )}
       />
+      {adding && <AddSheet categories={live.categories} onDone={added} onClose={() => setAdding(false)} />}
       {confirming && (
         <div className="sheet" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
           <h3 id="confirm-title">Remove “{confirming.name}”?</h3>

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { describe, getJson, send } from "./api";
+import { BandwidthSettings } from "./BandwidthSettings";
 import type { ProfilesResponse, QualityProfile } from "./types";
 
 const CATEGORY_LABELS: Record<string, string> = { movies: "Movies", tv: "TV", music: "Music", books: "Books" };
@@ -49,6 +50,8 @@ export function SettingsView() {
   }
 
   return (
+    <>
+    <BandwidthSettings />
     <section aria-labelledby="settings-title">
       <h2 id="settings-title">Quality profile</h2>
       <p className="hint">What MediaHub prefers and refuses when it ranks search results and picks the best.</p>
@@ -158,5 +161,6 @@ export function SettingsView() {
         </form>
       )}
     </section>
+    </>
   );
 }

@@ -5,6 +5,8 @@ export class ApiError extends Error {
     public readonly code: string,
     message: string,
     public readonly status: number,
+    /** What the message names (a duplicate's existing download: its hash and name). */
+    public readonly values: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -13,8 +15,13 @@ export class ApiError extends Error {
 async function parse<T>(response: Response): Promise<T> {
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(error?.code ?? "http_error", error?.message ?? `The panel answered ${response.status}.`, response.status);
+    const error = (body as { error?: { code?: string; message?: string; values?: Record<string, string> } } | null)?.error;
+    throw new ApiError(
+      error?.code ?? "http_error",
+      error?.message ?? `The panel answered ${response.status}.`,
+      response.status,
+      error?.values,
+    );
   }
   return body as T;
 }
@@ -28,6 +35,17 @@ export async function send<T>(method: "POST" | "DELETE", path: string, body: unk
     method,
     headers: { "Content-Type": "application/json", "X-MediaHub": "1", Accept: "application/json" },
     body: method === "DELETE" ? null : JSON.stringify(body),
+  });
+  return parse<T>(response);
+}
+
+/** Add a .torrent file: sent as itself, not as JSON. */
+export async function sendTorrent<T>(file: Blob, category: string): Promise<T> {
+  const query = category ? `?category=${encodeURIComponent(category)}` : "";
+  const response = await fetch(`/api/downloads/torrent${query}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-bittorrent", "X-MediaHub": "1", Accept: "application/json" },
+    body: file,
   });
   return parse<T>(response);
 }

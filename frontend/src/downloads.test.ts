@@ -16,7 +16,17 @@ const download = (hash: string, status: string, progress: number, added: number,
   ...(grabbed_by && { grabbed_by }),
 });
 
-const transfer = { download_speed: 5, upload_speed: 1, free_space: 10, connection_status: "connected" };
+const transfer = {
+  download_speed: 5,
+  upload_speed: 1,
+  free_space: 10,
+  connection_status: "connected",
+  alt_speed: false,
+  download_limit: 0,
+  upload_limit: 0,
+  queueing: false,
+};
+const guards = { holds: { held: [] }, bandwidth: null };
 
 describe("downloads state", () => {
   it("applies a snapshot, then diffs", () => {
@@ -26,6 +36,7 @@ describe("downloads state", () => {
       outbox: 0,
       qbittorrent: { available: true, problem: null, version: "v5.3.0" },
       vpn: null,
+      ...guards,
       categories: ["movies"],
       total: 2,
     };
@@ -43,6 +54,7 @@ describe("downloads state", () => {
       outbox: 0,
       qbittorrent: { available: true, problem: null, version: null },
       vpn: null,
+      ...guards,
       categories: [],
       total: 3,
     });
@@ -54,7 +66,7 @@ describe("downloads state", () => {
     expect(isHead(head)).toBe(true);
     expect(isHead({ ...head, total: 1 })).toBe(false);
     expect(isHead({ downloads: [] })).toBe(false); // a server without the head: the whole list
-    const state = fromSnapshot({ ...head, transfer: null, outbox: 0, qbittorrent: { available: true, problem: null, version: null }, vpn: null, categories: [] });
+    const state = fromSnapshot({ ...head, transfer: null, outbox: 0, qbittorrent: { available: true, problem: null, version: null }, vpn: null, ...guards, categories: [] });
     expect(state.total).toBe(2000);
     expect(applyDiff(state, { changed: [], removed: [], transfer }).total).toBe(1); // diffs follow the whole list
   });

@@ -1,6 +1,6 @@
 // The downloads list, kept current from the events stream: a snapshot, then diffs.
 
-import type { Download, DownloadsDiff, Origin, PanelState, Transfer } from "./types";
+import type { Download, DownloadsDiff, Hold, Origin, PanelState, Transfer } from "./types";
 
 export interface DownloadsState {
   byHash: Map<string, Download>;
@@ -80,4 +80,29 @@ const ORIGINS: Record<Origin, string> = {
 /** Who grabbed a download, for its card; null for downloads MediaHub did not grab. */
 export function originLabel(download: Download): string | null {
   return download.grabbed_by === undefined ? null : ORIGINS[download.grabbed_by];
+}
+
+const HELD: Record<Hold, string> = {
+  vpn: "held: VPN not confirmed",
+  disk: "held: disk nearly full",
+};
+
+/** Why a guard holds a download back, for its card; null when none does. */
+export function heldLabel(download: Download): string | null {
+  return download.held ? HELD[download.held] : null;
+}
+
+const clock = (epochSeconds: number) =>
+  new Date(epochSeconds * 1000).toLocaleString(undefined, { dateStyle: "short", timeStyle: "short" });
+
+/** The VPN audit in words: verified, or when it was not. */
+export function auditLabel(download: Download): { text: string; ok: boolean } | null {
+  const audit = download.vpn;
+  if (!audit) return null;
+  if (audit.state === "verified") return { text: "VPN verified", ok: true };
+  if (audit.state === "unprotected") {
+    return { text: `Transferred without a confirmed VPN${audit.since ? ` at ${clock(audit.since)}` : ""}`, ok: false };
+  }
+  const span = audit.since && audit.until ? ` (${clock(audit.since)} – ${clock(audit.until)})` : "";
+  return { text: `VPN not verified: MediaHub was not watching${span}`, ok: false };
 }

@@ -7,7 +7,18 @@
 import { isHead } from "./downloads";
 
 // `current`: the stream's first event when the state fetched just before is still current.
-export const EVENT_NAMES = ["snapshot", "current", "downloads", "service", "vpn", "scan", "refused", "replaced"] as const;
+export const EVENT_NAMES = [
+  "snapshot",
+  "current",
+  "downloads",
+  "service",
+  "vpn",
+  "holds",
+  "bandwidth",
+  "scan",
+  "refused",
+  "replaced",
+] as const;
 
 export interface Message {
   name: string;

@@ -102,6 +102,19 @@ export interface Download {
   grabbed_by?: Origin;
   /** Why it is dead ("no peers for 34 min"); absent while it is not. */
   stalled?: string;
+  /** A MediaHub guard stopped it and starts it again when its reason is gone. */
+  held?: Hold;
+  /** The VPN audit (hub/audit.py); absent without gluetun, or before a byte moved. */
+  vpn?: VpnAudit;
+}
+
+export type Hold = "vpn" | "disk";
+
+export interface VpnAudit {
+  state: "verified" | "unprotected" | "gap";
+  /** When bytes first moved without a confirmed VPN, or the first stretch MediaHub missed. */
+  since?: number;
+  until?: number;
 }
 
 export type Stage = "queued" | "refused" | "downloading" | "completed" | "scan_sent" | "no_library" | "removed";
@@ -112,6 +125,31 @@ export interface Transfer {
   upload_speed: number;
   free_space: number | null;
   connection_status: string;
+  alt_speed: boolean;
+  /** The limits in force (alternative or not), bytes/s; 0: none. */
+  download_limit: number;
+  upload_limit: number;
+  queueing: boolean;
+}
+
+export interface SpeedSchedule {
+  enabled: boolean;
+  from_hour: number;
+  from_minute: number;
+  to_hour: number;
+  to_minute: number;
+  /** qBittorrent's scheduler_days: 0 every day, 1 weekdays, 2 weekends, 3–9 Monday–Sunday. */
+  days: number;
+}
+
+/** qBittorrent's global limits in bytes/s (0: none), normal and alternative. */
+export interface Bandwidth {
+  alt_speed: boolean;
+  download_limit: number;
+  upload_limit: number;
+  alt_download_limit: number;
+  alt_upload_limit: number;
+  schedule: SpeedSchedule;
 }
 
 export interface Vpn {
@@ -131,6 +169,8 @@ export interface PanelState {
   outbox: number;
   qbittorrent: { available: boolean; problem: "unreachable" | "auth_failed" | null; version: string | null };
   vpn: Vpn | null;
+  holds?: { held: Hold[] };
+  bandwidth?: Bandwidth | null;
   categories: string[];
 }
 

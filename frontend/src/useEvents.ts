@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { applyDiff, fromSnapshot, type DownloadsState } from "./downloads";
 import { EVENT_NAMES, earlyStream, openEvents, takeEarly, type Message } from "./eventStream";
-import type { DownloadsDiff, PanelState, Vpn } from "./types";
+import type { Bandwidth, DownloadsDiff, Hold, PanelState, Vpn } from "./types";
 
 export interface LiveState {
   downloads: DownloadsState;
@@ -11,6 +11,9 @@ export interface LiveState {
   qbittorrent: boolean | null;
   qbittorrentProblem: "unreachable" | "auth_failed" | null;
   vpn: Vpn | null;
+  /** What MediaHub's guards hold back now. */
+  holds: Hold[];
+  bandwidth: Bandwidth | null;
   outbox: number;
   categories: string[];
   scanned: number; // bumps when Plex was asked to scan, so libraries refresh
@@ -24,6 +27,8 @@ const initial: LiveState = {
   qbittorrent: null,
   qbittorrentProblem: null,
   vpn: null,
+  holds: [],
+  bandwidth: null,
   outbox: 0,
   categories: [], // the server's, from the first snapshot (MEDIAHUB_CATEGORIES)
   scanned: 0,
@@ -48,6 +53,8 @@ const REDUCERS: Record<(typeof EVENT_NAMES)[number], Reducer> = {
       qbittorrent: snapshot.qbittorrent.available,
       qbittorrentProblem: snapshot.qbittorrent.problem,
       vpn: snapshot.vpn,
+      holds: snapshot.holds?.held ?? [], // a sidecar older than the guards sends none
+      bandwidth: snapshot.bandwidth ?? null,
       outbox: snapshot.outbox,
       categories: snapshot.categories,
     };
@@ -64,6 +71,8 @@ const REDUCERS: Record<(typeof EVENT_NAMES)[number], Reducer> = {
     return { ...prev, qbittorrent: service.available, qbittorrentProblem: service.problem };
   },
   vpn: (data, prev) => ({ ...prev, vpn: data as Vpn | null }),
+  holds: (data, prev) => ({ ...prev, holds: (data as { held: Hold[] }).held }),
+  bandwidth: (data, prev) => ({ ...prev, bandwidth: data as Bandwidth }),
   scan: (_data, prev) => ({ ...prev, scanned: prev.scanned + 1 }),
   refused: (data, prev) => {
     const refused = data as { name: string; reason: string };

@@ -19,6 +19,8 @@ const live = (overrides: Partial<LiveState> = {}): LiveState => ({
   qbittorrent: true,
   qbittorrentProblem: null,
   vpn: null,
+  holds: [],
+  bandwidth: null,
   outbox: 0,
   categories: ["movies", "tv"],
   scanned: 0,

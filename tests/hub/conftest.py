@@ -46,7 +46,7 @@ class Rig:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with contextlib.suppress(MediaHubError):
-                await self.engine.downloads.refresh()
+                await self.engine.poll()
             if predicate():
                 return
             await asyncio.sleep(0.2)

@@ -27,6 +27,7 @@ FIELD_VALUES: dict[str, Any] = {
     "progress": st.floats(0, 1),
     "size": st.integers(0, 10**12),
     "downloaded": st.integers(0, 10**12),
+    "uploaded": st.integers(0, 10**12),
     "dlspeed": st.integers(0, 10**9),
     "upspeed": st.integers(0, 10**9),
     "eta": st.sampled_from([0, 60, 8640000]),

@@ -21,9 +21,13 @@ PEER_TTL = 3600  # a peer is kept this long after its last announce, or until it
 class Tracker:
     """Remembers who announced which infohash and answers with the other peers."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int, host: str = "127.0.0.1", external_ip: str | None = None) -> None:
         self.host = host
         self.port = port
+        # Told to every peer as the address the tracker sees it at (BEP 24's "external ip"):
+        # how libtorrent learns its external address, which qBittorrent 5 reports and
+        # MediaHub compares with the VPN's.
+        self.external_ip = external_ip
         self.announces = 0
         # infohash → (ip, port) → when the peer last announced
         self._swarms: dict[bytes, dict[tuple[str, int], float]] = {}
@@ -70,7 +74,14 @@ class Tracker:
             for ip, peer_port in swarm
             if (ip, peer_port) != me
         )
-        return _bencoded({b"interval": ANNOUNCE_INTERVAL, b"min interval": 1, b"peers": peers})
+        answer: dict[bytes, object] = {
+            b"interval": ANNOUNCE_INTERVAL,
+            b"min interval": 1,
+            b"peers": peers,
+        }
+        if self.external_ip:
+            answer[b"external ip"] = socket.inet_aton(self.external_ip)
+        return _bencoded(answer)
 
 
 def bencode(value: object) -> bytes:

@@ -138,6 +138,10 @@ _SCHEMA: Final = vol.Schema(
         vol.Optional("metadata_stall_minutes", default=10.0): vol.All(
             vol.Coerce(float), vol.Range(min=0.01, max=10080)
         ),
+        vol.Optional("vpn_guard", default=True): _boolean,
+        vol.Optional("min_free_gb", default=1.0): vol.All(
+            vol.Coerce(float), vol.Range(min=0, max=1_000_000)
+        ),
     },
     extra=vol.REMOVE_EXTRA,
 )
@@ -174,6 +178,10 @@ class Settings:
     # No source and no progress this long: a download is stalled (grab_best's get replaced).
     stall_minutes: float = 30.0
     metadata_stall_minutes: float = 10.0  # a magnet whose metadata never came
+    # Stop every transfer while gluetun does not confirm the VPN (see holds.py).
+    vpn_guard: bool = True
+    # Free space kept on the save path: grabs must leave it, downloads stop below it.
+    min_free_gb: float = 1.0
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Settings:
@@ -204,6 +212,11 @@ class Settings:
     def fetchable(self) -> tuple[str, ...]:
         """Where a pasted .torrent URL may lead besides the public internet."""
         return (self.prowlarr_url, *self.fetch_allowed_hosts)
+
+    @property
+    def min_free(self) -> int:
+        """`min_free_gb` in bytes (0: the disk guard is off)."""
+        return int(self.min_free_gb * 1e9)
 
     @property
     def state_path(self) -> Path:

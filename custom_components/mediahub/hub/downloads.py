@@ -27,13 +27,17 @@ from .claims import Claim, Claims
 from .errors import InvalidInputError, MediaHubError, ServiceUnavailableError
 from .events import EventBus, ReleaseRefused, ServiceStatus
 from .guard import FileGuard, ReleaseRefusedError, checked, delivery, waiting
-from .maindata import MaindataModel, TorrentRecord, split_tags
+from .holds import Guards, concerns, retag, tag_of
+from .maindata import Changes, MaindataModel, TorrentRecord, split_tags
 from .models import (
     DownloadsSnapshot,
+    DownloadStatus,
     GrabResult,
+    Hold,
     Origin,
     Stage,
     TransferState,
+    status_of,
 )
 from .outbox import Grab, Outbox
 from .pipeline import (
@@ -45,6 +49,7 @@ from .pipeline import (
     origin_of,
     recorded_stage,
 )
+from .prowlarr import MAX_TORRENT_BYTES
 from .qbittorrent import QbittorrentClient
 from .scans import LibraryScanner
 from .sources import TorrentSource, TorrentSources
@@ -73,9 +78,14 @@ class Downloads:
         events: EventBus,
         auto_scan: bool = True,
         stall_rule: StallRule | None = None,
+        guards: Guards,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._qbt = qbittorrent
+        self._guards = guards
+        self.holds: frozenset[Hold] = frozenset()  # the guards' holds at the last poll
+        # What the polls changed since the engine last took them (see `take_changes`).
+        self._unseen = Changes()
         self._sources = sources
         self._outbox = outbox
         self._torrents = torrents
@@ -131,6 +141,7 @@ class Downloads:
             counts=self.model.counts(),
             version=self._qbt.version,
             outbox=len(self.outbox),
+            holds=self.holds,
         )
 
     def transfer(self) -> TransferState:
@@ -152,6 +163,7 @@ class Downloads:
             raise
         self._set_available(available=True)
         changes = self.model.apply(update)
+        self._remember(changes)
         if changes.full_update:
             await self._on_new_session()
         else:
@@ -174,6 +186,22 @@ class Downloads:
         await self._run_steps()
         await self._check_stalls()
         return self.snapshot()
+
+    def _remember(self, changes: Changes) -> None:
+        unseen = self._unseen
+        if changes.full_update:
+            unseen.full_update = True
+        unseen.added |= changes.added
+        unseen.changed |= changes.changed
+        unseen.removed |= changes.removed
+        unseen.added -= changes.removed
+        unseen.changed -= changes.removed
+
+    def take_changes(self) -> Changes:
+        """What the polls changed since the last call: every poll's changes reach the VPN
+        audit, however many polls ran in between."""
+        taken, self._unseen = self._unseen, Changes()
+        return taken
 
     def _set_available(self, *, available: bool, reason: str | None = None) -> None:
         if self._available is available:
@@ -365,6 +393,15 @@ class Downloads:
         chosen = self._category(category)
         return await self._record(await self._sources.url(url), chosen, origin)
 
+    async def add_torrent_file(
+        self, data: bytes, category: str | None = None, *, origin: Origin = Origin.ACTION
+    ) -> GrabResult:
+        """Download an uploaded .torrent file."""
+        chosen = self._category(category)
+        if len(data) > MAX_TORRENT_BYTES:
+            raise InvalidInputError("torrent_too_large", "the torrent file is too large")
+        return await self._record(TorrentSource.of(torrent=data), chosen, origin)
+
     async def _record(
         self,
         source: TorrentSource,
@@ -377,6 +414,9 @@ class Downloads:
         """Check what it holds, keep the torrent and its record, put the grab in the outbox,
         deliver it if we can."""
         meta = source.meta
+        self._not_present(meta.infohash)
+        size = sum(f.size for f in meta.files) or int((release or {}).get("size") or 0)
+        self._guards.check_room(size, self.model)
         try:
             checked(meta, category)
         except ReleaseRefusedError as err:
@@ -414,6 +454,19 @@ class Downloads:
             _LOGGER.info("qBittorrent is not reachable (%s); %s is queued", err.reason, meta.name)
         return GrabResult(
             grab.hash, grab.name, grab.category, queued=grab.delivered_at is None, origin=origin
+        )
+
+    def _not_present(self, infohash: str) -> None:
+        """A torrent is added once: a second add names the first (the panel shows it)."""
+        record = self.model.torrents.get(infohash)
+        queued = next((g for g in self.outbox if g.hash == infohash), None)
+        if record is None and queued is None:
+            return
+        name = record.name if record is not None else queued.name if queued else infohash
+        raise InvalidInputError(
+            "already_added",
+            f"{name} is already in qBittorrent",
+            values={"name": name, "hash": infohash},
         )
 
     async def _ensure_categories(self) -> None:
@@ -479,10 +532,66 @@ class Downloads:
         return infohash
 
     async def pause(self, infohash: str) -> None:
-        await self._qbt.stop([self._known(infohash)])
+        """Stop it; a guard that held it lets it be (the person's stop outlasts the hold)."""
+        infohash = self._known(infohash)
+        await self._qbt.stop([infohash])
+        await self._unhold([infohash])
 
     async def resume(self, infohash: str) -> None:
-        await self._qbt.start([self._known(infohash)])
+        await self._start([self._known(infohash)], force=False)
+
+    async def force_start(self, infohash: str) -> None:
+        """Start it whatever the queue says."""
+        await self._start([self._known(infohash)], force=True)
+
+    async def pause_all(self) -> None:
+        await self._qbt.stop_all()
+        await self._unhold(list(self.model.torrents))
+
+    async def resume_all(self) -> None:
+        """Start every stopped download; those a guard holds back start when it lets go."""
+        stopped = [
+            h
+            for h, r in self.model.torrents.items()
+            if status_of(r.state) is DownloadStatus.STOPPED
+        ]
+        await self._start(stopped, force=False, quiet=True)
+
+    async def move_in_queue(self, infohash: str, *, top: bool) -> None:
+        await self._qbt.move_in_queue([self._known(infohash)], top=top)
+
+    async def _start(self, hashes: list[str], *, force: bool, quiet: bool = False) -> None:
+        """Start these, except what an active guard holds back: those are left to it (tagged,
+        started when it lets go), and one asked for by name is refused saying why."""
+        deferred: dict[Hold, list[str]] = {}
+        for infohash in hashes:
+            hold = next((h for h in self.holds if concerns(h, self.model.torrents[infohash])), None)
+            if hold is not None:
+                deferred.setdefault(hold, []).append(infohash)
+        for hold, held in deferred.items():
+            await self._qbt.add_tags(held, [tag_of(hold)])
+            retag(self.model, held, add=tag_of(hold))
+        free = [h for h in hashes if not any(h in held for held in deferred.values())]
+        if free:
+            if force:
+                await self._qbt.force_start(free)
+            else:
+                await self._qbt.start(free)
+        if deferred and not quiet:
+            hold = next(iter(deferred))
+            raise InvalidInputError(
+                f"held_{hold}",
+                "MediaHub holds downloads back until the VPN is confirmed; this one starts then"
+                if hold is Hold.VPN
+                else "MediaHub holds downloads back until the disk has room; this one starts then",
+            )
+
+    async def _unhold(self, hashes: list[str]) -> None:
+        held = [h for h in hashes if h in self.model.torrents and self.model.torrents[h].held()]
+        if held:
+            await self._qbt.remove_tags(held, [tag_of(hold) for hold in Hold])
+            for hold in Hold:
+                retag(self.model, held, remove=tag_of(hold))
 
     async def remove(self, infohash: str, *, delete_files: bool = False) -> None:
         """Remove from qBittorrent (the kept .torrent stays for a re-download)."""

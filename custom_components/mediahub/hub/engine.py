@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import logging
 import time
 from typing import Self
 
 import aiohttp
 
+from .audit import VpnAudit
+from .bandwidth import BandwidthControl
 from .best import BestGrabs
 from .claims import Claims
 from .config import Settings
 from .downloads import Downloads
+from .errors import MediaHubError
 from .events import EngineEvent, EventBus
-from .models import VpnState, VpnStatus
+from .holds import Guards
+from .models import DownloadsSnapshot, VpnState, VpnStatus
 from .outbox import Outbox
 from .pathmap import PathMap
 from .plex import PlexClient
@@ -27,6 +32,8 @@ from .stalls import StallRule
 from .store import TorrentStore
 from .urlfetch import TorrentUrlFetcher
 from .vpn import GluetunClient
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class MediaHub:
@@ -53,6 +60,11 @@ class MediaHub:
             else None
         )
         self.path_map = PathMap(settings.path_map)
+        self.guards = Guards(self.qbittorrent, min_free=settings.min_free)
+        self.bandwidth = BandwidthControl(self.qbittorrent)
+        # Audited against gluetun's word; without gluetun there is nothing to audit against.
+        self.audit = VpnAudit(settings.state_path) if self.gluetun else None
+        self.vpn: VpnStatus | None = None  # at the last poll; None: gluetun did not answer
         self.downloads = Downloads(
             qbittorrent=self.qbittorrent,
             sources=TorrentSources(
@@ -67,7 +79,10 @@ class MediaHub:
             events=self.events,
             auto_scan=settings.auto_scan,
             stall_rule=StallRule(settings.stall_minutes * 60, settings.metadata_stall_minutes * 60),
+            guards=self.guards,
         )
+        if self.audit is not None:
+            self.downloads.views.vpn_audit = self.audit.verdict
         # grab_best: the best release that passes the profile, replaced when it dies.
         self.best = BestGrabs(self.search, self.profiles, self.downloads, self.events)
         self.downloads.replace_dead = self.best.replace
@@ -78,6 +93,8 @@ class MediaHub:
 
     async def close(self) -> None:
         """Close the connections MediaHub opened itself (`session` is its owner's to close)."""
+        if self.audit is not None:
+            await self.audit.save()
         await self.qbittorrent.close()
         await self.plex.close()
 
@@ -89,8 +106,46 @@ class MediaHub:
         await self.close()
 
     async def start(self) -> None:
-        """Load the recorded grabs (the outbox among them)."""
+        """Load the recorded grabs (the outbox among them) and the VPN audit."""
         await self.downloads.load()
+        if self.audit is not None:
+            await self.audit.load()
+
+    async def poll(self) -> DownloadsSnapshot:
+        """One poll, what both hosts run: qBittorrent's changes and the pipeline
+        (`Downloads.refresh`), then the VPN checked, the guards applied and the audit kept,
+        then the limits in force followed."""
+        downloads = self.downloads
+        await downloads.refresh()
+        confirmed: bool | None = None
+        if self.gluetun is not None:
+            try:
+                self.vpn = await self.vpn_status()
+            except MediaHubError:
+                self.vpn = None  # unreachable: the VPN is not confirmed
+            confirmed = self.vpn is not None and self.vpn.state is VpnState.CONNECTED
+        model = downloads.model
+        holds = self.guards.wanted(
+            model, vpn_confirmed=confirmed, vpn_guard=self.settings.vpn_guard
+        )
+        if holds != downloads.holds:
+            _LOGGER.warning(
+                "Downloads %s", f"held back: {', '.join(sorted(holds))}" if holds else "released"
+            )
+        downloads.holds = holds
+        shown = await self.guards.apply(model, holds)
+        changes = downloads.take_changes()
+        if self.audit is not None and confirmed is not None:
+            shown |= await self.audit.observe(
+                model.torrents,
+                changes.added | changes.changed,
+                changes.removed,
+                confirmed=confirmed,
+                full=changes.full_update,
+            )
+        downloads.views.refresh_many(shown)
+        await self.bandwidth.follow(model.transfer())
+        return downloads.snapshot()
 
     async def vpn_status(self) -> VpnStatus:
         """gluetun's view compared with qBittorrent's external address (UNKNOWN without

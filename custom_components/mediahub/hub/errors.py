@@ -9,6 +9,7 @@ integration) and the panel (`panel/app.py`) both turn an error into their own sh
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -64,9 +65,10 @@ class AuthenticationError(MediaHubError):
 class InvalidInputError(MediaHubError):
     """The caller asked for something that cannot be done (unknown id, bad magnet, ...)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, values: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.values = dict(values or {})  # what its translation fills in, besides the message
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,4 +117,10 @@ def outcome(err: MediaHubError) -> Outcome:
 
 def placeholders(err: MediaHubError) -> dict[str, str]:
     """What the messages fill in."""
-    return {"service": err.service or "MediaHub", "reason": err.reason, "message": str(err)}
+    values = err.values if isinstance(err, InvalidInputError) else {}
+    return {
+        "service": err.service or "MediaHub",
+        "reason": err.reason,
+        "message": str(err),
+        **values,
+    }

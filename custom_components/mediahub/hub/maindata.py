@@ -19,8 +19,10 @@ from .models import (
     Download,
     DownloadCounts,
     DownloadStatus,
+    Hold,
     Origin,
     Stage,
+    TransferAudit,
     TransferState,
     status_of,
 )
@@ -32,6 +34,7 @@ TORRENT_FIELDS: Final = (
     "progress",
     "size",
     "downloaded",
+    "uploaded",
     "dlspeed",
     "upspeed",
     "eta",
@@ -60,7 +63,12 @@ SERVER_FIELDS: Final = (
     "connection_status",
     "last_external_address_v4",
     "dht_nodes",
+    "use_alt_speed_limits",
+    "dl_rate_limit",
+    "up_rate_limit",
+    "queueing",
 )
+HELD_PREFIX: Final = "mediahub:held:"  # a guard stopped it (see holds.py)
 
 
 def split_tags(tags: str) -> tuple[str, ...]:
@@ -79,6 +87,7 @@ class TorrentRecord:
         self.progress = 0.0
         self.size = 0
         self.downloaded = 0
+        self.uploaded = 0
         self.dlspeed = 0
         self.upspeed = 0
         self.eta = ETA_UNKNOWN
@@ -115,6 +124,19 @@ class TorrentRecord:
         folder)."""
         return not self.save_path or self.content_path.startswith(self.save_path.rstrip("/"))
 
+    @property
+    def transferred(self) -> int:
+        """Bytes moved either way: what the VPN audit accounts for."""
+        return int(self.downloaded) + int(self.uploaded)
+
+    def held(self) -> Hold | None:
+        """The guard that stopped it, if one did (the VPN's first: it stops more)."""
+        tags = split_tags(self.tags)
+        for hold in Hold:
+            if HELD_PREFIX + hold in tags:
+                return hold
+        return None
+
     def folder(self) -> str:
         """The folder the download's files are in: its root folder, or the file's folder."""
         if self.root_path:
@@ -134,6 +156,7 @@ class TorrentRecord:
         stage: Stage = Stage.DOWNLOADING,
         grabbed_by: Origin | None = None,
         stalled: str | None = None,
+        vpn_audit: TransferAudit | None = None,
     ) -> Download:
         tags = split_tags(self.tags)
         return Download(
@@ -160,6 +183,8 @@ class TorrentRecord:
             stage=stage,
             grabbed_by=grabbed_by,
             stalled=stalled,
+            held=self.held(),
+            vpn_audit=vpn_audit,
         )
 
 
@@ -251,6 +276,10 @@ class MaindataModel:
             connection_status=ConnectionStatus.parse(s.get("connection_status")),
             external_ipv4=s.get("last_external_address_v4") or None,
             dht_nodes=int(s.get("dht_nodes", 0)),
+            alt_speed=bool(s.get("use_alt_speed_limits", False)),
+            download_limit=max(0, int(s.get("dl_rate_limit", 0))),
+            upload_limit=max(0, int(s.get("up_rate_limit", 0))),
+            queueing=bool(s.get("queueing", False)),
         )
 
     def counts(self) -> DownloadCounts:

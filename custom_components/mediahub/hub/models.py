@@ -183,6 +183,8 @@ class Download:
     stage: Stage = Stage.DOWNLOADING
     grabbed_by: Origin | None = None  # None: not grabbed by MediaHub (or before 0.6)
     stalled: str | None = None  # why it is stalled: "no peers for 34 min"
+    held: Hold | None = None  # stopped by a MediaHub guard, to be started again by it
+    vpn_audit: TransferAudit | None = None  # None: no VPN configured to audit against
 
     @property
     def scan_sent(self) -> bool:
@@ -200,6 +202,42 @@ class Download:
         data["stage"] = str(self.stage)
         data["grabbed_by"] = str(self.grabbed_by) if self.grabbed_by else None
         data["scan_sent"] = self.scan_sent
+        data["held"] = str(self.held) if self.held else None
+        data["vpn_audit"] = self.vpn_audit.as_json() if self.vpn_audit else None
+        return data
+
+
+class Hold(StrEnum):
+    """Why a guard holds downloads back (the `mediahub:held:<reason>` tag in qBittorrent)."""
+
+    VPN = "vpn"  # the VPN is not confirmed: nothing may transfer
+    DISK = "disk"  # the save path is short of space: nothing may grow
+
+
+class AuditState(StrEnum):
+    """What this MediaHub saw of a download's transfer and the VPN (see `audit`)."""
+
+    NOTHING_YET = "nothing_yet"  # no byte transferred
+    VERIFIED = "verified"  # every byte it saw moved while the VPN was confirmed
+    UNPROTECTED = "unprotected"  # bytes moved while the VPN was not confirmed
+    GAP = "gap"  # bytes moved while MediaHub was not watching: neither verified nor refuted
+
+
+@dataclass(frozen=True, slots=True)
+class TransferAudit:
+    """One download's VPN audit: its verdict, and when the first bad stretch began."""
+
+    state: AuditState
+    verified_bytes: int = 0
+    unprotected_bytes: int = 0
+    unprotected_at: float | None = None  # when bytes were first seen moving without the VPN
+    unwatched_bytes: int = 0
+    unwatched_from: float | None = None  # the first stretch MediaHub was not watching
+    unwatched_to: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["state"] = str(self.state)
         return data
 
 
@@ -231,6 +269,39 @@ class TransferState:
     connection_status: ConnectionStatus = ConnectionStatus.UNKNOWN
     external_ipv4: str | None = None
     dht_nodes: int = 0
+    alt_speed: bool = False  # alternative speed limits in force
+    download_limit: int = 0  # the global limit in force (alternative or not), bytes/s; 0: none
+    upload_limit: int = 0
+    queueing: bool = False  # qBittorrent's queue is on (the queue order means something)
+
+
+@dataclass(frozen=True, slots=True)
+class SpeedSchedule:
+    """qBittorrent's schedule for the alternative limits: from when to when, on which days."""
+
+    enabled: bool = False
+    from_hour: int = 8
+    from_minute: int = 0
+    to_hour: int = 20
+    to_minute: int = 0
+    # qBittorrent's scheduler_days: 0 every day, 1 weekdays, 2 weekends, 3 to 9 Monday to Sunday
+    days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Bandwidth:
+    """qBittorrent's global limits (bytes/s, 0: none), normal and alternative, and the
+    schedule that switches between them."""
+
+    alt_speed: bool = False
+    download_limit: int = 0
+    upload_limit: int = 0
+    alt_download_limit: int = 0
+    alt_upload_limit: int = 0
+    schedule: SpeedSchedule = field(default_factory=SpeedSchedule)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +324,7 @@ class DownloadsSnapshot:
     counts: DownloadCounts
     version: str | None = None
     outbox: int = 0  # grabs waiting for qBittorrent
+    holds: frozenset[Hold] = frozenset()  # the guards holding downloads back now
 
 
 @dataclass(frozen=True, slots=True)

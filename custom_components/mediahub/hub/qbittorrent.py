@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Final, Self
 import qbittorrentapi
 
 from .errors import AuthenticationError, InvalidInputError, ServiceUnavailableError
+from .models import Bandwidth, SpeedSchedule
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -212,6 +213,58 @@ class QbittorrentClient:
         """Resume (4.x) / start (5.x)."""
         await self._call(lambda: self._client.torrents_start(torrent_hashes=list(hashes)))
 
+    async def stop_all(self) -> None:
+        await self._call(lambda: self._client.torrents_stop(torrent_hashes="all"))
+
+    async def start_all(self) -> None:
+        await self._call(lambda: self._client.torrents_start(torrent_hashes="all"))
+
+    async def move_in_queue(self, hashes: Sequence[str], *, top: bool) -> None:
+        """To the top or the bottom of qBittorrent's queue (refused while queueing is off)."""
+
+        def move() -> None:
+            try:
+                if top:
+                    self._client.torrents_top_priority(torrent_hashes=list(hashes))
+                else:
+                    self._client.torrents_bottom_priority(torrent_hashes=list(hashes))
+            except qbittorrentapi.Conflict409Error:
+                raise InvalidInputError(
+                    "queueing_off", "qBittorrent's queue is off, so there is no order to change"
+                ) from None
+
+        await self._call(move)
+
+    async def force_start(self, hashes: Sequence[str], *, enable: bool = True) -> None:
+        """Start regardless of the queue (qBittorrent's "force start")."""
+        await self._call(
+            lambda: self._client.torrents_set_force_start(
+                enable=enable, torrent_hashes=list(hashes)
+            )
+        )
+
+    # --- bandwidth -------------------------------------------------------------------------
+
+    async def bandwidth(self) -> Bandwidth:
+        """The global limits, normal and alternative, the mode in force and the schedule."""
+
+        def read() -> Bandwidth:
+            prefs: dict[str, Any] = dict(self._client.app_preferences())
+            alt = bool(int(self._client.transfer_speed_limits_mode()))
+            return bandwidth_of(prefs, alt_speed=alt)
+
+        return await self._call(read)
+
+    async def set_preferences(self, changes: Mapping[str, Any]) -> None:
+        """`app/setPreferences` with these keys (qBittorrent's own names)."""
+        await self._call(lambda: self._client.app_set_preferences(dict(changes)))
+
+    async def set_alt_speed(self, *, enabled: bool) -> None:
+        """Alternative speed limits on or off."""
+        await self._call(
+            lambda: self._client.transfer_set_speed_limits_mode(intended_state=enabled)
+        )
+
     async def delete(self, hashes: Sequence[str], *, delete_files: bool) -> None:
         await self._call(
             lambda: self._client.torrents_delete(
@@ -339,3 +392,26 @@ class QbittorrentClient:
             self._client.app_set_preferences(changes)
 
         await self._call(apply)
+
+
+def bandwidth_of(prefs: Mapping[str, Any], *, alt_speed: bool) -> Bandwidth:
+    """Bandwidth from `app/preferences` (limits in bytes/s; qBittorrent's -1 and 0 both: none)."""
+
+    def limit(key: str) -> int:
+        return max(0, int(prefs.get(key) or 0))
+
+    return Bandwidth(
+        alt_speed=alt_speed,
+        download_limit=limit("dl_limit"),
+        upload_limit=limit("up_limit"),
+        alt_download_limit=limit("alt_dl_limit"),
+        alt_upload_limit=limit("alt_up_limit"),
+        schedule=SpeedSchedule(
+            enabled=bool(prefs.get("scheduler_enabled", False)),
+            from_hour=int(prefs.get("schedule_from_hour", 8)),
+            from_minute=int(prefs.get("schedule_from_min", 0)),
+            to_hour=int(prefs.get("schedule_to_hour", 20)),
+            to_minute=int(prefs.get("schedule_to_min", 0)),
+            days=int(prefs.get("scheduler_days", 0)),
+        ),
+    )

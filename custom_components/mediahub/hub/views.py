@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from .events import DownloadsChanged, EventBus
 from .maindata import Changes, MaindataModel, split_tags
-from .models import Download, Stage
+from .models import Download, Stage, TransferAudit
 from .pipeline import TAG, Pipeline, origin_of
 
 
@@ -27,6 +27,8 @@ class DownloadViews:
         self._queued_here = queued_here
         self._events = events
         self._stalled = stalled
+        # Set by the engine when there is a VPN to audit against (see audit.py).
+        self.vpn_audit: Callable[[str], TransferAudit] | None = None
         self.current: dict[str, Download] = {}
 
     def update(self, changes: Changes, touched: set[str]) -> None:
@@ -53,6 +55,16 @@ class DownloadViews:
                 DownloadsChanged({infohash: view}, frozenset(), self._model.transfer())
             )
 
+    def refresh_many(self, hashes: Iterable[str]) -> None:
+        """Show these downloads anew, in one change."""
+        changed = {
+            h: self._view(h) for h in hashes if h in self._model.torrents and h in self.current
+        }
+        changed = {h: v for h, v in changed.items() if self.current.get(h) != v}
+        if changed:
+            self.current.update(changed)
+            self._events.emit(DownloadsChanged(changed, frozenset(), self._model.transfer()))
+
     def _view(self, infohash: str) -> Download:
         record = self._model.torrents[infohash]
         tags = split_tags(record.tags)
@@ -62,4 +74,5 @@ class DownloadViews:
             stage=self._pipeline.stage(infohash) or Stage.DOWNLOADING,
             grabbed_by=origin_of(tags),
             stalled=self._stalled(infohash),
+            vpn_audit=self.vpn_audit(infohash) if self.vpn_audit else None,
         )

@@ -26,7 +26,13 @@ from aiohttp.typedefs import Handler
 from .. import __version__
 from ..config import Settings
 from ..engine import MediaHub
-from ..errors import AuthenticationError, MediaHubError, outcome, placeholders
+from ..errors import (
+    AuthenticationError,
+    InvalidInputError,
+    MediaHubError,
+    outcome,
+    placeholders,
+)
 from ..events import (
     DownloadReplaced,
     DownloadsChanged,
@@ -37,16 +43,21 @@ from ..events import (
 )
 from ..models import (
     NEWZNAB_BY_CATEGORY,
+    Bandwidth,
     DownloadsSnapshot,
+    GrabResult,
+    Hold,
     Library,
     Origin,
     VpnStatus,
 )
+from ..prowlarr import MAX_TORRENT_BYTES
 from ..releases.parse import Source
 from ..releases.profile import RESOLUTIONS
 from ..search import AssessedBatch, ResultsBatch, SearchEvent
 from .security import (
     MAX_BODY,
+    TORRENT_UPLOAD,
     HostAllowlist,
     RateLimiter,
     content_security_policy,
@@ -83,6 +94,11 @@ def vpn_json(status: VpnStatus) -> dict[str, Any]:
     }
 
 
+def holds_json(holds: frozenset[Hold]) -> dict[str, Any]:
+    """The guards holding downloads back now, and the settings behind them."""
+    return {"held": sorted(holds)}
+
+
 def library_json(library: Library, scans: dict[str, float]) -> dict[str, Any]:
     return {
         **asdict(library),
@@ -95,7 +111,10 @@ def error_for(err: MediaHubError) -> web.Response:
     """The engine's errors as HTTP, in words a person understands (the panel's side of
     `hub.errors`' table)."""
     row = outcome(err)
-    return error_response(row.http_status, row.code, row.panel_message.format(**placeholders(err)))
+    values = err.values if isinstance(err, InvalidInputError) else None
+    return error_response(
+        row.http_status, row.code, row.panel_message.format(**placeholders(err)), values
+    )
 
 
 class Panel:
@@ -110,6 +129,8 @@ class Panel:
         self.qbittorrent_available: bool | None = None
         self.qbittorrent_problem: str | None = None  # "unreachable" or "auth_failed"
         self.vpn: VpnStatus | None = None
+        self.holds: frozenset[Hold] = frozenset()
+        self.bandwidth: Bandwidth | None = None
         self.scans: dict[str, float] = {}  # library key → when MediaHub last asked for a scan
         self._wake = asyncio.Event()
         self._vpn_checked = 0.0
@@ -147,7 +168,7 @@ class Panel:
         problem = None
         try:
             first = self.snapshot is None
-            self.snapshot = await self.engine.downloads.refresh()
+            self.snapshot = await self.engine.poll()
             if first:
                 self._revision += 1  # the state now has downloads and transfer to show
         except AuthenticationError:
@@ -165,11 +186,33 @@ class Panel:
             )
         self.qbittorrent_problem = problem
         self.qbittorrent_available = problem is None
-        if self._vpn_due or (
+        self._show_guards()
+        if self.engine.gluetun is not None and problem is None:
+            self._show_vpn(self.engine.vpn)  # the poll asked gluetun (for the guard)
+        elif self._vpn_due or (
             self.broker.clients and time.monotonic() - self._vpn_checked > VPN_POLL
         ):
             self._vpn_due = False
             await self.refresh_vpn()
+
+    def _show_guards(self) -> None:
+        """Publish the holds and the limits when a poll changed them."""
+        holds = self.engine.downloads.holds
+        if holds != self.holds:
+            self.holds = holds
+            self._revision += 1
+            self.broker.publish("holds", holds_json(holds))
+        bandwidth = self.engine.bandwidth.current
+        if bandwidth != self.bandwidth and bandwidth is not None:
+            self.bandwidth = bandwidth
+            self._revision += 1
+            self.broker.publish("bandwidth", bandwidth.as_json())
+
+    def _show_vpn(self, status: VpnStatus | None) -> None:
+        if status != self.vpn:
+            self.vpn = status
+            self._revision += 1
+            self.broker.publish("vpn", vpn_json(status) if status else None)
 
     async def refresh_vpn(self) -> VpnStatus | None:
         self._vpn_checked = time.monotonic()
@@ -177,10 +220,7 @@ class Panel:
             status = await self.engine.vpn_status()
         except MediaHubError:
             status = None
-        if status != self.vpn:
-            self.vpn = status
-            self._revision += 1
-            self.broker.publish("vpn", vpn_json(status) if status else None)
+        self._show_vpn(status)
         return status
 
     def _on_engine_event(self, event: EngineEvent) -> None:
@@ -246,6 +286,8 @@ class Panel:
                         "version": self.engine.qbittorrent.version,
                     },
                     "vpn": vpn_json(self.vpn) if self.vpn else None,
+                    "holds": holds_json(self.holds),
+                    "bandwidth": self.bandwidth.as_json() if self.bandwidth else None,
                     "categories": sorted(self.settings.categories),
                 },
             )
@@ -410,6 +452,10 @@ async def add_download(request: web.Request) -> web.Response:
             )
     except MediaHubError as err:
         return error_for(err)
+    return _created(panel, result)
+
+
+def _created(panel: Panel, result: GrabResult) -> web.Response:
     panel.wake()
     data = result.as_json()
     if result.queued:
@@ -418,6 +464,34 @@ async def add_download(request: web.Request) -> web.Response:
         )
         return web.json_response(data, status=202)
     return web.json_response(data, status=201)
+
+
+async def upload_torrent(request: web.Request) -> web.Response:
+    """A .torrent file sent as the body (`?category=`), up to the size a torrent may have."""
+    panel = _panel(request)
+    data = await _body_up_to(request, MAX_TORRENT_BYTES)
+    if data is None:
+        return error_response(
+            413, "torrent_too_large", f"A .torrent file is at most {MAX_TORRENT_BYTES >> 20} MB."
+        )
+    try:
+        result = await panel.engine.downloads.add_torrent_file(
+            data, request.query.get("category") or None, origin=Origin.PANEL
+        )
+    except MediaHubError as err:
+        return error_for(err)
+    return _created(panel, result)
+
+
+async def _body_up_to(request: web.Request, cap: int) -> bytes | None:
+    """The request's body, or None as soon as it is over `cap` bytes."""
+    chunks, size = [], 0
+    async for chunk in request.content.iter_chunked(64 * 1024):
+        size += len(chunk)
+        if size > cap:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 async def control(request: web.Request) -> web.Response:
@@ -431,6 +505,10 @@ async def control(request: web.Request) -> web.Response:
                 await downloads.pause(infohash)
             case "resume":
                 await downloads.resume(infohash)
+            case "force_start":
+                await downloads.force_start(infohash)
+            case "top" | "bottom":
+                await downloads.move_in_queue(infohash, top=action == "top")
             case "redownload":
                 result = await downloads.redownload(infohash, origin=Origin.PANEL)
                 panel.wake()
@@ -448,6 +526,35 @@ async def control(request: web.Request) -> web.Response:
         return error_for(err)
     panel.wake()
     return web.json_response({"ok": True})
+
+
+async def all_downloads(request: web.Request) -> web.Response:
+    """Pause or resume every download."""
+    panel = _panel(request)
+    try:
+        if request.match_info["action"] == "pause_all":
+            await panel.engine.downloads.pause_all()
+        else:
+            await panel.engine.downloads.resume_all()
+    except MediaHubError as err:
+        return error_for(err)
+    panel.wake()
+    return web.json_response({"ok": True})
+
+
+async def bandwidth(request: web.Request) -> web.Response:
+    """qBittorrent's limits and schedule (GET), or changes to them (POST; bytes/s)."""
+    panel = _panel(request)
+    control = panel.engine.bandwidth
+    try:
+        if request.method == "POST":
+            current = await control.change(await _json_body(request))
+            panel.wake()
+        else:
+            current = await control.read()
+    except MediaHubError as err:
+        return error_for(err)
+    return web.json_response({"bandwidth": current.as_json()})
 
 
 async def profiles(request: web.Request) -> web.Response:
@@ -554,7 +661,13 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/api/search", search)
     app.router.add_get("/api/downloads", list_downloads)
     app.router.add_post("/api/downloads", add_download)
-    app.router.add_post("/api/downloads/{hash}/{action:pause|resume|redownload}", control)
+    app.router.add_post(TORRENT_UPLOAD, upload_torrent)
+    app.router.add_post("/api/downloads/{action:pause_all|resume_all}", all_downloads)
+    app.router.add_post(
+        "/api/downloads/{hash}/{action:pause|resume|redownload|force_start|top|bottom}", control
+    )
+    app.router.add_get("/api/bandwidth", bandwidth)
+    app.router.add_post("/api/bandwidth", bandwidth)
     app.router.add_delete("/api/downloads/{hash}", control)
     app.router.add_get("/api/profiles", profiles)
     app.router.add_post("/api/profiles/{category}", save_profile)

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 import ipaddress
 import logging
@@ -28,6 +28,10 @@ _LOGGER = logging.getLogger(__name__)
 STATE_CHANGING: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_HEADER: Final = "X-MediaHub"
 MAX_BODY: Final = 16 * 1024
+JSON_ONLY: Final = frozenset({"application/json"})
+# The one change that is not JSON: a .torrent file, sent as itself (its size is capped there).
+TORRENT_UPLOAD: Final = "/api/downloads/torrent"
+BODY_TYPES: Final = {TORRENT_UPLOAD: frozenset({"application/x-bittorrent"})}
 
 
 def content_security_policy(style_hashes: Iterable[str] = ()) -> str:
@@ -51,9 +55,15 @@ SECURITY_HEADERS: Final = {
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def error_response(status: int, code: str, message: str) -> web.Response:
-    """The panel's one error shape: {"error": {"code", "message"}}."""
-    return web.json_response({"error": {"code": code, "message": message}}, status=status)
+def error_response(
+    status: int, code: str, message: str, values: Mapping[str, str] | None = None
+) -> web.Response:
+    """The panel's error shape; `values` are what the message names (the existing download
+    of a duplicate, say), for the UI to act on."""
+    error: dict[str, object] = {"code": code, "message": message}
+    if values:
+        error["values"] = dict(values)
+    return web.json_response({"error": error}, status=status)
 
 
 def _hostname(host: str) -> str:
@@ -133,7 +143,9 @@ def security_middleware(allowlist: HostAllowlist, csp: str | None = None) -> Mid
                 return error_response(
                     403, "missing_header", f"Changes need the {CSRF_HEADER} header."
                 )
-            if request.method != "DELETE" and request.content_type != "application/json":
+            if request.method != "DELETE" and request.content_type not in BODY_TYPES.get(
+                request.path, JSON_ONLY
+            ):
                 return error_response(
                     415, "json_required", "Send JSON (Content-Type: application/json)."
                 )

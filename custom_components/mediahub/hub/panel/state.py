@@ -19,7 +19,7 @@ import json
 from typing import Any, Final
 import zlib
 
-from ..models import Download, DownloadStatus, Stage
+from ..models import AuditState, Download, DownloadStatus, Stage
 from .sse import Opening
 
 HEAD: Final = 50  # downloads in the head: more than a tall screen shows, with the overscan
@@ -72,6 +72,15 @@ def download_json(download: Download) -> dict[str, Any]:
         data["grabbed_by"] = str(download.grabbed_by)
     if download.stalled is not None:
         data["stalled"] = download.stalled
+    if download.held is not None:
+        data["held"] = str(download.held)
+    if (audit := download.vpn_audit) is not None and audit.state is not AuditState.NOTHING_YET:
+        vpn: dict[str, Any] = {"state": str(audit.state)}
+        if audit.state is AuditState.UNPROTECTED:
+            vpn["since"] = audit.unprotected_at
+        elif audit.state is AuditState.GAP:
+            vpn["since"], vpn["until"] = audit.unwatched_from, audit.unwatched_to
+        data["vpn"] = vpn
     return data
 
 

@@ -20,6 +20,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.mediahub.const import DOMAIN
 from custom_components.mediahub.hub.models import (
+    Bandwidth,
     ConnectionStatus,
     Download,
     DownloadCounts,
@@ -28,6 +29,7 @@ from custom_components.mediahub.hub.models import (
     Indexer,
     Library,
     PlexServerInfo,
+    SpeedSchedule,
     TransferState,
     VpnState,
     VpnStatus,
@@ -68,6 +70,7 @@ SNAPSHOT = DownloadsSnapshot(
         connection_status=ConnectionStatus.CONNECTED,
         external_ipv4="198.51.100.7",
         dht_nodes=312,
+        upload_limit=2_048_000,
     ),
     counts=DownloadCounts(downloading=1, seeding=3, stopped=1, errored=0, total=5),
     version="v5.3.0",
@@ -82,6 +85,14 @@ LIBRARIES = [
     Library("1", "Movies", "movie", ("/data/movies",)),
     Library("2", "TV Shows", "show", ("/data/tv",)),
 ]
+BANDWIDTH = Bandwidth(
+    alt_speed=False,
+    download_limit=0,
+    upload_limit=2_048_000,
+    alt_download_limit=512_000,
+    alt_upload_limit=102_400,
+    schedule=SpeedSchedule(enabled=True, from_hour=18, to_hour=23, days=1),
+)
 VPN = VpnStatus(
     VpnState.CONNECTED,
     tunnel="running",
@@ -128,6 +139,16 @@ class _Qbittorrent:
     version: str | None
 
 
+@dataclass
+class _Bandwidth:
+    current: Bandwidth | None
+
+
+@dataclass
+class _Guards:
+    min_free: int
+
+
 class FixtureEngine:
     """What the integration uses of `hub.engine.MediaHub`, answering from the models above."""
 
@@ -136,6 +157,8 @@ class FixtureEngine:
         self.prowlarr = _Prowlarr(INDEXERS)
         self.plex = _Plex(PLEX, LIBRARIES)
         self.qbittorrent = _Qbittorrent(SNAPSHOT.version)
+        self.bandwidth = _Bandwidth(BANDWIDTH)
+        self.guards = _Guards(min_free=1_000_000_000)
         self.gluetun = object()  # configured
         self.closed = False
 
@@ -147,6 +170,9 @@ class FixtureEngine:
 
     async def vpn_status(self) -> VpnStatus:
         return VPN
+
+    async def poll(self) -> DownloadsSnapshot:
+        return await self.downloads.refresh()
 
     def subscribe(self, _listener: Callable[[object], None]) -> Callable[[], None]:
         return lambda: None

@@ -13,7 +13,10 @@ from syrupy.assertion import SnapshotAssertion
 
 
 @pytest.mark.usefixtures("fixture_engine", "entity_registry_enabled_by_default")
-@pytest.mark.parametrize("platform", [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.BUTTON])
+@pytest.mark.parametrize(
+    "platform",
+    [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.BUTTON, Platform.NUMBER, Platform.SWITCH],
+)
 async def test_platform(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
