@@ -50,7 +50,7 @@ export function AddSheet({
   }
 
   return (
-    <form className="sheet" role="dialog" aria-modal="true" aria-labelledby="add-title" onSubmit={(e) => void add(e)}>
+    <form className="sheet profile" role="dialog" aria-modal="true" aria-labelledby="add-title" onSubmit={(e) => void add(e)}>
       <h3 id="add-title">Add a download</h3>
       <label>
         Magnet link or .torrent URL

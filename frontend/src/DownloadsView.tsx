@@ -3,7 +3,7 @@ import { AddSheet, type Added } from "./AddSheet";
 import { describe, send } from "./api";
 import { auditLabel, heldLabel, isComplete, isPaused, ordered, originLabel, statusLabel } from "./downloads";
 import { formatBytes, formatEta, formatPercent, formatSpeed } from "./format";
-import type { Download, GrabResult } from "./types";
+import type { Bandwidth, Download, GrabResult } from "./types";
 import type { LiveState } from "./useEvents";
 import { WindowedList } from "./WindowedList";
 
@@ -20,6 +20,13 @@ export function DownloadsView({ live }: { live: LiveState }) {
   const sorted = useMemo(() => ordered(live.downloads), [live.downloads]);
   const list = focus ? sorted.filter((d) => d.hash === focus) : sorted;
   const transfer = live.downloads.transfer;
+  // Slow mode as just switched here, until the stream brings qBittorrent's word on it (a
+  // newer `bandwidth` than the one it was switched against).
+  const [altSwitched, setAltSwitched] = useState<{ enabled: boolean; against: Bandwidth | null } | null>(null);
+  const altSpeedOn =
+    altSwitched && altSwitched.against === live.bandwidth
+      ? altSwitched.enabled
+      : (live.bandwidth?.alt_speed ?? transfer?.alt_speed ?? false);
 
   async function act(download: Download, action: "pause" | "resume" | "force_start" | "top" | "bottom") {
     try {
@@ -39,9 +46,11 @@ export function DownloadsView({ live }: { live: LiveState }) {
   }
 
   async function altSpeed(enabled: boolean) {
+    setAltSwitched({ enabled, against: live.bandwidth });
     try {
       await send("POST", "/api/bandwidth", { alt_speed: enabled });
     } catch (error) {
+      setAltSwitched(null);
       setNotice({ text: describe(error), error: true });
     }
   }
@@ -94,7 +103,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
         </button>
         {transfer && (
           <label className="check switch">
-            <input type="checkbox" checked={transfer.alt_speed} onChange={(e) => void altSpeed(e.target.checked)} />
+            <input type="checkbox" checked={altSpeedOn} onChange={(e) => void altSpeed(e.target.checked)} />
             Slow mode
           </label>
         )}

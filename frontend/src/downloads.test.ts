@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeCount, applyDiff, fromSnapshot, isHead, ordered, originLabel, statusLabel } from "./downloads";
+import { activeCount, applyDiff, auditLabel, fromSnapshot, heldLabel, isHead, ordered, originLabel, statusLabel } from "./downloads";
 import type { Download, Origin, PanelState, Stage } from "./types";
 
 const download = (hash: string, status: string, progress: number, added: number, stage?: Stage, grabbed_by?: Origin): Download => ({
@@ -87,5 +87,24 @@ describe("downloads state", () => {
   it("badges only what is still coming in: not paused, not complete", () => {
     const list = [download("a", "downloading", 0.5, 0), download("b", "stopped", 0.5, 0), download("c", "seeding", 1, 0), download("d", "stalled", 0.1, 0)];
     expect(activeCount(list)).toBe(2);
+  });
+});
+
+describe("guards and the VPN audit on a card", () => {
+  const base = download("h", "stopped", 0.5, 1);
+  it("says which guard holds a download", () => {
+    expect(heldLabel(base)).toBeNull();
+    expect(heldLabel({ ...base, held: "vpn" })).toBe("held: VPN not confirmed");
+    expect(heldLabel({ ...base, held: "disk" })).toBe("held: disk nearly full");
+  });
+  it("says verified only when the audit did, and when it was not", () => {
+    expect(auditLabel(base)).toBeNull();
+    expect(auditLabel({ ...base, vpn: { state: "verified" } })).toEqual({ text: "VPN verified", ok: true });
+    const unprotected = auditLabel({ ...base, vpn: { state: "unprotected", since: 1_764_000_000 } });
+    expect(unprotected?.ok).toBe(false);
+    expect(unprotected?.text).toMatch(/^Transferred without a confirmed VPN at /);
+    const gap = auditLabel({ ...base, vpn: { state: "gap", since: 1_764_000_000, until: 1_764_003_600 } });
+    expect(gap?.ok).toBe(false);
+    expect(gap?.text).toMatch(/^VPN not verified: MediaHub was not watching \(/);
   });
 });

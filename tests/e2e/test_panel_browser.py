@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 import os
 from pathlib import Path
+import re
 
 import aiohttp
 from playwright.async_api import Browser, Page, expect
@@ -15,7 +17,8 @@ import pytest
 from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.engine import MediaHub
 from custom_components.mediahub.hub.models import Origin
-from tests.panel.conftest import Sidecar
+from tests.panel.conftest import Sidecar, serve, sidecar_settings
+from tests.simulators.gluetun import GluetunSimulator
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, tiny_torrent
 from tests.support.browser import chromium, chromium_path
@@ -24,6 +27,7 @@ from tests.support.qbittorrent import (
     SeededTorrent,
     add_stopped_torrents,
     connect_to_seeder,
+    make_torrent,
 )
 
 pytestmark = pytest.mark.browser
@@ -327,3 +331,104 @@ async def test_results_show_their_quality_the_best_pick_and_why_others_fail(
     await expect(page.get_by_role("status")).to_contain_text("Saved")
     await page.screenshot(path=shots("settings-profile"))
     assert (await sidecar.panel.engine.profiles.get("movies")).max_size_gb == 60.0
+
+
+async def test_add_anything_slow_mode_and_the_vpn_guard_at_work(
+    browser: Browser,
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+    gluetun_sim: GluetunSimulator,
+    seeded: Callable[..., SeededTorrent],
+    tmp_path: Path,
+    shots: Callable[[str], Path],
+) -> None:
+    settings = replace(
+        sidecar_settings(qbittorrent5, prowlarr_sim, plex_sim, tmp_path),
+        gluetun_url=gluetun_sim.url,
+        gluetun_api_key=gluetun_sim.api_key,
+    )
+    async with serve(settings) as sidecar:
+        page = await phone(browser, sidecar)
+        await page.get_by_role("button", name="Downloads").click()
+        downloads = page.get_by_role("list", name="Downloads").get_by_role("listitem")
+
+        # Paste a magnet link, into a category.
+        magnet = f"magnet:?xt=urn:btih:{'c' * 40}&dn=Night.of.the.Living.Dead.1968.mkv"
+        await page.get_by_role("button", name="Add", exact=True).click()
+        dialog = page.get_by_role("dialog", name="Add a download")
+        await dialog.get_by_label("Magnet link or .torrent URL").fill(magnet)
+        await dialog.get_by_label("Category").select_option("movies")
+        await page.screenshot(path=shots("downloads-add"))
+        await dialog.get_by_role("button", name="Add").click()
+        await expect(page.get_by_role("status").first).to_contain_text("Added")
+        await expect(downloads).to_have_count(1, timeout=30_000)
+
+        # The same again: refused, and the one already there is shown.
+        await page.get_by_role("button", name="Add", exact=True).click()
+        await dialog.get_by_label("Magnet link or .torrent URL").fill(magnet)
+        await dialog.get_by_role("button", name="Add").click()
+        await expect(page.get_by_role("alert")).to_contain_text("is already here")
+        await expect(downloads).to_have_count(1)
+        await page.get_by_role("button", name="Show all downloads").click()
+
+        # Upload a .torrent file (one nobody seeds: it stays a download looking for peers).
+        torrent, _, infohash = make_torrent(
+            tmp_path / "made", "Carnival.of.Souls.1962.mkv", 256 * 1024
+        )
+        (tmp_path / "carnival.torrent").write_bytes(torrent)
+        await page.get_by_role("button", name="Add", exact=True).click()
+        await dialog.get_by_label("or a .torrent file").set_input_files(
+            tmp_path / "carnival.torrent"
+        )
+        await dialog.get_by_role("button", name="Add").click()
+        await expect(downloads).to_have_count(2, timeout=30_000)
+        card = page.locator(f'[data-hash="{infohash}"]')
+        await expect(card.locator(".state")).to_have_text(
+            re.compile("stalled|downloading"), timeout=60_000
+        )
+
+        # Slow mode, switched from the phone, is qBittorrent's alternative limits.
+        await page.get_by_label("Slow mode").check()
+        await expect(page.locator(".limits")).to_contain_text("(slow mode)", timeout=30_000)
+        mode = await asyncio.to_thread(qbittorrent5.api, "GET", "transfer/speedLimitsMode")
+        assert mode.text.strip() == "1"
+        await page.get_by_label("Slow mode").uncheck()
+        await expect(page.locator(".limits")).not_to_contain_text("(slow mode)", timeout=30_000)
+
+        # A download someone seeds: moved under the confirmed VPN, it says so.
+        film = await asyncio.to_thread(seeded, "Plan.9.from.Outer.Space.1957.mkv", 1024 * 1024)
+        status, _ = await sidecar.post(
+            "/api/downloads", {"magnet": f"magnet:?xt=urn:btih:{film.infohash}&dn={film.name}"}
+        )
+        assert status == 201
+        await asyncio.to_thread(connect_to_seeder, qbittorrent5, film)
+        await expect(page.locator(f'[data-hash="{film.infohash}"]')).to_contain_text(
+            "VPN verified", timeout=60_000
+        )
+        await page.screenshot(path=shots("downloads-controls"))
+
+        # The VPN drops: MediaHub says so and stops the download; it comes back by itself.
+        gluetun_sim.status = "stopped"
+        banner = page.get_by_role("alert").filter(has_text="the VPN is not confirmed")
+        await expect(banner).to_be_visible(timeout=30_000)
+        await expect(card).to_contain_text("held: VPN not confirmed", timeout=30_000)
+        await expect(card.locator(".state")).to_have_text("stopped", timeout=30_000)
+        await page.screenshot(path=shots("downloads-vpn-held"))
+        gluetun_sim.status = "running"
+        await expect(banner).to_have_count(0, timeout=30_000)
+        await expect(card).not_to_contain_text("held:", timeout=30_000)
+        await expect(card.locator(".state")).not_to_have_text("stopped", timeout=30_000)
+        info = await asyncio.to_thread(qbittorrent5.torrents)
+        assert {t["hash"]: t["state"] for t in info}[infohash] not in ("stoppedDL", "stoppedUP")
+
+        # Limits and the schedule in Settings.
+        await page.get_by_role("button", name="Settings").click()
+        await expect(page.get_by_label("Slow mode download limit")).to_have_value("10")
+        await page.get_by_label("Download limit", exact=True).fill("2048")
+        await page.get_by_label("Slow mode on a schedule").check()
+        await page.get_by_role("region", name="Bandwidth").get_by_role("button", name="Save").click()
+        await expect(page.get_by_text("Saved in qBittorrent.")).to_be_visible()
+        prefs = (await asyncio.to_thread(qbittorrent5.api, "GET", "app/preferences")).json()
+        assert (prefs["dl_limit"], prefs["scheduler_enabled"]) == (2048 * 1024, True)
+        await page.screenshot(path=shots("settings-bandwidth"))

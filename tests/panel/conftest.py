@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import aiohttp
 from aiohttp import web
 import pytest
 
+from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.panel.app import PANEL, Panel, create_app
 from tests.hub.conftest import PLEX_ROOT, rig_settings
 from tests.simulators.plex import PlexSimulator
@@ -88,9 +90,21 @@ async def sidecar(
     plex_sim: PlexSimulator,
     tmp_path: Path,
 ) -> AsyncIterator[Sidecar]:
+    async with serve(sidecar_settings(qbittorrent5, prowlarr_sim, plex_sim, tmp_path)) as served:
+        yield served
+
+
+def sidecar_settings(
+    qbt: QbtInstance, prowlarr: ProwlarrSimulator, plex: PlexSimulator, root: Path
+) -> Settings:
     for key, folder in (("1", "movies"), ("2", "tv"), ("3", "music")):
-        plex_sim.set_locations(key, f"{PLEX_ROOT}/{folder}")
-    settings = rig_settings(qbittorrent5, prowlarr_sim, plex_sim, tmp_path)
+        plex.set_locations(key, f"{PLEX_ROOT}/{folder}")
+    return rig_settings(qbt, prowlarr, plex, root)
+
+
+@contextlib.asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[Sidecar]:
+    """The sidecar for these settings on a free port of 127.0.0.1, until the block ends."""
     app = create_app(settings)
     runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
