@@ -41,6 +41,7 @@ async def async_get_config_entry_diagnostics(
             "counts": asdict(snapshot.counts) if snapshot else None,
             "transfer": asdict(snapshot.transfer) if snapshot else None,
             "outbox": len(runtime.engine.downloads.outbox),
+            "holds": sorted(runtime.engine.downloads.holds),
             "pending_scans": runtime.engine.downloads.pending_scans,
             "stages": runtime.engine.downloads.pipeline.counts(),
             "announced": len(runtime.announcer.ledger),

@@ -210,7 +210,7 @@ async def test_a_long_downloads_list_puts_only_the_screen_in_the_page(
     # Keyboard: from the top, Tab walks on past everything that was first rendered.
     await page.evaluate("window.scrollTo(0, 0)")
     await items.first.get_by_role("button").first.focus()
-    for _ in range(60):
+    for _ in range(90):  # three buttons a card
         await page.keyboard.press("Tab")
     position = await page.evaluate(
         "document.activeElement.closest('li')?.getAttribute('aria-posinset')"
@@ -327,7 +327,11 @@ async def test_results_show_their_quality_the_best_pick_and_why_others_fail(
     # The profile behind it, in Settings: allow 60 GB, and the remux passes at once.
     await page.get_by_role("button", name="Settings").click()
     await page.get_by_label("Largest size, GB").fill("60")
-    await page.get_by_role("button", name="Save").click()
+    await (
+        page.get_by_role("region", name="Quality profile")
+        .get_by_role("button", name="Save")
+        .click()
+    )
     await expect(page.get_by_role("status")).to_contain_text("Saved")
     await page.screenshot(path=shots("settings-profile"))
     assert (await sidecar.panel.engine.profiles.get("movies")).max_size_gb == 60.0
@@ -427,7 +431,9 @@ async def test_add_anything_slow_mode_and_the_vpn_guard_at_work(
         await expect(page.get_by_label("Slow mode download limit")).to_have_value("10")
         await page.get_by_label("Download limit", exact=True).fill("2048")
         await page.get_by_label("Slow mode on a schedule").check()
-        await page.get_by_role("region", name="Bandwidth").get_by_role("button", name="Save").click()
+        await (
+            page.get_by_role("region", name="Bandwidth").get_by_role("button", name="Save").click()
+        )
         await expect(page.get_by_text("Saved in qBittorrent.")).to_be_visible()
         prefs = (await asyncio.to_thread(qbittorrent5.api, "GET", "app/preferences")).json()
         assert (prefs["dl_limit"], prefs["scheduler_enabled"]) == (2048 * 1024, True)

@@ -23,7 +23,7 @@ from .qbittorrent import QbittorrentClient
 REREAD_EVERY: Final = 300.0  # seconds between reads of the preferences
 # After a change made here, the server state may still show the limits before it for as long
 # as qBittorrent takes to refresh it (1.5 s): it is not followed until it agrees, or this long.
-SETTLE: Final = 10.0
+SETTLE: Final = 4.0
 MAX_LIMIT: Final = 2**31 - 1  # bytes/s: qBittorrent keeps limits in a 32-bit int
 
 # Our names → qBittorrent's preference keys.

@@ -67,6 +67,8 @@ async def test_slow_mode_and_limits_follow_qbittorrent_and_change_it(
     assert hass.states.get(ALT_DOWNLOAD_LIMIT).state == "300"
 
     # Changed in qBittorrent itself: one poll later Home Assistant shows it.
+    await tick(hass, freezer, timedelta(seconds=3))
+    assert hass.states.get(ALT_DOWNLOAD_LIMIT).state == "300"
     await asyncio.to_thread(qbittorrent5.api, "POST", "transfer/toggleSpeedLimitsMode")
     await asyncio.to_thread(
         qbittorrent5.api, "POST", "transfer/setDownloadLimit", data={"limit": 900 * KIB}
@@ -192,6 +194,9 @@ async def test_the_vpn_guard_raises_a_repair_while_it_holds_downloads(
     with pytest.raises(ServiceValidationError) as held:
         await call(hass, "resume", loaded_entry, hash=infohash)
     assert held.value.translation_key == "held_vpn"
+    await tick(hass, freezer, timedelta(seconds=30))  # the VPN sensors' own poll
+    vpn = hass.states.get("binary_sensor.vpn_gluetun_traffic_through_vpn")
+    assert vpn is not None and vpn.attributes["guard_holding"] is True
 
     gluetun_sim.status = "running"
     await tick(hass, freezer, timedelta(seconds=3))

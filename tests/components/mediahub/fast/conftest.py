@@ -20,16 +20,19 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.mediahub.const import DOMAIN
 from custom_components.mediahub.hub.models import (
+    AuditState,
     Bandwidth,
     ConnectionStatus,
     Download,
     DownloadCounts,
     DownloadsSnapshot,
     DownloadStatus,
+    Hold,
     Indexer,
     Library,
     PlexServerInfo,
     SpeedSchedule,
+    TransferAudit,
     TransferState,
     VpnState,
     VpnStatus,
@@ -58,6 +61,12 @@ DUNE = Download(
     peers=7,
     ratio=0.01,
     from_mediahub=True,
+    vpn_audit=TransferAudit(
+        AuditState.UNPROTECTED,
+        verified_bytes=3_000_000_000,
+        unprotected_bytes=360_000_000,
+        unprotected_at=1_764_000_600.0,
+    ),
 )
 SNAPSHOT = DownloadsSnapshot(
     downloads={DUNE.hash: DUNE},
@@ -104,11 +113,15 @@ VPN = VpnStatus(
 
 @dataclass
 class _Downloads:
-    snapshot: DownloadsSnapshot
+    current: DownloadsSnapshot
     outbox: list[Any] = field(default_factory=list)
+    holds: frozenset[Hold] = frozenset()
 
     async def refresh(self) -> DownloadsSnapshot:
-        return self.snapshot
+        return self.current
+
+    def snapshot(self) -> DownloadsSnapshot:
+        return self.current
 
 
 @dataclass
