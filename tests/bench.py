@@ -409,7 +409,7 @@ async def bench_polls(rows: list[Row], qbt: QbtInstance, hashes: list[str]) -> N
     prowlarr = ProwlarrSimulator()
     async with aiohttp.ClientSession() as session:
         engine = MediaHub(_settings(prowlarr, qbt, None, Path(tempfile.mkdtemp())), session)
-        await engine.downloads.refresh()  # the session's one full snapshot
+        await engine.poll()  # the session's one full snapshot
         carried = [0]
         fetch = engine.qbittorrent.maindata
 
@@ -422,7 +422,8 @@ async def bench_polls(rows: list[Row], qbt: QbtInstance, hashes: list[str]) -> N
         loop = asyncio.get_running_loop()
 
         def engine_poll() -> tuple[int, int, int]:
-            asyncio.run_coroutine_threadsafe(engine.downloads.refresh(), loop).result()
+            # What a host runs each poll: the sync, the pipeline, the guards, the limits.
+            asyncio.run_coroutine_threadsafe(engine.poll(), loop).result()
             return 0, 0, carried[0]
 
         ha_client = qbittorrentapi.Client(

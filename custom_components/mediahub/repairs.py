@@ -45,7 +45,6 @@ class _OutboxWatch:
     def __init__(self, hass: HomeAssistant, entry: MediaHubConfigEntry) -> None:
         self._hass = hass
         self._entry = entry
-        self._issue_id = f"outbox_stuck_{entry.entry_id}"
         self._since: datetime | None = None  # when grabs were first seen waiting
 
     @callback
@@ -53,19 +52,17 @@ class _OutboxWatch:
         waiting = len(self._entry.runtime_data.engine.downloads.outbox)
         if not waiting:
             self._since = None
-            ir.async_delete_issue(self._hass, DOMAIN, self._issue_id)
+            _issue(self._hass, self._entry, "outbox_stuck", raised=False, placeholders={})
             return
         now = dt_util.utcnow()
         self._since = self._since or now
         if now - self._since >= OUTBOX_STUCK_AFTER:
-            ir.async_create_issue(
+            _issue(
                 self._hass,
-                DOMAIN,
-                self._issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key="outbox_stuck",
-                translation_placeholders={"count": str(waiting)},
+                self._entry,
+                "outbox_stuck",
+                raised=True,
+                placeholders={"count": str(waiting)},
             )
 
 
@@ -73,19 +70,13 @@ def _vpn_issues(hass: HomeAssistant, entry: MediaHubConfigEntry, vpn: VpnCoordin
     if not vpn.last_update_success or vpn.data is None:
         return  # gluetun not answering is its entities going unavailable, not a repair
     for state, key in _VPN_ISSUES:
-        issue_id = f"{key}_{entry.entry_id}"
-        if vpn.data.state is state:
-            ir.async_create_issue(
-                hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key=key,
-                translation_placeholders={"tunnel": vpn.data.tunnel or "unknown"},
-            )
-        else:
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
+        _issue(
+            hass,
+            entry,
+            key,
+            raised=vpn.data.state is state,
+            placeholders={"tunnel": vpn.data.tunnel or "unknown"},
+        )
 
 
 def _hold_issues(hass: HomeAssistant, entry: MediaHubConfigEntry) -> None:
@@ -93,22 +84,39 @@ def _hold_issues(hass: HomeAssistant, entry: MediaHubConfigEntry) -> None:
     downloads = entry.runtime_data.downloads
     if not downloads.last_update_success or downloads.data is None:
         return
-    engine = entry.runtime_data.engine
     free = downloads.data.transfer.free_space
     for hold in Hold:
-        issue_id = f"downloads_held_{hold}_{entry.entry_id}"
-        if hold in downloads.data.holds:
-            ir.async_create_issue(
-                hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key=f"downloads_held_{hold}",
-                translation_placeholders={
-                    "free": gigabytes(free or 0),
-                    "min_free": gigabytes(engine.guards.min_free),
-                },
-            )
-        else:
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
+        _issue(
+            hass,
+            entry,
+            f"downloads_held_{hold}",
+            raised=hold in downloads.data.holds,
+            placeholders={
+                "free": gigabytes(free or 0),
+                "min_free": gigabytes(entry.runtime_data.engine.guards.min_free),
+            },
+        )
+
+
+def _issue(
+    hass: HomeAssistant,
+    entry: MediaHubConfigEntry,
+    key: str,
+    *,
+    raised: bool,
+    placeholders: dict[str, str],
+) -> None:
+    """Raise this entry's issue `key` (an error, with its translation), or clear it."""
+    issue_id = f"{key}_{entry.entry_id}"
+    if not raised:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )

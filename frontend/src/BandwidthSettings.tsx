@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { describe, getJson, send } from "./api";
+import { FormEnd, type FormNotice } from "./FormEnd";
 import type { Bandwidth, SpeedSchedule } from "./types";
 
 // qBittorrent counts limits in bytes/s; people set them in KiB/s, as its own UI does.
@@ -19,7 +20,7 @@ const timeParts = (text: string) => text.split(":").map(Number) as [number, numb
 /** qBittorrent's global and slow-mode limits and the schedule that switches to slow mode. */
 export function BandwidthSettings() {
   const [draft, setDraft] = useState<Bandwidth | null>(null);
-  const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [notice, setNotice] = useState<FormNotice | null>(null);
 
   useEffect(() => {
     getJson<{ bandwidth: Bandwidth }>("/api/bandwidth")
@@ -107,16 +108,7 @@ export function BandwidthSettings() {
               ))}
             </select>
           </label>
-          {notice && (
-            <p className={`notice ${notice.kind}`} role={notice.kind === "error" ? "alert" : "status"}>
-              {notice.text}
-            </p>
-          )}
-          <div className="actions">
-            <button type="submit" className="primary">
-              Save
-            </button>
-          </div>
+          <FormEnd notice={notice} />
         </form>
       )}
     </section>

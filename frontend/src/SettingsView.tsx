@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { describe, getJson, send } from "./api";
 import { BandwidthSettings } from "./BandwidthSettings";
+import { FormEnd, type FormNotice } from "./FormEnd";
 import type { ProfilesResponse, QualityProfile } from "./types";
 
 const CATEGORY_LABELS: Record<string, string> = { movies: "Movies", tv: "TV", music: "Music", books: "Books" };
@@ -19,7 +20,7 @@ export function SettingsView() {
   const [category, setCategory] = useState("movies");
   // Unsaved changes, per category; a category without any shows what is stored.
   const [edits, setEdits] = useState<Record<string, QualityProfile>>({});
-  const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [notice, setNotice] = useState<FormNotice | null>(null);
 
   useEffect(() => {
     getJson<ProfilesResponse>("/api/profiles")
@@ -145,19 +146,11 @@ export function SettingsView() {
               />
             </label>
           ))}
-          {notice && (
-            <p className={`notice ${notice.kind}`} role={notice.kind === "error" ? "alert" : "status"}>
-              {notice.text}
-            </p>
-          )}
-          <div className="actions">
-            <button type="submit" className="primary">
-              Save
-            </button>
+          <FormEnd notice={notice}>
             <button type="button" onClick={() => void store("DELETE")}>
               Defaults
             </button>
-          </div>
+          </FormEnd>
         </form>
       )}
     </section>

@@ -564,14 +564,16 @@ class Downloads:
         """Start these, except what an active guard holds back: those are left to it (tagged,
         started when it lets go), and one asked for by name is refused saying why."""
         deferred: dict[Hold, list[str]] = {}
+        free = []
         for infohash in hashes:
             hold = next((h for h in self.holds if concerns(h, self.model.torrents[infohash])), None)
-            if hold is not None:
+            if hold is None:
+                free.append(infohash)
+            else:
                 deferred.setdefault(hold, []).append(infohash)
         for hold, held in deferred.items():
             await self._qbt.add_tags(held, [tag_of(hold)])
             retag(self.model, held, add=tag_of(hold))
-        free = [h for h in hashes if not any(h in held for held in deferred.values())]
         if free:
             if force:
                 await self._qbt.force_start(free)

@@ -39,6 +39,11 @@ def tag_of(hold: Hold) -> str:
     return HELD_PREFIX + hold
 
 
+def has_tag(record: TorrentRecord, tag: str) -> bool:
+    # The substring test first: a poll checks every torrent, and almost none is held.
+    return tag in record.tags and tag in split_tags(record.tags)
+
+
 def _running(record: TorrentRecord) -> bool:
     return status_of(record.state) in _RUNNING
 
@@ -109,7 +114,7 @@ class Guards:
             holds.add(Hold.VPN)
         free = self.disk.observe(model)
         if self.min_free > 0 and free is not None:
-            held = any(tag_of(Hold.DISK) in split_tags(r.tags) for r in model.torrents.values())
+            held = any(has_tag(r, tag_of(Hold.DISK)) for r in model.torrents.values())
             line = self.min_free * RESUME_ABOVE if held else self.min_free
             if free.estimated < line:
                 holds.add(Hold.DISK)
@@ -142,14 +147,14 @@ class Guards:
                 concerns = _CONCERNS[hold]
                 targets = [h for h, r in model.torrents.items() if _running(r) and concerns(r)]
                 if targets:
-                    untagged = [h for h in targets if tag not in split_tags(model.torrents[h].tags)]
+                    untagged = [h for h in targets if not has_tag(model.torrents[h], tag)]
                     if untagged:
                         await self._qbt.add_tags(untagged, [tag])  # the record first
                         retag(model, untagged, add=tag)
                     await self._qbt.stop(targets)
                     touched.update(untagged)
                 continue
-            tagged = [h for h, r in model.torrents.items() if tag in split_tags(r.tags)]
+            tagged = [h for h, r in model.torrents.items() if has_tag(r, tag)]
             if not tagged:
                 continue
             retag(model, tagged, remove=tag)
