@@ -47,6 +47,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
     """Build the engine for this stack and its coordinators."""
     settings = entry_settings(hass, entry.entry_id, entry.data, entry.options)
     engine = MediaHub(settings, async_get_clientsession(hass))
+    # Every limit is an entity here, and follows qBittorrent within one poll (bandwidth.py).
+    engine.bandwidth.reread_every = 0
     await engine.start()
     downloads = DownloadsCoordinator(hass, entry, engine)
     indexers = IndexersCoordinator(hass, entry, engine)

@@ -76,6 +76,15 @@ async def test_slow_mode_and_limits_follow_qbittorrent_and_change_it(
     await tick(hass, freezer, timedelta(seconds=3))
     assert hass.states.get(SWITCH).state == STATE_OFF
     assert hass.states.get(DOWNLOAD_LIMIT).state == "900"
+    # A limit not in force, changed in qBittorrent's options: shown one poll later too.
+    await asyncio.to_thread(
+        qbittorrent5.api,
+        "POST",
+        "app/setPreferences",
+        data={"json": json.dumps({"alt_dl_limit": 444 * KIB})},
+    )
+    await tick(hass, freezer, timedelta(seconds=3))
+    assert hass.states.get(ALT_DOWNLOAD_LIMIT).state == "444"
 
     # The schedule and the rest through one action; bad values change nothing.
     response = await call(
