@@ -77,9 +77,10 @@ async def test_a_grab_without_room_is_refused_and_a_filling_disk_pauses_download
     assert abs(free_mb * MB - free_bytes(disk)) < 2 * MB  # qBittorrent's figure is the disk's
     assert qbittorrent.torrents() == []
 
-    # 5 MB fits. It downloads slowly (a limit), and meanwhile another program fills the disk.
-    qbittorrent.api("POST", "transfer/setDownloadLimit", data={"limit": 200 * 1024})
-    small = await asyncio.to_thread(seeded, "Small.Movie.2024.720p.mkv", 5 * MB)
+    # 10 MB fits. It downloads slowly (100 s at this limit: qBittorrent measures free space
+    # only every half minute or so), and meanwhile another program fills the disk.
+    qbittorrent.api("POST", "transfer/setDownloadLimit", data={"limit": 100 * 1024})
+    small = await asyncio.to_thread(seeded, "Small.Movie.2024.720p.mkv", 10 * MB)
     await downloads.add_torrent_file(small.torrent_bytes, "movies")
     await rig.engine.poll()
     await asyncio.to_thread(connect_to_seeder, qbittorrent, small)
