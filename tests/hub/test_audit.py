@@ -99,6 +99,10 @@ async def test_the_audit_survives_a_restart_and_counts_the_time_away_as_a_gap(
     assert verdict.state is AuditState.GAP
     assert (verdict.verified_bytes, verdict.unwatched_bytes) == (20, 5)
     assert verdict.unwatched_from == stopped_at
+    # Removed while MediaHub was away: a full update forgets its ledger.
+    clock.now += 10
+    await again.observe({}, [], [], confirmed=True, full=True)
+    assert again.verdict(H).state is AuditState.NOTHING_YET
 
     # A torrent first seen with bytes already moved: a gap from when it was added.
     fresh = VpnAudit(tmp_path / "new", wall_clock=clock)

@@ -7,9 +7,9 @@ at a poll may have moved up to COUNTER_LAG before the poll before it. They count
 only when every poll over that whole stretch saw the VPN confirmed; otherwise as unprotected,
 with the time they were first seen. Polls are what MediaHub watched: bytes that may have moved
 while it was not running, or with polls too far apart to vouch for the time between, count as
-unwatched, a gap, and never as verified. The audit is
-kept in this process's state folder (each MediaHub vouches only for what it saw) and written
-when a verdict changes, every half minute while bytes move, and on a clean stop.
+unwatched, a gap, and never as verified. The audit is kept in this process's state folder
+(each MediaHub vouches only for what it saw) and written when a verdict changes, every half
+minute while bytes move, and on a clean stop.
 """
 
 from __future__ import annotations
@@ -158,7 +158,10 @@ class VpnAudit:
         protected = self._confirmed_since is not None and self._confirmed_since <= vouched_from
         self._last_poll, self._resumed = now, False
         changed: set[str] = set()
-        for infohash in removed:
+        # A full update lists every torrent: ledgers of torrents removed while this process
+        # was away go too.
+        gone = [h for h in self._ledgers if h not in torrents] if full else removed
+        for infohash in gone:
             if self._ledgers.pop(infohash, None) is not None:
                 self._dirty = True
         for infohash in torrents if (full or not watched) else touched:

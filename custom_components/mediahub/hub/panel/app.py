@@ -95,7 +95,7 @@ def vpn_json(status: VpnStatus) -> dict[str, Any]:
 
 
 def holds_json(holds: frozenset[Hold]) -> dict[str, Any]:
-    """The guards holding downloads back now, and the settings behind them."""
+    """The guards holding downloads back now."""
     return {"held": sorted(holds)}
 
 
