@@ -31,6 +31,7 @@ from .const import (
     CONF_GLUETUN_API_KEY,
     CONF_GLUETUN_URL,
     CONF_MIN_FREE_GB,
+    CONF_ORGANIZE,
     CONF_PATH_MAP,
     CONF_PLEX_TOKEN,
     CONF_PLEX_URL,
@@ -44,7 +45,13 @@ from .const import (
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
 )
-from .hub.config import DEFAULT_CATEGORIES, DEFAULT_PATH_MAP, Settings, valid_url
+from .hub.config import (
+    DEFAULT_CATEGORIES,
+    DEFAULT_ORGANIZED,
+    DEFAULT_PATH_MAP,
+    Settings,
+    valid_url,
+)
 from .hub.errors import AuthenticationError, MediaHubError, SettingsError
 from .hub.releases.parse import Source
 from .hub.releases.profile import RESOLUTIONS
@@ -363,6 +370,9 @@ class MediaHubOptionsFlow(OptionsFlowWithReload):
                     CONF_PATH_MAP, default=_text(options.get(CONF_PATH_MAP, DEFAULT_PATH_MAP))
                 ): str,
                 vol.Required(CONF_AUTO_SCAN, default=options.get(CONF_AUTO_SCAN, True)): bool,
+                vol.Required(
+                    CONF_ORGANIZE, default=options.get(CONF_ORGANIZE, ",".join(DEFAULT_ORGANIZED))
+                ): str,
                 vol.Optional(
                     CONF_ADOPT_CATEGORIES,
                     default=options.get(CONF_ADOPT_CATEGORIES, ""),

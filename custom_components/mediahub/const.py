@@ -26,6 +26,7 @@ CONF_ADOPT_CATEGORIES: Final = "adopt_categories"
 CONF_FETCH_ALLOWED_HOSTS: Final = "fetch_allowed_hosts"
 CONF_VPN_GUARD: Final = "vpn_guard"
 CONF_MIN_FREE_GB: Final = "min_free_gb"
+CONF_ORGANIZE: Final = "organize"
 
 DEFAULT_POLL_INTERVAL: Final = 5  # seconds; incremental syncs cost ~3 KB each
 INDEXERS_INTERVAL: Final = timedelta(minutes=2)

@@ -58,6 +58,7 @@ class SidecarProcess:
             "MEDIAHUB_CATEGORIES": ",".join(f"{k}={v}" for k, v in s.categories.items()),
             "MEDIAHUB_PATH_MAP": ",".join(f"{a}={b}" for a, b in s.path_map),
             "MEDIAHUB_PORT": str(self.port),
+            "MEDIAHUB_ORGANIZE": ",".join(s.organize) or "off",
         }
 
     def start(self) -> None:

@@ -27,6 +27,7 @@ DEFAULT_CATEGORIES: Final = {
     "books": "/downloads/complete/books",
 }
 DEFAULT_PORT: Final = 3000
+DEFAULT_ORGANIZED: Final = ("movies", "tv")
 
 ENV_PREFIX: Final = "MEDIAHUB_"
 
@@ -90,6 +91,13 @@ def _names(value: Any) -> tuple[str, ...]:
     return tuple(str(n).strip() for n in items if str(n).strip())
 
 
+def _organized(value: Any) -> tuple[str, ...]:
+    """Categories whose downloads are renamed for Plex; "off" (or none listed) for none."""
+    if isinstance(value, str) and value.strip().lower() in ("off", "none"):
+        return ()
+    return tuple(n.lower() for n in _names(value))
+
+
 def _boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -142,6 +150,7 @@ _SCHEMA: Final = vol.Schema(
         vol.Optional("min_free_gb", default=1.0): vol.All(
             vol.Coerce(float), vol.Range(min=0, max=1_000_000)
         ),
+        vol.Optional("organize", default=DEFAULT_ORGANIZED): _organized,
     },
     extra=vol.REMOVE_EXTRA,
 )
@@ -182,6 +191,8 @@ class Settings:
     vpn_guard: bool = True
     # Free space kept on the save path: grabs must leave it, downloads stop below it.
     min_free_gb: float = 1.0
+    # Categories whose downloads are renamed the way Plex names things (see organize.py).
+    organize: tuple[str, ...] = DEFAULT_ORGANIZED
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Settings:

@@ -9,8 +9,9 @@ the record every MediaHub process reads. `refresh()` is one poll:
    lost in a crash, see `outbox`);
 3. move each changed download to the stage qBittorrent records (`Pipeline.observe`, which
    emits the events);
-4. run the step due after completion (a partial Plex scan of its folder) for downloads
-   MediaHub manages: claimed first (`claims`), then marked done in qBittorrent (`_persist`);
+4. for downloads MediaHub manages: the file-list guard once metadata is in (`guard`), then
+   organizing for Plex (`organize`), then after completion the partial Plex scan of the
+   organized folder, each claimed first (`claims`) and marked done in qBittorrent;
 5. push the changed views.
 """
 
@@ -39,6 +40,7 @@ from .models import (
     TransferState,
     status_of,
 )
+from .organize import Organizer
 from .outbox import Grab, Outbox
 from .pipeline import (
     MARKS,
@@ -79,6 +81,7 @@ class Downloads:
         auto_scan: bool = True,
         stall_rule: StallRule | None = None,
         guards: Guards,
+        organize: Iterable[str] = (),
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._qbt = qbittorrent
@@ -94,6 +97,8 @@ class Downloads:
         self._scan = ScanStep(claims, scanner, wall_clock)
         self._guard = FileGuard(qbittorrent, claims, events)
         self._guarded: set[str] = set()  # waiting for the file-list guard
+        self._organizer = Organizer(qbittorrent, claims, organize, wall_clock)
+        self._unorganized: set[str] = set()  # managed, in a category organized, not yet done
         self._categories = dict(categories)
         self._adopted = frozenset(adopt_categories)
         self._events = events
@@ -183,6 +188,7 @@ class Downloads:
             await self._scan.sweep(self.model.categories, self._claim_finished)
         self.views.update(changes, touched)
         await self._check_files(touched, changes.removed)
+        await self._organize(touched, changes.removed)
         await self._run_steps()
         await self._check_stalls()
         return self.snapshot()
@@ -248,7 +254,9 @@ class Downloads:
     def _observe(self, infohash: str) -> None:
         record = self.model.torrents[infohash]
         tags = split_tags(record.tags)
-        stage = recorded_stage(tags, complete=record.complete and record.settled)
+        # Not in its final folder until organized: completion waits for the new names.
+        final = record.settled and not (self._managed(infohash) and self._organizer.wanted(record))
+        stage = recorded_stage(tags, complete=record.complete and final)
         self.pipeline.observe(infohash, stage, lambda: self._details(infohash, record, tags))
 
     def _details(self, infohash: str, record: TorrentRecord, tags: tuple[str, ...]) -> StageDetails:
@@ -292,6 +300,25 @@ class Downloads:
                     await self._torrents.keep_record(infohash, replace(kept, refused=verdict.text))
                 await self._replace(infohash, verdict.text)
 
+    async def _organize(self, touched: Iterable[str], removed: Iterable[str]) -> None:
+        """Rename the files of managed downloads for Plex once their file list is final."""
+        for infohash in touched:
+            if self._managed(infohash) and self._organizer.wanted(self.model.torrents[infohash]):
+                self._unorganized.add(infohash)
+        self._unorganized.difference_update(removed)
+        for infohash in sorted(self._unorganized):
+            record = self.model.torrents.get(infohash)
+            if record is None or not self._organizer.wanted(record):
+                self._unorganized.discard(infohash)
+                continue
+            if not self._organizer.ready(record):
+                continue
+            if await self._organizer.run(
+                infohash, record, self.model.torrents, lambda: self.model.categories
+            ):
+                self._unorganized.discard(infohash)
+                self.views.refresh(infohash)
+
     async def _check_stalls(self) -> None:
         """Mark dead downloads (both UIs show why); have grab_best's ones replaced."""
         now = self._now()
@@ -321,8 +348,8 @@ class Downloads:
         if not self.auto_scan:
             return
         for infohash in self.pipeline.in_stage(Stage.COMPLETED):
-            if not self._managed(infohash):
-                continue
+            if not self._managed(infohash) or infohash in self._unorganized:
+                continue  # organizing comes first: Plex scans the organized folder
             record = self.model.torrents[infohash]
             if (done := await self._scan.run(infohash, record)) is None:
                 continue
@@ -608,7 +635,8 @@ class Downloads:
         infohash = infohash.strip().lower()
         if not is_infohash(infohash):
             raise InvalidInputError("invalid_hash", "a download is named by its 40-character hash")
-        if infohash in self.model.torrents or await self._qbt.has(infohash):
+        # Asked of qBittorrent, not the model: a removal just made is not in it until a poll.
+        if await self._qbt.has(infohash):
             raise InvalidInputError(
                 "already_downloading", "that download is already in qBittorrent"
             )

@@ -80,6 +80,7 @@ class MediaHub:
             auto_scan=settings.auto_scan,
             stall_rule=StallRule(settings.stall_minutes * 60, settings.metadata_stall_minutes * 60),
             guards=self.guards,
+            organize=settings.organize,
         )
         if self.audit is not None:
             self.downloads.views.vpn_audit = self.audit.verdict

@@ -302,6 +302,22 @@ class QbittorrentClient:
             )
         )
 
+    async def rename_file(self, infohash: str, old: str, new: str) -> None:
+        """Move one file inside a torrent (paths relative to its save path; folders in `new`
+        are made). qBittorrent moves what is on disk and keeps seeding from the new path."""
+
+        def rename() -> None:
+            try:
+                self._client.torrents_rename_file(torrent_hash=infohash, old_path=old, new_path=new)
+            except qbittorrentapi.Conflict409Error:
+                raise InvalidInputError(
+                    "rename_refused",
+                    f"qBittorrent would not rename {old} to {new}",
+                    values={"old": old, "new": new},
+                ) from None
+
+        await self._call(rename)
+
     async def remove_tags(self, hashes: Sequence[str], tags: Sequence[str]) -> None:
         await self._call(
             lambda: self._client.torrents_remove_tags(tags=list(tags), torrent_hashes=list(hashes))

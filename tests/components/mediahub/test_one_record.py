@@ -32,6 +32,20 @@ from tests.support.qbittorrent import QbtInstance, make_torrent
 from .test_services import call, capture
 
 
+@pytest.fixture
+def mock_entry(mock_entry: MockConfigEntry) -> MockConfigEntry:
+    """The stack's entry with organizing off: these tests place release-named files
+    themselves and follow them by those names (test_organize covers organizing)."""
+    return MockConfigEntry(
+        domain=mock_entry.domain,
+        entry_id=mock_entry.entry_id,
+        title=mock_entry.title,
+        unique_id=mock_entry.unique_id,
+        data=dict(mock_entry.data),
+        options={**mock_entry.options, "organize": "off"},
+    )
+
+
 def sidecar_settings(entry: MockConfigEntry, root: Path) -> Settings:
     """The sidecar beside Home Assistant: same services and folders, its own state."""
     return Settings.from_mapping(

@@ -109,9 +109,10 @@ async def test_search_grab_complete_and_scan_through_actions(
         "movies",
         len(torrent.payload),
     )
-    assert done["plex_path"] == "/data/movies/Dune.2021.1080p"
+    # Organized for Plex (on by default) before it counts as complete.
+    assert done["plex_path"] == "/data/movies/Dune (2021)"
     assert scans[0].data["library"] == "Movies"
-    assert plex_sim.refreshes == [Refresh("1", "/data/movies/Dune.2021.1080p", False)]
+    assert plex_sim.refreshes == [Refresh("1", "/data/movies/Dune (2021)", False)]
 
     # The scan is marked in qBittorrent just after Plex was asked: wait for that, not a time.
     downloads = loaded_entry.runtime_data.engine.downloads
