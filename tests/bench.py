@@ -26,6 +26,7 @@ import tempfile
 import time
 import tracemalloc
 from typing import Any
+import xml.etree.ElementTree as ET
 
 import aiohttp
 from aiohttp import web
@@ -34,23 +35,29 @@ import qbittorrentapi
 
 from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.engine import MediaHub
+from custom_components.mediahub.hub.library import LibraryIndex, folded
 from custom_components.mediahub.hub.maindata import MaindataModel
-from custom_components.mediahub.hub.models import Release
+from custom_components.mediahub.hub.marks import marks
+from custom_components.mediahub.hub.models import LibraryItem, Release, Stage
 from custom_components.mediahub.hub.panel.app import PANEL, create_app
+from custom_components.mediahub.hub.plexwatch import RECENT_EVERY
 from custom_components.mediahub.hub.releases.parse import parse_title
 from custom_components.mediahub.hub.releases.profile import QualityProfile
 from custom_components.mediahub.hub.releases.score import assess
 from custom_components.mediahub.hub.search import AssessedBatch, ResultsBatch
 from tests import bench_browser
 from tests.lab import HA_URL, Lab
-from tests.simulators.plex import PlexSimulator
+from tests.simulators.plex import PlexSimulator, SimItem
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import (
     QbtInstance,
+    SeededTorrent,
     add_stopped_torrents,
     available_binaries,
+    connect_to_seeder,
     free_port,
     launch,
+    seed,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -526,6 +533,207 @@ def bench_memory(rows: list[Row]) -> None:
         )
 
 
+# --- what Plex holds ---------------------------------------------------------------------------
+
+LIBRARY_ITEMS = 10_000
+
+
+def _library_items(count: int) -> list[LibraryItem]:
+    """Half movies, half episodes, each with a file, an id and a poster, as Plex lists them."""
+    items = []
+    for n in range(count):
+        if n % 2:
+            items.append(
+                LibraryItem(
+                    str(n),
+                    "episode",
+                    f"Episode {n % 20 + 1}",
+                    "2",
+                    show=f"Show {n // 400:03d}",
+                    season=n // 20 % 10 + 1,
+                    episode=n % 20 + 1,
+                    resolution="1080p",
+                    guids=(f"plex://episode/{n:024x}",),
+                    files=(
+                        f"/data/tv/Show {n // 400:03d}/Season {n // 20 % 10 + 1:02d}/"
+                        f"Show {n // 400:03d} - s01e{n % 20 + 1:02d}.mkv",
+                    ),
+                    thumb=f"/library/metadata/{n}/thumb/1764000000",
+                    added_at=1764000000 + n,
+                )
+            )
+        else:
+            items.append(
+                LibraryItem(
+                    str(n),
+                    "movie",
+                    f"Some Film {n:05d}",
+                    "1",
+                    year=1950 + n % 75,
+                    resolution=("720p", "1080p", "2160p")[n % 3],
+                    guids=(f"plex://movie/{n:024x}", f"imdb://tt{n:07d}"),
+                    files=(
+                        f"/data/movies/Some Film {n:05d} ({1950 + n % 75})/"
+                        f"Some Film {n:05d} ({1950 + n % 75}).mkv",
+                    ),
+                    thumb=f"/library/metadata/{n}/thumb/1764000000",
+                    added_at=1764000000 + n,
+                )
+            )
+    return items
+
+
+def bench_library(rows: list[Row]) -> None:
+    """The library index: its memory per 10,000 items, and what its marks add to a search."""
+    items = _library_items(LIBRARY_ITEMS)
+    plex = PlexSimulator()
+    xml = "".join(ET.tostring(plex.element(_sim_item(item))).decode() for item in items[:1000])
+    tracemalloc.start()
+    index = LibraryIndex()
+    for item in items:
+        index.add(item)
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    tracemalloc.start()
+    parsed = ET.fromstring(f"<MediaContainer>{xml}</MediaContainer>")
+    as_xml = tracemalloc.get_traced_memory()[0] * (LIBRARY_ITEMS / 1000)
+    tracemalloc.stop()
+    if len(index) != LIBRARY_ITEMS or len(parsed) != 1000:
+        raise PreconditionFailedError(f"the index holds {len(index)} of {LIBRARY_ITEMS} items")
+    del parsed
+    rows.append(
+        Row(
+            "Plex",
+            f"library index of {LIBRARY_ITEMS:,} movies and episodes",
+            f"{held / 1024 / 1024:,.1f} MB ({held / LIBRARY_ITEMS:,.0f} B/item)",
+            f"{as_xml / 1024 / 1024:,.1f} MB as Plex's XML, parsed (what plexapi keeps)",
+            ratio(held, as_xml),
+            "titles, years, ids, episodes, resolutions and files; read whole once, then kept "
+            "current from Plex's websocket and its newest items",
+        )
+    )
+
+    # A search of 100 results, a tenth of them in Plex, marked against the index...
+    wanted = [i for i in items if i.type == "movie"][:10]
+    titles = [f"{i.title} {i.year} 1080p WEB-DL x264-GRP" for i in wanted]
+    titles += [f"Another Film {n:03d} 2024 1080p WEB-DL x264-GRP" for n in range(85)]
+    episodes = [i for i in items if i.type == "episode"][:5]
+    titles += [f"{i.show} S{i.season:02d}E{i.episode:02d} 1080p WEB h264-GRP" for i in episodes]
+    profile = QualityProfile()
+    assessments = [
+        assess(
+            Release(t, t, 2 * 1024**3, 50, 5, "bench", 1, 2000, "movies", 1.0, None, "torrent"),
+            parse_title(t),
+            profile,
+        )
+        for t in titles
+    ]
+    torrents: dict[str, Any] = {}
+    ours, theirs = [], []
+    for _ in range(50):
+        started = time.perf_counter()
+        marked = [marks(index, torrents, a) for a in assessments]
+        ours.append(time.perf_counter() - started)
+    found = sum(m.in_plex is not None for m in marked)
+    if found != len(wanted) + 5:
+        raise PreconditionFailedError(f"{found} results marked in Plex, not {len(wanted) + 5}")
+    # ...against looking each result up in the library's list, as without an index.
+    for _ in range(5):
+        started = time.perf_counter()
+        for a in assessments:
+            title = folded(a.quality.title)
+            next((i for i in index.items() if folded(i.title) == title), None)
+        theirs.append(time.perf_counter() - started)
+    rows.append(
+        Row(
+            "Plex",
+            f'"In Plex" marks on a 100-result search, {LIBRARY_ITEMS:,}-item library',
+            f"p50 {statistics.median(ours) * 1000:.2f} ms",
+            f"a scan of the library per result: p50 {statistics.median(theirs) * 1000:,.0f} ms",
+            ratio(statistics.median(ours), statistics.median(theirs)),
+            f"target ≤ 5 ms; {found} of 100 results found in Plex; no request to Plex",
+        )
+    )
+
+
+def _sim_item(item: LibraryItem) -> SimItem:
+    return SimItem(
+        item.key, item.type, item.title, item.section, item.files[0], year=item.year,
+        show=item.show, season=item.season, episode=item.episode,
+    )  # fmt: skip
+
+
+async def bench_confirmation(rows: list[Row], qbt: QbtInstance, seeder: QbtInstance) -> None:
+    """Completion → confirmed available, as in the lab: real qBittorrent, the Plex simulator
+    scanning the real folder and telling its websocket; against confirming from Plex's newest
+    items alone (no websocket)."""
+    figures = {}
+    async with simulators() as (prowlarr, plex):
+        for websocket in (True, False):
+            with tempfile.TemporaryDirectory() as tmp:
+                root = Path(tmp)
+                plex.media("/data", root / "media")
+                name = f"Arrival.2016.1080p.BluRay.x264-{'WS' if websocket else 'RA'}"
+                torrent = await asyncio.to_thread(seed, seeder, name, 4 * 1024 * 1024, folder=True)
+                prowlarr.add_indexer(
+                    name,
+                    releases=[
+                        SimRelease(name, category=2040, size=len(torrent.payload),
+                                   torrent=torrent.torrent_bytes, infohash=torrent.infohash)
+                    ],
+                )  # fmt: skip
+                figures[websocket] = await _time_to_available(
+                    _settings(prowlarr, qbt, plex, root), torrent, qbt, websocket=websocket
+                )
+    rows.append(
+        Row(
+            "Plex",
+            "completion → confirmed available in Plex",
+            f"{figures[True]:.2f} s (websocket)",
+            f"{figures[False]:.2f} s (newest items, read every {RECENT_EVERY:.0f} s)",
+            ratio(figures[True], figures[False]),
+            "from qBittorrent's completion time to the download's in-plex mark: organized, "
+            "scanned, listed by the simulator, confirmed; the panel's 1 s poll",
+        )
+    )
+
+
+async def _time_to_available(
+    settings: Settings, torrent: SeededTorrent, qbt: QbtInstance, *, websocket: bool
+) -> float:
+    async with aiohttp.ClientSession() as session:
+        engine = MediaHub(settings, session)
+        await engine.start()
+        listening = asyncio.create_task(engine.watch_plex(session)) if websocket else None
+        try:
+            await engine.poll()
+            if websocket and not engine.plexwatch.connected:
+                async with asyncio.timeout(30):
+                    while not engine.plexwatch.connected:
+                        await asyncio.sleep(0.05)
+            release = next(iter((await engine.search.search_all(torrent.name)).releases))
+            await engine.downloads.grab(release.id)
+            await asyncio.to_thread(connect_to_seeder, qbt, torrent)
+            seen_downloading = False
+            async with asyncio.timeout(180):
+                while (stage := engine.downloads.pipeline.stage(torrent.infohash)) is not (
+                    Stage.AVAILABLE
+                ):
+                    seen_downloading |= stage is Stage.DOWNLOADING
+                    await engine.poll()
+                    await asyncio.sleep(1)
+            done = time.time()
+            completed = engine.downloads.model.torrents[torrent.infohash].completion_on
+        finally:
+            engine.plexwatch.close()
+            await engine.close()
+            if listening is not None:
+                listening.cancel()
+    if not seen_downloading or completed <= 0:
+        raise PreconditionFailedError("the download was not seen downloading, then complete")
+    return done - completed
+
+
 # --- the panel -----------------------------------------------------------------------------------
 
 
@@ -895,6 +1103,7 @@ async def main() -> int:
     await section("search", "Search", bench_search(rows))
     await section("parse", "Search", asyncio.to_thread(bench_parse, rows))
     await section("memory", "Memory", asyncio.to_thread(bench_memory, rows))
+    await section("library", "Plex", asyncio.to_thread(bench_library, rows))
     binary = next(b for b in available_binaries() if b.major == 5)
     with tempfile.TemporaryDirectory() as tmp:
         qbt = await asyncio.to_thread(launch, binary, Path(tmp) / "qbt")
@@ -913,6 +1122,11 @@ async def main() -> int:
                 bench_against_flood(rows, qbt, lighthouse=False),
             )
             await section("polls", "Downloads", bench_polls(rows, qbt, hashes))
+            seeder = await asyncio.to_thread(launch, binary, Path(tmp) / "seeder")
+            try:
+                await section("confirmation", "Plex", bench_confirmation(rows, qbt, seeder))
+            finally:
+                await asyncio.to_thread(seeder.stop)
             await section("panel", "Panel", bench_panel(rows, qbt, hashes))
         finally:
             await asyncio.to_thread(qbt.stop)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
@@ -22,6 +22,7 @@ from .coordinator import (
     VpnCoordinator,
 )
 from .hub.engine import MediaHub
+from .posters import PosterView
 from .repairs import async_setup_repairs
 from .services import async_setup_services
 
@@ -38,8 +39,10 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions once, for every entry (intents come through `intent.py`)."""
+    """Register the actions and the poster view once, for every entry (intents come through
+    `intent.py`)."""
     async_setup_services(hass)
+    hass.http.register_view(PosterView())
     return True
 
 
@@ -56,7 +59,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
     vpn = VpnCoordinator(hass, entry, engine) if engine.gluetun else None
     # Listening before the first poll: what happened while Home Assistant was away (a panel
     # grab that completed, say) is announced from it, once.
-    announcer = Announcer(hass, entry.entry_id)
+    announcer = Announcer(hass, entry.entry_id, engine.available)
     await announcer.async_load()
     unsubscribe = engine.subscribe(announcer.forward)
     # qBittorrent is the heart: without it the entry retries setup. The others only make
@@ -71,6 +74,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
         if coordinator is not None:
             await coordinator.async_refresh()  # a refused key starts reauth by itself
     entry.runtime_data = MediaHubRuntime(engine, downloads, indexers, plex, vpn, announcer)
+
+    @callback
+    def plex_changed() -> None:
+        # Plex's websocket says it lists something: poll now, to confirm downloads sooner.
+        entry.async_create_background_task(
+            hass, downloads.async_request_refresh(), "mediahub-plex-changed"
+        )
+
+    engine.plexwatch.on_change = plex_changed
+    entry.async_create_background_task(
+        hass, engine.watch_plex(async_get_clientsession(hass)), "mediahub-plex-websocket"
+    )
+    entry.async_on_unload(engine.plexwatch.close)
     async_setup_repairs(hass, entry)
     entry.async_on_unload(unsubscribe)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
@@ -9,16 +10,19 @@ from homeassistant.helpers.storage import Store
 
 from .const import (
     DOMAIN,
+    EVENT_AVAILABLE,
     EVENT_DOWNLOAD_ADDED,
     EVENT_DOWNLOAD_COMPLETED,
     EVENT_DOWNLOAD_REFUSED,
     EVENT_DOWNLOAD_REPLACED,
     EVENT_RELEASE_REFUSED,
     EVENT_SCAN_REQUESTED,
+    POSTERS_URL,
 )
 from .hub.announcements import LEDGER_VERSION, Announcements
 from .hub.events import (
     DownloadAdded,
+    DownloadAvailable,
     DownloadCompleted,
     DownloadRefused,
     DownloadReplaced,
@@ -28,6 +32,7 @@ from .hub.events import (
     ScanRequested,
 )
 from .hub.models import GrabResult
+from .hub.ready import ReadyItem
 
 SAVE_DELAY: Final = 1.0  # seconds: one write for a poll's worth of announcements
 
@@ -35,9 +40,15 @@ SAVE_DELAY: Final = 1.0  # seconds: one write for a poll's worth of announcement
 class Announcer:
     """Fires MediaHub's events on Home Assistant's bus, and remembers what it fired."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        available: Callable[[DownloadAvailable], ReadyItem | None] = lambda _event: None,
+    ) -> None:
         self._hass = hass
         self._entry_id = entry_id
+        self._available = available  # the engine's reading of a DownloadAvailable
         self._store: Store[dict[str, Any]] = Store(
             hass, LEDGER_VERSION, f"{DOMAIN}.{entry_id}.announced", private=True
         )
@@ -94,6 +105,8 @@ class Announcer:
                         "grabbed_by": str(done.origin) if done.origin else None,
                     },
                 )
+            case DownloadAvailable() if self.ledger.first(event.download.hash, "available"):
+                self._fire(EVENT_AVAILABLE, {**base, **self._available_data(event)})
             case ScanRequested():
                 self._hass.bus.async_fire(
                     EVENT_SCAN_REQUESTED,
@@ -109,6 +122,23 @@ class Announcer:
                 self._save()
             case _:
                 pass
+
+    def _available_data(self, event: DownloadAvailable) -> dict[str, Any]:
+        """What `mediahub_available` carries: the item, its play links and a poster path on
+        Home Assistant (the Companion app fetches it signed in; Plex's token is not in it)."""
+        data: dict[str, Any] = {
+            "hash": event.download.hash,
+            "name": event.download.name,
+            "key": event.plex_key,
+            "label": event.download.name,
+        }
+        ready = self._available(event)
+        if ready is not None:
+            shown = ready.as_json(POSTERS_URL.format(entry_id=self._entry_id))
+            play = shown.pop("play")
+            shown.pop("completed_on")
+            data |= shown | {"play_web": play["web"], "play_app": play["app"]}
+        return data
 
     def _fire(self, event_type: str, data: dict[str, Any]) -> None:
         self._hass.bus.async_fire(event_type, data)

@@ -33,6 +33,7 @@ from .const import (
     CONF_MIN_FREE_GB,
     CONF_ORGANIZE,
     CONF_PATH_MAP,
+    CONF_PLEX_CONFIRM_MINUTES,
     CONF_PLEX_TOKEN,
     CONF_PLEX_URL,
     CONF_POLL_INTERVAL,
@@ -373,6 +374,13 @@ class MediaHubOptionsFlow(OptionsFlowWithReload):
                 vol.Required(
                     CONF_ORGANIZE, default=options.get(CONF_ORGANIZE, ",".join(DEFAULT_ORGANIZED))
                 ): str,
+                vol.Required(
+                    CONF_PLEX_CONFIRM_MINUTES, default=options.get(CONF_PLEX_CONFIRM_MINUTES, 10)
+                ): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=1, max=1440, step=1, unit_of_measurement="min", mode=BOX
+                    )
+                ),
                 vol.Optional(
                     CONF_ADOPT_CATEGORIES,
                     default=options.get(CONF_ADOPT_CATEGORIES, ""),

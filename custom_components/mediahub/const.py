@@ -27,6 +27,7 @@ CONF_FETCH_ALLOWED_HOSTS: Final = "fetch_allowed_hosts"
 CONF_VPN_GUARD: Final = "vpn_guard"
 CONF_MIN_FREE_GB: Final = "min_free_gb"
 CONF_ORGANIZE: Final = "organize"
+CONF_PLEX_CONFIRM_MINUTES: Final = "plex_confirm_minutes"
 
 DEFAULT_POLL_INTERVAL: Final = 5  # seconds; incremental syncs cost ~3 KB each
 INDEXERS_INTERVAL: Final = timedelta(minutes=2)
@@ -40,3 +41,6 @@ EVENT_DOWNLOAD_REFUSED: Final = "mediahub_download_refused"
 EVENT_SCAN_REQUESTED: Final = "mediahub_scan_requested"
 EVENT_RELEASE_REFUSED: Final = "mediahub_release_refused"
 EVENT_DOWNLOAD_REPLACED: Final = "mediahub_download_replaced"
+EVENT_AVAILABLE: Final = "mediahub_available"
+# Where Home Assistant serves posters (views.py): a path on Home Assistant, without Plex's token.
+POSTERS_URL: Final = "/api/mediahub/posters/{entry_id}"

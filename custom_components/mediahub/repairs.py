@@ -20,7 +20,7 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN, OUTBOX_STUCK_AFTER
 from .coordinator import MediaHubConfigEntry, VpnCoordinator
 from .hub.holds import gigabytes
-from .hub.models import Hold, VpnState
+from .hub.models import Hold, Stage, VpnState
 
 OUTBOX_CHECK_EVERY: Final = timedelta(minutes=1)
 _VPN_ISSUES: Final = ((VpnState.DOWN, "vpn_down"), (VpnState.LEAKING, "vpn_leaking"))
@@ -33,6 +33,9 @@ def async_setup_repairs(hass: HomeAssistant, entry: MediaHubConfigEntry) -> None
     outbox = _OutboxWatch(hass, entry)
     entry.async_on_unload(runtime.downloads.async_add_listener(outbox.check))
     entry.async_on_unload(runtime.downloads.async_add_listener(lambda: _hold_issues(hass, entry)))
+    entry.async_on_unload(
+        runtime.downloads.async_add_listener(lambda: _not_in_plex_issue(hass, entry))
+    )
     entry.async_on_unload(async_track_time_interval(hass, outbox.check, OUTBOX_CHECK_EVERY))
     if (vpn := runtime.vpn) is not None:
         entry.async_on_unload(vpn.async_add_listener(lambda: _vpn_issues(hass, entry, vpn)))
@@ -119,4 +122,29 @@ def _issue(
         severity=ir.IssueSeverity.ERROR,
         translation_key=key,
         translation_placeholders=placeholders,
+    )
+
+
+def _not_in_plex_issue(hass: HomeAssistant, entry: MediaHubConfigEntry) -> None:
+    """One issue while Plex has not listed scanned downloads in the time allowed."""
+    downloads = entry.runtime_data.downloads
+    if not downloads.last_update_success or downloads.data is None:
+        return
+    engine = entry.runtime_data.engine
+    missing = sorted(
+        (d for d in downloads.data.downloads.values() if d.stage is Stage.NOT_IN_PLEX),
+        key=lambda d: d.name,
+    )
+    first = missing[0] if missing else None
+    folder = first.content_path if first else ""
+    _issue(
+        hass,
+        entry,
+        "downloads_not_in_plex",
+        raised=bool(missing),
+        placeholders={
+            "names": ", ".join(d.name for d in missing),
+            "folder": folder,
+            "plex_path": (engine.path_map.to_plex(folder) or "none") if first else "",
+        },
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -16,9 +17,18 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .coordinator import IndexersData, MediaHubConfigEntry, MediaHubCoordinator
+from .const import POSTERS_URL
+from .coordinator import (
+    DownloadsCoordinator,
+    IndexersData,
+    MediaHubConfigEntry,
+    MediaHubCoordinator,
+)
 from .entity import MediaHubEntity
 from .hub.models import ConnectionStatus, DownloadsSnapshot, VpnStatus
+from .hub.ready import ReadyItem
+
+READY_SHOWN = 10  # the newest items the sensor lists
 
 # Coordinators fetch the data; the entities only read it.
 PARALLEL_UPDATES = 0
@@ -150,6 +160,7 @@ async def async_setup_entry(
     entities += [MediaHubSensor(runtime.indexers, d) for d in INDEXER_SENSORS]
     if runtime.vpn is not None:
         entities += [MediaHubSensor(runtime.vpn, d) for d in VPN_SENSORS]
+    entities.append(ReadyToWatchSensor(runtime.plex, runtime.downloads))
     async_add_entities(entities)
 
 
@@ -170,3 +181,34 @@ class MediaHubSensor[DataT](MediaHubEntity, SensorEntity):
     @property
     def native_value(self) -> StateType:
         return self.entity_description.value_fn(self.coordinator.data)
+
+
+class ReadyToWatchSensor(MediaHubEntity, SensorEntity):
+    """How many of MediaHub's downloads Plex lists, and the newest of them (Plex's device;
+    it follows every poll of the downloads)."""
+
+    _attr_translation_key = "ready_to_watch"
+    _attr_native_unit_of_measurement = "items"
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    # The list is for dashboards and templates, not for the recorder's history.
+    _unrecorded_attributes = frozenset({"items"})
+
+    def __init__(self, plex: MediaHubCoordinator[Any], downloads: DownloadsCoordinator) -> None:
+        super().__init__(plex, "ready_to_watch")
+        self._downloads = downloads
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        self.async_on_remove(self._downloads.async_add_listener(self._handle_coordinator_update))
+
+    def _ready(self) -> list[ReadyItem]:
+        return self.coordinator.engine.ready_to_watch(READY_SHOWN)
+
+    @property
+    def native_value(self) -> StateType:
+        return len(self._ready())
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        base = POSTERS_URL.format(entry_id=self.coordinator.config_entry.entry_id)
+        return {"items": [item.as_json(base) for item in self._ready()]}

@@ -148,7 +148,10 @@ async def _search(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceRespons
     outcome = await runtime.engine.search.search_all(call.data[ATTR_QUERY], categories)
     best_first = ranked(outcome.assessments.values())
     return {
-        "results": [a.as_json() for a in best_first[: call.data[ATTR_LIMIT]]],
+        "results": [
+            {**a.as_json(), **runtime.engine.marks(a).as_json()}
+            for a in best_first[: call.data[ATTR_LIMIT]]
+        ],
         "indexers": [s.as_json() for s in outcome.indexers],
     }
 

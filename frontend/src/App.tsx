@@ -83,6 +83,7 @@ export function App() {
 
 function Banners({ live }: { live: ReturnType<typeof useEvents> }) {
   const vpn = live.vpn;
+  const notInPlex = [...live.downloads.byHash.values()].filter((d) => d.stage === "not_in_plex");
   return (
     <div aria-live="polite">
       {vpn?.state === "down" && (
@@ -105,6 +106,12 @@ function Banners({ live }: { live: ReturnType<typeof useEvents> }) {
           MediaHub paused the downloads: the disk is nearly full
           {live.downloads.transfer?.free_space != null ? ` (${formatBytes(live.downloads.transfer.free_space)} free)` : ""}. They resume when
           there is room.
+        </p>
+      )}
+      {notInPlex.length > 0 && (
+        <p className="banner warn" role="status">
+          Plex has not listed {notInPlex.map((d) => d.name).join(", ")} after its scan. Check that MediaHub's path map gives
+          Plex's own path for the download folder, and that a Plex library covers that folder.
         </p>
       )}
       {live.qbittorrentProblem === "auth_failed" && (

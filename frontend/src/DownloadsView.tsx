@@ -3,6 +3,7 @@ import { AddSheet, type Added } from "./AddSheet";
 import { describe, send } from "./api";
 import { auditLabel, heldLabel, isComplete, isPaused, ordered, originLabel, statusLabel } from "./downloads";
 import { formatBytes, formatEta, formatPercent, formatSpeed } from "./format";
+import { ReadyToWatch } from "./ReadyToWatch";
 import type { Bandwidth, Download, GrabResult } from "./types";
 import type { LiveState } from "./useEvents";
 import { WindowedList } from "./WindowedList";
@@ -133,6 +134,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
           )}
         </p>
       )}
+      {!focus && <ReadyToWatch items={live.ready} />}
       {focus && (
         <button type="button" className="link" onClick={() => setFocus(null)}>
           Show all downloads

@@ -13,6 +13,8 @@ import {
   withIndexer,
   withReleases,
   withVerdicts,
+  marksLabel,
+  plexCovers,
   type QualityFilter,
   type SearchState,
   type SortKey,
@@ -38,6 +40,7 @@ export function SearchView({ categories, onDownloaded }: Props) {
   const [quality, setQuality] = useState<QualityFilter>({ resolution: null, source: null });
   const [notice, setNotice] = useState<{ kind: "ok" | "warn" | "error"; text: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [confirmGrab, setConfirmGrab] = useState<string | null>(null); // a result Plex has
   const stream = useRef<EventSource | null>(null);
 
   useEffect(() => () => stream.current?.close(), []);
@@ -79,7 +82,12 @@ export function SearchView({ categories, onDownloaded }: Props) {
     };
   }
 
-  async function download(release: Release) {
+  async function download(release: Release, confirmed = false) {
+    if (!confirmed && plexCovers(release.verdict)) {
+      setConfirmGrab(release.id); // already in Plex as well or better: ask first
+      return;
+    }
+    setConfirmGrab(null);
     setBusy(release.id);
     try {
       const result = await send<GrabResult>("POST", "/api/downloads", {
@@ -236,6 +244,15 @@ export function SearchView({ categories, onDownloaded }: Props) {
                     {[...r.verdict.chips, formatBytes(r.size)].join(" · ")}
                   </p>
                 )}
+                {marksLabel(r.verdict).length > 0 && (
+                  <p className="marks">
+                    {marksLabel(r.verdict).map((mark) => (
+                      <span key={mark} className={mark.startsWith("In Plex") ? "tag in-plex" : "tag"}>
+                        {mark}
+                      </span>
+                    ))}
+                  </p>
+                )}
                 {r.verdict && !r.verdict.passes && (
                   <p className="reasons">Not for you: {r.verdict.reasons.map((reason) => reason.text).join(" · ")}</p>
                 )}
@@ -246,15 +263,27 @@ export function SearchView({ categories, onDownloaded }: Props) {
                   <span>{r.indexer}</span>
                   {r.category && <span className="tag">{CATEGORY_LABELS[r.category] ?? r.category}</span>}
                 </p>
-                <button
-                  type="button"
-                  className="primary"
-                  disabled={busy === r.id}
-                  onClick={() => void download(r)}
-                  aria-label={`Download ${r.title}`}
-                >
-                  {busy === r.id ? "Adding…" : "Download"}
-                </button>
+                {confirmGrab === r.id ? (
+                  <p className="confirm" role="alert">
+                    Already in Plex in {r.verdict?.in_plex?.resolution ?? "the same quality"}. Download anyway?{" "}
+                    <button type="button" className="primary" onClick={() => void download(r, true)}>
+                      Download anyway
+                    </button>{" "}
+                    <button type="button" onClick={() => setConfirmGrab(null)}>
+                      Cancel
+                    </button>
+                  </p>
+                ) : (
+                  <button
+                    type="button"
+                    className="primary"
+                    disabled={busy === r.id}
+                    onClick={() => void download(r)}
+                    aria-label={`Download ${r.title}`}
+                  >
+                    {busy === r.id ? "Adding…" : "Download"}
+                  </button>
+                )}
               </>
             )}
           />

@@ -63,6 +63,8 @@ export function activeCount(downloads: Iterable<Download>): number {
 
 export function statusLabel(download: Download): string {
   if (isComplete(download)) {
+    if (download.stage === "available") return "in Plex, ready to watch";
+    if (download.stage === "not_in_plex") return "sent to Plex, not listed";
     if (download.stage === "scan_sent") return "sent to Plex";
     if (download.stage === "no_library") return "complete, no Plex library";
     return download.status === "stopped" ? "complete, paused" : "complete";

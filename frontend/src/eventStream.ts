@@ -14,6 +14,7 @@ export const EVENT_NAMES = [
   "service",
   "vpn",
   "holds",
+  "ready",
   "bandwidth",
   "scan",
   "refused",

@@ -5,7 +5,9 @@ import {
   filterQuality,
   filterReleases,
   indexerLabel,
+  marksLabel,
   outcome,
+  plexCovers,
   qualityChoices,
   sortReleases,
   withIndexer,
@@ -116,6 +118,18 @@ describe("quality", () => {
   it("sorts by score: passing first, then not yet parsed, then refused whatever its seeders", () => {
     expect(sortReleases(assessed, "score").map((r) => r.id)).toEqual(["web", "uhd", "new", "cam"]);
     expect(bestPick(assessed)).toBe("web");
+  });
+
+  it("marks what Plex has and what is downloading, and asks only when Plex has it as well", () => {
+    const inPlex = { key: "7", title: "Dune (2021)", resolution: "1080p" };
+    const web = { ...verdict("web", true, 1300, "1080p", "WEB-DL"), in_plex: inPlex, downloading: null };
+    const uhd = { ...verdict("uhd", true, 1200, "2160p", "BluRay"), in_plex: inPlex, downloading: 0.437 };
+    expect(marksLabel(web)).toEqual(["In Plex · 1080p"]);
+    expect(marksLabel(uhd)).toEqual(["In Plex · 1080p", "Downloading 43 %"]);
+    expect(marksLabel({ ...uhd, in_plex: null, downloading: 1 })).toEqual(["Downloaded"]);
+    expect(plexCovers(web)).toBe(true); // the same resolution: asks first
+    expect(plexCovers(uhd)).toBe(false); // better than Plex's: no question
+    expect(plexCovers(verdict("x", true, 1, "720p", "WEB-DL"))).toBe(false);
   });
 
   it("offers the resolutions and sources present as filter chips, best first", () => {

@@ -135,3 +135,22 @@ export function outcome(state: SearchState): Outcome {
   const answered = state.indexers.filter((i) => i.state === "ok");
   return state.indexers.length && !answered.length ? "all_failed" : "nothing";
 }
+
+const RESOLUTION_RANK: Record<string, number> = { "2160p": 4, "1080p": 3, "720p": 2, "576p": 1, "480p": 1 };
+
+/** Plex already has it at the same or a better resolution (hub/marks.py Marks.covers). */
+export function plexCovers(verdict: Verdict | undefined): boolean {
+  const inPlex = verdict?.in_plex;
+  if (!verdict || !inPlex) return false;
+  return (RESOLUTION_RANK[inPlex.resolution ?? ""] ?? 0) >= (RESOLUTION_RANK[verdict.quality.resolution ?? ""] ?? 0);
+}
+
+/** "In Plex · 720p", "Downloading 43 %": what a result already is here. */
+export function marksLabel(verdict: Verdict | undefined): string[] {
+  if (!verdict) return [];
+  const marks: string[] = [];
+  if (verdict.in_plex) marks.push(["In Plex", verdict.in_plex.resolution].filter(Boolean).join(" · "));
+  if (verdict.downloading != null)
+    marks.push(verdict.downloading >= 1 ? "Downloaded" : `Downloading ${Math.floor(verdict.downloading * 100)} %`);
+  return marks;
+}

@@ -53,8 +53,9 @@ export interface Reason {
   values: Record<string, string>;
 }
 
-/** The release judged against its category's quality profile (hub/releases/score.py). */
-export interface Verdict {
+/** The release judged against its category's quality profile (hub/releases/score.py), with
+ * its marks. */
+export interface Verdict extends Partial<Marks> {
   id: string;
   quality: Quality;
   chips: string[];
@@ -117,7 +118,40 @@ export interface VpnAudit {
   until?: number;
 }
 
-export type Stage = "queued" | "refused" | "downloading" | "completed" | "scan_sent" | "no_library" | "removed";
+export type Stage =
+  | "queued"
+  | "refused"
+  | "downloading"
+  | "completed"
+  | "scan_sent"
+  | "no_library"
+  | "available"
+  | "not_in_plex"
+  | "removed";
+
+/** A download Plex lists (hub/ready.py ReadyItem). The poster is the sidecar's own URL. */
+export interface ReadyItem {
+  hash: string;
+  name: string;
+  key: string;
+  type: "movie" | "episode";
+  title: string;
+  /** "Arrival (2016)", "Severance S02E01" */
+  label: string;
+  year: number | null;
+  library: string | null;
+  resolution: string | null;
+  completed_on: number | null;
+  play: { web: string | null; app: string | null };
+  poster: string | null;
+}
+
+/** What a search result is to this household (hub/marks.py). */
+export interface Marks {
+  in_plex: { key: string; title: string; resolution: string | null } | null;
+  /** Its torrent's progress in qBittorrent, 0..1; null when it is not there. */
+  downloading: number | null;
+}
 export type Origin = "panel" | "action" | "automation" | "voice";
 
 export interface Transfer {
@@ -170,6 +204,7 @@ export interface PanelState {
   qbittorrent: { available: boolean; problem: "unreachable" | "auth_failed" | null; version: string | null };
   vpn: Vpn | null;
   holds?: { held: Hold[] };
+  ready?: ReadyItem[];
   bandwidth?: Bandwidth | null;
   categories: string[];
 }

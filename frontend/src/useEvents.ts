@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { applyDiff, fromSnapshot, type DownloadsState } from "./downloads";
 import { EVENT_NAMES, earlyStream, openEvents, takeEarly, type Message } from "./eventStream";
-import type { Bandwidth, DownloadsDiff, Hold, PanelState, Vpn } from "./types";
+import type { Bandwidth, DownloadsDiff, Hold, PanelState, ReadyItem, Vpn } from "./types";
 
 export interface LiveState {
   downloads: DownloadsState;
@@ -13,6 +13,8 @@ export interface LiveState {
   vpn: Vpn | null;
   /** What MediaHub's guards hold back now. */
   holds: Hold[];
+  /** What Plex lists of MediaHub's downloads, newest first. */
+  ready: ReadyItem[];
   bandwidth: Bandwidth | null;
   outbox: number;
   categories: string[];
@@ -28,6 +30,7 @@ const initial: LiveState = {
   qbittorrentProblem: null,
   vpn: null,
   holds: [],
+  ready: [],
   bandwidth: null,
   outbox: 0,
   categories: [], // the server's, from the first snapshot (MEDIAHUB_CATEGORIES)
@@ -54,6 +57,7 @@ const REDUCERS: Record<(typeof EVENT_NAMES)[number], Reducer> = {
       qbittorrentProblem: snapshot.qbittorrent.problem,
       vpn: snapshot.vpn,
       holds: snapshot.holds?.held ?? [], // a sidecar older than the guards sends none
+      ready: snapshot.ready ?? [],
       bandwidth: snapshot.bandwidth ?? null,
       outbox: snapshot.outbox,
       categories: snapshot.categories,
@@ -72,6 +76,7 @@ const REDUCERS: Record<(typeof EVENT_NAMES)[number], Reducer> = {
   },
   vpn: (data, prev) => ({ ...prev, vpn: data as Vpn | null }),
   holds: (data, prev) => ({ ...prev, holds: (data as { held: Hold[] }).held }),
+  ready: (data, prev) => ({ ...prev, ready: (data as { items: ReadyItem[] }).items }),
   bandwidth: (data, prev) => ({ ...prev, bandwidth: data as Bandwidth }),
   scan: (_data, prev) => ({ ...prev, scanned: prev.scanned + 1 }),
   refused: (data, prev) => {

@@ -20,6 +20,7 @@ const live = (overrides: Partial<LiveState> = {}): LiveState => ({
   qbittorrentProblem: null,
   vpn: null,
   holds: [],
+  ready: [],
   bandwidth: null,
   outbox: 0,
   categories: ["movies", "tv"],
@@ -179,5 +180,44 @@ describe("App", () => {
       window.dispatchEvent(new HashChangeEvent("hashchange"));
     });
     expect(screen.getByRole("heading", { name: "Downloads" })).toBeTruthy();
+  });
+});
+
+describe("ready to watch", () => {
+  const item = {
+    hash: "b".repeat(40),
+    name: "Arrival.2016.1080p.BluRay",
+    key: "1001",
+    type: "movie" as const,
+    title: "Arrival",
+    label: "Arrival (2016)",
+    year: 2016,
+    library: "Movies",
+    resolution: "1080p",
+    completed_on: 1,
+    play: {
+      web: "https://app.plex.tv/desktop/#!/server/m/details?key=%2Flibrary%2Fmetadata%2F1001",
+      app: "plex://preplay/?metadataKey=%2Flibrary%2Fmetadata%2F1001&server=m",
+    },
+    poster: "/api/posters/1001",
+  };
+
+  it("shows each item with its poster from the panel and Play in Plex", () => {
+    render(<DownloadsView live={live({ ready: [item] })} />);
+    const link = screen.getByRole("link", { name: "Play in Plex" });
+    expect(link.getAttribute("href")).toBe(item.play.web);
+    expect(screen.getByText("Arrival (2016)")).toBeTruthy();
+    expect(document.querySelector("img.poster")?.getAttribute("src")).toBe("/api/posters/1001");
+  });
+
+  it("opens the Plex app on a phone", () => {
+    vi.stubGlobal("navigator", { userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)" });
+    render(<DownloadsView live={live({ ready: [item] })} />);
+    expect(screen.getByRole("link", { name: "Play in Plex" }).getAttribute("href")).toBe(item.play.app);
+  });
+
+  it("shows nothing when Plex lists nothing yet", () => {
+    render(<DownloadsView live={live()} />);
+    expect(screen.queryByText("Ready to watch")).toBeNull();
   });
 });

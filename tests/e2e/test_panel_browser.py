@@ -14,7 +14,7 @@ import aiohttp
 from playwright.async_api import Browser, Page, expect
 import pytest
 
-from custom_components.mediahub.hub.config import Settings
+from custom_components.mediahub.hub.config import DEFAULT_ORGANIZED, Settings
 from custom_components.mediahub.hub.engine import MediaHub
 from custom_components.mediahub.hub.models import Origin
 from tests.panel.conftest import Sidecar, serve, sidecar_settings
@@ -438,3 +438,87 @@ async def test_add_anything_slow_mode_and_the_vpn_guard_at_work(
         prefs = (await asyncio.to_thread(qbittorrent5.api, "GET", "app/preferences")).json()
         assert (prefs["dl_limit"], prefs["scheduler_enabled"]) == (2048 * 1024, True)
         await page.screenshot(path=shots("settings-bandwidth"))
+
+
+async def test_in_plex_in_search_then_downloading_to_ready_to_watch_with_play_and_poster(
+    browser: Browser,
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+    seeded: Callable[..., SeededTorrent],
+    tmp_path: Path,
+    shots: Callable[[str], Path],
+) -> None:
+    settings = replace(
+        sidecar_settings(qbittorrent5, prowlarr_sim, plex_sim, tmp_path),
+        organize=DEFAULT_ORGANIZED,  # as by default: Plex can name what it scans
+    )
+    plex_sim.media("/data", tmp_path / "media")
+    plex_sim.add_item("movie", "The Matrix", "1", year=1999, resolution="1080")
+    arrival = await asyncio.to_thread(
+        seeded, "Arrival.2016.1080p.BluRay.x264-GRP", 8 * 1024 * 1024, folder=True
+    )
+    prowlarr_sim.add_indexer(
+        "Open Movies",
+        releases=[
+            SimRelease("The Matrix 1999 1080p BluRay x264-GRP", category=2040, seeders=300),
+            SimRelease(
+                "Arrival 2016 1080p BluRay x264-GRP",
+                category=2040,
+                seeders=120,
+                size=len(arrival.payload),
+                torrent=arrival.torrent_bytes,
+                infohash=arrival.infohash,
+            ),
+        ],
+    )
+    async with serve(settings) as sidecar:
+        context = await browser.new_context(
+            viewport=PHONE,
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148",
+        )
+        page = await context.new_page()
+        await page.goto(sidecar.url)
+        search = page.get_by_label("Search for a movie, show, album or book")
+
+        # What Plex has is marked, and downloading it again asks first.
+        await search.fill("the matrix")
+        await page.get_by_role("search").get_by_role("button", name="Search").click()
+        matrix = page.get_by_role("list", name="Results").get_by_role("listitem").first
+        await expect(matrix.locator(".in-plex")).to_have_text("In Plex · 1080p", timeout=30_000)
+        await matrix.get_by_role("button", name=re.compile("^Download")).click()
+        await expect(matrix.get_by_role("alert")).to_contain_text(
+            "Already in Plex in 1080p. Download anyway?"
+        )
+        await page.screenshot(path=shots("search-in-plex"))
+        await matrix.get_by_role("button", name="Cancel").click()
+        assert await asyncio.to_thread(qbittorrent5.torrents) == []
+
+        # Something Plex has not: downloading, then in Plex, ready to watch.
+        await search.fill("arrival")
+        await page.get_by_role("search").get_by_role("button", name="Search").click()
+        await page.get_by_role("button", name="Download Arrival 2016 1080p BluRay x264-GRP").click()
+        await page.get_by_role("button", name="Downloads").click()
+        card = page.locator(f'li[data-hash="{arrival.infohash}"]')
+        await expect(card).to_be_visible(timeout=30_000)
+        await asyncio.to_thread(connect_to_seeder, qbittorrent5, arrival)
+        await expect(card).to_contain_text("in Plex, ready to watch", timeout=90_000)
+        ready = page.get_by_role("region", name="Ready to watch")
+        await expect(ready).to_contain_text("Arrival (2016)")
+        [key] = [k for k, item in plex_sim.items.items() if item.title == "Arrival"]
+        play = ready.get_by_role("link", name="Play in Plex")
+        await expect(play).to_have_attribute(
+            "href",
+            f"plex://preplay/?metadataKey=%2Flibrary%2Fmetadata%2F{key}"
+            f"&server={plex_sim.machine_identifier}",
+        )
+        poster = ready.locator("img.poster")
+        await expect(poster).to_have_attribute("src", f"/api/posters/{key}")
+        async with asyncio.timeout(30):  # the image the sidecar served, decoded
+            while not await poster.evaluate("img => img.complete && img.naturalWidth > 0"):
+                await asyncio.sleep(0.1)
+        await page.screenshot(path=shots("downloads-ready"))
+        await context.close()

@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from tests.support.qbittorrent import QbtInstance, make_torrent, wait_for
+from tests.support.qbittorrent import QbtInstance, hours_away_from_now, make_torrent, wait_for
 
 from .conftest import Sidecar
 
@@ -80,16 +80,20 @@ async def test_limits_slow_mode_and_everything_at_once(
     assert status == 200
     assert set(body["bandwidth"]) >= {"alt_speed", "download_limit", "schedule"}
 
-    changes = {"download_limit": 800 * KIB, "schedule": {"enabled": True, "from_hour": 19}}
+    start, end = hours_away_from_now()
+    changes = {
+        "download_limit": 800 * KIB,
+        "schedule": {"enabled": True, "from_hour": start, "to_hour": end},
+    }
     status, body = await sidecar.post("/api/bandwidth", changes)
     assert status == 200, body
     assert body["bandwidth"]["download_limit"] == 800 * KIB
-    assert body["bandwidth"]["schedule"]["from_hour"] == 19
+    assert body["bandwidth"]["schedule"]["from_hour"] == start
     prefs = qbittorrent5.api("GET", "app/preferences").json()
     assert (prefs["dl_limit"], prefs["scheduler_enabled"], prefs["schedule_from_hour"]) == (
         800 * KIB,
         True,
-        19,
+        start,
     )
     status, body = await sidecar.post("/api/bandwidth", {"download_limit": -5})
     assert (status, body["error"]["code"]) == (400, "invalid_bandwidth")

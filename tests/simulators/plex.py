@@ -5,19 +5,32 @@ Serves the real XML of ../shared/fixtures/plex/ (taken from Home Assistant's Ple
 `Location` paths, section refresh with and without `path=` (GET as plexapi sends it, POST as
 the community spec lists it), `/library/recentlyAdded` and a section's `all`. The token is
 checked the real way (`X-Plex-Token` header or query) and every refresh is recorded.
+
+It also holds a library, as Plex does: `media(plex_root, folder)` says where Plex's paths are on
+this machine, and a partial scan lists (as a movie or an episode) exactly the video files in the
+scanned folder named the way Plex reads names; a scan of a folder with none adds nothing. Each
+item is served as `/library/metadata/<key>` and in `/library/sections/<key>/all?type=1|4` (paged,
+sortable by `addedAt`), in the fixture's `Video`/`Media`/`Part` shape, with its poster at its
+`thumb`. `/:/websockets/notifications` sends what real Plex sends around a scan: timeline entries
+(state 0 created, then 5 done) and the scan's activity; shapes in tests/simulators/plex_notifications.json.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
+import json
+from pathlib import Path, PurePosixPath
+import re
 import secrets
+import struct
 import time
 from typing import Any
 import xml.etree.ElementTree as ET
+import zlib
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from tests.simulators.base import SimulatorServer
 
@@ -27,6 +40,56 @@ XML = "text/xml"
 
 def fixture(name: str) -> str:
     return (FIXTURES / name).read_text()
+
+
+NOTIFICATIONS = json.loads((Path(__file__).parent / "plex_notifications.json").read_text())
+VIDEO_SUFFIXES = frozenset({".mkv", ".mp4", ".avi", ".m4v", ".mov", ".ts"})
+# How Plex's scanners read names: "Title (Year)" for a movie, "Show (Year) - s01e02" for an episode.
+MOVIE_NAME = re.compile(r"^(?P<title>.+?) \((?P<year>\d{4})\)(?: \{edition-[^}]*\})?(?: - .*)?$")
+EPISODE_NAME = re.compile(
+    r"^(?P<show>.+?)(?: \((?P<year>\d{4})\))? - s(?P<season>\d+)e(?P<episode>\d+)(?:-e\d+)?",
+    re.IGNORECASE,
+)
+
+
+def _poster_png(width: int = 120, height: int = 180) -> bytes:
+    """A poster-shaped PNG (a dusk gradient): what the poster route serves."""
+    rows = b"".join(
+        b"\0" + bytes((20 + y // 3, 40 + y // 4, 90 + y // 2) * width) for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+POSTER = _poster_png()
+
+
+@dataclass
+class SimItem:
+    """A movie or an episode the simulated Plex lists."""
+
+    key: str
+    type: str  # movie | episode
+    title: str
+    section: str
+    file: str  # Plex's path of its one file
+    year: int | None = None
+    resolution: str = "1080"
+    guid: str | None = None
+    show: str | None = None
+    season: int | None = None
+    episode: int | None = None
+    added_at: int = field(default_factory=lambda: int(time.time()))
 
 
 @dataclass(frozen=True)
@@ -52,6 +115,12 @@ class PlexSimulator(SimulatorServer):
         self.available = True
         root = ET.fromstring(fixture("library_sections.xml"))
         self._sections_root = root
+        self.items: dict[str, SimItem] = {}
+        self._next_key = 1000
+        self._media: list[tuple[PurePosixPath, Path]] = []  # Plex's prefix, where it really is
+        self._sockets: list[web.WebSocketResponse] = []
+        self.notified: list[dict[str, Any]] = []  # every notification sent
+        self._scans: set[asyncio.Task[None]] = set()
 
     # --- what tests change -----------------------------------------------------------------
 
@@ -85,6 +154,121 @@ class PlexSimulator(SimulatorServer):
     def remove_section(self, key: str) -> None:
         self._sections_root.remove(self.section(key))
 
+    def media(self, plex_root: str, folder: Path) -> None:
+        """Plex's `plex_root` is `folder` on this machine (what a scan reads)."""
+        self._media.append((PurePosixPath(plex_root), folder))
+
+    def add_item(self, item_type: str, title: str, section: str, **values: Any) -> SimItem:
+        """An item the library already holds (no file needed)."""
+        self._next_key += 1
+        key = str(self._next_key)
+        file = values.pop("file", f"/data/{section}/{title}/{title}.mkv")
+        item = SimItem(key, item_type, title, section, file, **values)
+        self.items[key] = item
+        return item
+
+    def _local(self, plex_path: str) -> Path | None:
+        path = PurePosixPath(plex_path)
+        for prefix, folder in self._media:
+            if path == prefix or prefix in path.parents:
+                return folder / path.relative_to(prefix)
+        return None
+
+    async def _scan(self, section: str, plex_path: str | None) -> None:
+        """List the correctly named videos in the scanned folder, as Plex does after
+        answering the refresh, and say so on the websocket."""
+        await asyncio.sleep(0.05)
+        kind = self.section(section).get("type")
+        roots = (
+            [plex_path]
+            if plex_path
+            else [str(loc.get("path")) for loc in self.section(section).findall("Location")]
+        )
+        known = {item.file for item in self.items.values()}
+        await self._notify(NOTIFICATIONS["activity_started"], section=section)
+        for root in roots:
+            local = self._local(root)
+            if local is None or not local.exists():
+                continue
+            videos = [local] if local.is_file() else sorted(local.rglob("*"))
+            for video in videos:
+                if video.suffix.lower() not in VIDEO_SUFFIXES or not video.is_file():
+                    continue
+                file = (
+                    str(PurePosixPath(root) / video.relative_to(local)) if video != local else root
+                )
+                if file in known:
+                    continue
+                item = self._read(kind, section, video, file)
+                if item is not None:
+                    self.items[item.key] = item
+                    await self._notify(NOTIFICATIONS["timeline_created"], item=item)
+                    await self._notify(NOTIFICATIONS["timeline_done"], item=item)
+        await self._notify(NOTIFICATIONS["activity_ended"], section=section)
+
+    def _read(self, kind: str | None, section: str, video: Path, file: str) -> SimItem | None:
+        """An item for a file Plex can place, from its name; None for one it cannot."""
+        self._next_key += 1
+        key = str(self._next_key)
+        resolution = "2160" if "2160p" in video.stem else "1080"
+        if kind == "show":
+            match = EPISODE_NAME.match(video.stem)
+            if not match:
+                return None
+            return SimItem(
+                key, "episode", f"Episode {int(match['episode'])}", section, file,
+                year=int(match["year"]) if match["year"] else None, resolution=resolution,
+                show=match["show"], season=int(match["season"]), episode=int(match["episode"]),
+            )  # fmt: skip
+        match = MOVIE_NAME.match(video.stem)
+        if not match or video.parent.name != f"{match['title']} ({match['year']})":
+            return None
+        return SimItem(
+            key, "movie", match["title"], section, file, year=int(match["year"]),
+            resolution=resolution,
+        )  # fmt: skip
+
+    async def _notify(self, template: dict[str, Any], **values: Any) -> None:
+        message = _filled(template, **values)
+        self.notified.append(message)
+        for socket in list(self._sockets):
+            if not socket.closed:
+                await socket.send_json(message)
+
+    def element(self, item: SimItem) -> ET.Element:
+        """The item as Plex's XML: the fixture's episode `Video`, with its values."""
+        template = ET.fromstring(fixture("library_tvshows_most_recent.xml")).find(".//Video")
+        assert template is not None
+        video = copy.deepcopy(template)
+        values = {
+            "ratingKey": item.key,
+            "key": f"/library/metadata/{item.key}",
+            "type": item.type,
+            "title": item.title,
+            "librarySectionID": item.section,
+            "addedAt": str(item.added_at),
+            "thumb": f"/library/metadata/{item.key}/thumb/{item.added_at}",
+            "guid": item.guid or f"plex://{item.type}/{secrets.token_hex(12)}",
+        }
+        if item.type == "movie":
+            for name in [a for a in video.attrib if a.startswith(("grandparent", "parent"))]:
+                del video.attrib[name]
+            video.attrib.pop("index", None)
+            values["year"] = str(item.year or "")
+        else:
+            values.update(
+                grandparentTitle=item.show or "", parentIndex=str(item.season),
+                index=str(item.episode), parentTitle=f"Season {item.season}",
+                parentYear=str(item.year or ""),
+            )  # fmt: skip
+        video.attrib.update(values)
+        media = video.find("Media")
+        part = video.find(".//Part")
+        assert media is not None and part is not None
+        media.set("videoResolution", item.resolution)
+        part.set("file", item.file)
+        return video
+
     # --- lifecycle -------------------------------------------------------------------------
 
     def app(self) -> web.Application:
@@ -100,6 +284,9 @@ class PlexSimulator(SimulatorServer):
         app.router.add_route("POST", "/library/sections/{key}/refresh", self._refresh)
         app.router.add_get("/library/sections/{key}/all", self._section_all)
         app.router.add_get("/library/recentlyAdded", self._recently_added)
+        app.router.add_get("/library/metadata/{key}", self._metadata)
+        app.router.add_get("/library/metadata/{key}/thumb/{stamp}", self._thumb)
+        app.router.add_get("/:/websockets/notifications", self._websocket)
         return app
 
     # --- protocol --------------------------------------------------------------------------
@@ -169,15 +356,90 @@ class PlexSimulator(SimulatorServer):
         for directory in self.sections():
             if key in ("all", directory.get("key")):
                 directory.set("scannedAt", str(int(time.time())))
+                task = asyncio.create_task(
+                    self._scan(str(directory.get("key")), request.query.get("path"))
+                )
+                self._scans.add(task)
+                task.add_done_callback(self._scans.discard)
         return web.Response(status=200)
 
     async def _section_all(self, request: web.Request) -> web.Response:
         key = request.match_info["key"]
         if key not in {d.get("key") for d in self.sections()}:
             return web.Response(status=404)
-        if self.section(key).get("type") == "movie":
-            return web.Response(text=fixture("library_movies_all.xml"), content_type=XML)
-        return web.Response(text=fixture("empty_payload.xml"), content_type=XML)
+        kind = {"1": "movie", "4": "episode"}.get(request.query.get("type", ""))
+        if kind is None:  # the whole section as plexapi reads it: the fixture
+            if self.section(key).get("type") == "movie":
+                return web.Response(text=fixture("library_movies_all.xml"), content_type=XML)
+            return web.Response(text=fixture("empty_payload.xml"), content_type=XML)
+        items = [i for i in self.items.values() if i.section == key and i.type == kind]
+        if request.query.get("sort", "").startswith("addedAt:desc"):
+            items.sort(key=lambda i: (-i.added_at, -int(i.key)))
+        start = int(request.query.get("X-Plex-Container-Start", 0))
+        size = int(request.query.get("X-Plex-Container-Size", len(items) or 1))
+        return self._container([self.element(i) for i in items[start : start + size]], len(items))
+
+    def _container(self, elements: list[ET.Element], total: int) -> web.Response:
+        root = ET.Element(
+            "MediaContainer",
+            size=str(len(elements)),
+            totalSize=str(total),
+            identifier="com.plexapp.plugins.library",
+        )
+        root.extend(elements)
+        return web.Response(text=ET.tostring(root, encoding="unicode"), content_type=XML)
+
+    async def _metadata(self, request: web.Request) -> web.Response:
+        item = self.items.get(request.match_info["key"])
+        if item is None:
+            return web.Response(status=404)
+        return self._container([self.element(item)], 1)
+
+    async def _thumb(self, request: web.Request) -> web.Response:
+        if request.match_info["key"] not in self.items:
+            return web.Response(status=404)
+        return web.Response(body=POSTER, content_type="image/png")
+
+    async def _websocket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(heartbeat=15)
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        try:
+            async for message in socket:
+                if message.type == WSMsgType.ERROR:
+                    break
+        finally:
+            self._sockets.remove(socket)
+        return socket
+
+    async def stop(self) -> None:
+        for task in list(self._scans):
+            task.cancel()
+        await self.drop_websockets()
+        await super().stop()
+
+    async def drop_websockets(self) -> None:
+        """Close every websocket (Plex restarting, or the network dropping)."""
+        for socket in list(self._sockets):
+            await socket.close()
 
     async def _recently_added(self, request: web.Request) -> web.Response:
         return web.Response(text=fixture("library_tvshows_most_recent.xml"), content_type=XML)
+
+
+def _filled(template: Any, **values: Any) -> Any:
+    """A notification from its recorded shape, with this item's or section's values."""
+    item: SimItem | None = values.get("item")
+    if isinstance(template, dict):
+        return {k: _filled(v, **values) for k, v in template.items()}
+    if isinstance(template, list):
+        return [_filled(v, **values) for v in template]
+    fill = {
+        "{itemID}": lambda: item.key if item else "",
+        "{sectionID}": lambda: values.get("section") or (item.section if item else ""),
+        "{type}": lambda: {"movie": 1, "episode": 4}.get(item.type if item else "", 1),
+        "{title}": lambda: item.title if item else "",
+        "{updatedAt}": lambda: int(time.time()),
+        "{uuid}": lambda: secrets.token_hex(16),
+    }
+    return fill[template]() if isinstance(template, str) and template in fill else template

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 import xml.etree.ElementTree as ET
 
 import aiohttp
 from plexapi.exceptions import Unauthorized
 from plexapi.server import PlexServer
+from plexwebsocket import SIGNAL_CONNECTION_STATE, STATE_CONNECTED, PlexWebsocket
 import pytest
 
 from .plex import PlexSimulator, fixture
@@ -78,3 +81,104 @@ async def test_plexapi_reads_sections_and_scans_through_the_simulator(
 async def test_plexapi_sees_a_wrong_token_as_unauthorized(plex_sim: PlexSimulator) -> None:
     with pytest.raises(Unauthorized):
         await asyncio.to_thread(PlexServer, plex_sim.url, "wrong-token", timeout=10)
+
+
+def _named(root: Path, relative: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\0" * 1024)
+    return path
+
+
+async def _scanned(plex_sim: PlexSimulator, section: str, path: str) -> None:
+    """Ask for a partial scan as plexapi does, and wait for the scan's end on the websocket."""
+    ended = len([m for m in plex_sim.notified if _event(m) == "ended"])
+    server = await asyncio.to_thread(PlexServer, plex_sim.url, plex_sim.token, timeout=10)
+    await asyncio.to_thread(lambda: server.library.sectionByID(int(section)).update(path=path))
+    for _ in range(200):
+        if len([m for m in plex_sim.notified if _event(m) == "ended"]) > ended:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the scan never ended")
+
+
+def _event(message: dict[str, Any]) -> str | None:
+    activity = message["NotificationContainer"].get("ActivityNotification")
+    return activity[0]["event"] if activity else None
+
+
+async def test_a_scan_lists_only_correctly_named_videos_in_the_scanned_folder(
+    plex_sim: PlexSimulator, tmp_path: Path
+) -> None:
+    plex_sim.set_locations("1", "/data/movies")
+    plex_sim.set_locations("2", "/data/tv")
+    plex_sim.media("/data", tmp_path)
+    _named(tmp_path, "movies/Arrival (2016)/Arrival (2016).mkv")
+    _named(tmp_path, "movies/Arrival (2016)/Arrival (2016).en.srt")
+    _named(tmp_path, "movies/Not.Organized.2016.1080p/Not.Organized.2016.1080p.mkv")
+    _named(tmp_path, "tv/Severance (2022)/Season 02/Severance (2022) - s02e01.mkv")
+
+    await _scanned(plex_sim, "1", "/data/movies/Not.Organized.2016.1080p")
+    assert plex_sim.items == {}  # a name Plex's scanner cannot read adds nothing
+    await _scanned(plex_sim, "1", "/data/movies/Arrival (2016)")
+    await _scanned(plex_sim, "2", "/data/tv/Severance (2022)")
+
+    def read() -> list[tuple[str, str, int | None, str, str]]:
+        server = PlexServer(plex_sim.url, plex_sim.token, timeout=10)
+        movie, episode = (server.fetchItem(int(key)) for key in sorted(plex_sim.items))
+        return [
+            (movie.type, movie.title, movie.year, movie.media[0].parts[0].file, movie.thumb),
+            (
+                episode.type,
+                episode.grandparentTitle,
+                episode.seasonNumber,
+                episode.media[0].parts[0].file,
+                str(episode.index),
+            ),
+        ]
+
+    movie, episode = await asyncio.to_thread(read)
+    assert movie[:4] == ("movie", "Arrival", 2016, "/data/movies/Arrival (2016)/Arrival (2016).mkv")
+    assert episode == (
+        "episode",
+        "Severance",
+        2,
+        "/data/tv/Severance (2022)/Season 02/Severance (2022) - s02e01.mkv",
+        "1",
+    )
+    # The poster is served at the item's thumb, with the token.
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(plex_sim.url + str(movie[4]), headers={"X-Plex-Token": plex_sim.token}) as got,
+    ):
+        assert (got.status, got.content_type) == (200, "image/png")
+
+
+async def test_plexwebsocket_hears_a_scan_as_real_plex_tells_it(
+    plex_sim: PlexSimulator, tmp_path: Path
+) -> None:
+    plex_sim.set_locations("1", "/data/movies")
+    plex_sim.media("/data", tmp_path)
+    _named(tmp_path, "movies/Arrival (2016)/Arrival (2016).mkv")
+    heard: list[tuple[str, Any]] = []
+    async with aiohttp.ClientSession() as session:
+        server = await asyncio.to_thread(PlexServer, plex_sim.url, plex_sim.token, timeout=10)
+        socket = PlexWebsocket(
+            server, lambda kind, data, _e: heard.append((kind, data)), ["timeline", "activity"],
+            session=session,
+        )  # fmt: skip
+        listening = asyncio.create_task(socket.listen())
+        while (SIGNAL_CONNECTION_STATE, STATE_CONNECTED) not in heard:
+            await asyncio.sleep(0.05)
+        await _scanned(plex_sim, "1", "/data/movies/Arrival (2016)")
+        while len([k for k, _ in heard if k == "timeline"]) < 2:
+            await asyncio.sleep(0.05)
+        socket.close()
+        await plex_sim.drop_websockets()
+        await listening
+    [key] = plex_sim.items
+    timeline = [d["TimelineEntry"][0] for k, d in heard if k == "timeline"]
+    assert [(e["itemID"], e["type"], e["state"]) for e in timeline] == [(key, 1, 0), (key, 1, 5)]
+    activity = [d["ActivityNotification"][0] for k, d in heard if k == "activity"]
+    assert [a["event"] for a in activity] == ["started", "ended"]
+    assert activity[0]["Activity"]["type"] == "library.update.section"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 import hashlib
 import os
 from pathlib import Path
@@ -380,6 +381,13 @@ def connect_to_seeder(leecher: QbtInstance, torrent: SeededTorrent) -> None:
     leecher.api(
         "POST", "torrents/addPeers", data={"hashes": torrent.infohash, "peers": torrent.peer}
     )
+
+
+def hours_away_from_now() -> tuple[int, int]:
+    """A slow-mode schedule window (from hour, to hour) far from the present hour, and not
+    across midnight: inside its window qBittorrent's scheduler switches slow mode by itself,
+    which a test toggling it would race (one at 20:50 with a window of 18:30-23:00 did)."""
+    return (3, 5) if datetime.now(UTC).astimezone().hour >= 12 else (15, 17)
 
 
 def wait_for(

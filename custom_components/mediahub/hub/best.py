@@ -4,7 +4,7 @@ docs/releases.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 import logging
 from typing import Any, Final
@@ -13,6 +13,7 @@ from .downloads import Downloads
 from .errors import MediaHubError
 from .events import DownloadReplaced, EventBus
 from .guard import ReleaseRefusedError
+from .marks import AlreadyInPlexError, Marks
 from .models import NEWZNAB_BY_CATEGORY, GrabResult, Origin
 from .releases.pick import NoAcceptableReleaseError, pick, wanted
 from .releases.profile import checked, default_profile
@@ -51,7 +52,10 @@ class BestGrabs:
         profiles: ProfileStore,
         downloads: Downloads,
         events: EventBus,
+        *,
+        marks: Callable[[Assessment], Marks] = lambda _a: Marks(),
     ) -> None:
+        self._marks = marks
         self._search = search
         self._profiles = profiles
         self._downloads = downloads
@@ -93,6 +97,10 @@ class BestGrabs:
                 ],
                 want,
             )
+            found = self._marks(choice)
+            if not replaces and found.in_plex is not None and found.covers(choice):
+                # Asked for by name, by voice or an automation: what Plex has is the answer.
+                raise AlreadyInPlexError(found.in_plex)
             wish = {
                 "query": query,
                 "category": category,

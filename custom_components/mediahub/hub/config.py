@@ -151,6 +151,9 @@ _SCHEMA: Final = vol.Schema(
             vol.Coerce(float), vol.Range(min=0, max=1_000_000)
         ),
         vol.Optional("organize", default=DEFAULT_ORGANIZED): _organized,
+        vol.Optional("plex_confirm_minutes", default=10.0): vol.All(
+            vol.Coerce(float), vol.Range(min=0.01, max=1440)
+        ),
     },
     extra=vol.REMOVE_EXTRA,
 )
@@ -193,6 +196,8 @@ class Settings:
     min_free_gb: float = 1.0
     # Categories whose downloads are renamed the way Plex names things (see organize.py).
     organize: tuple[str, ...] = DEFAULT_ORGANIZED
+    # How long Plex has, after a download completes, to list it before it is not in Plex.
+    plex_confirm_minutes: float = 10.0
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Settings:

@@ -29,7 +29,8 @@ from .errors import InvalidInputError, MediaHubError, ServiceUnavailableError
 from .events import EventBus, ReleaseRefused, ServiceStatus
 from .guard import FileGuard, ReleaseRefusedError, checked, delivery, waiting
 from .holds import Guards, concerns, retag, tag_of
-from .maindata import Changes, MaindataModel, TorrentRecord, split_tags
+from .library import LibraryIndex
+from .maindata import IN_PLEX_PREFIX, Changes, MaindataModel, TorrentRecord, plex_key_of, split_tags
 from .models import (
     DownloadsSnapshot,
     DownloadStatus,
@@ -44,6 +45,7 @@ from .organize import Organizer
 from .outbox import Grab, Outbox
 from .pipeline import (
     MARKS,
+    NOT_IN_PLEX,
     Pipeline,
     StageDetails,
     grab_tags,
@@ -82,6 +84,7 @@ class Downloads:
         stall_rule: StallRule | None = None,
         guards: Guards,
         organize: Iterable[str] = (),
+        library: LibraryIndex | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._qbt = qbittorrent
@@ -99,6 +102,8 @@ class Downloads:
         self._guarded: set[str] = set()  # waiting for the file-list guard
         self._organizer = Organizer(qbittorrent, claims, organize, wall_clock)
         self._unorganized: set[str] = set()  # managed, in a category organized, not yet done
+        self.library = library if library is not None else LibraryIndex()
+        self._unannounced: set[str] = set()  # in Plex, seen before the index was read
         self._categories = dict(categories)
         self._adopted = frozenset(adopt_categories)
         self._events = events
@@ -257,6 +262,10 @@ class Downloads:
         # Not in its final folder until organized: completion waits for the new names.
         final = record.settled and not (self._managed(infohash) and self._organizer.wanted(record))
         stage = recorded_stage(tags, complete=record.complete and final)
+        if stage is Stage.AVAILABLE and not self.library.loaded:
+            # Announced with what Plex holds: wait until the index is read.
+            self._unannounced.add(infohash)
+            stage = Stage.SCAN_SENT
         self.pipeline.observe(infohash, stage, lambda: self._details(infohash, record, tags))
 
     def _details(self, infohash: str, record: TorrentRecord, tags: tuple[str, ...]) -> StageDetails:
@@ -269,11 +278,15 @@ class Downloads:
             content_path=record.content_path,
             size=int(record.size),
             plex_path=self._scanner.plex_path(record.folder()),
+            plex_key=(key := plex_key_of(tags)),
+            plex_item=self.library.get(key) if key else None,
         )
 
-    async def _persist(self, infohash: str, record: TorrentRecord, stage: Stage) -> None:
+    async def _persist(
+        self, infohash: str, record: TorrentRecord, stage: Stage, mark: str | None = None
+    ) -> None:
         """The one place a step's stage is written: its mark tag in qBittorrent."""
-        mark = MARKS[stage]
+        mark = mark or MARKS[stage]
         await self._qbt.add_tags([infohash], [mark])
         record.tags = f"{record.tags},{mark}" if record.tags else mark  # seen before the next poll
         self.pipeline.observe(
@@ -318,6 +331,49 @@ class Downloads:
             ):
                 self._unorganized.discard(infohash)
                 self.views.refresh(infohash)
+
+    @property
+    def awaiting_plex(self) -> bool:
+        """A scanned download waits for Plex to list it."""
+        return any(self._managed(h) for h in self.pipeline.in_stage(Stage.SCAN_SENT))
+
+    async def confirm_in_plex(self, within: float) -> None:
+        """Scanned downloads Plex now lists become available (with the item's key); those it
+        has not listed `within` seconds of their completion become not in Plex (and
+        available later if Plex lists them then). Only with the library index read."""
+        if not self.library.loaded:
+            return
+        for infohash in sorted(self._unannounced):
+            self._unannounced.discard(infohash)
+            if infohash in self.model.torrents:
+                self._observe(infohash)
+                self.views.refresh(infohash)
+        now = self._now()
+        waiting = self.pipeline.in_stage(Stage.SCAN_SENT) + self.pipeline.in_stage(
+            Stage.NOT_IN_PLEX
+        )
+        for infohash in waiting:
+            record = self.model.torrents.get(infohash)
+            if record is None or not self._managed(infohash):
+                continue
+            plex_path = self._scanner.plex_path(record.folder())
+            item = self.library.holding(plex_path) if plex_path else None
+            if item is not None:
+                await self._persist(infohash, record, Stage.AVAILABLE, IN_PLEX_PREFIX + item.key)
+            elif (
+                self.pipeline.stage(infohash) is Stage.SCAN_SENT
+                and now - max(record.completion_on, 0) > within
+            ):
+                _LOGGER.warning(
+                    "Plex has not listed %s (%s) %d minutes after its scan",
+                    record.name,
+                    plex_path,
+                    within // 60,
+                )
+                await self._persist(infohash, record, Stage.NOT_IN_PLEX, NOT_IN_PLEX)
+            else:
+                continue
+            self.views.refresh(infohash)
 
     async def _check_stalls(self) -> None:
         """Mark dead downloads (both UIs show why); have grab_best's ones replaced."""
@@ -437,11 +493,14 @@ class Downloads:
         *,
         release: dict[str, Any] | None = None,
         wanted: dict[str, Any] | None = None,
+        absent: bool = False,
     ) -> GrabResult:
         """Check what it holds, keep the torrent and its record, put the grab in the outbox,
-        deliver it if we can."""
+        deliver it if we can. `absent`: qBittorrent just said it does not have it (the model
+        may still list it, until the next poll)."""
         meta = source.meta
-        self._not_present(meta.infohash)
+        if not absent:
+            self._not_present(meta.infohash)
         size = sum(f.size for f in meta.files) or int((release or {}).get("size") or 0)
         self._guards.check_room(size, self.model)
         try:
@@ -653,6 +712,7 @@ class Downloads:
             chosen,
             origin,
             release=old.release if old else None,
+            absent=True,
         )
 
     async def scan_library(self, key: str, path: str | None = None) -> None:

@@ -16,15 +16,20 @@ from .claims import Claims
 from .config import Settings
 from .downloads import Downloads
 from .errors import MediaHubError
-from .events import EngineEvent, EventBus
+from .events import DownloadAvailable, EngineEvent, EventBus
 from .holds import Guards
+from .library import LibraryIndex
+from .marks import Marks, marks
 from .models import DownloadsSnapshot, VpnState, VpnStatus
 from .outbox import Outbox
 from .pathmap import PathMap
 from .plex import PlexClient
+from .plexwatch import PlexWatch
 from .prowlarr import ProwlarrClient
 from .qbittorrent import QbittorrentClient
+from .ready import PosterCache, ReadyItem, ready_items
 from .releases.profiles import ProfileStore
+from .releases.score import Assessment
 from .scans import LibraryScanner
 from .search import SearchService
 from .sources import TorrentSources
@@ -60,6 +65,12 @@ class MediaHub:
             else None
         )
         self.path_map = PathMap(settings.path_map)
+        self.library = LibraryIndex()  # what Plex holds, kept current by `plexwatch`
+        self.posters = PosterCache(self.plex.image)
+        self.plexwatch = PlexWatch(
+            self.plex, self.library, url=settings.plex_url, token=settings.plex_token,
+            wall_clock=time.monotonic,
+        )  # fmt: skip
         self.guards = Guards(self.qbittorrent, min_free=settings.min_free)
         self.bandwidth = BandwidthControl(self.qbittorrent)
         # Audited against gluetun's word; without gluetun there is nothing to audit against.
@@ -81,19 +92,66 @@ class MediaHub:
             stall_rule=StallRule(settings.stall_minutes * 60, settings.metadata_stall_minutes * 60),
             guards=self.guards,
             organize=settings.organize,
+            library=self.library,
         )
         if self.audit is not None:
             self.downloads.views.vpn_audit = self.audit.verdict
         # grab_best: the best release that passes the profile, replaced when it dies.
-        self.best = BestGrabs(self.search, self.profiles, self.downloads, self.events)
+        self.best = BestGrabs(
+            self.search, self.profiles, self.downloads, self.events, marks=self.marks
+        )
         self.downloads.replace_dead = self.best.replace
+
+    def marks(self, assessment: Assessment) -> Marks:
+        """A search result's marks: in Plex (at which quality), in qBittorrent (how far)."""
+        return marks(self.library, self.downloads.model.torrents, assessment)
+
+    def ready_to_watch(self, limit: int = 20) -> list[ReadyItem]:
+        """The newest downloads Plex lists, with their items and play links."""
+        watch = self.plexwatch
+        return ready_items(
+            [d for d in self.downloads.views.current.values() if d.plex_key],
+            self.library.get,
+            watch.sections.get,
+            watch.machine_identifier,
+            limit,
+        )
+
+    def available(self, event: DownloadAvailable) -> ReadyItem | None:
+        """What a `DownloadAvailable` is, as the ready list shows it (None when Plex dropped
+        the item before MediaHub read it)."""
+        item = event.item or self.library.get(event.plex_key)
+        if item is None:
+            return None
+        watch = self.plexwatch
+        return ReadyItem(
+            event.download.hash,
+            event.download.name,
+            item,
+            watch.sections.get(item.section),
+            None,
+            watch.machine_identifier,
+        )
+
+    async def poster(self, key: str) -> tuple[bytes, str] | None:
+        """The poster of an item in the library index (bytes, content type); None for a key
+        the index does not hold: nothing else is fetched for a caller."""
+        item = self.library.get(key)
+        if item is None or not item.thumb:
+            return None
+        return await self.posters.get(item.thumb)
 
     def subscribe(self, listener: Callable[[EngineEvent], None]) -> Callable[[], None]:
         """Be told of additions, completions, scans and download changes."""
         return self.events.subscribe(listener)
 
+    async def watch_plex(self, session: aiohttp.ClientSession) -> None:
+        """Listen to Plex's websocket until `close` (hosts run it as a background task)."""
+        await self.plexwatch.listen(session)
+
     async def close(self) -> None:
         """Close the connections MediaHub opened itself (`session` is its owner's to close)."""
+        self.plexwatch.close()
         if self.audit is not None:
             await self.audit.save()
         await self.qbittorrent.close()
@@ -146,7 +204,17 @@ class MediaHub:
             )
         downloads.views.refresh_many(shown)
         await self.bandwidth.follow(model.transfer())
+        await self._follow_plex()
         return downloads.snapshot()
+
+    async def _follow_plex(self) -> None:
+        """Keep the library index current and confirm scanned downloads in it."""
+        downloads = self.downloads
+        try:
+            await self.plexwatch.refresh(waiting=downloads.awaiting_plex)
+        except MediaHubError as err:
+            _LOGGER.debug("Plex's library is not read now: %s", err)
+        await downloads.confirm_in_plex(self.settings.plex_confirm_minutes * 60)
 
     async def vpn_status(self) -> VpnStatus:
         """gluetun's view compared with qBittorrent's external address (UNKNOWN without

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 import logging
 
-from .models import CompletedDownload, Download, GrabResult, TransferState
+from .models import CompletedDownload, Download, GrabResult, LibraryItem, TransferState
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -53,6 +53,22 @@ class DownloadCompleted:
 
 
 @dataclass(frozen=True, slots=True)
+class DownloadAvailable:
+    """Plex lists a download: it is ready to watch."""
+
+    download: CompletedDownload
+    plex_key: str
+    item: LibraryItem | None  # None: Plex listed it, then dropped it before MediaHub read it
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadNotInPlex:
+    """Plex was asked to scan a download's folder but had not listed it in the time allowed."""
+
+    download: CompletedDownload
+
+
+@dataclass(frozen=True, slots=True)
 class ScanRequested:
     """MediaHub asked Plex to scan a library (one folder when `path` is set)."""
 
@@ -85,6 +101,8 @@ type EngineEvent = (
     | ReleaseRefused
     | DownloadReplaced
     | DownloadCompleted
+    | DownloadAvailable
+    | DownloadNotInPlex
     | ScanRequested
     | DownloadsChanged
     | ServiceStatus

@@ -8,7 +8,7 @@ and says what changed, so callers rebuild only those downloads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 import sys
 from typing import Any, Final
@@ -69,6 +69,12 @@ SERVER_FIELDS: Final = (
     "queueing",
 )
 HELD_PREFIX: Final = "mediahub:held:"  # a guard stopped it (see holds.py)
+IN_PLEX_PREFIX: Final = "mediahub:in-plex:"  # + Plex's key of the item (see pipeline.py)
+
+
+def plex_key_of(tags: Iterable[str]) -> str | None:
+    """The Plex item a download was confirmed as (its `mediahub:in-plex:` tag)."""
+    return next((t[len(IN_PLEX_PREFIX) :] for t in tags if t.startswith(IN_PLEX_PREFIX)), None)
 
 
 def split_tags(tags: str) -> tuple[str, ...]:
@@ -185,6 +191,7 @@ class TorrentRecord:
             stalled=stalled,
             held=self.held(),
             vpn_audit=vpn_audit,
+            plex_key=plex_key_of(tags),
         )
 
 

@@ -99,6 +99,8 @@ class Stage(StrEnum):
     COMPLETED = "completed"  # 100 % and in its final folder; the steps after it are due
     SCAN_SENT = "scan_sent"  # Plex was asked to scan exactly its folder
     NO_LIBRARY = "no_library"  # done without a scan: no Plex library covers its folder
+    AVAILABLE = "available"  # Plex lists it: ready to watch
+    NOT_IN_PLEX = "not_in_plex"  # scanned, but Plex had not listed it within the time allowed
     REMOVED = "removed"
 
 
@@ -185,10 +187,11 @@ class Download:
     stalled: str | None = None  # why it is stalled: "no peers for 34 min"
     held: Hold | None = None  # stopped by a MediaHub guard, to be started again by it
     vpn_audit: TransferAudit | None = None  # None: no VPN configured to audit against
+    plex_key: str | None = None  # the Plex item it is, once Plex lists it
 
     @property
     def scan_sent(self) -> bool:
-        return self.stage is Stage.SCAN_SENT
+        return self.stage in (Stage.SCAN_SENT, Stage.AVAILABLE, Stage.NOT_IN_PLEX)
 
     @property
     def complete(self) -> bool:
@@ -356,6 +359,32 @@ class RecentItem:
     type: str
     section: str | None
     added_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryItem:
+    """A movie or an episode in Plex, with what MediaHub matches on. Plex's paths only."""
+
+    key: str  # Plex's ratingKey
+    type: str  # movie | episode
+    title: str  # the movie's title, or the episode's
+    section: str  # the library section's key
+    year: int | None = None
+    show: str | None = None  # an episode's show
+    season: int | None = None
+    episode: int | None = None
+    resolution: str | None = None  # "1080p", "4k" as Plex says it, normalized to "2160p"
+    guids: tuple[str, ...] = ()  # imdb://tt0133093, tmdb://603, tvdb://...
+    files: tuple[str, ...] = ()
+    thumb: str | None = None  # Plex's path of the poster (served through MediaHub)
+    added_at: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The Matrix (1999) · Severance S01E02"""
+        if self.type == "episode" and self.season is not None and self.episode is not None:
+            return f"{self.show or self.title} S{self.season:02d}E{self.episode:02d}"
+        return f"{self.title} ({self.year})" if self.year else self.title
 
 
 class VpnState(StrEnum):

@@ -1,9 +1,12 @@
 """The life of a download, as one state machine that every MediaHub process reads the same way.
 
-    queued ──delivered──▶ downloading ──100 %, in its final folder──▶ completed ──┬──▶ scan_sent
-      │                       ▲  │                                   │  (claimed) └──▶ no_library
-      ▼                       └──┼───────── a recheck lost pieces ◀──┘
-    refused                      └──▶ removed ◀── (from any stage in qBittorrent)
+    queued ──delivered──▶ downloading ──100 %, final folder──▶ completed ──┬──▶ scan_sent ──┐
+      │                       ▲  │                              │ (claimed)  └──▶ no_library    │
+      ▼                       └──┼──── a recheck lost pieces ◀──┘                              │
+    refused                      └──▶ removed ◀── (from any stage in qBittorrent)              │
+                                                                                               ▼
+          available ◀── Plex lists it ──┬── (after scan_sent) ── not listed in time ──▶ not_in_plex
+                                        └──────────────── listed late ◀───────────────────────┘
 
 Where a stage is recorded decides who can see it:
 - `queued` and `refused` live in one process: its outbox holds a grab until qBittorrent takes it.
@@ -12,6 +15,8 @@ Where a stage is recorded decides who can see it:
   who made it); `downloading`/`completed` are qBittorrent's own progress; a step done after
   completion leaves its mark tag (`mediahub:scan-sent`, `mediahub:no-library`). A step is
   claimed before it is done (see `claims`), so it happens once whichever process runs it.
+  Plex's confirmation leaves `mediahub:in-plex:<item key>` or `mediahub:not-in-plex`: adding a
+  tag twice is harmless, so any process may write it.
 
 `Pipeline.observe` is the one place a download changes stage; it walks the transition table
 (so a download first seen at `scan_sent` still passes `completed`) and emits one event per
@@ -26,13 +31,22 @@ from dataclasses import dataclass
 import logging
 from typing import Final
 
-from .events import DownloadAdded, DownloadCompleted, DownloadRefused, EventBus
-from .models import CompletedDownload, GrabResult, Origin, Stage
+from .events import (
+    DownloadAdded,
+    DownloadAvailable,
+    DownloadCompleted,
+    DownloadNotInPlex,
+    DownloadRefused,
+    EventBus,
+)
+from .maindata import plex_key_of
+from .models import CompletedDownload, GrabResult, LibraryItem, Origin, Stage
 
 _LOGGER = logging.getLogger(__name__)
 
 TAG: Final = "mediahub"  # a torrent MediaHub grabbed
 VIA_PREFIX: Final = "mediahub:via:"
+NOT_IN_PLEX: Final = "mediahub:not-in-plex"
 
 
 # The step marks a process leaves in qBittorrent once a step after completion is done.
@@ -51,8 +65,11 @@ TRANSITIONS: Final[dict[Stage | None, frozenset[Stage]]] = {
     Stage.COMPLETED: frozenset(
         {Stage.SCAN_SENT, Stage.NO_LIBRARY, Stage.DOWNLOADING, Stage.REMOVED}
     ),
-    Stage.SCAN_SENT: frozenset({Stage.REMOVED}),  # its mark stays, whatever a recheck finds
+    # Its mark stays, whatever a recheck finds.
+    Stage.SCAN_SENT: frozenset({Stage.AVAILABLE, Stage.NOT_IN_PLEX, Stage.REMOVED}),
     Stage.NO_LIBRARY: frozenset({Stage.REMOVED}),
+    Stage.NOT_IN_PLEX: frozenset({Stage.AVAILABLE, Stage.REMOVED}),
+    Stage.AVAILABLE: frozenset({Stage.REMOVED}),
     Stage.REMOVED: frozenset(),  # the end; a re-download is a new life, first seen anew
 }
 
@@ -101,6 +118,10 @@ def is_managed(tags: Iterable[str], category: str, adopted: Iterable[str]) -> bo
 def recorded_stage(tags: Iterable[str], *, complete: bool) -> Stage:
     """A download's stage as qBittorrent records it (its marks, then its progress)."""
     present = set(tags)
+    if plex_key_of(present) is not None:
+        return Stage.AVAILABLE
+    if NOT_IN_PLEX in present:
+        return Stage.NOT_IN_PLEX
     for stage, mark in MARKS.items():
         if mark in present:
             return stage
@@ -168,6 +189,12 @@ class Pipeline:
                 self._events.emit(DownloadCompleted(details.completed()))
             case Stage.REFUSED:
                 self._events.emit(DownloadRefused(details.grab(), details.reason or ""))
+            case Stage.AVAILABLE if details.managed and details.plex_key:
+                self._events.emit(
+                    DownloadAvailable(details.completed(), details.plex_key, details.plex_item)
+                )
+            case Stage.NOT_IN_PLEX if details.managed:
+                self._events.emit(DownloadNotInPlex(details.completed()))
             case _:
                 pass
 
@@ -185,6 +212,8 @@ class StageDetails:
     size: int = 0
     plex_path: str | None = None
     reason: str | None = None
+    plex_key: str | None = None  # the Plex item it was confirmed as
+    plex_item: LibraryItem | None = None
 
     def grab(self) -> GrabResult:
         return GrabResult(

@@ -13,9 +13,57 @@ from plexapi.server import PlexServer
 import requests
 
 from .errors import AuthenticationError, InvalidInputError, ServiceUnavailableError
-from .models import Library, PlexServerInfo, RecentItem
+from .models import Library, LibraryItem, PlexServerInfo, RecentItem
 
 SERVICE: Final = "Plex"
+MOVIE: Final = 1  # Plex's numeric types, as `type=` filters and timeline entries use them
+EPISODE: Final = 4
+PAGE: Final = 500  # items per request when the library is read whole (once, at start)
+_RESOLUTIONS: Final = {"4k": "2160p", "sd": "480p"}
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def resolution_of(value: str | None) -> str | None:
+    """Plex's `videoResolution` (1080, 720, 4k, sd) as release names say it (1080p)."""
+    if not value:
+        return None
+    return _RESOLUTIONS.get(value.lower(), f"{value}p" if value.isdigit() else value)
+
+
+def library_item(element: Any, section: str | None = None) -> LibraryItem | None:
+    """A movie or episode from Plex's XML (`Video` with `Media/Part`, `Guid` children)."""
+    kind = element.attrib.get("type")
+    key = element.attrib.get("ratingKey")
+    if kind not in ("movie", "episode") or not key:
+        return None
+    attrib = element.attrib
+    media = element.find("Media")
+    guids = [attrib["guid"]] if attrib.get("guid") else []
+    guids += [g.attrib["id"] for g in element.findall("Guid") if g.attrib.get("id")]
+    return LibraryItem(
+        key=key,
+        type=kind,
+        title=attrib.get("title", ""),
+        section=attrib.get("librarySectionID") or section or "",
+        year=_int(attrib.get("year") or attrib.get("parentYear")),
+        show=attrib.get("grandparentTitle"),
+        season=_int(attrib.get("parentIndex")),
+        episode=_int(attrib.get("index")) if kind == "episode" else None,
+        resolution=resolution_of(
+            media.attrib.get("videoResolution") if media is not None else None
+        ),
+        guids=tuple(dict.fromkeys(guids)),
+        files=tuple(p.attrib["file"] for p in element.iter("Part") if p.attrib.get("file")),
+        thumb=attrib.get("thumb") or attrib.get("grandparentThumb"),
+        added_at=_int(attrib.get("addedAt")),
+    )
+
+
+def _items(container: Any, section: str | None = None) -> list[LibraryItem]:
+    return [i for e in container if (i := library_item(e, section)) is not None]
 
 
 def _timestamp(value: Any) -> int | None:  # plexapi gives datetimes
@@ -130,6 +178,52 @@ class PlexClient:
     async def scan_all(self) -> None:
         """Scan every section."""
         await self._call(lambda server: server.query("/library/sections/all/refresh"))
+
+    async def section_items(
+        self, key: str, kind: int, start: int = 0, size: int = PAGE, *, newest_first: bool = False
+    ) -> list[LibraryItem]:
+        """One page of a section's movies (kind 1) or episodes (kind 4), with their files."""
+        sort = "&sort=addedAt:desc" if newest_first else ""
+        path = (
+            f"/library/sections/{key}/all?type={kind}&includeGuids=1{sort}"
+            f"&X-Plex-Container-Start={start}&X-Plex-Container-Size={size}"
+        )
+        return await self._call(lambda server: _items(server.query(path), key))
+
+    async def item(self, key: str) -> LibraryItem | None:
+        """One item by its ratingKey (None when Plex has none: it was deleted)."""
+
+        def read(server: PlexServer) -> LibraryItem | None:
+            try:
+                found = _items(server.query(f"/library/metadata/{key}?includeGuids=1"))
+            except NotFound:
+                return None
+            return found[0] if found else None
+
+        return await self._call(read)
+
+    async def image(self, path: str, max_bytes: int) -> tuple[bytes, str] | None:
+        """An image Plex serves (a poster), at most `max_bytes`; None when Plex has none."""
+
+        def read(server: PlexServer) -> tuple[bytes, str] | None:
+            # plexapi's own session and token headers: the token never leaves this process.
+            response = server._session.get(  # noqa: SLF001
+                server.url(path),
+                headers=server._headers(),  # noqa: SLF001
+                timeout=self._timeout,
+                stream=True,
+            )
+            with response:
+                if response.status_code == 404:
+                    return None
+                response.raise_for_status()
+                kind = response.headers.get("Content-Type", "")
+                if not kind.startswith("image/"):
+                    return None
+                data = response.raw.read(max_bytes + 1, decode_content=True)
+                return (data, kind) if len(data) <= max_bytes else None
+
+        return await self._call(read)
 
     async def recently_added(self, limit: int = 20) -> list[RecentItem]:
         """What Plex added most recently, across sections.

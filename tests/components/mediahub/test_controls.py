@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.mediahub.const import DOMAIN
 from tests.simulators.gluetun import GluetunSimulator
-from tests.support.qbittorrent import QbtInstance, make_torrent
+from tests.support.qbittorrent import QbtInstance, hours_away_from_now, make_torrent
 
 from .conftest import ENTRY_ID
 from .test_outages import tick
@@ -87,22 +87,23 @@ async def test_slow_mode_and_limits_follow_qbittorrent_and_change_it(
     assert hass.states.get(ALT_DOWNLOAD_LIMIT).state == "444"
 
     # The schedule and the rest through one action; bad values change nothing.
+    start, end = hours_away_from_now()
     response = await call(
         hass,
         "set_bandwidth",
         loaded_entry,
         upload_limit=64,
         schedule_enabled=True,
-        schedule_from="18:30",
-        schedule_to="23:00",
+        schedule_from=f"{start:02d}:30",
+        schedule_to=f"{end:02d}:00",
         schedule_days="weekends",
     )
-    assert response["schedule"]["from_hour"] == 18 and response["schedule"]["days"] == 2
+    assert response["schedule"]["from_hour"] == start and response["schedule"]["days"] == 2
     now = await asyncio.to_thread(prefs, qbittorrent5)
     assert (now["up_limit"], now["scheduler_enabled"], now["schedule_to_hour"]) == (
         64 * KIB,
         True,
-        23,
+        end,
     )
     with pytest.raises(ServiceValidationError) as refused:
         await call(hass, "set_bandwidth", loaded_entry, upload_limit=-1, download_limit=5)

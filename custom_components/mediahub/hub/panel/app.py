@@ -94,6 +94,9 @@ def vpn_json(status: VpnStatus) -> dict[str, Any]:
     }
 
 
+POSTERS: Final = "/api/posters"  # where the panel serves posters (see `poster`)
+
+
 def holds_json(holds: frozenset[Hold]) -> dict[str, Any]:
     """The guards holding downloads back now."""
     return {"held": sorted(holds)}
@@ -130,6 +133,7 @@ class Panel:
         self.qbittorrent_problem: str | None = None  # "unreachable" or "auth_failed"
         self.vpn: VpnStatus | None = None
         self.holds: frozenset[Hold] = frozenset()
+        self.ready: list[dict[str, Any]] = []  # ready to watch, as last published
         self.bandwidth: Bandwidth | None = None
         self.scans: dict[str, float] = {}  # library key → when MediaHub last asked for a scan
         self._wake = asyncio.Event()
@@ -196,12 +200,17 @@ class Panel:
             await self.refresh_vpn()
 
     def _show_guards(self) -> None:
-        """Publish the holds and the limits when a poll changed them."""
+        """Publish the holds, what is ready to watch and the limits when a poll changed them."""
         holds = self.engine.downloads.holds
         if holds != self.holds:
             self.holds = holds
             self._revision += 1
             self.broker.publish("holds", holds_json(holds))
+        ready = [r.as_json(POSTERS) for r in self.engine.ready_to_watch()]
+        if ready != self.ready:
+            self.ready = ready
+            self._revision += 1
+            self.broker.publish("ready", {"items": ready})
         bandwidth = self.engine.bandwidth.current
         if bandwidth != self.bandwidth and bandwidth is not None:
             self.bandwidth = bandwidth
@@ -287,6 +296,7 @@ class Panel:
                     },
                     "vpn": vpn_json(self.vpn) if self.vpn else None,
                     "holds": holds_json(self.holds),
+                    "ready": self.ready,
                     "bandwidth": self.bandwidth.as_json() if self.bandwidth else None,
                     "categories": sorted(self.settings.categories),
                 },
@@ -397,7 +407,10 @@ async def search(request: web.Request) -> web.StreamResponse:
                         "assessed",
                         {
                             "indexer_id": event.indexer_id,
-                            "releases": [a.verdict_json() for a in event.assessments],
+                            "releases": [
+                                {**a.verdict_json(), **panel.engine.marks(a).as_json()}
+                                for a in event.assessments
+                            ],
                         },
                     )
                 )
@@ -592,6 +605,21 @@ async def libraries(request: web.Request) -> web.Response:
     return web.json_response({"libraries": [library_json(lib, panel.scans) for lib in found]})
 
 
+async def poster(request: web.Request) -> web.Response:
+    """The poster of an item Plex lists (a ready download's): fetched by MediaHub with Plex's
+    token, capped and cached; only keys of MediaHub's library index are served."""
+    try:
+        found = await _panel(request).engine.poster(request.match_info["key"])
+    except MediaHubError:
+        found = None
+    if found is None:
+        raise web.HTTPNotFound
+    data, kind = found
+    return web.Response(
+        body=data, content_type=kind, headers={"Cache-Control": "private, max-age=86400"}
+    )
+
+
 async def scan_library(request: web.Request) -> web.Response:
     panel = _panel(request)
     try:
@@ -644,10 +672,16 @@ def create_app(settings: Settings) -> web.Application:
             panel = Panel(settings, session)
             app[PANEL] = panel
             poller = asyncio.create_task(panel.run(), name="mediahub-poller")
+            panel.engine.plexwatch.on_change = panel.wake
+            watcher = asyncio.create_task(
+                panel.engine.watch_plex(session), name="mediahub-plex-websocket"
+            )
             yield
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+            panel.engine.plexwatch.close()
+            for task in (poller, watcher):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await panel.engine.close()
 
     async def end_streams(app: web.Application) -> None:
@@ -673,6 +707,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_post("/api/profiles/{category}", save_profile)
     app.router.add_delete("/api/profiles/{category}", save_profile)
     app.router.add_get("/api/libraries", libraries)
+    app.router.add_get(r"/api/posters/{key:\d{1,12}}", poster)
     app.router.add_post("/api/libraries/{key}/scan", scan_library)
     app.router.add_get("/api/events", events)
     app.router.add_get("/api/vpn", vpn)

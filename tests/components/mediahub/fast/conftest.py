@@ -30,6 +30,7 @@ from custom_components.mediahub.hub.models import (
     Hold,
     Indexer,
     Library,
+    LibraryItem,
     PlexServerInfo,
     SpeedSchedule,
     TransferAudit,
@@ -37,6 +38,8 @@ from custom_components.mediahub.hub.models import (
     VpnState,
     VpnStatus,
 )
+from custom_components.mediahub.hub.pathmap import PathMap
+from custom_components.mediahub.hub.ready import ReadyItem
 
 ENTRY_ID = "01JMEDIAHUBFASTTIERENTRY00"
 
@@ -162,6 +165,29 @@ class _Guards:
     min_free: int
 
 
+@dataclass
+class _PlexWatch:
+    on_change: Callable[[], None] | None = None
+
+    def close(self) -> None:
+        return None
+
+
+ARRIVAL = LibraryItem(
+    key="1001",
+    type="movie",
+    title="Arrival",
+    section="1",
+    year=2016,
+    resolution="1080p",
+    files=("/data/movies/Arrival (2016)/Arrival (2016).mkv",),
+    thumb="/library/metadata/1001/thumb/1764000000",
+)
+READY = [
+    ReadyItem("c" * 40, "Arrival.2016.1080p.BluRay", ARRIVAL, "Movies", 1_764_000_500, "f" * 40)
+]
+
+
 class FixtureEngine:
     """What the integration uses of `hub.engine.MediaHub`, answering from the models above."""
 
@@ -173,6 +199,8 @@ class FixtureEngine:
         self.bandwidth = _Bandwidth(BANDWIDTH)
         self.guards = _Guards(min_free=1_000_000_000)
         self.gluetun = object()  # configured
+        self.plexwatch = _PlexWatch()
+        self.path_map = PathMap([("/media", "/data")])
         self.closed = False
 
     async def start(self) -> None:
@@ -183,6 +211,15 @@ class FixtureEngine:
 
     async def vpn_status(self) -> VpnStatus:
         return VPN
+
+    async def watch_plex(self, _session: object) -> None:
+        return None
+
+    def ready_to_watch(self, limit: int = 20) -> list[ReadyItem]:
+        return READY[:limit]
+
+    def available(self, _event: object) -> ReadyItem | None:
+        return READY[0]
 
     async def poll(self) -> DownloadsSnapshot:
         return await self.downloads.refresh()

@@ -1,0 +1,40 @@
+import type { ReadyItem } from "./types";
+
+const SHOWN = 10;
+
+/** Phones open the Plex app; anything else opens Plex's web app. */
+function playLink(item: ReadyItem): string | null {
+  const phone = /Android|iPhone|iPad/i.test(navigator.userAgent);
+  return (phone ? item.play.app : item.play.web) ?? item.play.web;
+}
+
+/** What Plex lists of MediaHub's downloads, newest first: poster, name, and Play in Plex. */
+export function ReadyToWatch({ items }: { items: ReadyItem[] }) {
+  if (items.length === 0) return null;
+  return (
+    <section className="ready" aria-labelledby="ready-title">
+      <h3 id="ready-title">Ready to watch</h3>
+      <ul className="ready-list">
+        {items.slice(0, SHOWN).map((item) => {
+          const link = playLink(item);
+          return (
+            <li key={item.hash} className="ready-item">
+              {item.poster ? (
+                <img className="poster" src={item.poster} alt="" width={96} height={144} loading="lazy" />
+              ) : (
+                <span className="poster" aria-hidden="true" />
+              )}
+              <span className="ready-title">{item.label}</span>
+              <span className="hint">{[item.library, item.resolution].filter(Boolean).join(" · ")}</span>
+              {link && (
+                <a className="play" href={link} target="_blank" rel="noreferrer">
+                  Play in Plex
+                </a>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,93 @@
+"""The repo's automation blueprint, "Notify my phone when a download is ready to watch",
+validated by Home Assistant itself: imported as a blueprint, used by an automation for a
+Companion-app phone, and run on a `mediahub_available` event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import shutil
+
+from homeassistant.components.automation.config import async_validate_config_item
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, template
+import probatio
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+BLUEPRINT = (
+    Path(__file__).parents[3]
+    / "blueprints"
+    / "automation"
+    / "mediahub"
+    / "notify_ready_to_watch.yaml"
+)
+
+
+def blueprints_folder(hass: HomeAssistant, root: Path) -> Path:
+    """This test's own configuration folder (not the test package's shared one)."""
+    hass.config.config_dir = str(root)
+    target = Path(hass.config.path("blueprints", "automation", "mediahub"))
+    target.mkdir(parents=True)
+    return target
+
+
+async def test_the_blueprint_notifies_a_phone_with_the_poster_and_a_play_button(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    target = blueprints_folder(hass, tmp_path)
+    shutil.copy(BLUEPRINT, target / BLUEPRINT.name)
+    phone_entry = MockConfigEntry(
+        domain="mobile_app",
+        data={
+            "device_name": "Pixel",
+            "webhook_id": "abc",
+            "app_id": "io.homeassistant.companion.android",
+        },
+    )
+    phone_entry.add_to_hass(hass)
+    phone = dr.async_get(hass).async_get_or_create(
+        config_entry_id=phone_entry.entry_id, identifiers={("mobile_app", "pixel")}, name="Pixel"
+    )
+    automation = {
+        "id": "ready",
+        "alias": "Ready to watch",
+        "use_blueprint": {
+            "path": f"mediahub/{BLUEPRINT.name}",
+            "input": {"phone": phone.id},
+        },
+    }
+    validated = await async_validate_config_item(hass, "ready", automation)
+    assert validated is not None and validated.validation_error is None, validated
+    # What the phone receives for an event like test_available's: rendered by Home Assistant.
+    [action] = validated["actions"]
+    assert (action["domain"], action["type"], action["device_id"]) == (
+        "mobile_app",
+        "notify",
+        phone.id,
+    )
+    event = {
+        "label": "Arrival (2016)",
+        "resolution": "1080p",
+        "poster": "/api/mediahub/posters/01J/1001",
+        "play_app": "plex://preplay/?metadataKey=%2Flibrary%2Fmetadata%2F1001&server=m",
+    }
+    variables = {"trigger": {"event": {"data": event}}}
+    message = template.render_complex(action["message"], variables)
+    data = template.render_complex(action["data"], variables)
+    assert message == "Arrival (2016) is in Plex (1080p)."
+    assert data["image"] == event["poster"]
+    assert data["url"] == data["clickAction"] == event["play_app"]
+    assert data["actions"] == [{"action": "URI", "title": "Play", "uri": event["play_app"]}]
+
+
+async def test_a_broken_blueprint_is_refused(hass: HomeAssistant, tmp_path: Path) -> None:
+    """The check above can fail: Home Assistant refuses a blueprint with a bad trigger."""
+    target = blueprints_folder(hass, tmp_path)
+    broken = BLUEPRINT.read_text().replace("trigger: event", "trigger: no_such_trigger")
+    (target / BLUEPRINT.name).write_text(broken)
+    automation = {
+        "id": "ready",
+        "use_blueprint": {"path": f"mediahub/{BLUEPRINT.name}", "input": {"phone": "x"}},
+    }
+    with pytest.raises(probatio.Invalid, match="no_such_trigger"):
+        await async_validate_config_item(hass, "ready", automation)
