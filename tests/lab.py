@@ -164,6 +164,7 @@ class Lab:
         stack.push_async_callback(self.prowlarr.stop)
         for key, folder in (("1", "movies"), ("2", "tv"), ("3", "music")):
             self.plex.set_locations(key, f"/data/{folder}")
+        self.plex.media("/data", self.media)  # what Plex's scans read: the lab's media folder
         await self.plex.start()
         stack.push_async_callback(self.plex.stop)
         stack.callback(self._stop_processes)
@@ -436,14 +437,20 @@ class Lab:
                 # lab's tracker, as in the interactive lab.
                 done = await self._wait_download(http, grab.get("hash", ""))
                 step("completion", done, "qBittorrent finished, panel shows 100%")
+                # Organized for Plex (on by default), then scanned, then listed by Plex.
+                organized = "/data/movies/Big Buck Bunny (2008)"
                 scanned = await _until(
-                    lambda: any(
-                        r.path == "/data/movies/Big.Buck.Bunny.2008.1080p.BluRay"
-                        for r in self.plex.refreshes
-                    ),
-                    30,
+                    lambda: any(r.path == organized for r in self.plex.refreshes), 30
                 )
-                step("Plex scan", scanned, "/data/movies/Big.Buck.Bunny.2008.1080p.BluRay")
+                step("Plex scan", scanned, organized)
+                ready = await self._wait_ready(http, grab.get("hash", ""))
+                step(
+                    "ready to watch",
+                    ready is not None,
+                    f"{ready['label']}, Play in Plex, poster {ready['poster']}"
+                    if ready
+                    else "Plex never listed it",
+                )
 
             print("Through Home Assistant:", flush=True)
             title = "Elephants Dream 2006 S01E01 HDTV"
@@ -472,15 +479,17 @@ class Lab:
                     "list_downloads: progress 1, scan_sent",
                 )
                 # Home Assistant and the panel's sidecar both watch this qBittorrent: one scans.
-                scans = sum(
-                    r.path == "/data/tv/Elephants.Dream.2006.S01E01.HDTV"
-                    for r in self.plex.refreshes
-                )
-                step(
-                    "Plex scan, once",
-                    scans == 1,
-                    f"/data/tv/Elephants.Dream.2006.S01E01.HDTV scanned {scans} time(s)",
-                )
+                show = "/data/tv/Elephants Dream (2006)"
+                scans = sum(r.path == show for r in self.plex.refreshes)
+                step("Plex scan, once", scans == 1, f"{show} scanned {scans} time(s)")
+
+                async def available_in_ha() -> bool:
+                    listed = await self.action(http, "list_downloads")
+                    item = listed["downloads"].get(grabbed["hash"])
+                    return bool(item and item["stage"] == "available")
+
+                ok = await _until_async(available_in_ha, 60)
+                step("in Plex, seen by Home Assistant", ok, "list_downloads: stage available")
                 total = await self.state(http, "sensor.qbittorrent_total_downloads")
                 step(
                     "entities",
@@ -615,6 +624,22 @@ class Lab:
                 await page.screenshot(path=shots / "failure.png")
                 return False, f"{type(err).__name__}: {str(err)[:300]} (see {self.relative(shots)})"
         return True, f"UI loaded in {loaded:.1f}s; screenshots in {self.relative(shots)}/"
+
+    async def _wait_ready(
+        self, http: aiohttp.ClientSession, infohash: str
+    ) -> dict[str, Any] | None:
+        """The panel's ready-to-watch entry for a download, once Plex lists it."""
+        found: dict[str, Any] = {}
+
+        async def listed() -> bool:
+            async with http.get(f"{PANEL_URL}/api/downloads") as response:
+                state = await response.json()
+            for item in state.get("ready", []):
+                if item["hash"] == infohash:
+                    found.update(item)
+            return bool(found)
+
+        return found if await _until_async(listed, 60) else None
 
     async def _wait_download(self, http: aiohttp.ClientSession, infohash: str) -> bool:
         async def complete() -> bool:

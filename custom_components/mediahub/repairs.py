@@ -136,7 +136,7 @@ def _not_in_plex_issue(hass: HomeAssistant, entry: MediaHubConfigEntry) -> None:
         key=lambda d: d.name,
     )
     first = missing[0] if missing else None
-    folder = first.content_path if first else ""
+    folder = first.content_path if first else ""  # its folder, or its one file
     _issue(
         hass,
         entry,

@@ -34,6 +34,9 @@ pytestmark = pytest.mark.browser
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148"  # Play opens the app
+)
 
 
 @pytest.fixture
@@ -52,10 +55,12 @@ def shots(tmp_path: Path) -> Callable[[str], Path]:
     return lambda name: folder / f"{name}.png"
 
 
-async def phone(browser: Browser, sidecar: Sidecar) -> Page:
+async def phone(browser: Browser, sidecar: Sidecar, user_agent: str | None = None) -> Page:
+    """The panel on a phone-sized screen (with `user_agent`, that phone's browser)."""
     context = await browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
-    )
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+        **({"user_agent": user_agent} if user_agent else {}),
+    )  # fmt: skip
     page = await context.new_page()
     await page.goto(sidecar.url)
     return page
@@ -473,15 +478,7 @@ async def test_in_plex_in_search_then_downloading_to_ready_to_watch_with_play_an
         ],
     )
     async with serve(settings) as sidecar:
-        context = await browser.new_context(
-            viewport=PHONE,
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148",
-        )
-        page = await context.new_page()
-        await page.goto(sidecar.url)
+        page = await phone(browser, sidecar, IPHONE)
         search = page.get_by_label("Search for a movie, show, album or book")
 
         # What Plex has is marked, and downloading it again asks first.
@@ -521,4 +518,3 @@ async def test_in_plex_in_search_then_downloading_to_ready_to_watch_with_play_an
             while not await poster.evaluate("img => img.complete && img.naturalWidth > 0"):
                 await asyncio.sleep(0.1)
         await page.screenshot(path=shots("downloads-ready"))
-        await context.close()

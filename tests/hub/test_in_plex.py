@@ -122,6 +122,11 @@ async def test_results_are_marked_in_plex_and_grab_best_does_not_grab_what_plex_
 ) -> None:
     rig = await make_rig(qbittorrent5)
     rig.plex.add_item("movie", "The Matrix", "1", year=1999, resolution="1080")
+    # Plex's title differs from the release's; the id the indexer gives matches it.
+    rig.plex.add_item(
+        "movie", "Léon: The Professional", "1", year=1994, resolution="2160",
+        ids=("imdb://tt0110413", "tmdb://101"),
+    )  # fmt: skip
     rig.plex.add_item(
         "episode", "Good News About Hell", "2", show="Severance", season=1, episode=1,
         resolution="720",
@@ -132,6 +137,9 @@ async def test_results_are_marked_in_plex_and_grab_best_does_not_grab_what_plex_
             SimRelease("The.Matrix.1999.1080p.BluRay.x264-GRP", category=2040),
             SimRelease("The.Matrix.1999.2160p.UHD.BluRay.x265-GRP", category=2045),
             SimRelease("Severance.S01E01.1080p.WEB.h264-GRP", category=5040),
+            SimRelease(
+                "The.Professional.1994.1080p.BluRay.x264-GRP", category=2040, imdb_id=110413
+            ),
             SimRelease("Severance.S01E02.1080p.WEB.h264-GRP", category=5040),
         ],
     )
@@ -143,13 +151,19 @@ async def test_results_are_marked_in_plex_and_grab_best_does_not_grab_what_plex_
             for a in outcome[query].assessments.values()
         }
 
-    outcome = {q: await rig.engine.search.search_all(q) for q in ("matrix", "severance")}
+    queries = ("matrix", "severance", "professional")
+    outcome = {q: await rig.engine.search.search_all(q) for q in queries}
     matrix, severance = marked("matrix"), marked("severance")
+    assert marked("professional")["The.Professional.1994.1080p.BluRay.x264-GRP"]["in_plex"] == {
+        "key": "1002",
+        "title": "Léon: The Professional (1994)",
+        "resolution": "2160p",
+    }
     in_plex = matrix["The.Matrix.1999.1080p.BluRay.x264-GRP"]["in_plex"]
     assert in_plex == {"key": "1001", "title": "The Matrix (1999)", "resolution": "1080p"}
     assert matrix["The.Matrix.1999.2160p.UHD.BluRay.x265-GRP"]["in_plex"] == in_plex
     assert severance["Severance.S01E01.1080p.WEB.h264-GRP"]["in_plex"] == {
-        "key": "1002",
+        "key": "1003",
         "title": "Severance S01E01",
         "resolution": "720p",
     }

@@ -86,6 +86,7 @@ class SimItem:
     year: int | None = None
     resolution: str = "1080"
     guid: str | None = None
+    ids: tuple[str, ...] = ()  # Plex's GUIDs from its agents: imdb://tt0133093, tmdb://603
     show: str | None = None
     season: int | None = None
     episode: int | None = None
@@ -267,6 +268,8 @@ class PlexSimulator(SimulatorServer):
         assert media is not None and part is not None
         media.set("videoResolution", item.resolution)
         part.set("file", item.file)
+        for guid in item.ids:  # as Plex lists them with includeGuids=1
+            ET.SubElement(video, "Guid", id=guid)
         return video
 
     # --- lifecycle -------------------------------------------------------------------------

@@ -91,6 +91,7 @@ class SimRelease:
     infohash: str | None = None
     magnet: bool = False  # the download proxy answers 301 → magnet:
     guid: str = ""
+    imdb_id: int = 0  # what the indexer knows the release as (0: nothing)
 
     def __post_init__(self) -> None:
         if self.torrent is None:
@@ -337,7 +338,7 @@ class ProwlarrSimulator(SimulatorServer):
                 "indexer": indexer.name,
                 "title": release.title,
                 "sortTitle": release.title.lower(),
-                "imdbId": 0,
+                "imdbId": release.imdb_id,
                 "tmdbId": 0,
                 "tvdbId": 0,
                 "tvMazeId": 0,

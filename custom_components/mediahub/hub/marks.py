@@ -38,12 +38,13 @@ class Marks:
 
 
 def in_plex(library: LibraryIndex, assessment: Assessment) -> InPlex | None:
-    """The best copy Plex holds of what a release is: a movie by title and year, an episode
+    """The best copy Plex holds of what a release is: a movie by the ids the indexer gave it
+    (Plex's GUIDs), else by title and year; an episode
     (or every episode of a multi-episode file) by show, season and number. Packs are not
     matched: a season in Plex may lack the episodes a pack would bring."""
     quality = assessment.quality
     if quality.kind != "episode":
-        return library.movie(quality.title, quality.year)
+        return library.movie(quality.title, quality.year, assessment.release.ids)
     if len(quality.seasons) != 1 or not quality.episodes:
         return None
     found = [library.episode(quality.title, quality.seasons[0], e) for e in quality.episodes]

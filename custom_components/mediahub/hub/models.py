@@ -47,11 +47,13 @@ class Release:
     published: str | None
     protocol: str
     infohash: str | None = None
+    ids: tuple[str, ...] = ()  # what the indexer says it is: imdb://tt0133093, tmdb://603
 
     def as_json(self) -> dict[str, Any]:
         """For responses (HA's search action, the panel): the infohash stays inside."""
         data = asdict(self)
         data.pop("infohash")
+        data["ids"] = list(self.ids)
         return data
 
 

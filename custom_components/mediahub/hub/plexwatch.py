@@ -105,7 +105,13 @@ class PlexWatch:
             subscriptions=["timeline"],
             session=session,
         )
-        await self._socket.listen()
+        try:
+            await self._socket.listen()
+        except Exception:  # the newest items still keep the index current; say why, once
+            _LOGGER.warning("Plex's websocket stopped; reading Plex's newest items instead")
+            _LOGGER.debug("Plex's websocket failed", exc_info=True)
+        finally:
+            self.connected = False
 
     def close(self) -> None:
         if self._socket is not None:

@@ -149,8 +149,24 @@ def parse_release(item: dict[str, Any], indexer: Indexer) -> tuple[Release, str,
         published=item.get("publishDate") if isinstance(item.get("publishDate"), str) else None,
         protocol=str(item.get("protocol") or "torrent"),
         infohash=infohash.lower() if isinstance(infohash, str) and infohash else None,
+        ids=external_ids(item),
     )
     return release, link, guid
+
+
+def external_ids(item: dict[str, Any]) -> tuple[str, ...]:
+    """The ids an indexer gave the release (Prowlarr's imdbId, tmdbId, tvdbId; 0 is none),
+    spelled as Plex's own GUIDs are: imdb://tt0133093, tmdb://603, tvdb://81189."""
+    ids = []
+    for key, scheme in (
+        ("imdbId", "imdb://tt{:07d}"),
+        ("tmdbId", "tmdb://{}"),
+        ("tvdbId", "tvdb://{}"),
+    ):
+        value = _number(item.get(key))
+        if value:
+            ids.append(scheme.format(value))
+    return tuple(ids)
 
 
 @dataclass

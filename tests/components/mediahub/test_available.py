@@ -10,10 +10,11 @@ from pathlib import Path
 
 import aiohttp
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.mediahub.const import EVENT_AVAILABLE
+from custom_components.mediahub.const import DOMAIN, EVENT_AVAILABLE
 from custom_components.mediahub.hub.engine import MediaHub
 from custom_components.mediahub.hub.errors import MediaHubError
 from custom_components.mediahub.hub.models import Origin, Stage
@@ -84,6 +85,14 @@ async def test_available_fires_once_per_download_across_restarts(
     assert await response.read() == POSTER
     assert (await client.get(f"/api/mediahub/posters/{loaded_entry.entry_id}/424242")).status == 404
     assert (await (await hass_client_no_auth()).get(poster)).status == 401
+    # The search action now marks it, as the panel does.
+    again = await call(hass, "search", loaded_entry, query="Arrival")
+    assert again["results"][0]["in_plex"] == {
+        "key": key,
+        "title": "Arrival (2016)",
+        "resolution": "1080p",
+    }
+    assert again["results"][0]["downloading"] == 1.0
     state = hass.states.get("sensor.plex_media_server_ready_to_watch")
     assert state is not None and state.state == "1"
     assert state.attributes["items"][0]["label"] == "Arrival (2016)"
@@ -112,3 +121,52 @@ async def test_available_fires_once_per_download_across_restarts(
         await loaded_entry.runtime_data.downloads.async_refresh()
     await hass.async_block_till_done()
     assert [e.data["label"] for e in available] == ["Arrival (2016)", "Sicario (2015)"]
+
+
+async def test_a_download_plex_does_not_list_raises_a_repair_that_says_what_to_check(
+    stack_hass: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    qbittorrent5: QbtInstance,
+    seeded: Callable[..., SeededTorrent],
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+    tmp_path: Path,
+) -> None:
+    hass = stack_hass
+    # Not organized, so Plex's scanner cannot read the name; and little time allowed.
+    entry = MockConfigEntry(
+        domain=mock_entry.domain,
+        entry_id=mock_entry.entry_id,
+        title=mock_entry.title,
+        unique_id=mock_entry.unique_id,
+        data=dict(mock_entry.data),
+        options={**mock_entry.options, "organize": "off", "plex_confirm_minutes": 0.02},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    plex_sim.media("/data", tmp_path / "media")
+    torrent = await asyncio.to_thread(seeded, FILMS[0], 1024 * 1024, folder=True)
+    prowlarr_sim.add_indexer(
+        "Seeds",
+        releases=[
+            SimRelease(
+                torrent.name,
+                category=2040,
+                size=len(torrent.payload),
+                torrent=torrent.torrent_bytes,
+                infohash=torrent.infohash,
+            )
+        ],
+    )
+    found = await call(hass, "search", entry, query="Arrival")
+    await call(hass, "grab", entry, release_id=found["results"][0]["id"])
+    await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
+    issues = ir.async_get(hass)
+    issue_id = f"downloads_not_in_plex_{entry.entry_id}"
+    await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=120)
+    issue = issues.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None and issue.translation_placeholders is not None
+    assert issue.translation_placeholders["names"] == FILMS[0]
+    assert issue.translation_placeholders["plex_path"] == f"/data/movies/{FILMS[0]}/{FILMS[0]}.mkv"
+    assert plex_sim.items == {}
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -134,6 +134,7 @@ class Panel:
         self.vpn: VpnStatus | None = None
         self.holds: frozenset[Hold] = frozenset()
         self.ready: list[dict[str, Any]] = []  # ready to watch, as last published
+        self.watcher: asyncio.Task[None] | None = None  # listening to Plex's websocket
         self.bandwidth: Bandwidth | None = None
         self.scans: dict[str, float] = {}  # library key → when MediaHub last asked for a scan
         self._wake = asyncio.Event()
@@ -673,21 +674,25 @@ def create_app(settings: Settings) -> web.Application:
             app[PANEL] = panel
             poller = asyncio.create_task(panel.run(), name="mediahub-poller")
             panel.engine.plexwatch.on_change = panel.wake
-            watcher = asyncio.create_task(
+            panel.watcher = asyncio.create_task(
                 panel.engine.watch_plex(session), name="mediahub-plex-websocket"
             )
             yield
-            panel.engine.plexwatch.close()
-            for task in (poller, watcher):
+            for task in (poller, panel.watcher):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await panel.engine.close()
 
     async def end_streams(app: web.Application) -> None:
-        # Open event streams would otherwise hold the shutdown for its whole timeout.
+        # Open event streams, and the websocket to Plex, would otherwise hold the shutdown for
+        # its whole timeout.
         if PANEL in app:
-            app[PANEL].broker.close_all()
+            panel = app[PANEL]
+            panel.broker.close_all()
+            panel.engine.plexwatch.close()
+            if panel.watcher is not None:
+                panel.watcher.cancel()
 
     app.cleanup_ctx.append(lifecycle)
     app.on_shutdown.append(end_streams)
