@@ -124,3 +124,28 @@ async def test_organizing_can_be_turned_off_per_category(
         f"{RELEASE}/{name}" for name in FILES
     )
     assert rig.of_type(ScanRequested)[0].path == f"{PLEX_ROOT}/movies/{RELEASE}"
+
+
+async def test_a_torrent_of_an_adopted_category_keeps_its_names(
+    qbittorrent5: QbtInstance, seeded: Callable[..., SeededTorrent], make_rig: RigFactory
+) -> None:
+    """Sonarr's or Radarr's torrent (added by them, in a category MediaHub adopts): scanned,
+    never renamed, since they import it from the names it has."""
+    torrent = await asyncio.to_thread(seeded, RELEASE, 0, files=FILES)
+    rig = await make_rig(qbittorrent5, organize=DEFAULT_ORGANIZED, adopt_categories=("movies",))
+    await rig.poll_until(lambda: rig.engine.downloads.model.snapshots > 0, what="the first poll")
+    qbittorrent5.api(
+        "POST",
+        "torrents/add",
+        files={"torrents": ("t.torrent", torrent.torrent_bytes, "application/x-bittorrent")},
+        data={"category": "movies", "savepath": str(rig.media / "movies")},
+    )
+    await rig.poll_until(
+        lambda: torrent.infohash in rig.engine.downloads.model.torrents, what="the torrent"
+    )
+    await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
+    await rig.poll_until(lambda: bool(rig.of_type(ScanRequested)), what="completion and the scan")
+    assert rig.of_type(ScanRequested)[0].path == f"{PLEX_ROOT}/movies/{RELEASE}"
+    assert sorted(_files(qbittorrent5, torrent.infohash)) == sorted(
+        f"{RELEASE}/{name}" for name in FILES
+    )

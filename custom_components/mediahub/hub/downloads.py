@@ -46,6 +46,7 @@ from .outbox import Grab, Outbox
 from .pipeline import (
     MARKS,
     NOT_IN_PLEX,
+    TAG,
     Pipeline,
     StageDetails,
     grab_tags,
@@ -250,6 +251,12 @@ class Downloads:
             split_tags(record.tags), record.category, self._adopted
         )
 
+    def _to_organize(self, infohash: str) -> bool:
+        """Grabbed by MediaHub and still to be organized. Only its own grabs: a torrent of an
+        adopted category is Sonarr's or Radarr's, which import it from the names it has."""
+        record = self.model.torrents[infohash]
+        return TAG in split_tags(record.tags) and self._organizer.wanted(record)
+
     def _claim_finished(self, claim: Claim) -> bool:
         """A claim whose download is gone or past the step (left by a crash)."""
         return (
@@ -260,7 +267,7 @@ class Downloads:
         record = self.model.torrents[infohash]
         tags = split_tags(record.tags)
         # Not in its final folder until organized: completion waits for the new names.
-        final = record.settled and not (self._managed(infohash) and self._organizer.wanted(record))
+        final = record.settled and not self._to_organize(infohash)
         stage = recorded_stage(tags, complete=record.complete and final)
         if stage is Stage.AVAILABLE and not self.library.loaded:
             # Announced with what Plex holds: wait until the index is read.
@@ -316,7 +323,7 @@ class Downloads:
     async def _organize(self, touched: Iterable[str], removed: Iterable[str]) -> None:
         """Rename the files of managed downloads for Plex once their file list is final."""
         for infohash in touched:
-            if self._managed(infohash) and self._organizer.wanted(self.model.torrents[infohash]):
+            if self._to_organize(infohash):
                 self._unorganized.add(infohash)
         self._unorganized.difference_update(removed)
         for infohash in sorted(self._unorganized):
