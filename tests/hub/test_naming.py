@@ -112,3 +112,26 @@ def test_a_name_that_says_too_little_is_left_as_it_is() -> None:
 )
 def test_names_are_safe_for_plex_and_smb_shares(text: str, expected: str) -> None:
     assert clean(text) == expected
+
+
+def test_two_subtitles_of_one_language_and_one_for_no_episode_keep_apart() -> None:
+    pack = "Severance.S01.1080p.WEB"
+    assert renamed(
+        pack,
+        {
+            f"{pack}/Severance.S01E01.mkv": MB,
+            f"{pack}/Severance.S01E02.mkv": MB,
+            f"{pack}/Severance.S01E01.en.srt": 1,
+            f"{pack}/Subs/Severance.S01E01.English.srt": 1,
+            f"{pack}/Severance.S01E09.en.srt": 1,  # no video holds episode 9
+        },
+        episodes=True,
+    ) == {
+        f"{pack}/Severance.S01E01.mkv": "Severance/Season 01/Severance - s01e01.mkv",
+        f"{pack}/Severance.S01E02.mkv": "Severance/Season 01/Severance - s01e02.mkv",
+        f"{pack}/Severance.S01E01.en.srt": "Severance/Season 01/Severance - s01e01.en.srt",
+        f"{pack}/Subs/Severance.S01E01.English.srt": (
+            "Severance/Season 01/Severance - s01e01.en.2.srt"
+        ),
+        f"{pack}/Severance.S01E09.en.srt": "Severance/Severance.S01E09.en.srt",
+    }

@@ -84,6 +84,7 @@ async def test_available_fires_once_per_download_across_restarts(
     assert (response.status, response.content_type) == (200, "image/png")
     assert await response.read() == POSTER
     assert (await client.get(f"/api/mediahub/posters/{loaded_entry.entry_id}/424242")).status == 404
+    assert (await client.get(f"/api/mediahub/posters/not-an-entry/{key}")).status == 404
     assert (await (await hass_client_no_auth()).get(poster)).status == 401
     # The search action now marks it, as the panel does.
     again = await call(hass, "search", loaded_entry, query="Arrival")
