@@ -49,6 +49,7 @@ def test_lookups_follow_additions_replacements_and_removals() -> None:
     index.remove("2")  # gone already: nothing happens
     index.remove("1")
     assert index.movie("The Matrix", 1999) is None
+    assert index.movie("The Matrix", None) is None  # gone from the title-only look-up too
     assert index.holding("/data/movies/The Matrix (1999)") is None
     assert len(index) == 2 and index.size_in_bytes() > 0
     assert folded("Léon: The Professional") == folded("léon the professional")

@@ -62,6 +62,7 @@ class LibraryIndex:
     def __init__(self) -> None:
         self._items: dict[str, LibraryItem] = {}
         self._movies: dict[tuple[str, int | None], set[str]] = {}
+        self._titles: dict[str, set[str]] = {}  # movies by title alone: a release with no year
         self._episodes: dict[tuple[str, int, int], set[str]] = {}
         self._guids: dict[str, set[str]] = {}
         self._files: dict[str, str] = {}
@@ -82,6 +83,7 @@ class LibraryIndex:
         self._items[item.key] = item
         if (movie := _movie_key(item)) is not None:
             self._movies.setdefault(movie, set()).add(item.key)
+            self._titles.setdefault(movie[0], set()).add(item.key)
         if (episode := _episode_key(item)) is not None:
             self._episodes.setdefault(episode, set()).add(item.key)
         for guid in item.guids:
@@ -93,7 +95,9 @@ class LibraryIndex:
         item = self._items.pop(key, None)
         if item is None:
             return
-        _discard(self._movies, _movie_key(item), key)
+        movie = _movie_key(item)
+        _discard(self._movies, movie, key)
+        _discard(self._titles, movie[0] if movie else None, key)
         _discard(self._episodes, _episode_key(item), key)
         for guid in item.guids:
             _discard(self._guids, guid, key)
@@ -125,7 +129,7 @@ class LibraryIndex:
             for candidate in years:
                 keys |= self._movies.get((name, candidate), set())
             if not keys and year is None:
-                keys = {k for (n, _y), ks in self._movies.items() if n == name for k in ks}
+                keys = set(self._titles.get(name, ()))
         return self._best(keys)
 
     def episode(self, show: str, season: int, episode: int) -> InPlex | None:
@@ -164,5 +168,13 @@ class LibraryIndex:
             return total
 
         return sum(
-            size(t) for t in (self._items, self._movies, self._episodes, self._guids, self._files)
+            size(t)
+            for t in (
+                self._items,
+                self._movies,
+                self._titles,
+                self._episodes,
+                self._guids,
+                self._files,
+            )
         )
