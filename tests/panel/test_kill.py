@@ -78,9 +78,13 @@ class SidecarProcess:
         self.process.wait(30)
 
     def stop(self) -> None:
+        """Cleanup only: the simulators cannot answer its last calls from here (no loop runs)."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(30)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[aiohttp.ClientSession]:

@@ -64,7 +64,9 @@ async def test_python_m_hub_panel_serves_the_ui_and_health(
         assert "Content-Security-Policy" in page.headers
     finally:
         process.terminate()
-        assert process.wait(15) == 0  # a clean shutdown on SIGTERM
+        # Waited for in a thread: the simulators share this loop, and the sidecar's last calls
+        # to them (plexapi's, in threads it joins on exit) must be answered, as real ones are.
+        assert await asyncio.to_thread(process.wait, 60) == 0  # a clean shutdown on SIGTERM
     log.close()
     text = (tmp_path / "panel.log").read_text()
     for secret in (settings.prowlarr_api_key, settings.plex_token, settings.qbittorrent_password):

@@ -18,6 +18,7 @@ sortable by `addedAt`), in the fixture's `Video`/`Media`/`Part` shape, with its 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 from dataclasses import dataclass, field
 import json
@@ -233,8 +234,10 @@ class PlexSimulator(SimulatorServer):
         message = _filled(template, **values)
         self.notified.append(message)
         for socket in list(self._sockets):
-            if not socket.closed:
-                await socket.send_json(message)
+            # A client may be leaving as Plex writes; Plex carries on with the others.
+            with contextlib.suppress(ConnectionError):
+                if not socket.closed:
+                    await socket.send_json(message)
 
     def element(self, item: SimItem) -> ET.Element:
         """The item as Plex's XML: the fixture's episode `Video`, with its values."""
