@@ -22,9 +22,11 @@ from .coordinator import (
     VpnCoordinator,
 )
 from .hub.engine import MediaHub
+from .panel import async_setup_panel_files, async_show_panel
 from .posters import PosterView
 from .repairs import async_setup_repairs
 from .services import async_setup_services
+from .websocket import async_setup_websocket
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -42,7 +44,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions and the poster view once, for every entry (intents come through
     `intent.py`)."""
     async_setup_services(hass)
+    async_setup_websocket(hass)
     hass.http.register_view(PosterView())
+    await async_setup_panel_files(hass)
     return True
 
 
@@ -56,7 +60,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
     downloads = DownloadsCoordinator(hass, entry, engine)
     indexers = IndexersCoordinator(hass, entry, engine)
     plex = PlexCoordinator(hass, entry, engine)
-    vpn = VpnCoordinator(hass, entry, engine) if engine.gluetun else None
+    vpn = VpnCoordinator(hass, entry, engine, downloads.feed) if engine.gluetun else None
     # Listening before the first poll: what happened while Home Assistant was away (a panel
     # grab that completed, say) is announced from it, once.
     announcer = Announcer(hass, entry.entry_id, engine.available)
@@ -90,6 +94,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
     async_setup_repairs(hass, entry)
     entry.async_on_unload(unsubscribe)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await async_show_panel(hass, [*hass.config_entries.async_loaded_entries(DOMAIN), entry])
     return True
 
 
@@ -97,6 +102,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) ->
     """Unload a config entry, and close the engine's connections."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        others = hass.config_entries.async_loaded_entries(DOMAIN)
+        await async_show_panel(hass, [e for e in others if e.entry_id != entry.entry_id])
         await entry.runtime_data.announcer.async_flush()
         await entry.runtime_data.engine.close()
     return unloaded

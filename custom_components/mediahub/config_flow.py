@@ -42,6 +42,7 @@ from .const import (
     CONF_QBITTORRENT_PASSWORD,
     CONF_QBITTORRENT_URL,
     CONF_QBITTORRENT_USERNAME,
+    CONF_USERS_CAN_GRAB,
     CONF_VPN_GUARD,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
@@ -397,6 +398,9 @@ class MediaHubOptionsFlow(OptionsFlowWithReload):
                     )
                     for key, default in (("stall_minutes", 30), ("metadata_stall_minutes", 10))
                 },
+                vol.Required(
+                    CONF_USERS_CAN_GRAB, default=options.get(CONF_USERS_CAN_GRAB, False)
+                ): bool,
                 # On unless switched off: its description says what switching it off risks.
                 vol.Required(CONF_VPN_GUARD, default=options.get(CONF_VPN_GUARD, True)): bool,
                 vol.Required(

@@ -28,6 +28,7 @@ CONF_VPN_GUARD: Final = "vpn_guard"
 CONF_MIN_FREE_GB: Final = "min_free_gb"
 CONF_ORGANIZE: Final = "organize"
 CONF_PLEX_CONFIRM_MINUTES: Final = "plex_confirm_minutes"
+CONF_USERS_CAN_GRAB: Final = "users_can_grab"  # the sidebar panel: search and grab for all
 
 DEFAULT_POLL_INTERVAL: Final = 5  # seconds; incremental syncs cost ~3 KB each
 INDEXERS_INTERVAL: Final = timedelta(minutes=2)

@@ -14,7 +14,7 @@ import logging
 from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -26,10 +26,12 @@ from .const import (
     DOMAIN,
     INDEXERS_INTERVAL,
     PLEX_INTERVAL,
+    POSTERS_URL,
     VPN_INTERVAL,
 )
 from .hub.engine import MediaHub
 from .hub.errors import AuthenticationError, MediaHubError, outcome, placeholders
+from .hub.feed import Feed, problem_of
 from .hub.models import DownloadsSnapshot, Indexer, Library, PlexServerInfo, VpnStatus
 from .stack import REAUTH_SERVICE, SPECS, Service, ServiceSpec
 
@@ -148,15 +150,37 @@ class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
     def __init__(self, hass: HomeAssistant, entry: MediaHubConfigEntry, engine: MediaHub) -> None:
         seconds = float(entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
         super().__init__(hass, entry, engine, timedelta(seconds=seconds))
+        # What the sidebar panel shows, as the sidecar's panel shows it (websocket.py sends it).
+        self.feed = Feed(engine, self._send, posters=POSTERS_URL.format(entry_id=entry.entry_id))
+        self._feed_listeners: set[Callable[[str, Any], None]] = set()
 
     @property
     @override
     def sw_version(self) -> str | None:
         return self.engine.qbittorrent.version
 
+    @callback
+    def async_follow_feed(self, listener: Callable[[str, Any], None]) -> CALLBACK_TYPE:
+        """Send `listener` every message of the feed until the returned callback is called."""
+        self._feed_listeners.add(listener)
+        return lambda: self._feed_listeners.discard(listener)
+
+    def _send(self, name: str, data: Any) -> None:
+        for listener in list(self._feed_listeners):
+            listener(name, data)
+
     @override
     async def _async_update_data(self) -> DownloadsSnapshot:
-        return await self._guarded(self.engine.poll)
+        async def poll() -> DownloadsSnapshot:
+            try:
+                snapshot = await self.engine.poll()
+            except MediaHubError as err:
+                self.feed.after_poll(problem_of(err))
+                raise
+            self.feed.after_poll(None)
+            return snapshot
+
+        return await self._guarded(poll)
 
 
 class IndexersCoordinator(MediaHubCoordinator[IndexersData]):
@@ -211,9 +235,17 @@ class VpnCoordinator(MediaHubCoordinator[VpnStatus]):
 
     spec = SPECS[Service.GLUETUN]
 
-    def __init__(self, hass: HomeAssistant, entry: MediaHubConfigEntry, engine: MediaHub) -> None:
+    def __init__(
+        self, hass: HomeAssistant, entry: MediaHubConfigEntry, engine: MediaHub, feed: Feed
+    ) -> None:
         super().__init__(hass, entry, engine, VPN_INTERVAL)
+        self._feed = feed
 
     @override
     async def _async_update_data(self) -> VpnStatus:
         return await self._guarded(self.engine.vpn_status)
+
+    @override
+    def async_update_listeners(self) -> None:
+        self._feed.show_vpn(self.data if self.last_update_success else None)
+        super().async_update_listeners()

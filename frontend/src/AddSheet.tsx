@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { ApiError, describe, send, sendTorrent } from "./api";
+import { ApiError, describe } from "./api";
+import { useTransport } from "./transport";
 import type { GrabResult } from "./types";
 
 /** What an add came to: the download added, or the one already there (a duplicate). */
@@ -15,6 +16,7 @@ export function AddSheet({
   onDone: (added: Added) => void;
   onClose: () => void;
 }) {
+  const transport = useTransport();
   const [link, setLink] = useState("");
   const [file, setFile] = useState<File | null>(null);
   const [category, setCategory] = useState("");
@@ -31,12 +33,8 @@ export function AddSheet({
     setBusy(true);
     setError(null);
     try {
-      const result = file
-        ? await sendTorrent<GrabResult>(file, category)
-        : await send<GrabResult>("POST", "/api/downloads", {
-            ...(text.startsWith("magnet:") ? { magnet: text } : { torrent_url: text }),
-            category: category || null,
-          });
+      const source = file ? { file } : text.startsWith("magnet:") ? { magnet: text } : { torrent_url: text };
+      const result = await transport.add(source, category || null);
       onDone({ result });
     } catch (caught) {
       if (caught instanceof ApiError && caught.code === "already_added" && caught.values.hash) {

@@ -5,6 +5,7 @@ import { formatBytes, formatSpeed } from "./format";
 import { LibrariesView } from "./LibrariesView";
 import { SearchView } from "./SearchView";
 import { SettingsView } from "./SettingsView";
+import { useTransport } from "./transport";
 import { useEvents } from "./useEvents";
 
 type Tab = "search" | "downloads" | "libraries" | "settings";
@@ -24,7 +25,10 @@ function tabFromHash(): Tab {
   return TABS.find((t) => t.id === named)?.id ?? "search";
 }
 
-export function App() {
+/** `onMenu`: in Home Assistant's sidebar on a phone, the button that opens HA's menu. */
+export function App({ onMenu }: { onMenu?: (() => void) | undefined } = {}) {
+  const { features } = useTransport();
+  const tabs = TABS.filter((t) => (t.id === "libraries" ? features.libraries : t.id === "settings" ? features.settings : true));
   const [tab, setTabState] = useState<Tab>(tabFromHash);
   const setTab = (next: Tab) => {
     setTabState(next);
@@ -42,6 +46,13 @@ export function App() {
   return (
     <div className="app">
       <header className="top">
+        {onMenu && (
+          <button type="button" className="menu" aria-label="Home Assistant's menu" onClick={onMenu}>
+            <svg className="icon" viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M4 7h16M4 12h16M4 17h16" />
+            </svg>
+          </button>
+        )}
         <h1>MediaHub</h1>
         {live.downloads.transfer && (
           <p className="speeds" aria-label="Transfer speeds">
@@ -57,7 +68,7 @@ export function App() {
         {tab === "settings" && <SettingsView />}
       </main>
       <nav className="tabs" aria-label="Sections">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button
             key={t.id}
             type="button"

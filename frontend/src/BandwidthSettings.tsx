@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { describe, getJson, send } from "./api";
+import { describe } from "./api";
 import { FormEnd, type FormNotice } from "./FormEnd";
+import { useTransport } from "./transport";
 import type { Bandwidth, SpeedSchedule } from "./types";
 
 // qBittorrent counts limits in bytes/s; people set them in KiB/s, as its own UI does.
@@ -19,14 +20,16 @@ const timeParts = (text: string) => text.split(":").map(Number) as [number, numb
 
 /** qBittorrent's global and slow-mode limits and the schedule that switches to slow mode. */
 export function BandwidthSettings() {
+  const transport = useTransport();
   const [draft, setDraft] = useState<Bandwidth | null>(null);
   const [notice, setNotice] = useState<FormNotice | null>(null);
 
   useEffect(() => {
-    getJson<{ bandwidth: Bandwidth }>("/api/bandwidth")
-      .then((data) => setDraft(data.bandwidth))
+    transport
+      .bandwidth()
+      .then(setDraft)
       .catch((error: unknown) => setNotice({ kind: "error", text: describe(error) }));
-  }, []);
+  }, [transport]);
 
   const schedule = (changes: Partial<SpeedSchedule>) =>
     setDraft((d) => (d ? { ...d, schedule: { ...d.schedule, ...changes } } : d));
@@ -38,8 +41,7 @@ export function BandwidthSettings() {
     const changes: Partial<Bandwidth> = { ...draft };
     delete changes.alt_speed;
     try {
-      const saved = await send<{ bandwidth: Bandwidth }>("POST", "/api/bandwidth", changes);
-      setDraft(saved.bandwidth);
+      setDraft(await transport.saveBandwidth(changes));
       setNotice({ kind: "ok", text: "Saved in qBittorrent." });
     } catch (error) {
       setNotice({ kind: "error", text: describe(error) });

@@ -1,16 +1,18 @@
 import { useMemo, useState } from "react";
 import { AddSheet, type Added } from "./AddSheet";
-import { describe, send } from "./api";
+import { describe } from "./api";
 import { auditLabel, heldLabel, isComplete, isPaused, ordered, originLabel, statusLabel } from "./downloads";
 import { formatBytes, formatEta, formatPercent, formatSpeed } from "./format";
 import { ReadyToWatch } from "./ReadyToWatch";
 import type { Bandwidth, Download, GrabResult } from "./types";
+import { useTransport } from "./transport";
 import type { LiveState } from "./useEvents";
 import { WindowedList } from "./WindowedList";
 
 const downloadKey = (download: Download) => download.hash;
 
 export function DownloadsView({ live }: { live: LiveState }) {
+  const transport = useTransport();
   const [confirming, setConfirming] = useState<Download | null>(null);
   const [deleteFiles, setDeleteFiles] = useState(false);
   const [notice, setNotice] = useState<{ text: string; hash?: string; error?: boolean } | null>(null);
@@ -31,7 +33,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
 
   async function act(download: Download, action: "pause" | "resume" | "force_start" | "top" | "bottom") {
     try {
-      await send("POST", `/api/downloads/${download.hash}/${action}`);
+      await transport.act(download.hash, action);
     } catch (error) {
       setNotice({ text: describe(error), error: true });
     }
@@ -39,7 +41,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
 
   async function all(action: "pause_all" | "resume_all") {
     try {
-      await send("POST", `/api/downloads/${action}`);
+      await transport.actOnAll(action);
       setNotice({ text: action === "pause_all" ? "Paused every download." : "Resumed every paused download." });
     } catch (error) {
       setNotice({ text: describe(error), error: true });
@@ -49,7 +51,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
   async function altSpeed(enabled: boolean) {
     setAltSwitched({ enabled, against: live.bandwidth });
     try {
-      await send("POST", "/api/bandwidth", { alt_speed: enabled });
+      await transport.slowMode(enabled);
     } catch (error) {
       setAltSwitched(null);
       setNotice({ text: describe(error), error: true });
@@ -72,7 +74,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
     const target = confirming;
     setConfirming(null);
     try {
-      await send("DELETE", `/api/downloads/${target.hash}?delete_files=${deleteFiles ? "true" : "false"}`);
+      await transport.remove(target.hash, deleteFiles);
       setNotice({ text: `Removed ${target.name}.`, hash: target.hash });
     } catch (error) {
       setNotice({ text: describe(error), error: true });
@@ -82,7 +84,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
 
   async function redownload(hash: string) {
     try {
-      const result = await send<GrabResult>("POST", `/api/downloads/${hash}/redownload`);
+      const result = (await transport.act(hash, "redownload")) as GrabResult;
       setNotice({ text: `Downloading ${result.name} again.` });
     } catch (error) {
       setNotice({ text: describe(error), error: true });

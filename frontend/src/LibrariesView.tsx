@@ -1,9 +1,11 @@
 import { useEffect, useState } from "react";
-import { describe, getJson, send } from "./api";
+import { describe } from "./api";
 import { formatWhen } from "./format";
+import { useTransport } from "./transport";
 import type { Library } from "./types";
 
 export function LibrariesView({ scanned }: { scanned: number }) {
+  const transport = useTransport();
   const [libraries, setLibraries] = useState<Library[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -12,10 +14,10 @@ export function LibrariesView({ scanned }: { scanned: number }) {
   // Read again when Plex was asked to scan (from here, or from anywhere via the events stream).
   useEffect(() => {
     let current = true;
-    getJson<{ libraries: Library[] }>("/api/libraries").then(
-      (body) => {
+    transport.libraries().then(
+      (found) => {
         if (!current) return;
-        setLibraries(body.libraries);
+        setLibraries(found);
         setError(null);
       },
       (err: unknown) => {
@@ -25,11 +27,11 @@ export function LibrariesView({ scanned }: { scanned: number }) {
     return () => {
       current = false;
     };
-  }, [scanned, reload]);
+  }, [transport, scanned, reload]);
 
   async function scan(library: Library) {
     try {
-      await send("POST", `/api/libraries/${library.key}/scan`);
+      await transport.scan(library.key);
       setReload((n) => n + 1);
     } catch (err) {
       setError(describe(err));

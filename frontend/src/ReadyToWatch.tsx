@@ -1,3 +1,5 @@
+import { useEffect, useState } from "react";
+import { useTransport } from "./transport";
 import type { ReadyItem } from "./types";
 
 const SHOWN = 10;
@@ -6,6 +8,21 @@ const SHOWN = 10;
 function playLink(item: ReadyItem): string | null {
   const phone = /Android|iPhone|iPad/i.test(navigator.userAgent);
   return (phone ? item.play.app : item.play.web) ?? item.play.web;
+}
+
+/** A poster through the host (the sidecar, or Home Assistant with a signed path). */
+function Poster({ path }: { path: string | null }) {
+  const transport = useTransport();
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    if (path) void transport.image(path).then((url) => current && setSrc(url), () => undefined);
+    return () => {
+      current = false;
+    };
+  }, [transport, path]);
+  if (!src) return <span className="poster" aria-hidden="true" />;
+  return <img className="poster" src={src} alt="" width={96} height={144} loading="lazy" />;
 }
 
 /** What Plex lists of MediaHub's downloads, newest first: poster, name, and Play in Plex. */
@@ -19,11 +36,7 @@ export function ReadyToWatch({ items }: { items: ReadyItem[] }) {
           const link = playLink(item);
           return (
             <li key={item.hash} className="ready-item">
-              {item.poster ? (
-                <img className="poster" src={item.poster} alt="" width={96} height={144} loading="lazy" />
-              ) : (
-                <span className="poster" aria-hidden="true" />
-              )}
+              <Poster path={item.poster} />
               <span className="ready-title">{item.label}</span>
               <span className="hint">{[item.library, item.resolution].filter(Boolean).join(" · ")}</span>
               {link && (

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import { describe, send } from "./api";
+import { describe } from "./api";
 import { formatAge, formatBytes } from "./format";
 import {
   bestPick,
@@ -19,7 +19,8 @@ import {
   type SearchState,
   type SortKey,
 } from "./search";
-import type { GrabResult, IndexerStatus, Release, Verdict } from "./types";
+import { useTransport } from "./transport";
+import type { Release } from "./types";
 import { WindowedList } from "./WindowedList";
 
 const CATEGORY_LABELS: Record<string, string> = { movies: "Movies", tv: "TV", music: "Music", books: "Books" };
@@ -41,45 +42,32 @@ export function SearchView({ categories, onDownloaded }: Props) {
   const [notice, setNotice] = useState<{ kind: "ok" | "warn" | "error"; text: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [confirmGrab, setConfirmGrab] = useState<string | null>(null); // a result Plex has
-  const stream = useRef<EventSource | null>(null);
+  const transport = useTransport();
+  const stop = useRef<(() => void) | null>(null);
 
-  useEffect(() => () => stream.current?.close(), []);
+  useEffect(() => () => stop.current?.(), []);
 
   function start(event: FormEvent) {
     event.preventDefault();
     const q = query.trim();
     if (!q) return;
-    stream.current?.close();
+    stop.current?.();
     setSearch(emptySearch(q));
     setFilter("");
     setQuality({ resolution: null, source: null });
     setNotice(null);
-    const params = new URLSearchParams({ q });
-    if (category) params.set("category", category);
-    const source = new EventSource(`/api/search?${params.toString()}`);
-    stream.current = source;
-    source.addEventListener("indexer", (e) => {
-      const status = JSON.parse((e as MessageEvent<string>).data) as IndexerStatus;
-      setSearch((s) => (s ? withIndexer(s, status) : s));
+    stop.current = transport.search(q, category, {
+      indexer: (status) => setSearch((s) => (s ? withIndexer(s, status) : s)),
+      results: (releases) => setSearch((s) => (s ? withReleases(s, releases) : s)),
+      assessed: (verdicts) => setSearch((s) => (s ? withVerdicts(s, verdicts) : s)),
+      done: () => setSearch((s) => (s ? { ...s, done: true } : s)),
+      failed: (message) =>
+        setSearch((s) =>
+          s && !s.done
+            ? { ...s, done: true, error: message ?? "The search could not run: Prowlarr or the panel is not reachable." }
+            : s,
+        ),
     });
-    source.addEventListener("results", (e) => {
-      const batch = JSON.parse((e as MessageEvent<string>).data) as { releases: Release[] };
-      setSearch((s) => (s ? withReleases(s, batch.releases) : s));
-    });
-    source.addEventListener("assessed", (e) => {
-      const batch = JSON.parse((e as MessageEvent<string>).data) as { releases: Verdict[] };
-      setSearch((s) => (s ? withVerdicts(s, batch.releases) : s));
-    });
-    source.addEventListener("done", () => {
-      source.close();
-      setSearch((s) => (s ? { ...s, done: true } : s));
-    });
-    source.onerror = () => {
-      source.close();
-      setSearch((s) =>
-        s && !s.done ? { ...s, done: true, error: "The search could not run: Prowlarr or the panel is not reachable." } : s,
-      );
-    };
   }
 
   async function download(release: Release, confirmed = false) {
@@ -90,10 +78,7 @@ export function SearchView({ categories, onDownloaded }: Props) {
     setConfirmGrab(null);
     setBusy(release.id);
     try {
-      const result = await send<GrabResult>("POST", "/api/downloads", {
-        release_id: release.id,
-        category: release.category ?? category ?? undefined,
-      });
+      const result = await transport.grab(release.id, release.category ?? (category || null));
       setNotice(
         result.queued
           ? { kind: "warn", text: result.message ?? `${result.name} is queued.` }

@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { describe, getJson, send } from "./api";
+import { describe } from "./api";
 import { BandwidthSettings } from "./BandwidthSettings";
 import { FormEnd, type FormNotice } from "./FormEnd";
+import { useTransport } from "./transport";
 import type { ProfilesResponse, QualityProfile } from "./types";
 
 const CATEGORY_LABELS: Record<string, string> = { movies: "Movies", tv: "TV", music: "Music", books: "Books" };
@@ -16,6 +17,7 @@ const textList = (text: string) =>
 
 /** The quality profile of each category: the same file Home Assistant's options edit. */
 export function SettingsView() {
+  const transport = useTransport();
   const [data, setData] = useState<ProfilesResponse | null>(null);
   const [category, setCategory] = useState("movies");
   // Unsaved changes, per category; a category without any shows what is stored.
@@ -23,10 +25,11 @@ export function SettingsView() {
   const [notice, setNotice] = useState<FormNotice | null>(null);
 
   useEffect(() => {
-    getJson<ProfilesResponse>("/api/profiles")
+    transport
+      .profiles()
       .then(setData)
       .catch((error: unknown) => setNotice({ kind: "error", text: describe(error) }));
-  }, []);
+  }, [transport]);
   const draft = edits[category] ?? data?.profiles[category] ?? null;
 
   const change = <K extends keyof QualityProfile>(key: K, value: QualityProfile[K]) => {
@@ -41,8 +44,8 @@ export function SettingsView() {
   async function store(method: "POST" | "DELETE", event?: FormEvent) {
     event?.preventDefault();
     try {
-      const saved = await send<{ profile: QualityProfile }>(method, `/api/profiles/${category}`, draft ?? {});
-      setData((d) => (d ? { ...d, profiles: { ...d.profiles, [category]: saved.profile } } : d));
+      const saved = await transport.saveProfile(category, method === "POST" ? draft : null);
+      setData((d) => (d ? { ...d, profiles: { ...d.profiles, [category]: saved } } : d));
       setEdits((e) => Object.fromEntries(Object.entries(e).filter(([name]) => name !== category)));
       setNotice({ kind: "ok", text: method === "POST" ? "Saved. Searches use it from now on." : "Back to the defaults." });
     } catch (error) {

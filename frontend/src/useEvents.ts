@@ -2,7 +2,8 @@
 
 import { useEffect, useState } from "react";
 import { applyDiff, fromSnapshot, type DownloadsState } from "./downloads";
-import { EVENT_NAMES, earlyStream, openEvents, takeEarly, type Message } from "./eventStream";
+import { EVENT_NAMES, earlyStream, type Message } from "./eventStream";
+import { useTransport } from "./transport";
 import type { Bandwidth, DownloadsDiff, Hold, PanelState, ReadyItem, Vpn } from "./types";
 
 export interface LiveState {
@@ -102,15 +103,16 @@ export function useEvents(): LiveState {
     return { state: backlog.reduce(apply, initial), applied: backlog.length };
   });
   const [state, setState] = useState<LiveState>(start.state);
+  const transport = useTransport();
   useEffect(() => {
-    const early = takeEarly();
-    const events = early ?? openEvents();
+    const early = earlyStream() !== null;
+    const events = transport.feed();
     events.listen(
       (message) => setState((prev) => apply(prev, message)),
       () => setState((prev) => ({ ...prev, connected: false })),
       early ? start.applied : 0,
     );
     return () => events.close();
-  }, [start]);
+  }, [start, transport]);
   return state;
 }

@@ -1,12 +1,19 @@
 // @vitest-environment happy-dom
 // The views in each state a person can meet: connecting, empty, loading, error, offline.
-import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { act, cleanup, fireEvent, render as renderBare, screen } from "@testing-library/react";
+import type { ReactNode } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DownloadsView } from "./DownloadsView";
 import { LibrariesView } from "./LibrariesView";
 import { SearchView } from "./SearchView";
+import { sidecarTransport } from "./sidecar";
+import { TransportContext } from "./transport";
 import type { Download } from "./types";
 import type { LiveState } from "./useEvents";
+
+// As in the sidecar: the views over its fetch and event streams (stubbed here).
+const render = (view: ReactNode) =>
+  renderBare(<TransportContext.Provider value={sidecarTransport}>{view}</TransportContext.Provider>);
 
 afterEach(() => {
   cleanup();
@@ -202,12 +209,12 @@ describe("ready to watch", () => {
     poster: "/api/posters/1001",
   };
 
-  it("shows each item with its poster from the panel and Play in Plex", () => {
+  it("shows each item with its poster from the panel and Play in Plex", async () => {
     render(<DownloadsView live={live({ ready: [item] })} />);
     const link = screen.getByRole("link", { name: "Play in Plex" });
     expect(link.getAttribute("href")).toBe(item.play.web);
     expect(screen.getByText("Arrival (2016)")).toBeTruthy();
-    expect(document.querySelector("img.poster")?.getAttribute("src")).toBe("/api/posters/1001");
+    await vi.waitFor(() => expect(document.querySelector("img.poster")?.getAttribute("src")).toBe("/api/posters/1001"));
   });
 
   it("opens the Plex app on a phone", () => {

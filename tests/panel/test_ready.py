@@ -53,7 +53,7 @@ async def test_a_grab_plex_lists_is_ready_to_watch_with_play_links_and_a_poster(
         stream = await sidecar.listen("/api/events", "ready")
         for _ in range(600):
             await sidecar.panel.poll_once()
-            if sidecar.panel.ready:
+            if sidecar.panel.feed.ready:
                 break
             await asyncio.sleep(0.2)
         [(_name, pushed)] = [e for e in await stream if e[0] == "ready"]

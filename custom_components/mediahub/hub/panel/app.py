@@ -27,26 +27,19 @@ from .. import __version__
 from ..config import Settings
 from ..engine import MediaHub
 from ..errors import (
-    AuthenticationError,
     InvalidInputError,
     MediaHubError,
     outcome,
     placeholders,
 )
 from ..events import (
-    DownloadReplaced,
-    DownloadsChanged,
     EngineEvent,
-    ReleaseRefused,
-    ScanRequested,
     ServiceStatus,
 )
+from ..feed import Feed, problem_of, vpn_json
 from ..models import (
     NEWZNAB_BY_CATEGORY,
-    Bandwidth,
-    DownloadsSnapshot,
     GrabResult,
-    Hold,
     Library,
     Origin,
     VpnStatus,
@@ -65,7 +58,7 @@ from .security import (
     security_middleware,
 )
 from .sse import Broker, Opening, accepts_gzip, encode, open_stream
-from .state import StartingState, StateEncoder, download_json
+from .state import StartingState, StateEncoder
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -84,22 +77,7 @@ PANEL: web.AppKey[Panel] = web.AppKey("panel")
 # --- JSON shapes (what the browser sees: no secret, no Prowlarr link) --------------------------
 
 
-def vpn_json(status: VpnStatus) -> dict[str, Any]:
-    return {
-        "state": str(status.state),
-        "connected": status.connected,
-        "through_vpn": status.through_vpn,
-        "public_ip": status.public_ip,
-        "country": status.country,
-    }
-
-
 POSTERS: Final = "/api/posters"  # where the panel serves posters (see `poster`)
-
-
-def holds_json(holds: frozenset[Hold]) -> dict[str, Any]:
-    """The guards holding downloads back now."""
-    return {"held": sorted(holds)}
 
 
 def library_json(library: Library, scans: dict[str, float]) -> dict[str, Any]:
@@ -121,22 +99,16 @@ def error_for(err: MediaHubError) -> web.Response:
 
 
 class Panel:
-    """The engine plus what the panel adds: the poller, the broker, VPN and scan records."""
+    """The engine plus what the sidecar adds: the poller, the feed's SSE broker, and the state
+    a new panel starts from."""
 
     def __init__(self, settings: Settings, session: aiohttp.ClientSession) -> None:
         self.settings = settings
         self.engine = MediaHub(settings, session)
         self.broker = Broker(on_clients_changed=self._clients_changed)
+        self.feed = Feed(self.engine, self.broker.publish, posters=POSTERS)
         self.search_limiter = RateLimiter()
-        self.snapshot: DownloadsSnapshot | None = None
-        self.qbittorrent_available: bool | None = None
-        self.qbittorrent_problem: str | None = None  # "unreachable" or "auth_failed"
-        self.vpn: VpnStatus | None = None
-        self.holds: frozenset[Hold] = frozenset()
-        self.ready: list[dict[str, Any]] = []  # ready to watch, as last published
         self.watcher: asyncio.Task[None] | None = None  # listening to Plex's websocket
-        self.bandwidth: Bandwidth | None = None
-        self.scans: dict[str, float] = {}  # library key → when MediaHub last asked for a scan
         self._wake = asyncio.Event()
         self._vpn_checked = 0.0
         self._vpn_due = False
@@ -144,10 +116,9 @@ class Panel:
         # revision names that state; this process's start time keeps a restarted sidecar's
         # revisions from matching an older one's.
         self._epoch = f"{time.time_ns():x}"
-        self._revision = 0
         self._starting: StartingState | None = None
         self._encoder = StateEncoder()
-        self.engine.subscribe(self._on_engine_event)
+        self.engine.subscribe(self._log_service)
 
     # --- polling ---------------------------------------------------------------------------
 
@@ -172,57 +143,20 @@ class Panel:
     async def poll_once(self) -> None:
         problem = None
         try:
-            first = self.snapshot is None
-            self.snapshot = await self.engine.poll()
-            if first:
-                self._revision += 1  # the state now has downloads and transfer to show
-        except AuthenticationError:
-            problem = "auth_failed"
+            await self.engine.poll()
         except MediaHubError as err:
-            problem = "unreachable"
+            problem = problem_of(err)
             _LOGGER.debug("Poll failed: %s", err)
-        if problem == "auth_failed" and self.qbittorrent_problem != problem:
+        if problem == "auth_failed" and self.feed.qbittorrent_problem != problem:
             _LOGGER.error("qBittorrent refused MediaHub's username or password")
-        if problem != self.qbittorrent_problem:
-            self._revision += 1
-            self.broker.publish(
-                "service",
-                {"service": "qbittorrent", "available": problem is None, "problem": problem},
-            )
-        self.qbittorrent_problem = problem
-        self.qbittorrent_available = problem is None
-        self._show_guards()
+        self.feed.after_poll(problem)
         if self.engine.gluetun is not None and problem is None:
-            self._show_vpn(self.engine.vpn)  # the poll asked gluetun (for the guard)
+            self.feed.show_vpn(self.engine.vpn)  # the poll asked gluetun (for the guard)
         elif self._vpn_due or (
             self.broker.clients and time.monotonic() - self._vpn_checked > VPN_POLL
         ):
             self._vpn_due = False
             await self.refresh_vpn()
-
-    def _show_guards(self) -> None:
-        """Publish the holds, what is ready to watch and the limits when a poll changed them."""
-        holds = self.engine.downloads.holds
-        if holds != self.holds:
-            self.holds = holds
-            self._revision += 1
-            self.broker.publish("holds", holds_json(holds))
-        ready = [r.as_json(POSTERS) for r in self.engine.ready_to_watch()]
-        if ready != self.ready:
-            self.ready = ready
-            self._revision += 1
-            self.broker.publish("ready", {"items": ready})
-        bandwidth = self.engine.bandwidth.current
-        if bandwidth != self.bandwidth and bandwidth is not None:
-            self.bandwidth = bandwidth
-            self._revision += 1
-            self.broker.publish("bandwidth", bandwidth.as_json())
-
-    def _show_vpn(self, status: VpnStatus | None) -> None:
-        if status != self.vpn:
-            self.vpn = status
-            self._revision += 1
-            self.broker.publish("vpn", vpn_json(status) if status else None)
 
     async def refresh_vpn(self) -> VpnStatus | None:
         self._vpn_checked = time.monotonic()
@@ -230,77 +164,30 @@ class Panel:
             status = await self.engine.vpn_status()
         except MediaHubError:
             status = None
-        self._show_vpn(status)
+        self.feed.show_vpn(status)
         return status
 
-    def _on_engine_event(self, event: EngineEvent) -> None:
-        match event:
-            case DownloadsChanged():
-                self._revision += 1
-                self.broker.publish(
-                    "downloads",
-                    {
-                        "changed": [download_json(d) for d in event.changed.values()],
-                        "removed": sorted(event.removed),
-                        "transfer": asdict(event.transfer),
-                    },
-                )
-            case ServiceStatus():
-                _LOGGER.info(
-                    "%s is %s",
-                    event.service,
-                    "back" if event.available else f"not reachable ({event.reason})",
-                )
-            case ScanRequested():
-                self.scans[event.library_key] = time.time()
-                self.broker.publish(
-                    "scan",
-                    {
-                        "library_key": event.library_key,
-                        "library": event.library,
-                        "path": event.path,
-                    },
-                )
-            case ReleaseRefused(grab=grab, reason=reason):
-                self.broker.publish("refused", {"name": grab.name, "reason": reason})
-            case DownloadReplaced(old=old, reason=reason, release=release):
-                self.broker.publish(
-                    "replaced", {"name": old.name, "reason": reason, "replacement": release}
-                )
-            case _:
-                pass
+    def _log_service(self, event: EngineEvent) -> None:
+        if isinstance(event, ServiceStatus):
+            _LOGGER.info(
+                "%s is %s",
+                event.service,
+                "back" if event.available else f"not reachable ({event.reason})",
+            )
 
     @property
     def revision(self) -> str:
         """Names the state a panel starts from: equal revisions, equal states."""
         outbox = len(self.engine.downloads.outbox)
-        return f"{self._epoch}.{self._revision}.{outbox}.{self.engine.qbittorrent.version}"
+        return f"{self._epoch}.{self.feed.revision}.{outbox}.{self.engine.qbittorrent.version}"
 
     def starting_state(self) -> StartingState:
         """The panel's whole state now, with its revision (GET /api/downloads)."""
         revision = self.revision
         if self._starting is None or self._starting.revision != revision:
-            # The views as they are now, not as the last poll returned them: a change is
-            # published before that poll ends, and a panel that connects in between must not
-            # miss it.
-            snapshot = self.engine.downloads.snapshot() if self.snapshot else None
+            snapshot = self.engine.downloads.snapshot() if self.feed.polled else None
             self._starting = self._encoder.encode(
-                revision,
-                snapshot.downloads if snapshot else {},
-                {
-                    "transfer": asdict(snapshot.transfer) if snapshot else None,
-                    "outbox": len(self.engine.downloads.outbox),
-                    "qbittorrent": {
-                        "available": bool(self.qbittorrent_available),
-                        "problem": self.qbittorrent_problem,
-                        "version": self.engine.qbittorrent.version,
-                    },
-                    "vpn": vpn_json(self.vpn) if self.vpn else None,
-                    "holds": holds_json(self.holds),
-                    "ready": self.ready,
-                    "bandwidth": self.bandwidth.as_json() if self.bandwidth else None,
-                    "categories": sorted(self.settings.categories),
-                },
+                revision, snapshot.downloads if snapshot else {}, self.feed.state()
             )
         return self._starting
 
@@ -356,13 +243,13 @@ async def health(request: web.Request) -> web.Response:
             "version": __version__,
             "services": {
                 "qbittorrent": {
-                    "available": bool(panel.qbittorrent_available),
-                    "problem": panel.qbittorrent_problem,
+                    "available": bool(panel.feed.qbittorrent_available),
+                    "problem": panel.feed.qbittorrent_problem,
                     "version": panel.engine.qbittorrent.version,
                 },
                 "prowlarr": {"available": prowlarr},
                 "plex": {"available": plex},
-                "vpn": {"state": str(panel.vpn.state) if panel.vpn else "unknown"},
+                "vpn": {"state": str(panel.feed.vpn.state) if panel.feed.vpn else "unknown"},
             },
             "queued_grabs": len(panel.engine.downloads.outbox),
         }
@@ -603,7 +490,7 @@ async def libraries(request: web.Request) -> web.Response:
         found = await panel.engine.plex.libraries()
     except MediaHubError as err:
         return error_for(err)
-    return web.json_response({"libraries": [library_json(lib, panel.scans) for lib in found]})
+    return web.json_response({"libraries": [library_json(lib, panel.feed.scans) for lib in found]})
 
 
 async def poster(request: web.Request) -> web.Response:
@@ -634,7 +521,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     panel = _panel(request)
     # The snapshot goes out at once; an unknown VPN state follows as its own event, so a slow
     # gluetun never holds up the list.
-    panel.wake(vpn=panel.vpn is None)
+    panel.wake(vpn=panel.feed.vpn is None)
     return await panel.broker.serve(request, panel.opening(request.query.get("since")))
 
 

@@ -1,0 +1,155 @@
+"""What a panel shows, as named messages: both hosts' panels (the sidecar's, over SSE, and Home
+Assistant's, over its websocket) start from `state()` and follow what `publish` sends.
+
+The messages, by name: `downloads` (changed, removed, transfer), `service`, `vpn`, `holds`,
+`ready`, `bandwidth`, `scan`, `refused`, `replaced`. frontend/src/useEvents.ts reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+import time
+from typing import Any
+
+from .engine import MediaHub
+from .errors import AuthenticationError, MediaHubError
+from .events import (
+    DownloadReplaced,
+    DownloadsChanged,
+    EngineEvent,
+    ReleaseRefused,
+    ScanRequested,
+)
+from .models import Bandwidth, Hold, VpnStatus
+from .panel.state import download_json
+
+Publish = Callable[[str, Any], None]
+
+
+def vpn_json(status: VpnStatus) -> dict[str, Any]:
+    return {
+        "state": str(status.state),
+        "connected": status.connected,
+        "through_vpn": status.through_vpn,
+        "public_ip": status.public_ip,
+        "country": status.country,
+    }
+
+
+def holds_json(holds: frozenset[Hold]) -> dict[str, Any]:
+    """The guards holding downloads back now."""
+    return {"held": sorted(holds)}
+
+
+def problem_of(err: MediaHubError) -> str:
+    """Why qBittorrent could not be polled, in the panel's words."""
+    return "auth_failed" if isinstance(err, AuthenticationError) else "unreachable"
+
+
+class Feed:
+    """The engine's state as a panel shows it. `revision` grows with every change published, so
+    equal revisions mean equal states."""
+
+    def __init__(self, engine: MediaHub, publish: Publish, *, posters: str) -> None:
+        self.engine = engine
+        self._publish = publish
+        self._posters = posters  # where this host serves posters, by item key
+        self.revision = 0
+        self.polled = False  # a poll has succeeded: there are downloads to show
+        self.qbittorrent_available: bool | None = None
+        self.qbittorrent_problem: str | None = None  # "unreachable" or "auth_failed"
+        self.vpn: VpnStatus | None = None
+        self.holds: frozenset[Hold] = frozenset()
+        self.ready: list[dict[str, Any]] = []  # ready to watch, as last published
+        self.bandwidth: Bandwidth | None = None
+        self.scans: dict[str, float] = {}  # library key → when MediaHub last asked for a scan
+        engine.subscribe(self._on_engine_event)
+
+    def send(self, name: str, data: Any) -> None:
+        self.revision += 1
+        self._publish(name, data)
+
+    def after_poll(self, problem: str | None) -> None:
+        """A poll ended: None when qBittorrent answered, else why not (`problem_of`)."""
+        if problem is None and not self.polled:
+            self.polled = True
+            self.revision += 1  # the state now has downloads and transfer to show
+        if problem != self.qbittorrent_problem:
+            self.send(
+                "service",
+                {"service": "qbittorrent", "available": problem is None, "problem": problem},
+            )
+        self.qbittorrent_problem = problem
+        self.qbittorrent_available = problem is None
+        holds = self.engine.downloads.holds
+        if holds != self.holds:
+            self.holds = holds
+            self.send("holds", holds_json(holds))
+        ready = [r.as_json(self._posters) for r in self.engine.ready_to_watch()]
+        if ready != self.ready:
+            self.ready = ready
+            self.send("ready", {"items": ready})
+        bandwidth = self.engine.bandwidth.current
+        if bandwidth != self.bandwidth and bandwidth is not None:
+            self.bandwidth = bandwidth
+            self.send("bandwidth", bandwidth.as_json())
+
+    def show_vpn(self, status: VpnStatus | None) -> None:
+        if status != self.vpn:
+            self.vpn = status
+            self.send("vpn", vpn_json(status) if status else None)
+
+    def state(self) -> dict[str, Any]:
+        """Everything a new panel starts from but the downloads themselves."""
+        snapshot = self.engine.downloads.snapshot() if self.polled else None
+        return {
+            "transfer": asdict(snapshot.transfer) if snapshot else None,
+            "outbox": len(self.engine.downloads.outbox),
+            "qbittorrent": {
+                "available": bool(self.qbittorrent_available),
+                "problem": self.qbittorrent_problem,
+                "version": self.engine.qbittorrent.version,
+            },
+            "vpn": vpn_json(self.vpn) if self.vpn else None,
+            "holds": holds_json(self.holds),
+            "ready": self.ready,
+            "bandwidth": self.bandwidth.as_json() if self.bandwidth else None,
+            "categories": sorted(self.engine.settings.categories),
+        }
+
+    def downloads(self) -> list[dict[str, Any]]:
+        """Every download as the panel shows it, now (not as the last poll returned them: a
+        change is published before that poll ends, and a panel that connects in between must
+        not miss it)."""
+        if not self.polled:
+            return []
+        return [download_json(d) for d in self.engine.downloads.snapshot().downloads.values()]
+
+    def _on_engine_event(self, event: EngineEvent) -> None:
+        match event:
+            case DownloadsChanged():
+                self.send(
+                    "downloads",
+                    {
+                        "changed": [download_json(d) for d in event.changed.values()],
+                        "removed": sorted(event.removed),
+                        "transfer": asdict(event.transfer),
+                    },
+                )
+            case ScanRequested():
+                self.scans[event.library_key] = time.time()
+                self.send(
+                    "scan",
+                    {
+                        "library_key": event.library_key,
+                        "library": event.library,
+                        "path": event.path,
+                    },
+                )
+            case ReleaseRefused(grab=grab, reason=reason):
+                self.send("refused", {"name": grab.name, "reason": reason})
+            case DownloadReplaced(old=old, reason=reason, release=release):
+                self.send("replaced", {"name": old.name, "reason": reason, "replacement": release})
+            case _:
+                pass

@@ -1,0 +1,178 @@
+"""The sidebar panel's API, over Home Assistant's websocket (and so through HA's own remote
+access): the feed of downloads and a streamed search as subscriptions, and every action.
+
+`mediahub/info`: the loaded stacks and what this user may do.
+`mediahub/subscribe_downloads` {entry_id}: a `snapshot` event, then the feed's messages, named
+  and shaped as the sidecar's event stream sends them (hub/feed.py).
+`mediahub/subscribe_search` {entry_id, query, category?}: `indexer`, `results`, `assessed`
+  events as indexers answer, then `done`.
+`mediahub/action` {entry_id, action, data}: one of MediaHub's actions (services.py), with its
+  own schema and translated errors.
+
+Everything is for administrators by default. With the `users_can_grab` option, other users may
+search, follow the downloads and grab, never remove, control or change a setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+import time
+from typing import Any, Final
+
+from homeassistant.components.websocket_api import async_register_command
+from homeassistant.components.websocket_api.connection import ActiveConnection
+from homeassistant.components.websocket_api.decorators import async_response, websocket_command
+from homeassistant.components.websocket_api.messages import event_message
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, SupportsResponse, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError, Unauthorized
+import probatio as vol
+
+from .const import CONF_USERS_CAN_GRAB, DOMAIN
+from .coordinator import MediaHubConfigEntry
+from .errors import engine_errors
+from .hub.models import NEWZNAB_BY_CATEGORY
+from .hub.search import AssessedBatch, ResultsBatch, SearchEvent
+from .services import ACTIONS
+
+# What a user who is not an administrator may do, where the stack allows it.
+FOR_USERS: Final = frozenset({"search", "grab", "grab_best"})
+QUERY: Final = vol.All(str, vol.Strip, vol.Length(min=1, max=200))
+
+
+def _entry(
+    hass: HomeAssistant, connection: ActiveConnection, entry_id: str, *, grab: bool
+) -> MediaHubConfigEntry:
+    """The loaded stack asked for, if this user may do that there (`grab`: search or grab)."""
+    entry: MediaHubConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN or entry.state is not ConfigEntryState.LOADED:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_stack",
+            translation_placeholders={"entry_id": entry_id},
+        )
+    if not (connection.user.is_admin or (grab and _users_can_grab(entry))):
+        raise Unauthorized
+    return entry
+
+
+def _users_can_grab(entry: MediaHubConfigEntry) -> bool:
+    return bool(entry.options.get(CONF_USERS_CAN_GRAB, False))
+
+
+@websocket_command({vol.Required("type"): "mediahub/info"})
+@callback
+def _info(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
+    admin = connection.user.is_admin
+    stacks = [
+        {"entry_id": entry.entry_id, "title": entry.title, "admin": admin}
+        for entry in hass.config_entries.async_loaded_entries(DOMAIN)
+        if admin or _users_can_grab(entry)
+    ]
+    connection.send_result(msg["id"], {"stacks": stacks})
+
+
+@websocket_command(
+    {vol.Required("type"): "mediahub/subscribe_downloads", vol.Required("entry_id"): str}
+)
+@callback
+def _subscribe_downloads(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+) -> None:
+    entry = _entry(hass, connection, msg["entry_id"], grab=True)
+    coordinator = entry.runtime_data.downloads
+    feed = coordinator.feed
+
+    @callback
+    def forward(name: str, data: Any) -> None:
+        connection.send_message(event_message(msg["id"], {name: data}))
+
+    connection.subscriptions[msg["id"]] = coordinator.async_follow_feed(forward)
+    connection.send_result(msg["id"])
+    downloads = feed.downloads()
+    snapshot = {**feed.state(), "downloads": downloads, "total": len(downloads)}
+    forward("snapshot", snapshot)
+    # A panel opening is someone watching: poll now rather than at the next interval.
+    entry.async_create_background_task(
+        hass, coordinator.async_request_refresh(), "mediahub-panel-opened"
+    )
+
+
+@websocket_command(
+    {
+        vol.Required("type"): "mediahub/subscribe_search",
+        vol.Required("entry_id"): str,
+        vol.Required("query"): QUERY,
+        vol.Optional("category"): vol.In(list(NEWZNAB_BY_CATEGORY)),
+    }
+)
+@callback
+def _subscribe_search(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+) -> None:
+    entry = _entry(hass, connection, msg["entry_id"], grab=True)
+    engine = entry.runtime_data.engine
+    category = msg.get("category")
+    categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
+
+    def send(name: str, data: Any) -> None:
+        connection.send_message(event_message(msg["id"], {name: data}))
+
+    async def stream() -> None:
+        started = time.monotonic()
+        count = 0
+        events: AsyncIterator[SearchEvent] = aiter(engine.search.search(msg["query"], categories))
+        try:
+            async with engine_errors():
+                async for event in events:
+                    if isinstance(event, ResultsBatch):
+                        count += len(event.releases)
+                        releases = [r.as_json() for r in event.releases]
+                        send("results", {"indexer_id": event.indexer_id, "releases": releases})
+                    elif isinstance(event, AssessedBatch):
+                        assessed = [
+                            {**a.verdict_json(), **engine.marks(a).as_json()}
+                            for a in event.assessments
+                        ]
+                        send("assessed", {"indexer_id": event.indexer_id, "releases": assessed})
+                    else:
+                        send("indexer", event.as_json())
+            elapsed_ms = int((time.monotonic() - started) * 1000)
+            send("done", {"count": count, "elapsed_ms": elapsed_ms})
+        except HomeAssistantError as err:  # the subscription stands: its last event says why
+            send("error", {"code": err.translation_key, "message": str(err)})
+        finally:
+            await events.aclose()  # type: ignore[attr-defined]
+
+    task = entry.async_create_background_task(hass, stream(), "mediahub-panel-search")
+    connection.subscriptions[msg["id"]] = task.cancel
+    connection.send_result(msg["id"])
+
+
+@websocket_command(
+    {
+        vol.Required("type"): "mediahub/action",
+        vol.Required("entry_id"): str,
+        vol.Required("action"): vol.In(list(ACTIONS)),
+        vol.Optional("data", default={}): dict,
+    }
+)
+@async_response
+async def _action(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
+    name = msg["action"]
+    _entry(hass, connection, msg["entry_id"], grab=name in FOR_USERS)
+    response = await hass.services.async_call(
+        DOMAIN,
+        name,
+        {**msg["data"], "config_entry_id": msg["entry_id"]},
+        blocking=True,
+        context=connection.context(msg),
+        return_response=ACTIONS[name].response is not SupportsResponse.NONE,
+    )
+    connection.send_result(msg["id"], response)
+
+
+@callback
+def async_setup_websocket(hass: HomeAssistant) -> None:
+    for command in (_info, _subscribe_downloads, _subscribe_search, _action):
+        async_register_command(hass, command)

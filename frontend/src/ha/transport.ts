@@ -1,0 +1,122 @@
+// The panel in Home Assistant's sidebar talks to the integration over HA's own websocket
+// (custom_components/mediahub/websocket.py), so it works wherever Home Assistant does,
+// remotely too, and never asks the sidecar at :3000.
+
+import { ApiError } from "../api";
+import type { EventStream, Message } from "../eventStream";
+import type { AddSource, DownloadAction, SearchListener, Transport } from "../transport";
+import type { Bandwidth, GrabResult, IndexerStatus, Release, Verdict } from "../types";
+
+type Unsubscribe = () => Promise<void>;
+
+/** The part of Home Assistant's `hass` object the panel uses. */
+export interface Hass {
+  connection: {
+    subscribeMessage<T>(callback: (message: T) => void, message: Record<string, unknown>): Promise<Unsubscribe>;
+  };
+  callWS<T>(message: Record<string, unknown>): Promise<T>;
+  language: string;
+  themes?: { darkMode?: boolean };
+}
+
+export interface Stack {
+  entry_id: string;
+  title: string;
+  admin: boolean;
+}
+
+interface HaError {
+  code?: string;
+  message?: string;
+  translation_key?: string;
+  translation_placeholders?: Record<string, string> | null;
+}
+
+/** Home Assistant's error, translated there, as the panel's. */
+function asApiError(error: unknown): ApiError {
+  const e = (error ?? {}) as HaError;
+  return new ApiError(e.translation_key ?? e.code ?? "error", e.message ?? "Home Assistant refused that.", 0, e.translation_placeholders ?? {});
+}
+
+const notHere = (what: string) =>
+  Promise.reject(new ApiError("not_in_home_assistant", `${what} is set in Home Assistant's MediaHub options here.`, 0));
+
+export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
+  const entry = { entry_id: stack.entry_id };
+  const action = async <T>(name: string, data: Record<string, unknown>): Promise<T> => {
+    try {
+      return await hass.callWS<T>({ type: "mediahub/action", ...entry, action: name, data });
+    } catch (error) {
+      throw asApiError(error);
+    }
+  };
+  const category = (value: string | null) => (value ? { category: value } : {});
+
+  return {
+    features: { libraries: false, settings: false },
+    feed(): EventStream {
+      const backlog: Message[] = [];
+      let deliver: ((message: Message) => void) | null = null;
+      let failed: (() => void) | null = null;
+      const subscription = hass.connection.subscribeMessage<Record<string, unknown>>((event) => {
+        for (const [name, data] of Object.entries(event)) {
+          if (deliver) deliver({ name, data });
+          else backlog.push({ name, data });
+        }
+      }, { type: "mediahub/subscribe_downloads", ...entry });
+      subscription.catch(() => failed?.());
+      return {
+        backlog,
+        listen(callback, onError, from = 0) {
+          deliver = callback;
+          failed = onError;
+          for (const message of backlog.splice(0).slice(from)) callback(message);
+        },
+        close() {
+          void subscription.then((unsubscribe) => unsubscribe()).catch(() => undefined);
+        },
+      };
+    },
+    search(query: string, searchCategory: string, listener: SearchListener) {
+      let stopped = false;
+      const subscription = hass.connection.subscribeMessage<Record<string, unknown>>((event) => {
+        for (const [name, data] of Object.entries(event)) {
+          if (name === "indexer") listener.indexer(data as IndexerStatus);
+          else if (name === "results") listener.results((data as { releases: Release[] }).releases);
+          else if (name === "assessed") listener.assessed((data as { releases: Verdict[] }).releases);
+          else if (name === "error") listener.failed((data as { message: string }).message);
+          else if (name === "done") listener.done();
+        }
+      }, { type: "mediahub/subscribe_search", ...entry, query, ...category(searchCategory) });
+      subscription.catch((error: unknown) => {
+        if (!stopped) listener.failed(asApiError(error).message);
+      });
+      return () => {
+        stopped = true;
+        void subscription.then((unsubscribe) => unsubscribe()).catch(() => undefined);
+      };
+    },
+    grab: (releaseId, grabCategory) => action<GrabResult>("grab", { release_id: releaseId, ...category(grabCategory) }),
+    add(source: AddSource, addCategory) {
+      if ("file" in source) return notHere("A .torrent file");
+      const link = "magnet" in source ? source.magnet : source.torrent_url;
+      return action<GrabResult>("add_torrent", { source: link, ...category(addCategory) });
+    },
+    act(hash: string, name: DownloadAction) {
+      if (name === "top" || name === "bottom") return action("queue", { hash, position: name });
+      return action(name, { hash });
+    },
+    actOnAll: () => notHere("Pausing everything"),
+    remove: (hash, deleteFiles) => action("remove", { hash, delete_files: deleteFiles }),
+    slowMode: (enabled) => action("set_bandwidth", { alt_speed: enabled }),
+    bandwidth: () => notHere("Bandwidth") as Promise<Bandwidth>,
+    saveBandwidth: () => notHere("Bandwidth") as Promise<Bandwidth>,
+    libraries: () => notHere("Plex"),
+    scan: () => notHere("Plex"),
+    // The poster view wants a signed-in user: an <img> cannot send the token, so its path is
+    // signed, for a short while, as Home Assistant's own frontend does.
+    image: async (path) => (await hass.callWS<{ path: string }>({ type: "auth/sign_path", path })).path,
+    profiles: () => notHere("The quality profile"),
+    saveProfile: () => notHere("The quality profile"),
+  };
+}

@@ -1,0 +1,53 @@
+// How the panel talks to MediaHub, wherever it runs: the sidecar on the LAN (fetch and SSE,
+// `sidecarTransport`) or Home Assistant's sidebar (HA's websocket, ha/transport.ts). Views
+// ask `useTransport()` and never know which.
+
+import { createContext, useContext } from "react";
+import type { EventStream } from "./eventStream";
+import type { Bandwidth, GrabResult, IndexerStatus, Library, ProfilesResponse, QualityProfile, Release, Verdict } from "./types";
+
+/** What a streamed search reports, as indexers answer. */
+export interface SearchListener {
+  indexer(status: IndexerStatus): void;
+  results(releases: Release[]): void;
+  assessed(verdicts: Verdict[]): void;
+  done(): void;
+  /** The search could not run or went away: `message` says why, when the server said. */
+  failed(message: string | null): void;
+}
+
+export type DownloadAction = "pause" | "resume" | "force_start" | "top" | "bottom" | "redownload";
+export type AddSource = { magnet: string } | { torrent_url: string } | { file: Blob };
+
+export interface Transport {
+  /** What this host serves beyond search and downloads (Home Assistant keeps settings in its
+   * own options, and Plex's libraries as buttons). */
+  readonly features: { libraries: boolean; settings: boolean };
+  /** The live state: a snapshot, then changes (see useEvents.ts). */
+  feed(): EventStream;
+  /** Start a search; the returned function stops it. */
+  search(query: string, category: string, listener: SearchListener): () => void;
+  grab(releaseId: string, category: string | null): Promise<GrabResult>;
+  add(source: AddSource, category: string | null): Promise<GrabResult>;
+  act(hash: string, action: DownloadAction): Promise<unknown>;
+  actOnAll(action: "pause_all" | "resume_all"): Promise<unknown>;
+  remove(hash: string, deleteFiles: boolean): Promise<unknown>;
+  slowMode(enabled: boolean): Promise<unknown>;
+  bandwidth(): Promise<Bandwidth>;
+  saveBandwidth(changes: Partial<Bandwidth>): Promise<Bandwidth>;
+  libraries(): Promise<Library[]>;
+  scan(libraryKey: string): Promise<unknown>;
+  profiles(): Promise<ProfilesResponse>;
+  /** The URL an <img> may load an image from: Home Assistant's paths need signing. */
+  image(path: string): Promise<string>;
+  /** Save a category's profile, or with null, go back to its defaults. */
+  saveProfile(category: string, profile: QualityProfile | null): Promise<QualityProfile>;
+}
+
+export const TransportContext = createContext<Transport | null>(null);
+
+export function useTransport(): Transport {
+  const transport = useContext(TransportContext);
+  if (!transport) throw new Error("The panel's views need a TransportContext.Provider");
+  return transport;
+}

@@ -1,0 +1,260 @@
+"""The sidebar panel's websocket API, against real qBittorrent and the simulators: what an
+administrator can do, what a user may do with the stack's leave and never without it, and
+malformed messages refused with nothing changed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    MockHAClientWebSocket,
+    WebSocketGenerator,
+)
+
+from custom_components.mediahub.const import CONF_USERS_CAN_GRAB
+from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
+from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+
+Client = MockHAClientWebSocket
+
+
+@pytest.fixture
+async def release(
+    seeded: Callable[..., SeededTorrent], prowlarr_sim: ProwlarrSimulator
+) -> SeededTorrent:
+    torrent = await asyncio.to_thread(seeded, "Dune.2021.1080p", 2 * 1024 * 1024, folder=True)
+    prowlarr_sim.add_indexer(
+        "Seeds",
+        releases=[
+            SimRelease(
+                "Dune 2021 1080p BluRay",
+                category=2040,
+                seeders=900,
+                torrent=torrent.torrent_bytes,
+                infohash=torrent.infohash,
+            )
+        ],
+    )
+    return torrent
+
+
+async def ask(client: Client, **message: Any) -> dict[str, Any]:
+    """One command; its result message (successful or not)."""
+    await client.send_json_auto_id(message)
+    answer: dict[str, Any] = await client.receive_json()
+    assert answer["type"] == "result", answer
+    return answer
+
+
+async def events_until(client: Client, last: str) -> list[tuple[str, Any]]:
+    """A subscription's events (name, data) up to and including the first named `last`."""
+    received: list[tuple[str, Any]] = []
+    async with asyncio.timeout(60):
+        while not received or received[-1][0] != last:
+            message = await client.receive_json()
+            assert message["type"] == "event", message
+            [(name, data)] = message["event"].items()
+            received.append((name, data))
+    return received
+
+
+async def hashes(qbt: QbtInstance) -> set[str]:
+    """What qBittorrent itself holds."""
+    return {str(t["hash"]) for t in await asyncio.to_thread(qbt.torrents)}
+
+
+async def search(client: Client, entry: MockConfigEntry, query: str) -> list[tuple[str, Any]]:
+    answer = await ask(
+        client, type="mediahub/subscribe_search", entry_id=entry.entry_id, query=query
+    )
+    assert answer["success"], answer
+    return await events_until(client, "done")
+
+
+async def test_an_administrator_searches_grabs_and_follows_the_download(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    release: SeededTorrent,
+    qbittorrent5: QbtInstance,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    admin = await hass_ws_client(stack_hass)
+    info = await ask(admin, type="mediahub/info")
+    assert info["result"] == {
+        "stacks": [{"entry_id": loaded_entry.entry_id, "title": "MediaHub", "admin": True}]
+    }
+    found = await search(admin, loaded_entry, "dune")
+    names = [name for name, _ in found]
+    assert names[0] == "indexer" and names[-1] == "done" and "results" in names, names
+    [releases] = [data["releases"] for name, data in found if name == "results"]
+    assert [r["title"] for r in releases] == ["Dune 2021 1080p BluRay"]
+    assessed = next(data for name, data in found if name == "assessed")["releases"][0]
+    assert assessed["in_plex"] is None  # the marks travel with the verdicts, as on the LAN
+
+    feed = await hass_ws_client(stack_hass)
+    answer = await ask(feed, type="mediahub/subscribe_downloads", entry_id=loaded_entry.entry_id)
+    assert answer["success"]
+    [(_name, snapshot)] = await events_until(feed, "snapshot")
+    assert snapshot["downloads"] == [] and snapshot["qbittorrent"]["available"] is True
+    assert snapshot["categories"] == ["books", "movies", "music", "tv"]
+
+    grabbed = await ask(
+        admin,
+        type="mediahub/action",
+        entry_id=loaded_entry.entry_id,
+        action="grab",
+        data={"release_id": releases[0]["id"]},
+    )
+    assert grabbed["success"], grabbed
+    assert grabbed["result"]["hash"] == release.infohash
+    await asyncio.to_thread(connect_to_seeder, qbittorrent5, release)
+    # The download arrives on the feed as the sidecar's stream sends it, and completes there.
+    async with asyncio.timeout(120):
+        while True:
+            message = await feed.receive_json()
+            changed = message["event"].get("downloads", {}).get("changed", [])
+            if any(d["hash"] == release.infohash and d["progress"] == 1 for d in changed):
+                break
+    assert release.infohash in await hashes(qbittorrent5)
+
+
+async def test_a_user_may_do_nothing_unless_the_stack_lets_them_grab(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    release: SeededTorrent,
+    qbittorrent5: QbtInstance,
+    hass_ws_client: WebSocketGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    user = await hass_ws_client(stack_hass, hass_read_only_access_token)
+    assert (await ask(user, type="mediahub/info"))["result"] == {"stacks": []}
+    entry_id = loaded_entry.entry_id
+    for message in (
+        {"type": "mediahub/subscribe_search", "entry_id": entry_id, "query": "dune"},
+        {"type": "mediahub/subscribe_downloads", "entry_id": entry_id},
+        {
+            "type": "mediahub/action",
+            "entry_id": entry_id,
+            "action": "search",
+            "data": {"query": "x"},
+        },
+    ):
+        refused = await ask(user, **message)
+        assert refused["error"]["code"] == "unauthorized", (message, refused)
+
+    # With the stack's leave, a user searches and grabs, and still may not remove or control.
+    stack_hass.config_entries.async_update_entry(
+        loaded_entry, options={**loaded_entry.options, CONF_USERS_CAN_GRAB: True}
+    )
+    await stack_hass.async_block_till_done()
+    info = await ask(user, type="mediahub/info")
+    assert info["result"]["stacks"] == [{"entry_id": entry_id, "title": "MediaHub", "admin": False}]
+    found = await search(user, loaded_entry, "dune")
+    [releases] = [data["releases"] for name, data in found if name == "results"]
+    grabbed = await ask(
+        user,
+        type="mediahub/action",
+        entry_id=entry_id,
+        action="grab",
+        data={"release_id": releases[0]["id"]},
+    )
+    assert grabbed["success"], grabbed
+    for action, data in (
+        ("remove", {"hash": release.infohash, "delete_files": True}),
+        ("pause", {"hash": release.infohash}),
+        ("set_bandwidth", {"download_limit": 10}),
+        ("scan_library", {"library": "1"}),
+    ):
+        refused = await ask(
+            user, type="mediahub/action", entry_id=entry_id, action=action, data=data
+        )
+        assert refused["error"]["code"] == "unauthorized", (action, refused)
+    assert release.infohash in await hashes(qbittorrent5)  # still there
+
+
+async def test_malformed_messages_are_refused_and_change_nothing(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    release: SeededTorrent,
+    qbittorrent5: QbtInstance,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    admin = await hass_ws_client(stack_hass)
+    entry_id = loaded_entry.entry_id
+    for message in (
+        {"type": "mediahub/subscribe_search", "query": "dune"},  # no stack
+        {"type": "mediahub/subscribe_search", "entry_id": entry_id, "query": "   "},
+        {"type": "mediahub/subscribe_search", "entry_id": entry_id, "query": "x" * 201},
+        {"type": "mediahub/subscribe_search", "entry_id": entry_id, "query": "x", "category": "y"},
+        {"type": "mediahub/action", "entry_id": entry_id, "action": "format_disk", "data": {}},
+        {"type": "mediahub/action", "entry_id": entry_id, "action": "grab", "data": "id"},
+        {"type": "mediahub/action", "entry_id": entry_id, "action": "grab", "data": {}},
+        {"type": "mediahub/action", "entry_id": entry_id, "action": "remove", "data": {"hash": ""}},
+    ):
+        refused = await ask(admin, **message)
+        assert refused["error"]["code"] == "invalid_format", (message, refused)
+
+    unknown = await ask(admin, type="mediahub/subscribe_downloads", entry_id="nope")
+    assert unknown["error"]["translation_key"] == "unknown_stack"
+    assert unknown["error"]["message"].startswith("No loaded MediaHub stack has the id nope")
+    stale = await ask(
+        admin,
+        type="mediahub/action",
+        entry_id=entry_id,
+        action="grab",
+        data={"release_id": "not-a-release"},
+    )
+    assert stale["error"]["code"] == "home_assistant_error"
+    assert stale["error"]["translation_key"] == "unknown_release"
+    assert await hashes(qbittorrent5) == set()  # nothing was added
+
+
+async def panels(client: Client) -> dict[str, Any]:
+    answer = await ask(client, type="get_panels")
+    result: dict[str, Any] = answer["result"]
+    return result
+
+
+async def test_the_sidebar_panel_is_served_and_shown_to_who_may_use_it(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    hass_client: ClientSessionGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    admin = await hass_ws_client(stack_hass)
+    user = await hass_ws_client(stack_hass, hass_read_only_access_token)
+    panel = (await panels(admin))["mediahub"]
+    assert (panel["title"], panel["icon"], panel["require_admin"]) == (
+        "MediaHub",
+        "mdi:download-network",
+        True,
+    )
+    module_url = panel["config"]["_panel_custom"]["module_url"]
+    assert panel["config"]["_panel_custom"]["name"] == "mediahub-panel"
+    assert "mediahub" not in await panels(user)
+
+    # The module, from Home Assistant: long cached, as its URL changes with its content.
+    http = await hass_client()
+    response = await http.get(module_url)
+    assert response.status == 200
+    assert "javascript" in response.headers["Content-Type"]
+    assert "max-age=2678400" in response.headers["Cache-Control"]  # 31 days, HA's own
+    assert "customElements.define(`mediahub-panel`" in await response.text()
+    assert "/api/downloads" not in await response.text()  # it never asks the sidecar
+
+    # A stack that lets every user grab shows them the panel; with no stack, no panel.
+    stack_hass.config_entries.async_update_entry(
+        loaded_entry, options={**loaded_entry.options, CONF_USERS_CAN_GRAB: True}
+    )
+    assert await stack_hass.config_entries.async_reload(loaded_entry.entry_id)
+    await stack_hass.async_block_till_done()
+    assert (await panels(user))["mediahub"]["require_admin"] is False
+    await stack_hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert "mediahub" not in await panels(admin)
