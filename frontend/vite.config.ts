@@ -1,18 +1,11 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { defineConfig, type Plugin } from "vitest/config";
 import react from "@vitejs/plugin-react";
+import { writeCompressedSiblings } from "./compress";
 
 const OUT_DIR = "../custom_components/mediahub/hub/panel/static";
-const COMPRESSIBLE = /\.(js|css|html|svg|webmanifest|json)$/;
 const STYLESHEET = /<link rel="stylesheet"[^>]*href="\/(assets\/[^"]+\.css)"[^>]*>/;
-
-const walk = (dir: string): string[] =>
-  readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : [path];
-  });
 
 /** After the build: the stylesheet goes inline into index.html (the first paint then waits for
  * no second request; the sidecar's CSP allows that one <style> by its hash), and every text
@@ -48,19 +41,7 @@ function finishBuild(): Plugin {
         const css = readFileSync(join(OUT_DIR, link[1]), "utf8").trim();
         writeFileSync(page, html.replace(link[0], () => `<style>${css}</style>`));
       }
-      for (const file of walk(OUT_DIR).filter((path) => COMPRESSIBLE.test(path))) {
-        const body = readFileSync(file);
-        writeFileSync(
-          `${file}.br`,
-          brotliCompressSync(body, {
-            params: {
-              [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
-              [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-            },
-          }),
-        );
-        writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
-      }
+      writeCompressedSiblings(OUT_DIR);
     },
   };
 }

@@ -1,19 +1,22 @@
-// The panel for Home Assistant's sidebar: one ES module defining <mediahub-panel>, which the
+// Home Assistant's module: <mediahub-panel> for the sidebar and <mediahub-card> for dashboards, which the
 // integration serves (custom_components/mediahub/panel.py).
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
+import { writeCompressedSiblings } from "./compress";
+
+const OUT_DIR = "../custom_components/mediahub/frontend";
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), { name: "mediahub-compress", apply: "build", closeBundle: () => writeCompressedSiblings(OUT_DIR) }],
   publicDir: false,
   build: {
-    outDir: "../custom_components/mediahub/frontend",
+    outDir: OUT_DIR,
     emptyOutDir: true,
     sourcemap: false,
     modulePreload: false,
     rollupOptions: {
-      input: "src/ha/panel.tsx",
-      output: { entryFileNames: "mediahub-panel.js", inlineDynamicImports: true },
+      input: "src/ha/main.ts",
+      output: { entryFileNames: "mediahub.js", inlineDynamicImports: true },
     },
   },
 });

@@ -855,6 +855,7 @@ async def bench_panel(rows: list[Row], qbt: QbtInstance, hashes: list[str]) -> N
                 "as Chromium asks (gzip, deflate, br, zstd)",
             )
         )
+        rows.append(_home_assistant_module_row())
 
 
 async def bench_against_flood(rows: list[Row], qbt: QbtInstance, *, lighthouse: bool) -> None:
@@ -1006,6 +1007,26 @@ async def _first_change(
                     latencies.append(time.monotonic() - changed_at[0])
                     seen.set()
                     return
+
+
+def _home_assistant_module_row() -> Row:
+    """The module Home Assistant serves for the sidebar panel and the card: what goes on the
+    wire is its brotli sibling (HA's static files send it to a browser that accepts br, as
+    tests/components/mediahub/test_websocket.py checks)."""
+    module = REPO / "custom_components" / "mediahub" / "frontend" / "mediahub.js"
+    compressed = module.with_name(module.name + ".br")
+    if not module.is_file() or not compressed.is_file():
+        raise PreconditionFailedError(f"{module} and its .br are not built (npm run build)")
+    gzipped = module.with_name(module.name + ".gz").stat().st_size
+    return Row(
+        "Panel",
+        "Home Assistant's module (sidebar panel + card)",
+        f"{compressed.stat().st_size / 1024:,.1f} KB (br)",
+        "the sidecar's JavaScript, above",
+        "–",
+        f"one module for both, loaded on every HA page for the card, cached by its hash; "
+        f"{gzipped / 1024:,.1f} KB gzip, {module.stat().st_size / 1024:,.0f} KB plain",
+    )
 
 
 async def _script_on_the_wire(url: str) -> tuple[int, set[str]]:

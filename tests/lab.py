@@ -32,7 +32,7 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import imageio_ffmpeg
@@ -43,6 +43,9 @@ from .support.browser import chromium
 from .support.qbittorrent import QbtInstance, SeededTorrent, available_binaries, launch, seed
 from .support.sse import read_events
 from .support.tracker import Tracker
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, Page
 
 REPO = Path(__file__).resolve().parents[1]
 # Inside the clone (ignored by git), so that a person can open the logs from their own shell:
@@ -563,6 +566,7 @@ class Lab:
         )
         ok, detail = await self._check_ui()
         step("the UI in Chromium: logged in, Developer tools ran mediahub.search", ok, detail)
+        await self._check_sidebar_panel(http, step)
 
     def home_assistant_log_problems(self) -> list[str]:
         log = self.ha_config / "home-assistant.log"
@@ -582,6 +586,25 @@ class Lab:
             raise RuntimeError(f"{command['type']}: {reply.get('error')}")
         return reply["result"]
 
+    async def _log_in(self, browser: Browser, login: Login, **context: Any) -> Page:
+        """A new browser (`context`: its viewport, colour scheme…) logged in as `login`."""
+        from playwright.async_api import expect  # noqa: PLC0415
+
+        page = await (await browser.new_context(**context)).new_page()
+        await page.goto(HA_URL)
+        await page.locator("input[name=username]").fill(login.username)
+        await page.locator("input[name=password]").fill(login.password)
+        await page.get_by_role("button", name="Log in").click()
+        # The login hands a code back to the app, which stores its tokens and then drops the
+        # code from the address: from there on this is the app, not the login.
+        await page.wait_for_url(lambda url: "auth_callback" not in url, timeout=60_000)
+        await expect(page.locator("#ha-launch-screen")).to_have_count(0, timeout=60_000)
+        # On a phone the sidebar is a drawer, closed: there, it is only there.
+        await expect(page.locator("ha-sidebar").get_by_text("Overview")).to_be_attached(
+            timeout=60_000
+        )
+        return page
+
     async def _check_ui(self) -> tuple[bool, str]:
         """Log in as a person would, then run mediahub.search from Developer tools."""
         from playwright.async_api import expect  # noqa: PLC0415
@@ -589,20 +612,10 @@ class Lab:
         shots = self.root / "screenshots"
         shots.mkdir(exist_ok=True)
         async with chromium() as browser:
-            page = await browser.new_page(viewport={"width": 1280, "height": 900})
+            started = time.monotonic()
+            page = await self._log_in(browser, self.login, viewport={"width": 1280, "height": 900})
             try:
-                started = time.monotonic()
-                await page.goto(HA_URL)
-                await page.locator("input[name=username]").fill(self.login.username)
-                await page.locator("input[name=password]").fill(self.login.password)
-                await page.get_by_role("button", name="Log in").click()
-                # The login hands a code back to the app, which stores its tokens and then drops
-                # the code from the address: from there on this is the app, not the login.
-                await page.wait_for_url(lambda url: "auth_callback" not in url, timeout=60_000)
-                await expect(page.locator("#ha-launch-screen")).to_have_count(0, timeout=60_000)
-                await expect(page.locator("ha-sidebar").get_by_text("Overview")).to_be_visible(
-                    timeout=60_000
-                )
+                await expect(page.locator("ha-sidebar").get_by_text("Overview")).to_be_visible()
                 loaded = time.monotonic() - started
                 await page.screenshot(path=shots / "home-assistant.png")
                 await page.goto(f"{HA_URL}/developer-tools/action")
@@ -624,6 +637,140 @@ class Lab:
                 await page.screenshot(path=shots / "failure.png")
                 return False, f"{type(err).__name__}: {str(err)[:300]} (see {self.relative(shots)})"
         return True, f"UI loaded in {loaded:.1f}s; screenshots in {self.relative(shots)}/"
+
+    async def _check_sidebar_panel(
+        self, http: aiohttp.ClientSession, step: Callable[[str, bool, str], bool]
+    ) -> None:
+        """MediaHub in Home Assistant's sidebar, in Chromium at a phone's size: an administrator
+        searches, grabs and sees the download finish; then a user who is not an administrator,
+        once the stack lets users grab, does the same and is refused a removal."""
+        shots = self.root / "screenshots"
+        shots.mkdir(exist_ok=True)
+        phone: dict[str, Any] = {"viewport": {"width": 390, "height": 844}}
+        async with chromium() as browser:
+            page = await self._log_in(browser, self.login, **phone)
+            ok, detail = await self._grab_in_panel(page, "sintel", "Sintel 2010 720p WEB-DL")
+            await page.screenshot(path=shots / "ha-panel.png")
+            if not step("sidebar panel, administrator: search, grab, done", ok, detail):
+                return
+            dark = await self._log_in(browser, self.login, color_scheme="dark", **phone)
+            await dark.goto(f"{HA_URL}/mediahub#downloads")
+            await dark.get_by_text(self.seeded["Sintel 2010 720p WEB-DL"].name).wait_for()
+            await dark.screenshot(path=shots / "ha-panel-dark.png")
+
+            household = Login("household", secrets.token_urlsafe(12))
+            await self._add_user(http, household)
+            await self._let_users_grab(http)
+            page = await self._log_in(browser, household, **phone)
+            title = "Tears of Steel 2012 Soundtrack FLAC"
+            ok, detail = await self._grab_in_panel(page, "tears of steel", title)
+            await page.screenshot(path=shots / "ha-panel-user.png")
+            if not step("sidebar panel, a user: search, grab, done", ok, detail):
+                return
+            ok, detail = await self._removal_refused(page, title)
+            await page.screenshot(path=shots / "ha-panel-user-refused.png")
+            step("sidebar panel, a user: removal refused", ok, detail)
+            ok, detail = await self._card_on_a_dashboard(http, browser, title)
+            step("custom:mediahub-card on a dashboard shows the download", ok, detail)
+
+    async def _card_on_a_dashboard(
+        self, http: aiohttp.ClientSession, browser: Browser, title: str
+    ) -> tuple[bool, str]:
+        """The card, on a new dashboard (created and saved as the dashboard editor does), then
+        that dashboard in Chromium."""
+        from playwright.async_api import expect  # noqa: PLC0415
+
+        card = {"type": "custom:mediahub-card", "sections": ["downloads", "ready"]}
+        view = {"title": "Home", "path": "home", "cards": [card]}
+        dashboard = {"url_path": "dashboard-media", "title": "Media", "mode": "storage"}
+        await self.websocket(http, {"type": "lovelace/dashboards/create", **dashboard})
+        await self.websocket(
+            http,
+            {
+                "type": "lovelace/config/save",
+                "url_path": dashboard["url_path"],
+                "config": {"views": [view]},
+            },
+        )
+        page = await self._log_in(browser, self.login, viewport={"width": 390, "height": 844})
+        try:
+            await page.goto(f"{HA_URL}/{dashboard['url_path']}/home")
+            name = f"{self.seeded[title].name}: 100%"
+            shown = page.locator("mediahub-card").get_by_role("progressbar", name=name)
+            await expect(shown).to_be_visible(timeout=60_000)
+        except Exception as err:
+            return False, f"{type(err).__name__}: {str(err)[:300]}"
+        finally:
+            await page.screenshot(path=self.root / "screenshots" / "ha-card.png")
+        return True, f"{title} at 100 % in the card on /dashboard-media/home"
+
+    async def _grab_in_panel(self, page: Page, query: str, title: str) -> tuple[bool, str]:
+        """Search in the sidebar panel, download `title`, and watch it reach 100 %."""
+        from playwright.async_api import expect  # noqa: PLC0415
+
+        try:
+            await page.goto(f"{HA_URL}/mediahub")
+            await page.get_by_role("searchbox").fill(query)
+            await page.get_by_role("search").get_by_role("button", name="Search").click()
+            await page.get_by_role("button", name=f"Download {title}").click()
+            await page.get_by_role("button", name="Downloads").click()
+            name = self.seeded[title].name  # qBittorrent's name for it, as the list shows
+            await expect(page.get_by_role("progressbar", name=f"{name}: 100%")).to_be_visible(
+                timeout=90_000
+            )
+        except Exception as err:  # the step says what failed; the screenshot shows it
+            return False, f"{type(err).__name__}: {str(err)[:300]}"
+        return True, f"{title}: 100 %, through Home Assistant's websocket"
+
+    async def _removal_refused(self, page: Page, title: str) -> tuple[bool, str]:
+        from playwright.async_api import expect  # noqa: PLC0415
+
+        try:
+            await page.get_by_role("button", name=f"Remove {self.seeded[title].name}").click()
+            await page.get_by_role("dialog").get_by_role("button", name="Remove").click()
+            refusal = page.get_by_role("alert")
+            await expect(refusal).to_be_visible(timeout=30_000)
+            text = await refusal.inner_text()
+        except Exception as err:
+            return False, f"{type(err).__name__}: {str(err)[:300]}"
+        hashes = {t["hash"] for t in await self._qbittorrent_torrents()}
+        return self.seeded[title].infohash in hashes, f"{text!r}; qBittorrent still has it"
+
+    async def _qbittorrent_torrents(self) -> list[dict[str, Any]]:
+        assert self.qbittorrent is not None
+        return await asyncio.to_thread(self.qbittorrent.torrents)  # type: ignore[arg-type]
+
+    async def _add_user(self, http: aiohttp.ClientSession, login: Login) -> None:
+        """A person of the household: a user, not an administrator."""
+        user = await self.websocket(
+            http,
+            {"type": "config/auth/create", "name": "Household", "group_ids": ["system-users"]},
+        )
+        await self.websocket(
+            http,
+            {
+                "type": "config/auth_provider/homeassistant/create",
+                "user_id": user["user"]["id"],
+                "username": login.username,
+                "password": login.password,
+            },
+        )
+
+    async def _let_users_grab(self, http: aiohttp.ClientSession) -> None:
+        """MediaHub's option, through its options flow, as an administrator sets it."""
+        async with http.post(
+            f"{HA_URL}/api/config/config_entries/options/flow",
+            json={"handler": self.entry_id},
+            headers=self._auth,
+        ) as response:
+            options = await response.json()
+        step = f"{HA_URL}/api/config/config_entries/options/flow/{options['flow_id']}"
+        async with http.post(step, json={"next_step_id": "settings"}, headers=self._auth) as menu:
+            menu.raise_for_status()
+        async with http.post(step, json={"users_can_grab": True}, headers=self._auth) as answer:
+            answer.raise_for_status()
+            if (await answer.json())["type"] != "create_entry":
+                raise RuntimeError(f"MediaHub's options refused users_can_grab: {answer}")
 
     async def _wait_ready(
         self, http: aiohttp.ClientSession, infohash: str

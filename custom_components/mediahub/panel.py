@@ -1,5 +1,7 @@
-"""MediaHub in Home Assistant's sidebar: the panel's module (frontend/, built from the same React
-app as the sidecar's UI) served by Home Assistant, and the panel shown while a stack is loaded.
+"""MediaHub in Home Assistant's sidebar and dashboards: one module (frontend/mediahub.js, built
+from the same React app as the sidecar's UI) served by Home Assistant, defining the sidebar
+panel, shown while a stack is loaded, and the `custom:mediahub-card`, loaded on every page so
+that a dashboard can use it with no separate install.
 
 The panel talks to websocket.py only. It is for administrators unless a loaded stack lets every
 user search and grab (its `users_can_grab` option); what each user may do there is checked by
@@ -26,7 +28,7 @@ _LOGGER = logging.getLogger(__name__)
 PANEL_URL_PATH: Final = DOMAIN  # /mediahub
 STATIC_URL: Final = "/api/mediahub/static"
 FRONTEND: Final = Path(__file__).parent / "frontend"
-MODULE: Final = "mediahub-panel.js"
+MODULE: Final = "mediahub.js"
 ELEMENT: Final = "mediahub-panel"
 ICON: Final = "mdi:download-network"
 TITLE: Final = "MediaHub"  # a name: the same in every language
@@ -35,7 +37,8 @@ _VERSION: Final = "mediahub_panel_version"  # hass.data: the served module's has
 
 
 async def async_setup_panel_files(hass: HomeAssistant) -> None:
-    """Serve frontend/ (with Home Assistant's long cache: the module's URL carries its hash)."""
+    """Serve frontend/ (with Home Assistant's long cache: the module's URL carries its hash),
+    and load the module on every page, for the card."""
 
     def fingerprint() -> str | None:
         module = FRONTEND / MODULE
@@ -51,6 +54,11 @@ async def async_setup_panel_files(hass: HomeAssistant) -> None:
     await hass.http.async_register_static_paths(
         [StaticPathConfig(STATIC_URL, str(FRONTEND), cache_headers=True)]
     )
+    frontend.add_extra_js_url(hass, _module_url(version))
+
+
+def _module_url(version: str) -> str:
+    return f"{STATIC_URL}/{MODULE}?v={version}"
 
 
 async def async_show_panel(hass: HomeAssistant, loaded: Iterable[MediaHubConfigEntry]) -> None:
@@ -66,6 +74,6 @@ async def async_show_panel(hass: HomeAssistant, loaded: Iterable[MediaHubConfigE
         webcomponent_name=ELEMENT,
         sidebar_title=TITLE,
         sidebar_icon=ICON,
-        module_url=f"{STATIC_URL}/{MODULE}?v={version}",
+        module_url=_module_url(version),
         require_admin=not any(e.options.get(CONF_USERS_CAN_GRAB, False) for e in loaded),
     )

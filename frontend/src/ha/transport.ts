@@ -35,7 +35,18 @@ interface HaError {
 /** Home Assistant's error, translated there, as the panel's. */
 function asApiError(error: unknown): ApiError {
   const e = (error ?? {}) as HaError;
+  if (e.code === "unauthorized") return new ApiError("unauthorized", "Only an administrator of Home Assistant can do that.", 403);
   return new ApiError(e.translation_key ?? e.code ?? "error", e.message ?? "Home Assistant refused that.", 0, e.translation_placeholders ?? {});
+}
+
+/** The stack named (or the first this user may use), or null when there is none. */
+export async function stackFor(hass: Hass, entryId?: string): Promise<Stack | null> {
+  try {
+    const { stacks } = await hass.callWS<{ stacks: Stack[] }>({ type: "mediahub/info" });
+    return (entryId ? stacks.find((s) => s.entry_id === entryId) : stacks[0]) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 const notHere = (what: string) =>

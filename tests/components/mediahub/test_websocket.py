@@ -246,8 +246,20 @@ async def test_the_sidebar_panel_is_served_and_shown_to_who_may_use_it(
     assert response.status == 200
     assert "javascript" in response.headers["Content-Type"]
     assert "max-age=2678400" in response.headers["Cache-Control"]  # 31 days, HA's own
-    assert "customElements.define(`mediahub-panel`" in await response.text()
-    assert "/api/downloads" not in await response.text()  # it never asks the sidecar
+    module = await response.text()
+    assert "customElements.define(`mediahub-panel`" in module
+    assert "customElements.define(`mediahub-card`" in module
+    assert "customElements.define(`mediahub-card-editor`" in module
+    # Compressed as it was built, by HA's static files, for a browser that accepts it.
+    compressed = await http.get(
+        module_url, headers={"Accept-Encoding": "br"}, auto_decompress=False
+    )
+    assert compressed.headers["Content-Encoding"] == "br"
+    assert len(await compressed.read()) < len(module.encode()) / 3
+    # And loaded on every page, so that dashboards know the card.
+    extra = stack_hass.data["frontend_extra_module_url"]
+    assert module_url in extra.urls
+    assert "/api/downloads" not in module  # it never asks the sidecar
 
     # A stack that lets every user grab shows them the panel; with no stack, no panel.
     stack_hass.config_entries.async_update_entry(
