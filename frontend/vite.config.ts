@@ -19,8 +19,9 @@ function finishBuild(): Plugin {
     // state first); preloading it lets both download at once. At low priority: the static
     // frame's first paint needs neither.
     transformIndexHtml(_html, context) {
+      // Only the app: a language's messages load when that language is chosen (i18n/index.ts).
       const chunks = Object.values(context.bundle ?? {}).filter(
-        (file) => file.type === "chunk" && file.isDynamicEntry,
+        (file) => file.type === "chunk" && file.isDynamicEntry && file.facadeModuleId?.endsWith("/src/mount.tsx"),
       );
       return chunks.map((chunk) => ({
         tag: "link",

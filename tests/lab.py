@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 import json
 import os
 from pathlib import Path
+import re
 import secrets
 import shutil
 import signal
@@ -594,15 +595,13 @@ class Lab:
         await page.goto(HA_URL)
         await page.locator("input[name=username]").fill(login.username)
         await page.locator("input[name=password]").fill(login.password)
-        await page.get_by_role("button", name="Log in").click()
+        await page.get_by_role("button", name=re.compile("^(Log in|Anmelden)$")).click()
         # The login hands a code back to the app, which stores its tokens and then drops the
         # code from the address: from there on this is the app, not the login.
         await page.wait_for_url(lambda url: "auth_callback" not in url, timeout=60_000)
         await expect(page.locator("#ha-launch-screen")).to_have_count(0, timeout=60_000)
-        # On a phone the sidebar is a drawer, closed: there, it is only there.
-        await expect(page.locator("ha-sidebar").get_by_text("Overview")).to_be_attached(
-            timeout=60_000
-        )
+        # On a phone the sidebar is a drawer, closed: there, it is only there (in any language).
+        await expect(page.locator("ha-sidebar")).to_be_attached(timeout=60_000)
         return page
 
     async def _check_ui(self) -> tuple[bool, str]:
@@ -657,6 +656,13 @@ class Lab:
             await dark.goto(f"{HA_URL}/mediahub#downloads")
             await dark.get_by_text(self.seeded["Sintel 2010 720p WEB-DL"].name).wait_for()
             await dark.screenshot(path=shots / "ha-panel-dark.png")
+            # A browser in German, whose user has not chosen a language: Home Assistant speaks
+            # German, and so does MediaHub's panel.
+            german = await self._log_in(browser, self.login, locale="de-DE", **phone)
+            await german.goto(f"{HA_URL}/mediahub#downloads")
+            ok = await _answers_text(german, "Bereit zum Ansehen")
+            await german.screenshot(path=shots / "ha-panel-de.png")
+            step("sidebar panel in the user's language", ok, "German: 'Bereit zum Ansehen'")
 
             household = Login("household", secrets.token_urlsafe(12))
             await self._add_user(http, household)
@@ -825,6 +831,15 @@ def _confirmed_http_config(storage: Path) -> None:
             }
         )
     )
+
+
+async def _answers_text(page: Page, text: str) -> bool:
+    """The page shows `text` within a minute."""
+    try:
+        await page.get_by_text(text).first.wait_for(timeout=60_000)
+    except Exception:
+        return False
+    return True
 
 
 async def _answers(http: aiohttp.ClientSession, url: str) -> bool:

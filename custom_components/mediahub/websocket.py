@@ -15,8 +15,7 @@ search, follow the downloads and grab, never remove, control or change a setting
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-import time
+from collections.abc import Callable
 from typing import Any, Final
 
 from homeassistant.components.websocket_api import async_register_command
@@ -31,8 +30,8 @@ import probatio as vol
 from .const import CONF_USERS_CAN_GRAB, DOMAIN
 from .coordinator import MediaHubConfigEntry
 from .errors import engine_errors
+from .hub.feed import search_messages
 from .hub.models import NEWZNAB_BY_CATEGORY
-from .hub.search import AssessedBatch, ResultsBatch, SearchEvent
 from .services import ACTIONS
 
 # What a user who is not an administrator may do, where the stack allows it.
@@ -60,6 +59,16 @@ def _users_can_grab(entry: MediaHubConfigEntry) -> bool:
     return bool(entry.options.get(CONF_USERS_CAN_GRAB, False))
 
 
+def _sender(connection: ActiveConnection, msg_id: int) -> Callable[[str, Any], None]:
+    """Sends a subscription's events, each `{name: data}` as the panel reads them."""
+
+    @callback
+    def send(name: str, data: Any) -> None:
+        connection.send_message(event_message(msg_id, {name: data}))
+
+    return send
+
+
 @websocket_command({vol.Required("type"): "mediahub/info"})
 @callback
 def _info(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
@@ -83,10 +92,7 @@ def _subscribe_downloads(
     coordinator = entry.runtime_data.downloads
     feed = coordinator.feed
 
-    @callback
-    def forward(name: str, data: Any) -> None:
-        connection.send_message(event_message(msg["id"], {name: data}))
-
+    forward = _sender(connection, msg["id"])
     connection.subscriptions[msg["id"]] = coordinator.async_follow_feed(forward)
     connection.send_result(msg["id"])
     downloads = feed.downloads()
@@ -115,34 +121,15 @@ def _subscribe_search(
     category = msg.get("category")
     categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
 
-    def send(name: str, data: Any) -> None:
-        connection.send_message(event_message(msg["id"], {name: data}))
+    send = _sender(connection, msg["id"])
 
     async def stream() -> None:
-        started = time.monotonic()
-        count = 0
-        events: AsyncIterator[SearchEvent] = aiter(engine.search.search(msg["query"], categories))
         try:
             async with engine_errors():
-                async for event in events:
-                    if isinstance(event, ResultsBatch):
-                        count += len(event.releases)
-                        releases = [r.as_json() for r in event.releases]
-                        send("results", {"indexer_id": event.indexer_id, "releases": releases})
-                    elif isinstance(event, AssessedBatch):
-                        assessed = [
-                            {**a.verdict_json(), **engine.marks(a).as_json()}
-                            for a in event.assessments
-                        ]
-                        send("assessed", {"indexer_id": event.indexer_id, "releases": assessed})
-                    else:
-                        send("indexer", event.as_json())
-            elapsed_ms = int((time.monotonic() - started) * 1000)
-            send("done", {"count": count, "elapsed_ms": elapsed_ms})
+                async for name, data in search_messages(engine, msg["query"], categories):
+                    send(name, data)
         except HomeAssistantError as err:  # the subscription stands: its last event says why
             send("error", {"code": err.translation_key, "message": str(err)})
-        finally:
-            await events.aclose()  # type: ignore[attr-defined]
 
     task = entry.async_create_background_task(hass, stream(), "mediahub-panel-search")
     connection.subscriptions[msg["id"]] = task.cancel

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { ApiError, describe } from "./api";
+import { categoryLabel, t } from "./i18n";
 import { useTransport } from "./transport";
 import type { GrabResult } from "./types";
 
@@ -27,7 +28,7 @@ export function AddSheet({
     event.preventDefault();
     const text = link.trim();
     if (!file && !text) {
-      setError("Paste a magnet link or a .torrent URL, or choose a .torrent file.");
+      setError(t("add.missing"));
       return;
     }
     setBusy(true);
@@ -49,21 +50,21 @@ export function AddSheet({
 
   return (
     <form className="sheet profile" role="dialog" aria-modal="true" aria-labelledby="add-title" onSubmit={(e) => void add(e)}>
-      <h3 id="add-title">Add a download</h3>
+      <h3 id="add-title">{t("add.title")}</h3>
       <label>
-        Magnet link or .torrent URL
+        {t("add.link")}
         <input
           type="text"
           inputMode="url"
           autoComplete="off"
-          placeholder="magnet:?xt=urn:btih:… or https://…/file.torrent"
+          placeholder={t("add.link_placeholder")}
           value={link}
           disabled={file !== null}
           onChange={(e) => setLink(e.target.value)}
         />
       </label>
       <label>
-        or a .torrent file
+        {t("add.file")}
         <input
           type="file"
           accept=".torrent,application/x-bittorrent"
@@ -71,12 +72,12 @@ export function AddSheet({
         />
       </label>
       <label>
-        Category
+        {t("add.category")}
         <select value={category} onChange={(e) => setCategory(e.target.value)}>
-          <option value="">None</option>
+          <option value="">{t("common.none")}</option>
           {categories.map((c) => (
             <option key={c} value={c}>
-              {c}
+              {categoryLabel(c)}
             </option>
           ))}
         </select>
@@ -88,10 +89,10 @@ export function AddSheet({
       )}
       <div className="actions">
         <button type="button" onClick={onClose}>
-          Cancel
+          {t("common.cancel")}
         </button>
         <button type="submit" className="primary" disabled={busy}>
-          Add
+          {t("add.submit")}
         </button>
       </div>
     </form>

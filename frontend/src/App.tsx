@@ -5,6 +5,7 @@ import { formatBytes, formatSpeed } from "./format";
 import { LibrariesView } from "./LibrariesView";
 import { SearchView } from "./SearchView";
 import { SettingsView } from "./SettingsView";
+import { language, t, type MessageKey } from "./i18n";
 import { useTransport } from "./transport";
 import { useEvents } from "./useEvents";
 
@@ -12,11 +13,11 @@ type Tab = "search" | "downloads" | "libraries" | "settings";
 
 // Icons are drawn, not symbols from a font: a phone's fonts may lack a symbol, and finding
 // one in a fallback font cost the first frame some 25 ms of layout in Chromium on Linux.
-const TABS: { id: Tab; label: string; icon: string }[] = [
-  { id: "search", label: "Search", icon: "M10.5 4a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13M15.5 15.5 20 20" },
-  { id: "downloads", label: "Downloads", icon: "M12 4v11m-5-5 5 5 5-5M5 20h14" },
-  { id: "libraries", label: "Plex", icon: "M4 5h16v11H4zM8 20h8M10.5 8.5v4l3.5-2z" },
-  { id: "settings", label: "Settings", icon: "M4 7h9m4 0h3M4 17h3m4 0h9M15 5v4M9 15v4" },
+const TABS: { id: Tab; label: MessageKey; icon: string }[] = [
+  { id: "search", label: "tab.search", icon: "M10.5 4a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13M15.5 15.5 20 20" },
+  { id: "downloads", label: "tab.downloads", icon: "M12 4v11m-5-5 5 5 5-5M5 20h14" },
+  { id: "libraries", label: "tab.libraries", icon: "M4 5h16v11H4zM8 20h8M10.5 8.5v4l3.5-2z" },
+  { id: "settings", label: "tab.settings", icon: "M4 7h9m4 0h3M4 17h3m4 0h9M15 5v4M9 15v4" },
 ];
 
 /** The tab a link names (`#downloads`), so a bookmark or a notification opens it. */
@@ -29,7 +30,7 @@ function tabFromHash(): Tab {
 export function App({ onMenu }: { onMenu?: (() => void) | undefined } = {}) {
   const { features } = useTransport();
   const tabs = TABS.filter((t) => (t.id === "libraries" ? features.libraries : t.id === "settings" ? features.settings : true));
-  const [tab, setTabState] = useState<Tab>(tabFromHash);
+  const [current, setTabState] = useState<Tab>(tabFromHash);
   const setTab = (next: Tab) => {
     setTabState(next);
     window.history.replaceState(null, "", next === "search" ? window.location.pathname : `#${next}`);
@@ -47,7 +48,7 @@ export function App({ onMenu }: { onMenu?: (() => void) | undefined } = {}) {
     <div className="app">
       <header className="top">
         {onMenu && (
-          <button type="button" className="menu" aria-label="Home Assistant's menu" onClick={onMenu}>
+          <button type="button" className="menu" aria-label={t("app.menu")} onClick={onMenu}>
             <svg className="icon" viewBox="0 0 24 24" aria-hidden="true">
               <path d="M4 7h16M4 12h16M4 17h16" />
             </svg>
@@ -55,33 +56,33 @@ export function App({ onMenu }: { onMenu?: (() => void) | undefined } = {}) {
         )}
         <h1>MediaHub</h1>
         {live.downloads.transfer && (
-          <p className="speeds" aria-label="Transfer speeds">
+          <p className="speeds" aria-label={t("app.speeds")}>
             ↓ {formatSpeed(live.downloads.transfer.download_speed)} · ↑ {formatSpeed(live.downloads.transfer.upload_speed)}
           </p>
         )}
       </header>
       <Banners live={live} />
       <main>
-        {tab === "search" && <SearchView categories={live.categories} onDownloaded={() => setTab("downloads")} />}
-        {tab === "downloads" && <DownloadsView live={live} />}
-        {tab === "libraries" && <LibrariesView scanned={live.scanned} />}
-        {tab === "settings" && <SettingsView />}
+        {current === "search" && <SearchView categories={live.categories} onDownloaded={() => setTab("downloads")} />}
+        {current === "downloads" && <DownloadsView live={live} />}
+        {current === "libraries" && <LibrariesView scanned={live.scanned} />}
+        {current === "settings" && <SettingsView />}
       </main>
-      <nav className="tabs" aria-label="Sections">
-        {tabs.map((t) => (
+      <nav className="tabs" aria-label={t("app.sections")}>
+        {tabs.map((tab) => (
           <button
-            key={t.id}
+            key={tab.id}
             type="button"
-            className={t.id === tab ? "tab active" : "tab"}
-            aria-current={t.id === tab ? "page" : undefined}
-            onClick={() => setTab(t.id)}
+            className={tab.id === current ? "tab active" : "tab"}
+            aria-current={tab.id === current ? "page" : undefined}
+            onClick={() => setTab(tab.id)}
           >
             <svg className="icon" viewBox="0 0 24 24" aria-hidden="true">
-              <path d={t.icon} />
+              <path d={tab.icon} />
             </svg>
-            <span>{t.label}</span>
-            {t.id === "downloads" && active > 0 && (
-              <span className="badge" aria-label={`${active} active`}>
+            <span>{t(tab.label)}</span>
+            {tab.id === "downloads" && active > 0 && (
+              <span className="badge" aria-label={t("app.active", { count: active })}>
                 {active}
               </span>
             )}
@@ -99,41 +100,39 @@ function Banners({ live }: { live: ReturnType<typeof useEvents> }) {
     <div aria-live="polite">
       {vpn?.state === "down" && (
         <p className="banner danger" role="alert">
-          The VPN is down. Downloads are paused by its kill switch until it reconnects.
+          {t("banner.vpn_down")}
         </p>
       )}
       {vpn?.state === "leaking" && (
         <p className="banner danger" role="alert">
-          Downloads are not going through the VPN: qBittorrent's address is not the VPN's.
+          {t("banner.vpn_leaking")}
         </p>
       )}
       {live.holds.includes("vpn") && (
         <p className="banner danger" role="alert">
-          MediaHub stopped every download: the VPN is not confirmed. They start again when it is.
+          {t("banner.held_vpn")}
         </p>
       )}
       {live.holds.includes("disk") && (
         <p className="banner warn" role="status">
-          MediaHub paused the downloads: the disk is nearly full
-          {live.downloads.transfer?.free_space != null ? ` (${formatBytes(live.downloads.transfer.free_space)} free)` : ""}. They resume when
-          there is room.
+          {live.downloads.transfer?.free_space != null
+            ? t("banner.held_disk_free", { free: formatBytes(live.downloads.transfer.free_space) })
+            : t("banner.held_disk")}
         </p>
       )}
       {notInPlex.length > 0 && (
         <p className="banner warn" role="status">
-          Plex has not listed {notInPlex.map((d) => d.name).join(", ")} after its scan. Check that MediaHub's path map gives
-          Plex's own path for the download folder, and that a Plex library covers that folder.
+          {t("banner.not_in_plex", { names: new Intl.ListFormat(language()).format(notInPlex.map((d) => d.name)) })}
         </p>
       )}
       {live.qbittorrentProblem === "auth_failed" && (
         <p className="banner danger" role="alert">
-          qBittorrent refused MediaHub's username or password. Set the right ones
-          (MEDIAHUB_QBITTORRENT_USERNAME / _PASSWORD) and restart MediaHub.
+          {t("banner.auth_failed")}
         </p>
       )}
       {live.qbittorrent === false && live.qbittorrentProblem !== "auth_failed" && (
         <p className="banner warn" role="status">
-          qBittorrent is not reachable — your downloads are queued{live.outbox ? ` (${live.outbox} waiting)` : ""} and will start when it is back.
+          {live.outbox ? t("banner.qbittorrent_away_waiting", { count: live.outbox }) : t("banner.qbittorrent_away")}
         </p>
       )}
     </div>

@@ -1,18 +1,15 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { describe } from "./api";
 import { FormEnd, type FormNotice } from "./FormEnd";
+import { t } from "./i18n";
 import { useTransport } from "./transport";
 import type { Bandwidth, SpeedSchedule } from "./types";
 
 // qBittorrent counts limits in bytes/s; people set them in KiB/s, as its own UI does.
 const KIB = 1024;
-const LIMITS = [
-  ["download_limit", "Download limit"],
-  ["upload_limit", "Upload limit"],
-  ["alt_download_limit", "Slow mode download limit"],
-  ["alt_upload_limit", "Slow mode upload limit"],
-] as const;
-const DAYS = ["Every day", "Weekdays", "Weekends", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const LIMITS = ["download_limit", "upload_limit", "alt_download_limit", "alt_upload_limit"] as const;
+// qBittorrent's scheduler_days, by number.
+const DAYS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
 
 const two = (n: number) => String(n).padStart(2, "0");
 const timeText = (hour: number, minute: number) => `${two(hour)}:${two(minute)}`;
@@ -42,7 +39,7 @@ export function BandwidthSettings() {
     delete changes.alt_speed;
     try {
       setDraft(await transport.saveBandwidth(changes));
-      setNotice({ kind: "ok", text: "Saved in qBittorrent." });
+      setNotice({ kind: "ok", text: t("bandwidth.saved") });
     } catch (error) {
       setNotice({ kind: "error", text: describe(error) });
     }
@@ -50,8 +47,8 @@ export function BandwidthSettings() {
 
   return (
     <section aria-labelledby="bandwidth-title">
-      <h2 id="bandwidth-title">Bandwidth</h2>
-      <p className="hint">KiB/s; 0 means no limit. Slow mode uses its own limits, by hand or on the schedule.</p>
+      <h2 id="bandwidth-title">{t("bandwidth.title")}</h2>
+      <p className="hint">{t("bandwidth.hint")}</p>
       {!draft && notice && (
         <p className="notice error" role="alert">
           {notice.text}
@@ -59,9 +56,9 @@ export function BandwidthSettings() {
       )}
       {draft && (
         <form className="card profile" onSubmit={(e) => void save(e)}>
-          {LIMITS.map(([key, label]) => (
+          {LIMITS.map((key) => (
             <label key={key}>
-              {label}
+              {t(`bandwidth.${key}`)}
               <input
                 type="number"
                 min="0"
@@ -74,11 +71,11 @@ export function BandwidthSettings() {
           ))}
           <label className="check">
             <input type="checkbox" checked={draft.schedule.enabled} onChange={(e) => schedule({ enabled: e.target.checked })} />
-            Slow mode on a schedule
+            {t("bandwidth.schedule")}
           </label>
           <div className="row">
             <label>
-              From
+              {t("bandwidth.from")}
               <input
                 type="time"
                 value={timeText(draft.schedule.from_hour, draft.schedule.from_minute)}
@@ -89,7 +86,7 @@ export function BandwidthSettings() {
               />
             </label>
             <label>
-              To
+              {t("bandwidth.to")}
               <input
                 type="time"
                 value={timeText(draft.schedule.to_hour, draft.schedule.to_minute)}
@@ -101,11 +98,11 @@ export function BandwidthSettings() {
             </label>
           </div>
           <label>
-            On
+            {t("bandwidth.on")}
             <select value={draft.schedule.days} onChange={(e) => schedule({ days: Number(e.target.value) })}>
-              {DAYS.map((label, index) => (
-                <option key={label} value={index}>
-                  {label}
+              {DAYS.map((day) => (
+                <option key={day} value={day}>
+                  {t(`days.${day}`)}
                 </option>
               ))}
             </select>

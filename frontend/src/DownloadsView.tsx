@@ -3,6 +3,7 @@ import { AddSheet, type Added } from "./AddSheet";
 import { describe } from "./api";
 import { auditLabel, heldLabel, isComplete, isPaused, ordered, originLabel, statusLabel } from "./downloads";
 import { formatBytes, formatEta, formatPercent, formatSpeed } from "./format";
+import { categoryLabel, t } from "./i18n";
 import { ReadyToWatch } from "./ReadyToWatch";
 import type { Bandwidth, Download, GrabResult } from "./types";
 import { useTransport } from "./transport";
@@ -42,7 +43,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
   async function all(action: "pause_all" | "resume_all") {
     try {
       await transport.actOnAll(action);
-      setNotice({ text: action === "pause_all" ? "Paused every download." : "Resumed every paused download." });
+      setNotice({ text: t(action === "pause_all" ? "downloads.paused_all" : "downloads.resumed_all") });
     } catch (error) {
       setNotice({ text: describe(error), error: true });
     }
@@ -61,11 +62,11 @@ export function DownloadsView({ live }: { live: LiveState }) {
   function added(outcome: Added) {
     setAdding(false);
     if ("existing" in outcome) {
-      setNotice({ text: `${outcome.existing.name} is already here.`, error: true });
+      setNotice({ text: t("downloads.already_here", { name: outcome.existing.name }), error: true });
       setFocus(outcome.existing.hash);
     } else {
       setFocus(null);
-      setNotice({ text: outcome.result.message ?? `Added ${outcome.result.name}.` });
+      setNotice({ text: outcome.result.message ?? t("downloads.added", { name: outcome.result.name }) });
     }
   }
 
@@ -75,7 +76,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
     setConfirming(null);
     try {
       await transport.remove(target.hash, deleteFiles);
-      setNotice({ text: `Removed ${target.name}.`, hash: target.hash });
+      setNotice({ text: t("downloads.removed", { name: target.name }), hash: target.hash });
     } catch (error) {
       setNotice({ text: describe(error), error: true });
     }
@@ -85,7 +86,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
   async function redownload(hash: string) {
     try {
       const result = (await transport.act(hash, "redownload")) as GrabResult;
-      setNotice({ text: `Downloading ${result.name} again.` });
+      setNotice({ text: t("downloads.again", { name: result.name }) });
     } catch (error) {
       setNotice({ text: describe(error), error: true });
     }
@@ -93,31 +94,32 @@ export function DownloadsView({ live }: { live: LiveState }) {
 
   return (
     <section aria-labelledby="downloads-title">
-      <h2 id="downloads-title">Downloads</h2>
+      <h2 id="downloads-title">{t("downloads.title")}</h2>
       <div className="toolbar">
         <button type="button" className="primary" onClick={() => setAdding(true)}>
-          Add
+          {t("downloads.add")}
         </button>
         <button type="button" onClick={() => void all("pause_all")}>
-          Pause all
+          {t("downloads.pause_all")}
         </button>
         <button type="button" onClick={() => void all("resume_all")}>
-          Resume all
+          {t("downloads.resume_all")}
         </button>
         {transfer && (
           <label className="check switch">
             <input type="checkbox" checked={altSpeedOn} onChange={(e) => void altSpeed(e.target.checked)} />
-            Slow mode
+            {t("downloads.slow_mode")}
           </label>
         )}
       </div>
       {transfer && (
         <p className="hint limits">
-          {transfer.free_space !== null && <span>{formatBytes(transfer.free_space)} free</span>}
+          {transfer.free_space !== null && <span>{t("downloads.free", { size: formatBytes(transfer.free_space) })}</span>}
           <span>
-            Limits ↓ {transfer.download_limit ? formatSpeed(transfer.download_limit) : "none"} · ↑{" "}
-            {transfer.upload_limit ? formatSpeed(transfer.upload_limit) : "none"}
-            {transfer.alt_speed ? " (slow mode)" : ""}
+            {t(transfer.alt_speed ? "downloads.limits_slow" : "downloads.limits", {
+              down: transfer.download_limit ? formatSpeed(transfer.download_limit) : t("downloads.no_limit"),
+              up: transfer.upload_limit ? formatSpeed(transfer.upload_limit) : t("downloads.no_limit"),
+            })}
           </span>
         </p>
       )}
@@ -131,7 +133,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
           {notice.text}{" "}
           {notice.hash && (
             <button type="button" className="link" onClick={() => void redownload(notice.hash ?? "")}>
-              Download again
+              {t("downloads.download_again")}
             </button>
           )}
         </p>
@@ -139,16 +141,16 @@ export function DownloadsView({ live }: { live: LiveState }) {
       {!focus && <ReadyToWatch items={live.ready} />}
       {focus && (
         <button type="button" className="link" onClick={() => setFocus(null)}>
-          Show all downloads
+          {t("downloads.show_all")}
         </button>
       )}
-      {!live.connected && <p className="empty">Connecting to MediaHub…</p>}
-      {live.connected && list.length === 0 && <p className="empty">Nothing here yet. Search for something to download.</p>}
+      {!live.connected && <p className="empty">{t("downloads.connecting")}</p>}
+      {live.connected && list.length === 0 && <p className="empty">{t("downloads.empty")}</p>}
       <WindowedList
         items={list}
         total={focus ? list.length : live.downloads.total}
         itemKey={downloadKey}
-        label="Downloads"
+        label={t("downloads.list")}
         className="downloads"
         estimate={150}
         itemProps={(d) => ({ className: "card download", "data-hash": d.hash })}
@@ -160,41 +162,45 @@ export function DownloadsView({ live }: { live: LiveState }) {
               <span className="percent">{formatPercent(d.progress)}</span>
               <span className={`state ${d.status}`}>{statusLabel(d)}</span>
               {!isComplete(d) && <span>↓ {formatSpeed(d.download_speed)}</span>}
-              {!isComplete(d) && <span>ETA {formatEta(d.eta)}</span>}
+              {!isComplete(d) && <span>{t("downloads.eta", { eta: formatEta(d.eta) })}</span>}
               <span>{formatBytes(d.size)}</span>
-              {d.category && <span className="tag">{d.category}</span>}
+              {d.category && <span className="tag">{categoryLabel(d.category)}</span>}
               {d.grabbed_by && <span className="via">{originLabel(d)}</span>}
             </p>
-            {d.stalled && <p className="reasons">Stalled: {d.stalled}</p>}
+            {d.stalled && <p className="reasons">{t("downloads.stalled", { reason: d.stalled })}</p>}
             {d.held && <p className="reasons">{heldLabel(d)}</p>}
             {auditLabel(d) && <p className={auditLabel(d)?.ok ? "audit ok" : "audit warn"}>{auditLabel(d)?.text}</p>}
             <div className="actions">
               {isPaused(d) ? (
-                <button type="button" onClick={() => void act(d, "resume")} aria-label={`Resume ${d.name}`}>
-                  Resume
+                <button type="button" onClick={() => void act(d, "resume")} aria-label={t("action.resume_label", { name: d.name })}>
+                  {t("action.resume")}
                 </button>
               ) : (
-                <button type="button" onClick={() => void act(d, "pause")} aria-label={`Pause ${d.name}`}>
-                  Pause
+                <button type="button" onClick={() => void act(d, "pause")} aria-label={t("action.pause_label", { name: d.name })}>
+                  {t("action.pause")}
                 </button>
               )}
               {!isComplete(d) && (
-                <button type="button" onClick={() => void act(d, "force_start")} aria-label={`Force start ${d.name}`}>
-                  Force start
+                <button
+                  type="button"
+                  onClick={() => void act(d, "force_start")}
+                  aria-label={t("action.force_start_label", { name: d.name })}
+                >
+                  {t("action.force_start")}
                 </button>
               )}
               {transfer?.queueing && !isComplete(d) && (
                 <>
-                  <button type="button" onClick={() => void act(d, "top")} aria-label={`Move ${d.name} to the top of the queue`}>
-                    Top
+                  <button type="button" onClick={() => void act(d, "top")} aria-label={t("action.top_label", { name: d.name })}>
+                    {t("action.top")}
                   </button>
-                  <button type="button" onClick={() => void act(d, "bottom")} aria-label={`Move ${d.name} to the bottom of the queue`}>
-                    Bottom
+                  <button type="button" onClick={() => void act(d, "bottom")} aria-label={t("action.bottom_label", { name: d.name })}>
+                    {t("action.bottom")}
                   </button>
                 </>
               )}
-              <button type="button" className="danger" onClick={() => setConfirming(d)} aria-label={`Remove ${d.name}`}>
-                Remove
+              <button type="button" className="danger" onClick={() => setConfirming(d)} aria-label={t("action.remove_label", { name: d.name })}>
+                {t("action.remove")}
               </button>
             </div>
           </>
@@ -203,18 +209,18 @@ export function DownloadsView({ live }: { live: LiveState }) {
       {adding && <AddSheet categories={live.categories} onDone={added} onClose={() => setAdding(false)} />}
       {confirming && (
         <div className="sheet" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
-          <h3 id="confirm-title">Remove “{confirming.name}”?</h3>
+          <h3 id="confirm-title">{t("remove.title", { name: confirming.name })}</h3>
           <label className="check">
             <input type="checkbox" checked={deleteFiles} onChange={(e) => setDeleteFiles(e.target.checked)} />
-            Also delete the downloaded files
+            {t("remove.delete_files")}
           </label>
-          <p className="hint">The .torrent is kept, so you can download it again.</p>
+          <p className="hint">{t("remove.kept")}</p>
           <div className="actions">
             <button type="button" onClick={() => setConfirming(null)}>
-              Cancel
+              {t("common.cancel")}
             </button>
             <button type="button" className="danger" onClick={() => void remove()}>
-              Remove
+              {t("action.remove")}
             </button>
           </div>
         </div>

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { t } from "./i18n";
 
 export interface FormNotice {
   kind: "ok" | "error";
@@ -16,7 +17,7 @@ export function FormEnd({ notice, children }: { notice: FormNotice | null; child
       )}
       <div className="actions">
         <button type="submit" className="primary">
-          Save
+          {t("common.save")}
         </button>
         {children}
       </div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { describe } from "./api";
 import { formatWhen } from "./format";
+import { t } from "./i18n";
 import { useTransport } from "./transport";
 import type { Library } from "./types";
 
@@ -40,24 +41,24 @@ export function LibrariesView({ scanned }: { scanned: number }) {
 
   return (
     <section aria-labelledby="libraries-title">
-      <h2 id="libraries-title">Plex libraries</h2>
+      <h2 id="libraries-title">{t("libraries.title")}</h2>
       {error && (
         <p className="notice error" role="alert">
           {error}
         </p>
       )}
-      {libraries === null && !error && <p className="empty">Asking Plex…</p>}
+      {libraries === null && !error && <p className="empty">{t("libraries.asking")}</p>}
       <ul className="libraries">
         {libraries?.map((lib) => (
           <li key={lib.key} className="card library">
             <p className="title">{lib.title}</p>
             <p className="meta">
               <span>{lib.type}</span>
-              <span>last scan {formatWhen(lib.last_scan_requested ?? lib.scanned_at)}</span>
-              {lib.refreshing && <span className="tag">scanning</span>}
+              <span>{t("libraries.last_scan", { when: formatWhen(lib.last_scan_requested ?? lib.scanned_at) })}</span>
+              {lib.refreshing && <span className="tag">{t("libraries.scanning")}</span>}
             </p>
-            <button type="button" onClick={() => void scan(lib)} aria-label={`Scan ${lib.title}`}>
-              Scan
+            <button type="button" onClick={() => void scan(lib)} aria-label={t("libraries.scan_label", { title: lib.title })}>
+              {t("libraries.scan")}
             </button>
           </li>
         ))}

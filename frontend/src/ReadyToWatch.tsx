@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { t } from "./i18n";
 import { useTransport } from "./transport";
 import type { ReadyItem } from "./types";
 
@@ -30,7 +31,7 @@ export function ReadyToWatch({ items }: { items: ReadyItem[] }) {
   if (items.length === 0) return null;
   return (
     <section className="ready" aria-labelledby="ready-title">
-      <h3 id="ready-title">Ready to watch</h3>
+      <h3 id="ready-title">{t("ready.title")}</h3>
       <ul className="ready-list">
         {items.slice(0, SHOWN).map((item) => {
           const link = playLink(item);
@@ -41,7 +42,7 @@ export function ReadyToWatch({ items }: { items: ReadyItem[] }) {
               <span className="hint">{[item.library, item.resolution].filter(Boolean).join(" · ")}</span>
               {link && (
                 <a className="play" href={link} target="_blank" rel="noreferrer">
-                  Play in Plex
+                  {t("ready.play")}
                 </a>
               )}
             </li>

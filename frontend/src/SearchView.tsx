@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { describe } from "./api";
-import { formatAge, formatBytes } from "./format";
+import { formatAge, formatBytes, formatCount } from "./format";
 import {
   bestPick,
   emptySearch,
@@ -19,11 +19,11 @@ import {
   type SearchState,
   type SortKey,
 } from "./search";
+import { categoryLabel, t } from "./i18n";
 import { useTransport } from "./transport";
 import type { Release } from "./types";
 import { WindowedList } from "./WindowedList";
 
-const CATEGORY_LABELS: Record<string, string> = { movies: "Movies", tv: "TV", music: "Music", books: "Books" };
 
 interface Props {
   categories: string[];
@@ -31,6 +31,7 @@ interface Props {
 }
 
 const releaseKey = (release: Release) => release.id;
+const SORTS: readonly SortKey[] = ["score", "seeders", "size", "age"];
 
 export function SearchView({ categories, onDownloaded }: Props) {
   const [query, setQuery] = useState("");
@@ -61,12 +62,7 @@ export function SearchView({ categories, onDownloaded }: Props) {
       results: (releases) => setSearch((s) => (s ? withReleases(s, releases) : s)),
       assessed: (verdicts) => setSearch((s) => (s ? withVerdicts(s, verdicts) : s)),
       done: () => setSearch((s) => (s ? { ...s, done: true } : s)),
-      failed: (message) =>
-        setSearch((s) =>
-          s && !s.done
-            ? { ...s, done: true, error: message ?? "The search could not run: Prowlarr or the panel is not reachable." }
-            : s,
-        ),
+      failed: (message) => setSearch((s) => (s && !s.done ? { ...s, done: true, error: message ?? t("search.failed") } : s)),
     });
   }
 
@@ -81,8 +77,8 @@ export function SearchView({ categories, onDownloaded }: Props) {
       const result = await transport.grab(release.id, release.category ?? (category || null));
       setNotice(
         result.queued
-          ? { kind: "warn", text: result.message ?? `${result.name} is queued.` }
-          : { kind: "ok", text: `Downloading ${result.name}.` },
+          ? { kind: "warn", text: result.message ?? t("search.queued", { name: result.name }) }
+          : { kind: "ok", text: t("search.downloading", { name: result.name }) },
       );
       if (!result.queued) onDownloaded();
     } catch (error) {
@@ -109,22 +105,22 @@ export function SearchView({ categories, onDownloaded }: Props) {
       </h2>
       <form className="search" role="search" onSubmit={start}>
         <label htmlFor="q" className="visually-hidden">
-          Search for a movie, show, album or book
+          {t("search.label")}
         </label>
         <input
           id="q"
           type="search"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
-          placeholder="Movie, show, album…"
+          placeholder={t("search.placeholder")}
           autoComplete="off"
           enterKeyHint="search"
         />
         <button type="submit" className="primary">
-          Search
+          {t("search.submit")}
         </button>
       </form>
-      <div className="chips" role="group" aria-label="Category">
+      <div className="chips" role="group" aria-label={t("search.category")}>
         {["", ...categories].map((c) => (
           <button
             key={c || "all"}
@@ -133,7 +129,7 @@ export function SearchView({ categories, onDownloaded }: Props) {
             aria-pressed={c === category}
             onClick={() => setCategory(c)}
           >
-            {c ? (CATEGORY_LABELS[c] ?? c) : "All"}
+            {categoryLabel(c)}
           </button>
         ))}
       </div>
@@ -146,7 +142,7 @@ export function SearchView({ categories, onDownloaded }: Props) {
 
       {search && (
         <>
-          <ul className="indexers" aria-label="Indexers">
+          <ul className="indexers" aria-label={t("search.indexers")}>
             {search.indexers.map((i) => (
               <li key={i.id} className={`indexer ${i.state}`} data-testid="indexer-chip">
                 <span className="name">{i.name}</span> <span className="state">{indexerLabel(i)}</span>
@@ -156,27 +152,28 @@ export function SearchView({ categories, onDownloaded }: Props) {
           {search.releases.length > 0 && (
             <div className="tools">
               <label>
-                <span className="visually-hidden">Filter results</span>
+                <span className="visually-hidden">{t("search.filter_label")}</span>
                 <input
                   type="search"
                   value={filter}
                   onChange={(e) => setFilter(e.target.value)}
-                  placeholder={`Filter ${search.releases.length} results`}
+                  placeholder={t("search.filter", { count: formatCount(search.releases.length) })}
                 />
               </label>
               <label>
-                <span className="visually-hidden">Sort by</span>
+                <span className="visually-hidden">{t("search.sort_label")}</span>
                 <select value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
-                  <option value="score">Best match</option>
-                  <option value="seeders">Most seeders</option>
-                  <option value="size">Largest</option>
-                  <option value="age">Newest</option>
+                  {SORTS.map((key) => (
+                    <option key={key} value={key}>
+                      {t(`sort.${key}`)}
+                    </option>
+                  ))}
                 </select>
               </label>
             </div>
           )}
           {(choices.resolutions.length > 1 || choices.sources.length > 1) && (
-            <div className="chips quality-filter" role="group" aria-label="Quality">
+            <div className="chips quality-filter" role="group" aria-label={t("search.quality")}>
               {choices.resolutions.map((value) => (
                 <button
                   key={value}
@@ -201,11 +198,11 @@ export function SearchView({ categories, onDownloaded }: Props) {
               ))}
             </div>
           )}
-          {state === "searching" && !search.releases.length && <p className="empty">Searching your indexers…</p>}
-          {state === "nothing" && <p className="empty">Nothing found for “{search.query}”.</p>}
+          {state === "searching" && !search.releases.length && <p className="empty">{t("search.searching")}</p>}
+          {state === "nothing" && <p className="empty">{t("search.nothing", { query: search.query })}</p>}
           {state === "all_failed" && (
             <p className="empty" role="alert">
-              Every indexer failed or timed out. Check Prowlarr, then try again.
+              {t("search.all_failed")}
             </p>
           )}
           {search.error && (
@@ -216,46 +213,50 @@ export function SearchView({ categories, onDownloaded }: Props) {
           <WindowedList
             items={shown}
             itemKey={releaseKey}
-            label="Results"
+            label={t("search.results")}
             className="results"
             estimate={130}
             itemProps={(r) => ({ className: r.verdict && !r.verdict.passes ? "card result rejected" : "card result" })}
             renderItem={(r) => (
               <>
-                {r.id === best && <p className="best">★ Best pick</p>}
+                {r.id === best && <p className="best">{t("search.best")}</p>}
                 <p className="title">{r.title}</p>
                 {r.verdict && r.verdict.chips.length > 0 && (
-                  <p className="quality" aria-label="Quality">
+                  <p className="quality" aria-label={t("search.quality")}>
                     {[...r.verdict.chips, formatBytes(r.size)].join(" · ")}
                   </p>
                 )}
                 {marksLabel(r.verdict).length > 0 && (
                   <p className="marks">
                     {marksLabel(r.verdict).map((mark) => (
-                      <span key={mark} className={mark.startsWith("In Plex") ? "tag in-plex" : "tag"}>
-                        {mark}
+                      <span key={mark.text} className={mark.inPlex ? "tag in-plex" : "tag"}>
+                        {mark.text}
                       </span>
                     ))}
                   </p>
                 )}
                 {r.verdict && !r.verdict.passes && (
-                  <p className="reasons">Not for you: {r.verdict.reasons.map((reason) => reason.text).join(" · ")}</p>
+                  <p className="reasons">
+                    {t("search.not_for_you", { reasons: r.verdict.reasons.map((reason) => reason.text).join(" · ") })}
+                  </p>
                 )}
                 <p className="meta">
                   {!r.verdict?.chips.length && <span>{formatBytes(r.size)}</span>}
-                  <span aria-label={`${r.seeders ?? 0} seeders`}>▲ {r.seeders ?? "?"}</span>
+                  <span aria-label={t("search.seeders", { count: formatCount(r.seeders ?? 0) })}>▲ {r.seeders ?? "?"}</span>
                   <span>{formatAge(r.age_hours)}</span>
                   <span>{r.indexer}</span>
-                  {r.category && <span className="tag">{CATEGORY_LABELS[r.category] ?? r.category}</span>}
+                  {r.category && <span className="tag">{categoryLabel(r.category)}</span>}
                 </p>
                 {confirmGrab === r.id ? (
                   <p className="confirm" role="alert">
-                    Already in Plex in {r.verdict?.in_plex?.resolution ?? "the same quality"}. Download anyway?{" "}
+                    {r.verdict?.in_plex?.resolution
+                      ? t("search.already_in_plex", { resolution: r.verdict.in_plex.resolution })
+                      : t("search.already_in_plex_same")}{" "}
                     <button type="button" className="primary" onClick={() => void download(r, true)}>
-                      Download anyway
+                      {t("search.download_anyway")}
                     </button>{" "}
                     <button type="button" onClick={() => setConfirmGrab(null)}>
-                      Cancel
+                      {t("common.cancel")}
                     </button>
                   </p>
                 ) : (
@@ -264,9 +265,9 @@ export function SearchView({ categories, onDownloaded }: Props) {
                     className="primary"
                     disabled={busy === r.id}
                     onClick={() => void download(r)}
-                    aria-label={`Download ${r.title}`}
+                    aria-label={t("search.download_label", { title: r.title })}
                   >
-                    {busy === r.id ? "Adding…" : "Download"}
+                    {busy === r.id ? t("search.adding") : t("search.download")}
                   </button>
                 )}
               </>

@@ -2,10 +2,10 @@ import { useEffect, useState, type FormEvent } from "react";
 import { describe } from "./api";
 import { BandwidthSettings } from "./BandwidthSettings";
 import { FormEnd, type FormNotice } from "./FormEnd";
+import { categoryLabel, t } from "./i18n";
 import { useTransport } from "./transport";
 import type { ProfilesResponse, QualityProfile } from "./types";
 
-const CATEGORY_LABELS: Record<string, string> = { movies: "Movies", tv: "TV", music: "Music", books: "Books" };
 
 /** A comma-separated text field ↔ a list. */
 const listText = (values: string[]) => values.join(", ");
@@ -47,7 +47,7 @@ export function SettingsView() {
       const saved = await transport.saveProfile(category, method === "POST" ? draft : null);
       setData((d) => (d ? { ...d, profiles: { ...d.profiles, [category]: saved } } : d));
       setEdits((e) => Object.fromEntries(Object.entries(e).filter(([name]) => name !== category)));
-      setNotice({ kind: "ok", text: method === "POST" ? "Saved. Searches use it from now on." : "Back to the defaults." });
+      setNotice({ kind: "ok", text: t(method === "POST" ? "profile.saved" : "profile.reset") });
     } catch (error) {
       setNotice({ kind: "error", text: describe(error) });
     }
@@ -57,9 +57,9 @@ export function SettingsView() {
     <>
     <BandwidthSettings />
     <section aria-labelledby="settings-title">
-      <h2 id="settings-title">Quality profile</h2>
-      <p className="hint">What MediaHub prefers and refuses when it ranks search results and picks the best.</p>
-      <div className="chips" role="group" aria-label="Category">
+      <h2 id="settings-title">{t("profile.title")}</h2>
+      <p className="hint">{t("profile.hint")}</p>
+      <div className="chips" role="group" aria-label={t("search.category")}>
         {Object.keys(data?.profiles ?? {}).map((c) => (
           <button
             key={c}
@@ -71,7 +71,7 @@ export function SettingsView() {
               setNotice(null);
             }}
           >
-            {CATEGORY_LABELS[c] ?? c}
+            {categoryLabel(c)}
           </button>
         ))}
       </div>
@@ -83,9 +83,9 @@ export function SettingsView() {
       {data && draft && (
         <form className="card profile" onSubmit={(e) => void store("POST", e)}>
           <label>
-            Preferred resolution
+            {t("profile.preferred_resolution")}
             <select value={draft.preferred_resolution} onChange={(e) => change("preferred_resolution", e.target.value)}>
-              <option value="">None</option>
+              <option value="">{t("common.none")}</option>
               {data.resolutions.map((r) => (
                 <option key={r} value={r}>
                   {r}
@@ -94,7 +94,7 @@ export function SettingsView() {
             </select>
           </label>
           <fieldset>
-            <legend>Allowed resolutions</legend>
+            <legend>{t("profile.allowed_resolutions")}</legend>
             {data.resolutions.map((r) => (
               <label key={r} className="check">
                 <input type="checkbox" checked={draft.allowed_resolutions.includes(r)} onChange={() => toggle("allowed_resolutions", r)} />
@@ -103,7 +103,7 @@ export function SettingsView() {
             ))}
           </fieldset>
           <fieldset>
-            <legend>Refused sources</legend>
+            <legend>{t("profile.blocked_sources")}</legend>
             {data.sources.map((s) => (
               <label key={s} className="check">
                 <input type="checkbox" checked={draft.blocked_sources.includes(s)} onChange={() => toggle("blocked_sources", s)} />
@@ -112,7 +112,7 @@ export function SettingsView() {
             ))}
           </fieldset>
           <label>
-            Largest size, GB {category === "tv" ? "(per episode)" : ""}
+            {t(category === "tv" ? "profile.max_size_episode" : "profile.max_size")}
             <input
               type="number"
               min="0"
@@ -122,24 +122,24 @@ export function SettingsView() {
             />
           </label>
           <label>
-            Fewest seeders
+            {t("profile.min_seeders")}
             <input type="number" min="0" value={draft.min_seeders} onChange={(e) => change("min_seeders", Number(e.target.value))} />
           </label>
           <label className="check">
             <input type="checkbox" checked={draft.prefer_hdr} onChange={(e) => change("prefer_hdr", e.target.checked)} />
-            Prefer HDR
+            {t("profile.prefer_hdr")}
           </label>
           {(
             [
-              ["preferred_codecs", "Preferred codecs", "HEVC, AV1"],
-              ["preferred_languages", "Preferred languages", "en, fr"],
-              ["required_words", "Required words", ""],
-              ["blocked_words", "Refused words", "HDCAM, KORSUB"],
-              ["blocked_groups", "Refused release groups", ""],
+              ["preferred_codecs", "HEVC, AV1"],
+              ["preferred_languages", "en, fr"],
+              ["required_words", ""],
+              ["blocked_words", "HDCAM, KORSUB"],
+              ["blocked_groups", ""],
             ] as const
-          ).map(([key, label, example]) => (
+          ).map(([key, example]) => (
             <label key={key}>
-              {label}
+              {t(`profile.${key}`)}
               <input
                 type="text"
                 defaultValue={listText(draft[key])}
@@ -151,7 +151,7 @@ export function SettingsView() {
           ))}
           <FormEnd notice={notice}>
             <button type="button" onClick={() => void store("DELETE")}>
-              Defaults
+              {t("profile.defaults")}
             </button>
           </FormEnd>
         </form>

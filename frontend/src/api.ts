@@ -1,5 +1,7 @@
 // Calls to the sidecar. Changes carry the headers its CSRF checks want.
 
+import { t } from "./i18n";
+
 export class ApiError extends Error {
   constructor(
     public readonly code: string,
@@ -18,7 +20,7 @@ async function parse<T>(response: Response): Promise<T> {
     const error = (body as { error?: { code?: string; message?: string; values?: Record<string, string> } } | null)?.error;
     throw new ApiError(
       error?.code ?? "http_error",
-      error?.message ?? `The panel answered ${response.status}.`,
+      error?.message ?? t("error.http", { status: response.status }),
       response.status,
       error?.values,
     );
@@ -52,5 +54,5 @@ export async function sendTorrent<T>(file: Blob, category: string): Promise<T> {
 
 export function describe(error: unknown): string {
   if (error instanceof ApiError) return error.message;
-  return "The panel is not reachable. Check that the MediaHub server is running.";
+  return t("error.unreachable");
 }

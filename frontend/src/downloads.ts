@@ -1,6 +1,9 @@
 // The downloads list, kept current from the events stream: a snapshot, then diffs.
 
-import type { Download, DownloadsDiff, Hold, Origin, PanelState, Transfer } from "./types";
+import { formatClock } from "./format";
+import { t, type MessageKey } from "./i18n";
+import en from "./i18n/en";
+import type { Download, DownloadsDiff, PanelState, Transfer } from "./types";
 
 export interface DownloadsState {
   byHash: Map<string, Download>;
@@ -61,50 +64,45 @@ export function activeCount(downloads: Iterable<Download>): number {
   return count;
 }
 
+const STAGE_LABELS: Partial<Record<string, MessageKey>> = {
+  available: "status.available",
+  not_in_plex: "status.not_in_plex",
+  scan_sent: "status.scan_sent",
+  no_library: "status.no_library",
+};
+
 export function statusLabel(download: Download): string {
   if (isComplete(download)) {
-    if (download.stage === "available") return "in Plex, ready to watch";
-    if (download.stage === "not_in_plex") return "sent to Plex, not listed";
-    if (download.stage === "scan_sent") return "sent to Plex";
-    if (download.stage === "no_library") return "complete, no Plex library";
-    return download.status === "stopped" ? "complete, paused" : "complete";
+    const stage = download.stage ? STAGE_LABELS[download.stage] : undefined;
+    if (stage) return t(stage);
+    return t(download.status === "stopped" ? "status.complete_paused" : "status.complete");
   }
-  return download.status;
+  const key = `status.${download.status}`;
+  return key in en ? t(key as MessageKey) : download.status;
 }
-
-const ORIGINS: Record<Origin, string> = {
-  panel: "via panel",
-  action: "via Home Assistant",
-  automation: "via automation",
-  voice: "via voice",
-};
 
 /** Who grabbed a download, for its card; null for downloads MediaHub did not grab. */
 export function originLabel(download: Download): string | null {
-  return download.grabbed_by === undefined ? null : ORIGINS[download.grabbed_by];
+  return download.grabbed_by === undefined ? null : t(`origin.${download.grabbed_by}`);
 }
-
-const HELD: Record<Hold, string> = {
-  vpn: "held: VPN not confirmed",
-  disk: "held: disk nearly full",
-};
 
 /** Why a guard holds a download back, for its card; null when none does. */
 export function heldLabel(download: Download): string | null {
-  return download.held ? HELD[download.held] : null;
+  return download.held ? t(`held.${download.held}`) : null;
 }
-
-const clock = (epochSeconds: number) =>
-  new Date(epochSeconds * 1000).toLocaleString(undefined, { dateStyle: "short", timeStyle: "short" });
 
 /** The VPN audit in words: verified, or when it was not. */
 export function auditLabel(download: Download): { text: string; ok: boolean } | null {
   const audit = download.vpn;
   if (!audit) return null;
-  if (audit.state === "verified") return { text: "VPN verified", ok: true };
+  if (audit.state === "verified") return { text: t("audit.verified"), ok: true };
   if (audit.state === "unprotected") {
-    return { text: `Transferred without a confirmed VPN${audit.since ? ` at ${clock(audit.since)}` : ""}`, ok: false };
+    const text = audit.since ? t("audit.unprotected_at", { when: formatClock(audit.since) }) : t("audit.unprotected");
+    return { text, ok: false };
   }
-  const span = audit.since && audit.until ? ` (${clock(audit.since)} – ${clock(audit.until)})` : "";
-  return { text: `VPN not verified: MediaHub was not watching${span}`, ok: false };
+  const text =
+    audit.since && audit.until
+      ? t("audit.not_watched_between", { from: formatClock(audit.since), to: formatClock(audit.until) })
+      : t("audit.not_watched");
+  return { text, ok: false };
 }

@@ -55,22 +55,44 @@ function afterNextPaint(run: () => void): void {
   else requestAnimationFrame(() => setTimeout(run, 0));
 }
 
-export function openEvents(): EventStream {
+/** A stream's messages, kept until someone listens and then handed over as they come; and its
+ * failure, said to the listener (`onListen`: run when someone does). Both transports use it. */
+export function heldMessages(onListen: () => void = () => undefined) {
   const backlog: Message[] = [];
   let deliver: ((message: Message) => void) | null = null;
   let failed: (() => void) | null = null;
+  return {
+    backlog,
+    get listening(): boolean {
+      return deliver !== null;
+    },
+    push(message: Message): void {
+      if (deliver) deliver(message);
+      else backlog.push(message);
+    },
+    fail(): void {
+      failed?.();
+    },
+    listen(callback: (message: Message) => void, onError: () => void, from = 0): void {
+      deliver = callback;
+      failed = onError;
+      for (const message of backlog.splice(0).slice(from)) callback(message);
+      onListen();
+    },
+  };
+}
+
+export function openEvents(): EventStream {
   let source: EventSource | null = null;
   let closed = false;
-  const push = (message: Message) => {
-    if (deliver) deliver(message);
-    else backlog.push(message);
-  };
   // Opening the stream when only the head has come: held until the app listens.
   let held: (() => void) | null = null;
   const release = () => {
     held?.();
     held = null;
   };
+  const messages = heldMessages(release);
+  const push = messages.push;
   const connect = (since: string) => {
     if (closed) return;
     source = new EventSource(`/api/events${since}`);
@@ -79,7 +101,7 @@ export function openEvents(): EventStream {
         push({ name, data: JSON.parse((event as MessageEvent<string>).data) as unknown });
       });
     }
-    source.onerror = () => failed?.();
+    source.onerror = () => messages.fail();
   };
   void startingState().then((state) => {
     if (closed) return;
@@ -88,7 +110,7 @@ export function openEvents(): EventStream {
       // The whole list is the stream's first message; it is parsed once the app has painted
       // the head, not before (thousands of downloads take tens of milliseconds to parse).
       held = () => afterNextPaint(() => connect(""));
-      if (deliver) release();
+      if (messages.listening) release();
       return;
     }
     // With the revision of a whole list, the stream sends a snapshot only if the state moved
@@ -97,13 +119,8 @@ export function openEvents(): EventStream {
     connect(revision ? `?since=${encodeURIComponent(revision)}` : "");
   });
   return {
-    backlog,
-    listen(callback, onError, from = 0) {
-      deliver = callback;
-      failed = onError;
-      for (const message of backlog.splice(0).slice(from)) callback(message);
-      release();
-    },
+    backlog: messages.backlog,
+    listen: messages.listen,
     close() {
       closed = true;
       source?.close();

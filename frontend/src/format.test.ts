@@ -14,19 +14,19 @@ describe("format", () => {
   it("treats an unknown ETA as unknown, not as 100 days", () => {
     expect(formatEta(null)).toBe("—");
     expect(formatEta(45)).toBe("45s");
-    expect(formatEta(600)).toBe("10 min");
-    expect(formatEta(3 * 3600 + 20 * 60)).toBe("3 h 20 min");
-    expect(formatEta(2 * 86400)).toBe("2 d");
+    expect(formatEta(600)).toBe("10m");
+    expect(formatEta(3 * 3600 + 20 * 60)).toBe("3h 20m");
+    expect(formatEta(2 * 86400)).toBe("2d");
   });
 
   it("reads ages, percentages and times", () => {
     expect(formatAge(0.5)).toBe("new");
-    expect(formatAge(30)).toBe("30 h");
-    expect(formatAge(24 * 10)).toBe("10 d");
+    expect(formatAge(30)).toBe("30h");
+    expect(formatAge(24 * 10)).toBe("10d");
     expect(formatPercent(0.999)).toBe("99%");
     expect(formatPercent(1)).toBe("100%");
     expect(formatWhen(null)).toBe("never");
     expect(formatWhen(1000, 1030)).toBe("just now");
-    expect(formatWhen(1000, 1000 + 7200)).toBe("2 h ago");
+    expect(formatWhen(1000, 1000 + 7200)).toBe("2 hr. ago");
   });
 });

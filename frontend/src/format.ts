@@ -1,12 +1,39 @@
-// Numbers as a person reads them.
+// Numbers as a person reads them, in the panel's language (Intl).
+
+import { language, t } from "./i18n";
 
 const UNITS = ["B", "KB", "MB", "GB", "TB"];
 
+// Intl's formatters are costly to make and cheap to use: one per language and style.
+const formatters = new Map<string, Intl.NumberFormat>();
+function number(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${language()} ${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat(language(), options);
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+const unit = (value: number, name: string, display: "narrow" | "short" = "narrow") =>
+  number({ style: "unit", unit: name, unitDisplay: display, maximumFractionDigits: 0 }).format(value);
+
+export function formatCount(count: number): string {
+  return number({}).format(count);
+}
+
+/** A short duration in milliseconds, as an indexer's answer time. */
+export function formatDuration(milliseconds: number): string {
+  return unit(Math.round(milliseconds), "millisecond", "short");
+}
+
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes <= 0) return "0 B";
+  if (!Number.isFinite(bytes) || bytes <= 0) return `${number({}).format(0)} B`;
   const power = Math.min(Math.floor(Math.log(bytes) / Math.log(1024)), UNITS.length - 1);
   const value = bytes / 1024 ** power;
-  return `${value >= 100 || power === 0 ? Math.round(value) : value.toFixed(1)} ${UNITS[power]}`;
+  const digits = value >= 100 || power === 0 ? 0 : 1;
+  return `${number({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value)} ${UNITS[power]}`;
 }
 
 export function formatSpeed(bytesPerSecond: number): string {
@@ -16,32 +43,38 @@ export function formatSpeed(bytesPerSecond: number): string {
 /** qBittorrent's "unknown" ETA (8640000) reaches the panel as null. */
 export function formatEta(seconds: number | null): string {
   if (seconds === null || seconds < 0) return "—";
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 60) return unit(seconds, "second");
+  if (seconds < 3600) return unit(Math.round(seconds / 60), "minute");
   if (seconds < 86400) {
     const hours = Math.floor(seconds / 3600);
     const minutes = Math.round((seconds % 3600) / 60);
-    return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
+    return minutes ? `${unit(hours, "hour")} ${unit(minutes, "minute")}` : unit(hours, "hour");
   }
-  return `${Math.round(seconds / 86400)} d`;
+  return unit(Math.round(seconds / 86400), "day");
 }
 
 export function formatAge(hours: number): string {
-  if (hours < 1) return "new";
-  if (hours < 48) return `${Math.round(hours)} h`;
-  if (hours < 24 * 60) return `${Math.round(hours / 24)} d`;
-  return `${Math.round(hours / 24 / 30)} mo`;
+  if (hours < 1) return t("age.new");
+  if (hours < 48) return unit(Math.round(hours), "hour");
+  if (hours < 24 * 60) return unit(Math.round(hours / 24), "day");
+  return unit(Math.round(hours / 24 / 30), "month", "short");
 }
 
 export function formatPercent(progress: number): string {
-  return `${Math.floor(Math.max(0, Math.min(1, progress)) * 100)}%`;
+  return number({ style: "percent", maximumFractionDigits: 0 }).format(Math.floor(Math.max(0, Math.min(1, progress)) * 100) / 100);
 }
 
 export function formatWhen(epochSeconds: number | null, now = Date.now() / 1000): string {
-  if (!epochSeconds) return "never";
+  if (!epochSeconds) return t("time.never");
   const ago = Math.max(0, now - epochSeconds);
-  if (ago < 60) return "just now";
-  if (ago < 3600) return `${Math.round(ago / 60)} min ago`;
-  if (ago < 86400) return `${Math.round(ago / 3600)} h ago`;
-  return `${Math.round(ago / 86400)} d ago`;
+  const relative = new Intl.RelativeTimeFormat(language(), { numeric: "auto", style: "short" });
+  if (ago < 60) return t("time.just_now");
+  if (ago < 3600) return relative.format(-Math.round(ago / 60), "minute");
+  if (ago < 86400) return relative.format(-Math.round(ago / 3600), "hour");
+  return relative.format(-Math.round(ago / 86400), "day");
+}
+
+/** A moment, as a date and time in the panel's language. */
+export function formatClock(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toLocaleString(language(), { dateStyle: "short", timeStyle: "short" });
 }

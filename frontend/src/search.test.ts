@@ -124,9 +124,10 @@ describe("quality", () => {
     const inPlex = { key: "7", title: "Dune (2021)", resolution: "1080p" };
     const web = { ...verdict("web", true, 1300, "1080p", "WEB-DL"), in_plex: inPlex, downloading: null };
     const uhd = { ...verdict("uhd", true, 1200, "2160p", "BluRay"), in_plex: inPlex, downloading: 0.437 };
-    expect(marksLabel(web)).toEqual(["In Plex · 1080p"]);
-    expect(marksLabel(uhd)).toEqual(["In Plex · 1080p", "Downloading 43 %"]);
-    expect(marksLabel({ ...uhd, in_plex: null, downloading: 1 })).toEqual(["Downloaded"]);
+    const texts = (verdict: Parameters<typeof marksLabel>[0]) => marksLabel(verdict).map((mark) => mark.text);
+    expect(texts(web)).toEqual(["In Plex · 1080p"]);
+    expect(texts(uhd)).toEqual(["In Plex · 1080p", "Downloading 43%"]);
+    expect(texts({ ...uhd, in_plex: null, downloading: 1 })).toEqual(["Downloaded"]);
     expect(plexCovers(web)).toBe(true); // the same resolution: asks first
     expect(plexCovers(uhd)).toBe(false); // better than Plex's: no question
     expect(plexCovers(verdict("x", true, 1, "720p", "WEB-DL"))).toBe(false);

@@ -1,6 +1,8 @@
 // Search results as the user sees them: merged as indexers answer, filtered and sorted
 // locally (never by running the search again).
 
+import { formatCount, formatDuration, formatPercent } from "./format";
+import { t } from "./i18n";
 import type { IndexerStatus, Release, Verdict } from "./types";
 
 export type SortKey = "score" | "seeders" | "size" | "age";
@@ -117,13 +119,16 @@ export function filterReleases(releases: Release[], filter: string): Release[] {
 export function indexerLabel(status: IndexerStatus): string {
   switch (status.state) {
     case "pending":
-      return "searching…";
+      return t("indexer.searching");
     case "ok":
-      return `${status.count} · ${status.elapsed_ms ?? 0} ms`;
+      return t("indexer.found", {
+        count: formatCount(status.count ?? 0),
+        elapsed: formatDuration(status.elapsed_ms ?? 0),
+      });
     case "timed_out":
-      return "timed out";
+      return t("indexer.timed_out");
     case "error":
-      return "error";
+      return t("indexer.error");
   }
 }
 
@@ -145,12 +150,23 @@ export function plexCovers(verdict: Verdict | undefined): boolean {
   return (RESOLUTION_RANK[inPlex.resolution ?? ""] ?? 0) >= (RESOLUTION_RANK[verdict.quality.resolution ?? ""] ?? 0);
 }
 
+export interface Mark {
+  text: string;
+  inPlex: boolean;
+}
+
 /** "In Plex · 720p", "Downloading 43 %": what a result already is here. */
-export function marksLabel(verdict: Verdict | undefined): string[] {
+export function marksLabel(verdict: Verdict | undefined): Mark[] {
   if (!verdict) return [];
-  const marks: string[] = [];
-  if (verdict.in_plex) marks.push(["In Plex", verdict.in_plex.resolution].filter(Boolean).join(" · "));
-  if (verdict.downloading != null)
-    marks.push(verdict.downloading >= 1 ? "Downloaded" : `Downloading ${Math.floor(verdict.downloading * 100)} %`);
+  const marks: Mark[] = [];
+  if (verdict.in_plex) {
+    const resolution = verdict.in_plex.resolution;
+    marks.push({ text: resolution ? t("mark.in_plex_at", { resolution }) : t("mark.in_plex"), inPlex: true });
+  }
+  if (verdict.downloading != null) {
+    const text =
+      verdict.downloading >= 1 ? t("mark.downloaded") : t("mark.downloading", { percent: formatPercent(verdict.downloading) });
+    marks.push({ text, inPlex: false });
+  }
   return marks;
 }

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { applyDiff, fromSnapshot, type DownloadsState } from "./downloads";
 import { EVENT_NAMES, earlyStream, type Message } from "./eventStream";
+import { t } from "./i18n";
 import { useTransport } from "./transport";
 import type { Bandwidth, DownloadsDiff, Hold, PanelState, ReadyItem, Vpn } from "./types";
 
@@ -82,11 +83,11 @@ const REDUCERS: Record<(typeof EVENT_NAMES)[number], Reducer> = {
   scan: (_data, prev) => ({ ...prev, scanned: prev.scanned + 1 }),
   refused: (data, prev) => {
     const refused = data as { name: string; reason: string };
-    return notice(prev, `Refused ${refused.name}: ${refused.reason}.`);
+    return notice(prev, t("notice.refused", { name: refused.name, reason: refused.reason }));
   },
   replaced: (data, prev) => {
     const replaced = data as { name: string; reason: string; replacement: string };
-    return notice(prev, `${replaced.name} was dead (${replaced.reason}): downloading ${replaced.replacement} instead.`);
+    return notice(prev, t("notice.replaced", { name: replaced.name, reason: replaced.reason, replacement: replaced.replacement }));
   },
 };
 

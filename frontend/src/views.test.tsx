@@ -65,7 +65,7 @@ describe("DownloadsView", () => {
     const item = screen.getByRole("listitem");
     expect(item.textContent).toContain("43%");
     expect(item.textContent).toContain("3.0 MB/s");
-    expect(item.textContent).toContain("10 min");
+    expect(item.textContent).toContain("ETA 10m");
     expect(item.getAttribute("aria-setsize")).toBe("1");
   });
 

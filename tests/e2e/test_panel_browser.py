@@ -55,10 +55,13 @@ def shots(tmp_path: Path) -> Callable[[str], Path]:
     return lambda name: folder / f"{name}.png"
 
 
-async def phone(browser: Browser, sidecar: Sidecar, user_agent: str | None = None) -> Page:
-    """The panel on a phone-sized screen (with `user_agent`, that phone's browser)."""
+async def phone(
+    browser: Browser, sidecar: Sidecar, user_agent: str | None = None, locale: str = "en-US"
+) -> Page:
+    """The panel on a phone-sized screen (with `user_agent`, that phone's browser; `locale`,
+    its language)."""
     context = await browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale=locale,
         **({"user_agent": user_agent} if user_agent else {}),
     )  # fmt: skip
     page = await context.new_page()
@@ -169,6 +172,25 @@ async def test_a_hostile_title_is_shown_as_text_and_runs_nothing(
     assert await page.locator("ul.results img").count() == 0
     await page.wait_for_timeout(300)
     assert dialogs == []
+
+
+async def test_the_panel_speaks_the_browsers_language(
+    browser: Browser, sidecar: Sidecar, shots: Callable[[str], Path]
+) -> None:
+    page = await phone(browser, sidecar, locale="de-DE")
+    await page.get_by_label("Nach einem Film, einer Serie, einem Album oder Buch suchen").fill(
+        "S05E02"
+    )
+    await page.get_by_role("search").get_by_role("button", name="Suchen").click()
+    title = "Series Title S05E02 HDTV x264-Xclusive [eztv]"
+    await page.get_by_role("button", name=f"{title} herunterladen").click()
+    await expect(page.get_by_role("button", name="Alle pausieren")).to_be_visible()  # Downloads
+    card = page.get_by_role("list", name="Downloads").get_by_role("listitem").first
+    # Numbers in German too: a decimal comma in the size, the percent sign after a space.
+    await expect(card).to_contain_text(re.compile(r"\d+\u00a0%"), timeout=30_000)
+    await expect(card).to_contain_text(re.compile(r"\d+,\d [KMG]B"))
+    assert await page.evaluate("document.documentElement.lang") == "de"
+    await page.screenshot(path=shots("downloads-de"))
 
 
 async def test_remove_with_confirm_and_download_again(

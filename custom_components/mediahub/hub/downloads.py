@@ -427,9 +427,11 @@ class Downloads:
             return None
         name = category.strip().lower() if isinstance(category, str) else None
         if name not in self._categories:
+            choices = ", ".join(sorted(self._categories))
             raise InvalidInputError(
                 "unknown_category",
-                f"unknown category {category!r}; use one of: {', '.join(sorted(self._categories))}",
+                f"unknown category {category!r}; use one of: {choices}",
+                values={"category": str(category), "choices": choices},
             )
         return name
 

@@ -116,11 +116,16 @@ def outcome(err: MediaHubError) -> Outcome:
 
 
 def placeholders(err: MediaHubError) -> dict[str, str]:
-    """What the messages fill in."""
-    values = err.values if isinstance(err, InvalidInputError) else {}
-    return {
-        "service": err.service or "MediaHub",
-        "reason": err.reason,
-        "message": str(err),
-        **values,
-    }
+    """What a translated message fills in: values only (a name, a path, a number), never the
+    engine's own English words, which stay in the logs and the panel's messages."""
+    if isinstance(err, InvalidInputError):
+        return {"service": err.service or "MediaHub", **err.values}
+    if isinstance(err, SettingsError):
+        return {"service": "MediaHub", "setting": err.setting}
+    # A service's own words for its failure: an HTTP status, an exception's name, a timeout.
+    return {"service": err.service or "MediaHub", "reason": err.reason}
+
+
+def panel_placeholders(err: MediaHubError) -> dict[str, str]:
+    """What the panel's messages (`Outcome.panel_message`, in English) fill in."""
+    return {**placeholders(err), "reason": err.reason, "message": str(err)}

@@ -7,7 +7,7 @@ The messages, by name: `downloads` (changed, removed, transfer), `service`, `vpn
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import asdict
 import time
 from typing import Any
@@ -23,6 +23,7 @@ from .events import (
 )
 from .models import Bandwidth, Hold, VpnStatus
 from .panel.state import download_json
+from .search import AssessedBatch, ResultsBatch
 
 Publish = Callable[[str, Any], None]
 
@@ -45,6 +46,33 @@ def holds_json(holds: frozenset[Hold]) -> dict[str, Any]:
 def problem_of(err: MediaHubError) -> str:
     """Why qBittorrent could not be polled, in the panel's words."""
     return "auth_failed" if isinstance(err, AuthenticationError) else "unreachable"
+
+
+async def search_messages(
+    engine: MediaHub, query: str, categories: list[int]
+) -> AsyncGenerator[tuple[str, dict[str, Any]]]:
+    """A search as a panel shows it: `indexer`, `results` and `assessed` (with the In Plex and
+    Downloading marks) as indexers answer, then `done`. A failure before the first answer
+    raises the engine's error."""
+    started = time.monotonic()
+    count = 0
+    events = aiter(engine.search.search(query, categories))
+    try:
+        async for event in events:
+            if isinstance(event, ResultsBatch):
+                count += len(event.releases)
+                releases = [r.as_json() for r in event.releases]
+                yield "results", {"indexer_id": event.indexer_id, "releases": releases}
+            elif isinstance(event, AssessedBatch):
+                assessed = [
+                    {**a.verdict_json(), **engine.marks(a).as_json()} for a in event.assessments
+                ]
+                yield "assessed", {"indexer_id": event.indexer_id, "releases": assessed}
+            else:
+                yield "indexer", event.as_json()
+        yield "done", {"count": count, "elapsed_ms": int((time.monotonic() - started) * 1000)}
+    finally:
+        await events.aclose()  # type: ignore[attr-defined]
 
 
 class Feed:

@@ -38,7 +38,11 @@ class ReleaseRefusedError(InvalidInputError):
     """What the torrent holds is dangerous or useless: nothing of it was downloaded."""
 
     def __init__(self, name: str, verdict: FileVerdict) -> None:
-        super().__init__("release_refused", f"{name}: refused, {verdict.text}")
+        super().__init__(
+            "release_refused",
+            f"{name}: refused, {verdict.text}",
+            values={"name": name, "file": verdict.offender or name},
+        )
         self.reason = verdict.text
 
 

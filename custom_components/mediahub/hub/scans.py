@@ -44,7 +44,9 @@ class LibraryScanner:
             (lib for lib in libraries if lib.key == key or lib.title.lower() == key.lower()), None
         )
         if library is None:
-            raise InvalidInputError("unknown_library", f"Plex has no library {key!r}")
+            raise InvalidInputError(
+                "unknown_library", f"Plex has no library {key!r}", values={"library": key}
+            )
         plex_path = None
         if path:
             plex_path = self._path_map.to_plex(path) or path
@@ -52,6 +54,7 @@ class LibraryScanner:
                 raise InvalidInputError(
                     "path_outside_library",
                     f"{path} is not inside the {library.title} library's folders",
+                    values={"path": path, "library": library.title},
                 )
         await self._send(library, plex_path)
 

@@ -211,7 +211,9 @@ class SearchService:
         query = query.strip()
         if len(query) > MAX_QUERY_LENGTH:
             raise InvalidInputError(
-                "query_too_long", f"keep the search under {MAX_QUERY_LENGTH} characters"
+                "query_too_long",
+                f"keep the search under {MAX_QUERY_LENGTH} characters",
+                values={"limit": str(MAX_QUERY_LENGTH)},
             )
         categories = tuple(sorted({int(c) for c in categories}))
         indexers = await self.enabled_indexers()

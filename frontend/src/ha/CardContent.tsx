@@ -8,6 +8,7 @@ import { isComplete, ordered } from "../downloads";
 import { formatPercent, formatSpeed } from "../format";
 import { ReadyToWatch } from "../ReadyToWatch";
 import { emptySearch, sortReleases, withReleases, withVerdicts, type SearchState } from "../search";
+import { t } from "../i18n";
 import { useTransport } from "../transport";
 import type { Release } from "../types";
 import { useEvents } from "../useEvents";
@@ -30,9 +31,9 @@ export function Card({ sections, height }: CardOptions) {
     <div className="mediahub-card" style={height ? { maxHeight: `${height}px`, overflowY: "auto" } : undefined}>
       {sections.includes("search") && <CardSearch />}
       {sections.includes("downloads") && (
-        <section aria-label="Downloads">
+        <section aria-label={t("downloads.list")}>
           {shown.length === 0 ? (
-            <p className="hint">{live.connected ? "No downloads yet." : "Connecting…"}</p>
+            <p className="hint">{t(live.connected ? "downloads.none_yet" : "downloads.connecting")}</p>
           ) : (
             <ul className="card-downloads">
               {shown.map((d) => (
@@ -73,14 +74,14 @@ function CardSearch() {
       results: (releases) => setSearch((s) => (s ? withReleases(s, releases) : s)),
       assessed: (verdicts) => setSearch((s) => (s ? withVerdicts(s, verdicts) : s)),
       done: () => undefined,
-      failed: (message) => setNotice(message ?? "The search could not run."),
+      failed: (message) => setNotice(message ?? t("search.failed")),
     });
   }
 
   async function grab(release: Release) {
     try {
       const result = await transport.grab(release.id, release.category ?? null);
-      setNotice(`Downloading ${result.name}.`);
+      setNotice(t("search.downloading", { name: result.name }));
       setSearch(null);
     } catch (error) {
       setNotice(describe(error));
@@ -89,11 +90,17 @@ function CardSearch() {
 
   const best = search ? sortReleases(search.releases, "score").slice(0, RESULTS_SHOWN) : [];
   return (
-    <section aria-label="Search">
+    <section aria-label={t("search.submit")}>
       <form className="search" role="search" onSubmit={start}>
-        <input type="search" aria-label="Search" placeholder="Movie, show, album…" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          type="search"
+          aria-label={t("search.label")}
+          placeholder={t("search.placeholder")}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
         <button type="submit" className="primary">
-          Search
+          {t("search.submit")}
         </button>
       </form>
       {notice && <p className="hint">{notice}</p>}
@@ -102,8 +109,8 @@ function CardSearch() {
           {best.map((r) => (
             <li key={r.id}>
               <span className="title">{r.title}</span>
-              <button type="button" onClick={() => void grab(r)} aria-label={`Download ${r.title}`}>
-                Download
+              <button type="button" onClick={() => void grab(r)} aria-label={t("search.download_label", { title: r.title })}>
+                {t("search.download")}
               </button>
             </li>
           ))}

@@ -4,6 +4,7 @@
 
 import { StrictMode } from "react";
 import { createRoot, type Root } from "react-dom/client";
+import { loadLanguage, pickLanguage, t, type MessageKey } from "../i18n";
 import styles from "../styles.css?inline";
 import { TransportContext, type Transport } from "../transport";
 import { Card, SECTIONS, type Section } from "./CardContent";
@@ -74,6 +75,7 @@ class MediaHubCard extends HTMLElement {
   }
 
   private async _findStack(hass: Hass): Promise<void> {
+    await loadLanguage(pickLanguage([hass.language]));
     this._stack = await stackFor(hass, this._config.entry_id);
     this._transport = this._stack ? homeAssistantTransport(hass, this._stack) : null;
     this._render();
@@ -94,14 +96,15 @@ class MediaHubCard extends HTMLElement {
             <Card sections={sections} height={this._config.height ?? null} />
           </TransportContext.Provider>
         ) : (
-          <p className="notice">No MediaHub stack here is open to your account.</p>
+          <p className="notice">{t("ha.no_stack")}</p>
         )}
       </StrictMode>,
     );
   }
 }
 
-const SECTION_LABELS: Record<Section, string> = { search: "Search", downloads: "Active downloads", ready: "Ready to watch" };
+const SECTION_LABELS: Record<Section, MessageKey> = { search: "search.submit", downloads: "downloads.list", ready: "ready.title" };
+const escape = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The card's visual editor: which sections, and its height. */
 class MediaHubCardEditor extends HTMLElement {
@@ -112,8 +115,8 @@ class MediaHubCardEditor extends HTMLElement {
     this._render();
   }
 
-  set hass(_hass: Hass) {
-    // The editor needs nothing from Home Assistant; the property is set on every editor.
+  set hass(hass: Hass) {
+    void loadLanguage(pickLanguage([hass.language])).then(() => this._render());
   }
 
   private _change(config: CardConfig): void {
@@ -125,10 +128,10 @@ class MediaHubCardEditor extends HTMLElement {
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: "open" });
     const chosen = this._config.sections ?? [...SECTIONS];
     shadow.innerHTML = `<style>label{display:flex;gap:8px;align-items:center;margin:6px 0}fieldset{border:0;padding:0;margin:0 0 8px}</style>
-      <fieldset><legend>Sections</legend>${SECTIONS.map(
-        (s) => `<label><input type="checkbox" name="${s}" ${chosen.includes(s) ? "checked" : ""}> ${SECTION_LABELS[s]}</label>`,
+      <fieldset><legend>${escape(t("card.sections"))}</legend>${SECTIONS.map(
+        (s) => `<label><input type="checkbox" name="${s}" ${chosen.includes(s) ? "checked" : ""}> ${escape(t(SECTION_LABELS[s]))}</label>`,
       ).join("")}</fieldset>
-      <label>Height (px, empty: fit) <input type="number" name="height" min="100" max="2000" step="10" value="${this._config.height ?? ""}"></label>`;
+      <label>${escape(t("card.height"))} <input type="number" name="height" min="100" max="2000" step="10" value="${this._config.height ?? ""}"></label>`;
     for (const box of shadow.querySelectorAll<HTMLInputElement>("input[type=checkbox]")) {
       box.addEventListener("change", () => {
         const sections = SECTIONS.filter((s) => (s === box.name ? box.checked : chosen.includes(s)));

@@ -7,6 +7,7 @@ import { createRoot, type Root } from "react-dom/client";
 import { App } from "../App";
 import styles from "../styles.css?inline";
 import { TransportContext, type Transport } from "../transport";
+import { loadLanguage, pickLanguage, t } from "../i18n";
 import { HOST_STYLES } from "./host";
 import { homeAssistantTransport, stackFor, type Hass, type Stack } from "./transport";
 
@@ -18,8 +19,11 @@ class MediaHubPanel extends HTMLElement {
 
   set hass(hass: Hass) {
     const first = this._hass === null;
+    const languageChanged = !first && hass.language !== this._hass?.language;
     this._hass = hass;
     if (first) void this._start();
+    // The user chose another language in their profile: the panel follows at once.
+    else if (languageChanged) void loadLanguage(pickLanguage([hass.language])).then(() => this._render());
   }
 
   set narrow(narrow: boolean) {
@@ -39,6 +43,7 @@ class MediaHubPanel extends HTMLElement {
   private async _start(): Promise<void> {
     const hass = this._hass;
     if (!hass) return;
+    await loadLanguage(pickLanguage([hass.language]));
     this._stack = await stackFor(hass);
     this._render();
   }
@@ -58,7 +63,7 @@ class MediaHubPanel extends HTMLElement {
             <App onMenu={menu} />
           </TransportContext.Provider>
         ) : (
-          <p className="notice">No MediaHub stack here is open to your account. An administrator can let every user search and grab in MediaHub's options.</p>
+          <p className="notice">{t("ha.no_stack")}</p>
         )}
       </StrictMode>,
     );

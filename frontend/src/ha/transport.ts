@@ -3,7 +3,8 @@
 // remotely too, and never asks the sidecar at :3000.
 
 import { ApiError } from "../api";
-import type { EventStream, Message } from "../eventStream";
+import { t } from "../i18n";
+import { heldMessages, type EventStream } from "../eventStream";
 import type { AddSource, DownloadAction, SearchListener, Transport } from "../transport";
 import type { Bandwidth, GrabResult, IndexerStatus, Release, Verdict } from "../types";
 
@@ -35,7 +36,7 @@ interface HaError {
 /** Home Assistant's error, translated there, as the panel's. */
 function asApiError(error: unknown): ApiError {
   const e = (error ?? {}) as HaError;
-  if (e.code === "unauthorized") return new ApiError("unauthorized", "Only an administrator of Home Assistant can do that.", 403);
+  if (e.code === "unauthorized") return new ApiError("unauthorized", t("ha.admin_only"), 403);
   return new ApiError(e.translation_key ?? e.code ?? "error", e.message ?? "Home Assistant refused that.", 0, e.translation_placeholders ?? {});
 }
 
@@ -49,8 +50,8 @@ export async function stackFor(hass: Hass, entryId?: string): Promise<Stack | nu
   }
 }
 
-const notHere = (what: string) =>
-  Promise.reject(new ApiError("not_in_home_assistant", `${what} is set in Home Assistant's MediaHub options here.`, 0));
+/** What Home Assistant keeps in its own places (the options, the entities) in the sidebar. */
+const notHere = () => Promise.reject(new ApiError("not_in_home_assistant", t("ha.not_here"), 0));
 
 export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
   const entry = { entry_id: stack.entry_id };
@@ -66,23 +67,14 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
   return {
     features: { libraries: false, settings: false },
     feed(): EventStream {
-      const backlog: Message[] = [];
-      let deliver: ((message: Message) => void) | null = null;
-      let failed: (() => void) | null = null;
+      const messages = heldMessages();
       const subscription = hass.connection.subscribeMessage<Record<string, unknown>>((event) => {
-        for (const [name, data] of Object.entries(event)) {
-          if (deliver) deliver({ name, data });
-          else backlog.push({ name, data });
-        }
+        for (const [name, data] of Object.entries(event)) messages.push({ name, data });
       }, { type: "mediahub/subscribe_downloads", ...entry });
-      subscription.catch(() => failed?.());
+      subscription.catch(() => messages.fail());
       return {
-        backlog,
-        listen(callback, onError, from = 0) {
-          deliver = callback;
-          failed = onError;
-          for (const message of backlog.splice(0).slice(from)) callback(message);
-        },
+        backlog: messages.backlog,
+        listen: messages.listen,
         close() {
           void subscription.then((unsubscribe) => unsubscribe()).catch(() => undefined);
         },
@@ -109,7 +101,7 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
     },
     grab: (releaseId, grabCategory) => action<GrabResult>("grab", { release_id: releaseId, ...category(grabCategory) }),
     add(source: AddSource, addCategory) {
-      if ("file" in source) return notHere("A .torrent file");
+      if ("file" in source) return notHere();
       const link = "magnet" in source ? source.magnet : source.torrent_url;
       return action<GrabResult>("add_torrent", { source: link, ...category(addCategory) });
     },
@@ -117,17 +109,17 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
       if (name === "top" || name === "bottom") return action("queue", { hash, position: name });
       return action(name, { hash });
     },
-    actOnAll: () => notHere("Pausing everything"),
+    actOnAll: () => notHere(),
     remove: (hash, deleteFiles) => action("remove", { hash, delete_files: deleteFiles }),
     slowMode: (enabled) => action("set_bandwidth", { alt_speed: enabled }),
-    bandwidth: () => notHere("Bandwidth") as Promise<Bandwidth>,
-    saveBandwidth: () => notHere("Bandwidth") as Promise<Bandwidth>,
-    libraries: () => notHere("Plex"),
-    scan: () => notHere("Plex"),
+    bandwidth: () => notHere() as Promise<Bandwidth>,
+    saveBandwidth: () => notHere() as Promise<Bandwidth>,
+    libraries: () => notHere(),
+    scan: () => notHere(),
     // The poster view wants a signed-in user: an <img> cannot send the token, so its path is
     // signed, for a short while, as Home Assistant's own frontend does.
     image: async (path) => (await hass.callWS<{ path: string }>({ type: "auth/sign_path", path })).path,
-    profiles: () => notHere("The quality profile"),
-    saveProfile: () => notHere("The quality profile"),
+    profiles: () => notHere(),
+    saveProfile: () => notHere(),
   };
 }

@@ -64,6 +64,14 @@ def test_every_action_field_entity_and_icon_is_translated() -> None:
         assert strings["exceptions"][code]["message"], code
 
 
+def test_translated_errors_fill_in_values_never_the_engines_english() -> None:
+    """A translated error names things (a category, a path, a library), but a sentence of the
+    engine's English ({message}) would leak into every language."""
+    exceptions = load("translations/en.json")["exceptions"]
+    leaking = [key for key, text in exceptions.items() if "{message}" in text["message"]]
+    assert leaking == []
+
+
 def test_custom_sentences_reach_the_intents() -> None:
     intents = Intents.from_dict(
         yaml.safe_load((ROOT / "docs" / "custom_sentences" / "en" / "mediahub.yaml").read_text())

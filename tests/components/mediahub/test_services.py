@@ -195,6 +195,8 @@ async def test_bad_input_is_a_translated_validation_error(
         await call(stack_hass, action, loaded_entry, **data)
     assert err.value.translation_key == key
     assert err.value.translation_domain == DOMAIN
+    # What the translation fills in are values (a name, a path), never the engine's English.
+    assert not {"message", "reason"} & set(err.value.translation_placeholders or {})
     assert await asyncio.to_thread(qbittorrent5.torrents) == []
 
 
@@ -312,7 +314,7 @@ async def test_a_release_holding_an_executable_is_refused_with_an_event(
     with pytest.raises(ServiceValidationError) as error:
         await call(hass, "grab", loaded_entry, release_id=release["id"])
     assert error.value.translation_key == "release_refused"
-    assert "contains Wicked.2024.1080p.WEB-DL.x264.mkv.exe" in str(error.value)
+    assert error.value.translation_placeholders["file"] == "Wicked.2024.1080p.WEB-DL.x264.mkv.exe"
     await hass.async_block_till_done()
     [event] = refused
     assert (event.data["hash"], event.data["reason"]) == (

@@ -30,13 +30,13 @@ from ..errors import (
     InvalidInputError,
     MediaHubError,
     outcome,
-    placeholders,
+    panel_placeholders,
 )
 from ..events import (
     EngineEvent,
     ServiceStatus,
 )
-from ..feed import Feed, problem_of, vpn_json
+from ..feed import Feed, problem_of, search_messages, vpn_json
 from ..models import (
     NEWZNAB_BY_CATEGORY,
     GrabResult,
@@ -47,7 +47,6 @@ from ..models import (
 from ..prowlarr import MAX_TORRENT_BYTES
 from ..releases.parse import Source
 from ..releases.profile import RESOLUTIONS
-from ..search import AssessedBatch, ResultsBatch, SearchEvent
 from .security import (
     MAX_BODY,
     TORRENT_UPLOAD,
@@ -94,7 +93,7 @@ def error_for(err: MediaHubError) -> web.Response:
     row = outcome(err)
     values = err.values if isinstance(err, InvalidInputError) else None
     return error_response(
-        row.http_status, row.code, row.panel_message.format(**placeholders(err)), values
+        row.http_status, row.code, row.panel_message.format(**panel_placeholders(err)), values
     )
 
 
@@ -267,51 +266,21 @@ async def search(request: web.Request) -> web.StreamResponse:
     if not panel.search_limiter.allow(request.remote or "?"):
         return error_response(429, "rate_limited", "Too many searches; wait a few seconds.")
     categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
-    started = time.monotonic()
+    messages = search_messages(panel.engine, query, categories)
     try:
-        events: AsyncIterator[SearchEvent] = aiter(panel.engine.search.search(query, categories))
-        first = await anext(events, None)
+        first = await anext(messages, None)
     except MediaHubError as err:
         return error_for(err)
     stream = await open_stream(request)
-    count = 0
-    event = first
     try:
-        while event is not None:
-            if isinstance(event, ResultsBatch):
-                count += len(event.releases)
-                await stream.send(
-                    encode(
-                        "results",
-                        {
-                            "indexer_id": event.indexer_id,
-                            "releases": [r.as_json() for r in event.releases],
-                        },
-                    )
-                )
-            elif isinstance(event, AssessedBatch):
-                await stream.send(
-                    encode(
-                        "assessed",
-                        {
-                            "indexer_id": event.indexer_id,
-                            "releases": [
-                                {**a.verdict_json(), **panel.engine.marks(a).as_json()}
-                                for a in event.assessments
-                            ],
-                        },
-                    )
-                )
-            else:
-                await stream.send(encode("indexer", event.as_json()))
-            event = await anext(events, None)
-        await stream.send(
-            encode("done", {"count": count, "elapsed_ms": int((time.monotonic() - started) * 1000)})
-        )
+        message = first
+        while message is not None:
+            await stream.send(encode(*message))
+            message = await anext(messages, None)
     except ConnectionResetError:
         pass  # the user started another search
     finally:
-        await events.aclose()  # type: ignore[attr-defined]
+        await messages.aclose()
     return stream.response
 
 

@@ -41,7 +41,10 @@ class NoAcceptableReleaseError(InvalidInputError):
     """Nothing found passes the profile; the message says why the best candidates failed."""
 
     def __init__(self, query: str, why: str) -> None:
-        super().__init__("no_acceptable_release", f"{query}: {why}")
+        # The reasons are the profile's own words, not translated yet (they have no codes).
+        super().__init__(
+            "no_acceptable_release", f"{query}: {why}", values={"query": query, "reasons": why}
+        )
         self.reason = why
 
 
@@ -49,7 +52,9 @@ class AmbiguousTitleError(InvalidInputError):
     """Several titles (or years) match and the query does not say which."""
 
     def __init__(self, choices: Sequence[str]) -> None:
-        super().__init__("ambiguous_title", " or ".join(choices))
+        super().__init__(
+            "ambiguous_title", " or ".join(choices), values={"titles": ", ".join(choices)}
+        )
         self.choices = tuple(choices)
         self.reason = " or ".join(choices)
 

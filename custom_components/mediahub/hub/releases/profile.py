@@ -137,9 +137,11 @@ def checked(profile: QualityProfile, changes: Mapping[str, Any]) -> QualityProfi
     except vol.MultipleInvalid as err:
         first = err.errors[0]
         field = ".".join(str(p) for p in first.path) or "profile"
-        raise InvalidInputError("invalid_profile", f"{field}: {first.error_message}") from err
+        raise InvalidInputError(
+            "invalid_profile", f"{field}: {first.error_message}", values={"field": field}
+        ) from err
     except vol.Invalid as err:
-        raise InvalidInputError("invalid_profile", str(err)) from err
+        raise InvalidInputError("invalid_profile", str(err), values={"field": "profile"}) from err
 
 
 def with_defaults(category: str | None, stored: Mapping[str, Any] | None) -> QualityProfile:

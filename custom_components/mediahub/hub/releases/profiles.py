@@ -96,6 +96,9 @@ class ProfileStore:
     @staticmethod
     def _known(category: str) -> None:
         if category not in CATEGORIES:
+            choices = ", ".join(CATEGORIES)
             raise InvalidInputError(
-                "unknown_category", f"unknown category {category!r}: use {', '.join(CATEGORIES)}"
+                "unknown_category",
+                f"unknown category {category!r}: use {choices}",
+                values={"category": category, "choices": choices},
             )

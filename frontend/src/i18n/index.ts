@@ -1,0 +1,50 @@
+// The panel's words, in the user's language: the browser's on the sidecar, the Home Assistant
+// user's in HA. English is built in; another language is its own small chunk, loaded only when
+// chosen. Numbers, sizes, speeds and times go through `Intl` in that language (format.ts).
+
+import en from "./en";
+
+export type MessageKey = keyof typeof en;
+export type Catalog = { readonly [K in MessageKey]: string };
+export const LANGUAGES = ["en", "de", "fr", "es", "nl"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+const LOADERS: Record<Exclude<Language, "en">, () => Promise<{ default: Catalog }>> = {
+  de: () => import("./de"),
+  fr: () => import("./fr"),
+  es: () => import("./es"),
+  nl: () => import("./nl"),
+};
+
+let active: { language: Language; catalog: Catalog } = { language: "en", catalog: en };
+
+/** The first of the user's languages the panel speaks (`de-AT` → `de`), else English. */
+export function pickLanguage(preferred: readonly string[]): Language {
+  for (const tag of preferred) {
+    const base = tag.toLowerCase().split(/[-_]/)[0];
+    const found = LANGUAGES.find((language) => language === base);
+    if (found) return found;
+  }
+  return "en";
+}
+
+/** Speak `language` from now on (its catalog loaded first). */
+export async function loadLanguage(language: Language): Promise<void> {
+  const catalog = language === "en" ? en : (await LOADERS[language]()).default;
+  active = { language, catalog };
+}
+
+export function language(): Language {
+  return active.language;
+}
+
+/** A qBittorrent category as the panel names it ("" is all of them): its own name if unknown. */
+export function categoryLabel(category: string): string {
+  const key = `category.${category || "all"}`;
+  return key in active.catalog ? t(key as MessageKey) : category;
+}
+
+/** The message `key`, its `{placeholders}` filled with `values` (values only: never words). */
+export function t(key: MessageKey, values: Readonly<Record<string, string | number>> = {}): string {
+  return active.catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
