@@ -129,7 +129,16 @@ def _subscribe_search(
                 async for name, data in search_messages(engine, msg["query"], categories):
                     send(name, data)
         except HomeAssistantError as err:  # the subscription stands: its last event says why
-            send("error", {"code": err.translation_key, "message": str(err)})
+            send(
+                "error",
+                {
+                    "code": err.translation_key,
+                    "message": str(err),
+                    "translation_domain": err.translation_domain,
+                    "translation_key": err.translation_key,
+                    "translation_placeholders": err.translation_placeholders,
+                },
+            )
 
     task = entry.async_create_background_task(hass, stream(), "mediahub-panel-search")
     connection.subscriptions[msg["id"]] = task.cancel

@@ -72,15 +72,28 @@ describe("the Home Assistant transport", () => {
     expect(seen).toEqual(["indexer", "results 2", "failed Prowlarr is not reachable"]);
   });
 
-  it("runs actions through mediahub/action, with Home Assistant's translated refusal", async () => {
+  it("runs actions through mediahub/action, with Home Assistant's refusal in the user's language", async () => {
     const { hass, calls } = fakeHass({
-      "mediahub/action": { code: "home_assistant_error", message: "Déjà là", translation_key: "already_added", translation_placeholders: { hash: "h", name: "Dune" } },
+      "mediahub/action": {
+        code: "home_assistant_error",
+        message: "Dune is already in qBittorrent",
+        translation_domain: "mediahub",
+        translation_key: "already_added",
+        translation_placeholders: { hash: "h", name: "Dune" },
+      },
     });
+    // Home Assistant's frontend translations, as `hass.localize` gives them.
+    hass.localize = (key, values) =>
+      key === "component.mediahub.exceptions.already_added.message" ? `${values?.name ?? ""} est déjà dans qBittorrent.` : "";
     const transport = homeAssistantTransport(hass, stack);
     const refusal = await transport.grab("r1", null).catch((e: unknown) => e);
     expect(calls[0]).toEqual({ type: "mediahub/action", entry_id: "e1", action: "grab", data: { release_id: "r1" } });
     expect(refusal).toBeInstanceOf(ApiError);
-    expect(refusal).toMatchObject({ code: "already_added", message: "Déjà là", values: { hash: "h", name: "Dune" } });
+    expect(refusal).toMatchObject({
+      code: "already_added",
+      message: "Dune est déjà dans qBittorrent.",
+      values: { hash: "h", name: "Dune" },
+    });
     await transport.act("h", "top").catch(() => undefined);
     expect(calls[1]).toMatchObject({ action: "queue", data: { hash: "h", position: "top" } });
     await transport.remove("h", true).catch(() => undefined);

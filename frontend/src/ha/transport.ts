@@ -16,6 +16,9 @@ export interface Hass {
     subscribeMessage<T>(callback: (message: T) => void, message: Record<string, unknown>): Promise<Unsubscribe>;
   };
   callWS<T>(message: Record<string, unknown>): Promise<T>;
+  /** Home Assistant's own translations (the integration's, once loaded), in the user's language. */
+  localize?: (key: string, values?: Record<string, string>) => string;
+  loadBackendTranslation?: (category: string, integration: string) => Promise<unknown>;
   language: string;
   themes?: { darkMode?: boolean };
 }
@@ -29,15 +32,20 @@ export interface Stack {
 interface HaError {
   code?: string;
   message?: string;
+  translation_domain?: string;
   translation_key?: string;
   translation_placeholders?: Record<string, string> | null;
 }
 
-/** Home Assistant's error, translated there, as the panel's. */
-function asApiError(error: unknown): ApiError {
+/** Home Assistant's error as the panel's, in the user's language: Home Assistant sends it in
+ * English with its translation key, which its frontend translates, and so does the panel. */
+function asApiError(hass: Hass, error: unknown): ApiError {
   const e = (error ?? {}) as HaError;
   if (e.code === "unauthorized") return new ApiError("unauthorized", t("ha.admin_only"), 403);
-  return new ApiError(e.translation_key ?? e.code ?? "error", e.message ?? "Home Assistant refused that.", 0, e.translation_placeholders ?? {});
+  const values = e.translation_placeholders ?? {};
+  const key = e.translation_key && e.translation_domain ? `component.${e.translation_domain}.exceptions.${e.translation_key}.message` : null;
+  const translated = key && hass.localize ? hass.localize(key, values) : "";
+  return new ApiError(e.translation_key ?? e.code ?? "error", translated || e.message || t("ha.refused"), 0, values);
 }
 
 /** The stack named (or the first this user may use), or null when there is none. */
@@ -55,11 +63,13 @@ const notHere = () => Promise.reject(new ApiError("not_in_home_assistant", t("ha
 
 export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
   const entry = { entry_id: stack.entry_id };
+  // MediaHub's error messages in the user's language, for `asApiError`.
+  void hass.loadBackendTranslation?.("exceptions", "mediahub").catch(() => undefined);
   const action = async <T>(name: string, data: Record<string, unknown>): Promise<T> => {
     try {
       return await hass.callWS<T>({ type: "mediahub/action", ...entry, action: name, data });
     } catch (error) {
-      throw asApiError(error);
+      throw asApiError(hass, error);
     }
   };
   const category = (value: string | null) => (value ? { category: value } : {});
@@ -87,12 +97,12 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
           if (name === "indexer") listener.indexer(data as IndexerStatus);
           else if (name === "results") listener.results((data as { releases: Release[] }).releases);
           else if (name === "assessed") listener.assessed((data as { releases: Verdict[] }).releases);
-          else if (name === "error") listener.failed((data as { message: string }).message);
+          else if (name === "error") listener.failed(asApiError(hass, data).message);
           else if (name === "done") listener.done();
         }
       }, { type: "mediahub/subscribe_search", ...entry, query, ...category(searchCategory) });
       subscription.catch((error: unknown) => {
-        if (!stopped) listener.failed(asApiError(error).message);
+        if (!stopped) listener.failed(asApiError(hass, error).message);
       });
       return () => {
         stopped = true;

@@ -7,6 +7,7 @@ from pathlib import Path
 import re
 
 from hassil import Intents, recognize
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -70,6 +71,27 @@ def test_translated_errors_fill_in_values_never_the_engines_english() -> None:
     exceptions = load("translations/en.json")["exceptions"]
     leaking = [key for key, text in exceptions.items() if "{message}" in text["message"]]
     assert leaking == []
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es", "nl"])
+def test_every_language_has_every_string_english_has(language: str) -> None:
+    """Same keys, same placeholders, nothing empty: a missing string would show English."""
+
+    def strings(tree: object, path: str = "") -> dict[str, str]:
+        if isinstance(tree, dict):
+            return {
+                k: v for key, sub in tree.items() for k, v in strings(sub, f"{path}.{key}").items()
+            }
+        return {path: str(tree)}
+
+    english = strings(load("translations/en.json"))
+    translated = strings(load(f"translations/{language}.json"))
+    assert sorted(translated) == sorted(english)
+    for key, text in english.items():
+        assert sorted(re.findall(r"\{\w+\}", translated[key])) == sorted(
+            re.findall(r"\{\w+\}", text)
+        ), key
+        assert translated[key].strip(), key
 
 
 def test_custom_sentences_reach_the_intents() -> None:

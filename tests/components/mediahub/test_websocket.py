@@ -201,7 +201,10 @@ async def test_malformed_messages_are_refused_and_change_nothing(
         assert refused["error"]["code"] == "invalid_format", (message, refused)
 
     unknown = await ask(admin, type="mediahub/subscribe_downloads", entry_id="nope")
+    # Home Assistant's frontend (and the panel) translate it into the user's language from these.
     assert unknown["error"]["translation_key"] == "unknown_stack"
+    assert unknown["error"]["translation_domain"] == "mediahub"
+    assert unknown["error"]["translation_placeholders"] == {"entry_id": "nope"}
     assert unknown["error"]["message"].startswith("No loaded MediaHub stack has the id nope")
     stale = await ask(
         admin,
