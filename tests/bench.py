@@ -88,7 +88,8 @@ async def bench_search(rows: list[Row]) -> None:
     prowlarr = ProwlarrSimulator()
     for indexer in prowlarr.indexers.values():
         indexer.mode = "disabled"
-    for latency in (0.2, 0.5, 1, 3, 8):
+    latencies = (0.2, 0.5, 1, 3, 8)
+    for latency in latencies:
         prowlarr.add_indexer(
             f"{latency}s",
             latency=latency,
@@ -159,7 +160,9 @@ async def bench_search(rows: list[Row]) -> None:
                 raise PreconditionFailedError(
                     f"{len(assessed)} of {count} results were parsed and scored"
                 )
-            if first.low < fastest:
+            # No result can come before the fastest indexer's own delay (a cache would); the
+            # direct call measured above may be a few ms slower than ours (a fresh connection).
+            if first.low < min(latencies):
                 raise PreconditionFailedError(
                     "first results came before the fastest indexer answered"
                 )
