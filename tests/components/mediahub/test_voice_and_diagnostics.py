@@ -177,8 +177,12 @@ async def test_diagnostics_hold_no_secret(
 ) -> None:
     engine = loaded_entry.runtime_data.engine
     release = (await engine.search.search_all("S05E02")).releases[0]
-    await engine.downloads.grab(release.id)  # no peers: it stays downloading
-    await loaded_entry.runtime_data.downloads.async_refresh()
+    grab = await engine.downloads.grab(release.id)  # no peers: it stays downloading
+    downloads = loaded_entry.runtime_data.downloads
+    # qBittorrent lists an added torrent a moment later: until then it is queued in MediaHub.
+    async with asyncio.timeout(60):
+        while grab.hash not in downloads.data.downloads:
+            await downloads.async_refresh()
     diagnostics = await get_diagnostics_for_config_entry(stack_hass, hass_client, loaded_entry)
     text = json.dumps(diagnostics)
     for secret in (
