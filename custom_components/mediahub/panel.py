@@ -48,7 +48,11 @@ async def async_setup_panel_files(hass: HomeAssistant) -> None:
 
     version = await hass.async_add_executor_job(fingerprint)
     if version is None:
-        _LOGGER.warning("MediaHub's panel is not built (%s is missing)", FRONTEND / MODULE)
+        _LOGGER.warning(
+            "MediaHub's panel is not built (%s is missing): install a release (HACS does), "
+            "or run `npm run build` in frontend/",
+            FRONTEND / MODULE,
+        )
         return
     hass.data[_VERSION] = version
     await hass.http.async_register_static_paths(
