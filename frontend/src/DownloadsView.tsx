@@ -2,7 +2,7 @@ import { useMemo, useState } from "react";
 import { AddSheet, type Added } from "./AddSheet";
 import { describe } from "./api";
 import { auditLabel, heldLabel, isComplete, isPaused, ordered, originLabel, statusLabel } from "./downloads";
-import { formatBytes, formatEta, formatPercent, formatSpeed } from "./format";
+import { formatBytes, formatEta, formatPercent, formatSpeed, formatStall } from "./format";
 import { categoryLabel, t } from "./i18n";
 import { ReadyToWatch } from "./ReadyToWatch";
 import type { Bandwidth, Download, GrabResult } from "./types";
@@ -167,7 +167,7 @@ export function DownloadsView({ live }: { live: LiveState }) {
               {d.category && <span className="tag">{categoryLabel(d.category)}</span>}
               {d.grabbed_by && <span className="via">{originLabel(d)}</span>}
             </p>
-            {d.stalled && <p className="reasons">{t("downloads.stalled", { reason: d.stalled })}</p>}
+            {d.stalled && <p className="reasons">{t("downloads.stalled", { reason: formatStall(d.stalled) })}</p>}
             {d.held && <p className="reasons">{heldLabel(d)}</p>}
             {auditLabel(d) && <p className={auditLabel(d)?.ok ? "audit ok" : "audit warn"}>{auditLabel(d)?.text}</p>}
             <div className="actions">

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { describe } from "./api";
-import { formatAge, formatBytes, formatCount } from "./format";
+import { formatAge, formatBytes, formatCount, formatReason } from "./format";
 import {
   bestPick,
   emptySearch,
@@ -237,7 +237,7 @@ export function SearchView({ categories, onDownloaded }: Props) {
                 )}
                 {r.verdict && !r.verdict.passes && (
                   <p className="reasons">
-                    {t("search.not_for_you", { reasons: r.verdict.reasons.map((reason) => reason.text).join(" · ") })}
+                    {t("search.not_for_you", { reasons: r.verdict.reasons.map(formatReason).join(" · ") })}
                   </p>
                 )}
                 <p className="meta">

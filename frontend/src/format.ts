@@ -1,6 +1,7 @@
 // Numbers as a person reads them, in the panel's language (Intl).
 
-import { language, t } from "./i18n";
+import { known, language, t } from "./i18n";
+import type { Reason, Stall } from "./types";
 
 const UNITS = ["B", "KB", "MB", "GB", "TB"];
 
@@ -77,4 +78,23 @@ export function formatWhen(epochSeconds: number | null, now = Date.now() / 1000)
 /** A moment, as a date and time in the panel's language. */
 export function formatClock(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toLocaleString(language(), { dateStyle: "short", timeStyle: "short" });
+}
+
+/** A rule of the quality profile a release breaks, from its code (hub/releases/score.py), with
+ * sizes in the panel's number format; the engine's English only for a code the catalogs lack. */
+export function formatReason(reason: Reason): string {
+  const key = `reason.${reason.code}`;
+  if (!known(key)) return reason.text;
+  const values: Record<string, string> = { ...reason.values };
+  for (const name of ["size", "limit"]) {
+    const bytes = Number(reason.values[`${name}_bytes`]);
+    if (bytes > 0) values[name] = formatBytes(bytes);
+  }
+  return t(key, values);
+}
+
+/** Why a download is dead, from its code (hub/models.py `Stall`). */
+export function formatStall(stall: Stall): string {
+  const key = `stall.${stall.code}`;
+  return known(key) ? t(key, { minutes: unit(stall.minutes, "minute", "short") }) : stall.text;
 }

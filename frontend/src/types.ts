@@ -47,6 +47,13 @@ export interface Quality {
   proper: boolean;
 }
 
+/** Why a download is dead (hub/models.py `Stall`): a code, its minutes, and English for logs. */
+export interface Stall {
+  code: string;
+  minutes: number;
+  text: string;
+}
+
 export interface Reason {
   code: string;
   text: string;
@@ -102,7 +109,7 @@ export interface Download {
   /** Who grabbed it; absent when MediaHub did not (added by hand, by Sonarr…). */
   grabbed_by?: Origin;
   /** Why it is dead ("no peers for 34 min"); absent while it is not. */
-  stalled?: string;
+  stalled?: Stall;
   /** A MediaHub guard stopped it and starts it again when its reason is gone. */
   held?: Hold;
   /** The VPN audit (hub/audit.py); absent without gluetun, or before a byte moved. */

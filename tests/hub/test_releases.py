@@ -170,8 +170,18 @@ def test_the_preferred_release_scores_highest() -> None:
 
 def test_pick_explains_asks_and_prefers_packs() -> None:
     cam = judged("Dune.Part.Two.2024.CAM.x264-NOGRP")
-    with pytest.raises(NoAcceptableReleaseError, match="CAM"):
+    with pytest.raises(NoAcceptableReleaseError, match="CAM") as refused:
         pick([cam], wanted("Dune Part Two"))
+    # Translated by its rule, with values only.
+    assert refused.value.code == "no_acceptable_release_blocked_source"
+    assert refused.value.values == {
+        "query": "Dune Part Two",
+        "release": "Dune.Part.Two.2024.CAM.x264-NOGRP",
+        "source": "CAM",
+    }
+    with pytest.raises(NoAcceptableReleaseError) as nothing:
+        pick([], wanted("Arrival"))
+    assert (nothing.value.code, nothing.value.values) == ("nothing_found", {"query": "Arrival"})
     two = [
         judged("Dune.1984.1080p.BluRay.x264-AMIABLE"),
         judged("Dune.2021.1080p.WEB-DL.H.264-EVO"),

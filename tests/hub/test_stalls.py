@@ -10,7 +10,7 @@ import tempfile
 
 from custom_components.mediahub.hub.events import DownloadReplaced, DownloadsChanged
 from custom_components.mediahub.hub.maindata import TorrentRecord
-from custom_components.mediahub.hub.models import Origin
+from custom_components.mediahub.hub.models import Origin, Stall
 from custom_components.mediahub.hub.stalls import StallRule
 from custom_components.mediahub.hub.store import GrabRecord
 from tests.simulators.prowlarr import SimRelease
@@ -32,13 +32,17 @@ def test_the_rule_says_why_and_leaves_the_living_alone() -> None:
     rule = StallRule(after=1800, metadata_after=600)
     now = 100_000.0
     idle = {"state": "stalledDL", "size": 10, "added_on": now - 3600, "last_activity": now - 2000}
-    assert rule.reason(record(**idle), now) == "no peers for 33 min"
+    stall = rule.reason(record(**idle), now)
+    assert stall == Stall(metadata=False, minutes=33)
+    assert (stall.code, str(stall)) == ("no_peers", "no peers for 33 min")
     assert rule.reason(record(**{**idle, "num_seeds": 1}), now) is None  # a source is there
     assert rule.reason(record(**{**idle, "last_activity": now - 60}), now) is None  # it moved
     assert rule.reason(record(**{**idle, "state": "stoppedDL"}), now) is None  # a person stopped it
     assert rule.reason(record(**{**idle, "progress": 1.0}), now) is None
     magnet = {"state": "metaDL", "size": 0, "added_on": now - 700, "last_activity": 0}
-    assert rule.reason(record(**magnet), now) == "no metadata after 11 min"
+    stall = rule.reason(record(**magnet), now)
+    assert stall is not None
+    assert (stall.code, str(stall)) == ("no_metadata", "no metadata after 11 min")
 
 
 async def test_a_dead_grab_best_is_replaced_by_the_next_best_which_completes(

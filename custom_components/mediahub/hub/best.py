@@ -117,7 +117,7 @@ class BestGrabs:
                 excluded.add(choice.release.title)
                 continue
             return BestGrab(choice, result)
-        raise NoAcceptableReleaseError(want.title, "every candidate was refused by the file check")
+        raise NoAcceptableReleaseError.files_refused(want.title)
 
     async def replace(self, infohash: str, record: GrabRecord, reason: str) -> None:
         """A dead (or, after its file check, refused) download grab_best chose: grab the

@@ -396,7 +396,7 @@ class Downloads:
         for infohash, reason in list(self.stalls.reasons.items()):
             if infohash not in self._replace_considered and self._managed(infohash):
                 self._replace_considered.add(infohash)
-                await self._replace(infohash, reason)
+                await self._replace(infohash, str(reason))
 
     async def _replace(self, infohash: str, reason: str) -> None:
         """A grab_best grab that is dead or was refused: have the engine take the next-best."""

@@ -22,6 +22,7 @@ from .models import (
     Hold,
     Origin,
     Stage,
+    Stall,
     TransferAudit,
     TransferState,
     status_of,
@@ -161,7 +162,7 @@ class TorrentRecord:
         from_mediahub: bool,
         stage: Stage = Stage.DOWNLOADING,
         grabbed_by: Origin | None = None,
-        stalled: str | None = None,
+        stalled: Stall | None = None,
         vpn_audit: TransferAudit | None = None,
     ) -> Download:
         tags = split_tags(self.tags)

@@ -161,6 +161,24 @@ def status_of(state: str) -> DownloadStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class Stall:
+    """Why a download is dead: no peer with its data, or (a magnet) no metadata, for a while."""
+
+    metadata: bool  # the metadata never came, rather than the data
+    minutes: int
+
+    @property
+    def code(self) -> str:
+        """What the panel translates (its English is for logs and events)."""
+        return "no_metadata" if self.metadata else "no_peers"
+
+    def __str__(self) -> str:
+        if self.metadata:
+            return f"no metadata after {self.minutes} min"
+        return f"no peers for {self.minutes} min"
+
+
+@dataclass(frozen=True, slots=True)
 class Download:
     """A torrent in qBittorrent as MediaHub shows it."""
 
@@ -186,7 +204,7 @@ class Download:
     from_mediahub: bool
     stage: Stage = Stage.DOWNLOADING
     grabbed_by: Origin | None = None  # None: not grabbed by MediaHub (or before 0.6)
-    stalled: str | None = None  # why it is stalled: "no peers for 34 min"
+    stalled: Stall | None = None  # why it is dead, when it is
     held: Hold | None = None  # stopped by a MediaHub guard, to be started again by it
     vpn_audit: TransferAudit | None = None  # None: no VPN configured to audit against
     plex_key: str | None = None  # the Plex item it is, once Plex lists it

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from .maindata import TorrentRecord
-from .models import DownloadStatus, status_of
+from .models import DownloadStatus, Stall, status_of
 
 _ACTIVE: Final = frozenset(
     {DownloadStatus.DOWNLOADING, DownloadStatus.STALLED, DownloadStatus.METADATA}
@@ -32,8 +32,8 @@ class StallRule:
     def interval(self) -> float:
         return min(30.0, self.metadata_after / 2, self.after / 2)
 
-    def reason(self, record: TorrentRecord, now: float) -> str | None:
-        """Why the download is stalled ("no peers for 34 min"), or None when it is not."""
+    def reason(self, record: TorrentRecord, now: float) -> Stall | None:
+        """Why the download is stalled, or None when it is not."""
         if record.progress >= 1 or status_of(record.state) not in _ACTIVE:
             return None
         no_metadata = status_of(record.state) is DownloadStatus.METADATA or record.size <= 0
@@ -42,8 +42,7 @@ class StallRule:
         idle = now - max(record.added_on, record.last_activity)
         if idle < (self.metadata_after if no_metadata else self.after):
             return None
-        minutes = int(idle // 60)
-        return f"no metadata after {minutes} min" if no_metadata else f"no peers for {minutes} min"
+        return Stall(metadata=no_metadata, minutes=int(idle // 60))
 
 
 @dataclass
@@ -51,7 +50,7 @@ class Stalls:
     """The stalled downloads among the incomplete ones, checked every `rule.interval`."""
 
     rule: StallRule
-    reasons: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, Stall] = field(default_factory=dict)
     _checked_at: float = 0.0
 
     def due(self, now: float) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from .events import DownloadsChanged, EventBus
 from .maindata import Changes, MaindataModel, split_tags
-from .models import Download, Stage, TransferAudit
+from .models import Download, Stage, Stall, TransferAudit
 from .pipeline import TAG, Pipeline, origin_of
 
 
@@ -20,7 +20,7 @@ class DownloadViews:
         pipeline: Pipeline,
         queued_here: Callable[[str], bool],
         events: EventBus,
-        stalled: Callable[[str], str | None] = lambda _hash: None,
+        stalled: Callable[[str], Stall | None] = lambda _hash: None,
     ) -> None:
         self._model = model
         self._pipeline = pipeline

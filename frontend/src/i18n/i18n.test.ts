@@ -1,7 +1,7 @@
 // Every language speaks every message English has, with the same placeholders; the panel
 // picks the user's language and formats numbers and times in it.
 import { afterEach, describe, expect, it } from "vitest";
-import { formatBytes, formatPercent, formatWhen } from "../format";
+import { formatBytes, formatPercent, formatReason, formatStall, formatWhen } from "../format";
 import { LANGUAGES, loadLanguage, pickLanguage, t, type Catalog } from ".";
 import en from "./en";
 
@@ -37,5 +37,24 @@ describe("the panel's language", () => {
     expect(formatWhen(1000, 1000 + 7200)).toBe("vor 2 Std.");
     await loadLanguage("fr");
     expect(t("downloads.free", { size: formatBytes(4.2 * 1024 ** 3) })).toBe("4,2 GB libres");
+  });
+
+  it("says the engine's reasons from their codes, never in its English", async () => {
+    const tooBig = {
+      code: "too_big",
+      text: "too big: 58.0 GB > 20.0 GB",
+      values: { size: "58.0 GB", limit: "20.0 GB", size_bytes: String(58 * 1024 ** 3), limit_bytes: String(20 * 1024 ** 3) },
+    };
+    const cam = { code: "blocked_source", text: "CAM", values: { source: "CAM" } };
+    const stall = { code: "no_peers", minutes: 34, text: "no peers for 34 min" };
+    await loadLanguage("de");
+    expect(formatReason(tooBig)).toBe("zu groß: 58,0 GB > 20,0 GB");
+    expect(formatReason(cam)).toBe("CAM ist gesperrt");
+    expect(formatStall(stall)).toBe("keine Peers seit 34 Min.");
+    // A code this build does not know yet: the engine's words rather than nothing.
+    expect(formatReason({ code: "new_rule", text: "a new rule", values: {} })).toBe("a new rule");
+    await loadLanguage("en");
+    expect(formatReason(tooBig)).toBe("too big: 58.0 GB > 20.0 GB");
+    expect(formatStall(stall)).toBe("no peers for 34 min");
   });
 });

@@ -39,9 +39,14 @@ export function language(): Language {
 }
 
 /** A qBittorrent category as the panel names it ("" is all of them): its own name if unknown. */
+/** Whether the catalogs have `key`: for keys made from the engine's codes. */
+export function known(key: string): key is MessageKey {
+  return key in active.catalog;
+}
+
 export function categoryLabel(category: string): string {
   const key = `category.${category || "all"}`;
-  return key in active.catalog ? t(key as MessageKey) : category;
+  return known(key) ? t(key) : category;
 }
 
 /** The message `key`, its `{placeholders}` filled with `values` (values only: never words). */

@@ -73,6 +73,20 @@ def test_translated_errors_fill_in_values_never_the_engines_english() -> None:
     assert leaking == []
 
 
+def test_every_rule_a_release_breaks_is_said_in_words_of_its_own() -> None:
+    """A refusal by the quality profile names its rule in the user's language: a message per
+    rule in Home Assistant, a phrase per rule in the panel (the engine's English is a fallback)."""
+    score = (COMPONENT / "hub" / "releases" / "score.py").read_text()
+    rules = set(re.findall(r'Reason\(\s*"(\w+)"', score))
+    assert len(rules) == 8
+    exceptions = load("translations/en.json")["exceptions"]
+    panel = (ROOT / "frontend" / "src" / "i18n" / "en.ts").read_text()
+    for rule in rules:
+        assert "{release}" in exceptions[f"no_acceptable_release_{rule}"]["message"], rule
+        assert f'"reason.{rule}"' in panel, rule
+    assert exceptions["nothing_found"] and exceptions["no_acceptable_release_files"]
+
+
 @pytest.mark.parametrize("language", ["de", "fr", "es", "nl"])
 def test_every_language_has_every_string_english_has(language: str) -> None:
     """Same keys, same placeholders, nothing empty: a missing string would show English."""

@@ -280,8 +280,17 @@ async def test_grab_best_with_profile_changes_and_its_refusals(
 
     with pytest.raises(ServiceValidationError) as refused:
         await call(hass, "grab_best", loaded_entry, query="blade runner 2049", category="movies")
-    assert refused.value.translation_key == "no_acceptable_release"
-    assert "CAM" in str(refused.value) and "1 seeders < 3" in str(refused.value)
+    # Translated by the best candidate's first broken rule, from values only.
+    assert refused.value.translation_key == "no_acceptable_release_few_seeders"
+    placeholders = refused.value.translation_placeholders or {}
+    assert {k: placeholders[k] for k in ("release", "seeders", "minimum")} == {
+        "release": "Blade.Runner.2049.2017.720p.WEBRip.x264-YTS",
+        "seeders": "1",
+        "minimum": "3",
+    }
+    assert str(refused.value).endswith(
+        "the best, Blade.Runner.2049.2017.720p.WEBRip.x264-YTS, has 1 seeders, fewer than 3"
+    )
 
     with pytest.raises(ServiceValidationError) as invalid:
         await call(

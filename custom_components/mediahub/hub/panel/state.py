@@ -70,8 +70,8 @@ def download_json(download: Download) -> dict[str, Any]:
         data["stage"] = str(download.stage)
     if download.grabbed_by is not None:
         data["grabbed_by"] = str(download.grabbed_by)
-    if download.stalled is not None:
-        data["stalled"] = download.stalled
+    if (stall := download.stalled) is not None:
+        data["stalled"] = {"code": stall.code, "minutes": stall.minutes, "text": str(stall)}
     if download.held is not None:
         data["held"] = str(download.held)
     if (audit := download.vpn_audit) is not None and audit.state is not AuditState.NOTHING_YET:

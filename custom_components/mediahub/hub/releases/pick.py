@@ -8,7 +8,7 @@ asked which one instead of being guessed for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 import re
 from typing import Final
@@ -38,14 +38,41 @@ class Wanted:
 
 
 class NoAcceptableReleaseError(InvalidInputError):
-    """Nothing found passes the profile; the message says why the best candidates failed."""
+    """Nothing found passes the profile. Its translation (a key per rule, so that no
+    placeholder carries English) names the best candidate and the first rule it breaks; its
+    message, for logs and voice, the reasons of the best few."""
 
-    def __init__(self, query: str, why: str) -> None:
-        # The reasons are the profile's own words, not translated yet (they have no codes).
-        super().__init__(
-            "no_acceptable_release", f"{query}: {why}", values={"query": query, "reasons": why}
-        )
+    def __init__(
+        self, code: str, query: str, why: str, values: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(code, f"{query}: {why}", values={"query": query, **(values or {})})
         self.reason = why
+
+    @classmethod
+    def nothing_found(cls, query: str) -> NoAcceptableReleaseError:
+        return cls("nothing_found", query, NOTHING_FOUND)
+
+    @classmethod
+    def files_refused(cls, query: str) -> NoAcceptableReleaseError:
+        return cls(
+            "no_acceptable_release_files", query, "every candidate was refused by the file check"
+        )
+
+    @classmethod
+    def profile_refused(cls, query: str, pool: Sequence[Assessment]) -> NoAcceptableReleaseError:
+        """`pool`: the candidates, best first, every one breaking a rule."""
+        why = "; ".join(
+            f"{a.release.title}: {', '.join(r.text for r in a.reasons)}"
+            for a in pool[:SHOWN_REASONS]
+        )
+        best = pool[0]
+        rule = best.reasons[0]
+        return cls(
+            f"no_acceptable_release_{rule.code}",
+            query,
+            why,
+            {"release": best.release.title, **dict(rule.values)},
+        )
 
 
 class AmbiguousTitleError(InvalidInputError):
@@ -112,12 +139,8 @@ def pick(assessments: Iterable[Assessment], want: Wanted) -> Assessment:
     passing = [a for a in pool if a.passes]
     if not passing:
         if not pool:
-            raise NoAcceptableReleaseError(want.title, NOTHING_FOUND)
-        why = "; ".join(
-            f"{a.release.title}: {', '.join(r.text for r in a.reasons)}"
-            for a in pool[:SHOWN_REASONS]
-        )
-        raise NoAcceptableReleaseError(want.title, why)
+            raise NoAcceptableReleaseError.nothing_found(want.title)
+        raise NoAcceptableReleaseError.profile_refused(want.title, pool)
     if want.year is None or not same_title:
         # Releases without a year in their name do not make a title ambiguous.
         labels = list(dict.fromkeys(_label(a) for a in passing if a.quality.year))

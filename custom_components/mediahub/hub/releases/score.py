@@ -121,9 +121,14 @@ def reasons(release: Release, quality: Quality, profile: QualityProfile) -> tupl
     limit = _size_limit(quality, profile)
     if limit is not None and release.size > limit:
         size, most = size_text(release.size), size_text(int(limit))
-        found.append(
-            Reason("too_big", f"too big: {size} > {most}", (("size", size), ("limit", most)))
+        # The bytes too, for a panel that writes sizes in its own language.
+        values = (
+            ("size", size),
+            ("limit", most),
+            ("size_bytes", str(release.size)),
+            ("limit_bytes", str(int(limit))),
         )
+        found.append(Reason("too_big", f"too big: {size} > {most}", values))
     seeders = release.seeders or 0
     if seeders < profile.min_seeders:
         found.append(
