@@ -652,6 +652,8 @@ class Lab:
             await page.screenshot(path=shots / "ha-panel.png")
             if not step("sidebar panel, administrator: search, grab, done", ok, detail):
                 return
+            ok, detail = await self._settings_in_panel(http, page)
+            step("sidebar panel, administrator: Plex scan and a quality profile", ok, detail)
             dark = await self._log_in(browser, self.login, color_scheme="dark", **phone)
             await dark.goto(f"{HA_URL}/mediahub#downloads")
             await dark.get_by_text(self.seeded["Sintel 2010 720p WEB-DL"].name).wait_for()
@@ -727,6 +729,38 @@ class Lab:
         except Exception as err:  # the step says what failed; the screenshot shows it
             return False, f"{type(err).__name__}: {str(err)[:300]}"
         return True, f"{title}: 100 %, through Home Assistant's websocket"
+
+    async def _settings_in_panel(self, http: aiohttp.ClientSession, page: Page) -> tuple[bool, str]:
+        """The Plex and Settings tabs in the sidebar: a scan of Movies, and its quality profile
+        saved, in the store the options flow and the sidecar use (then put back)."""
+        from playwright.async_api import expect  # noqa: PLC0415
+
+        shots = self.root / "screenshots"
+        entry = {"entry_id": self.entry_id}
+        try:
+            await page.get_by_role("button", name="Plex").click()
+            movies = page.get_by_role("listitem").filter(has_text="Movies")
+            await movies.get_by_role("button", name="Scan Movies").click()
+            await expect(movies).to_contain_text("last scan just now", timeout=30_000)
+            await page.screenshot(path=shots / "ha-panel-plex.png")
+            await page.get_by_role("button", name="Settings").click()
+            await page.get_by_label("Largest size, GB").fill("33")
+            profile = page.get_by_role("region", name="Quality profile")
+            await profile.get_by_role("button", name="Save").click()
+            await expect(page.get_by_role("status")).to_contain_text("Saved", timeout=30_000)
+            await page.screenshot(path=shots / "ha-panel-settings.png")
+        except Exception as err:
+            await page.screenshot(path=shots / "failure.png")
+            return False, f"{type(err).__name__}: {str(err)[:300]}"
+        stored = await self.websocket(http, {"type": "mediahub/profiles", **entry})
+        size = stored["profiles"]["movies"]["max_size_gb"]
+        await self.websocket(
+            http, {"type": "mediahub/save_profile", **entry, "category": "movies", "profile": None}
+        )
+        return (
+            size == 33,
+            f"Movies scanned; its profile saved with {size} GB, as Home Assistant has it",
+        )
 
     async def _removal_refused(self, page: Page, title: str) -> tuple[bool, str]:
         from playwright.async_api import expect  # noqa: PLC0415

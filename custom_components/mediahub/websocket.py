@@ -8,6 +8,11 @@ access): the feed of downloads and a streamed search as subscriptions, and every
   events as indexers answer, then `done`.
 `mediahub/action` {entry_id, action, data}: one of MediaHub's actions (services.py), with its
   own schema and translated errors.
+`mediahub/bandwidth` {entry_id, changes?}, `mediahub/profiles`, `mediahub/save_profile`
+  {entry_id, category, profile | null}, `mediahub/libraries`, `mediahub/all_downloads`
+  {entry_id, action: pause_all | resume_all}, `mediahub/add_torrent_file` {entry_id, file_id,
+  category?} (a file_id from Home Assistant's /api/file_upload): what the sidecar's settings,
+  libraries and upload routes do, with the same engine calls and answers.
 
 Everything is for administrators by default. With the `users_can_grab` option, other users may
 search, follow the downloads and grab, never remove, control or change a setting.
@@ -18,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+from homeassistant.components.file_upload import process_uploaded_file
 from homeassistant.components.websocket_api import async_register_command
 from homeassistant.components.websocket_api.connection import ActiveConnection
 from homeassistant.components.websocket_api.decorators import async_response, websocket_command
@@ -30,8 +36,9 @@ import probatio as vol
 from .const import CONF_USERS_CAN_GRAB, DOMAIN
 from .coordinator import MediaHubConfigEntry
 from .errors import engine_errors
-from .hub.feed import search_messages
-from .hub.models import NEWZNAB_BY_CATEGORY
+from .hub.feed import library_json, profiles_json, search_messages
+from .hub.models import NEWZNAB_BY_CATEGORY, Origin
+from .hub.prowlarr import MAX_TORRENT_BYTES
 from .services import ACTIONS
 
 # What a user who is not an administrator may do, where the stack allows it.
@@ -168,7 +175,145 @@ async def _action(hass: HomeAssistant, connection: ActiveConnection, msg: dict[s
     connection.send_result(msg["id"], response)
 
 
+# --- What the panel's Settings and Plex tabs and its "all" buttons do (administrators) -------
+
+
+@websocket_command(
+    {
+        vol.Required("type"): "mediahub/bandwidth",
+        vol.Required("entry_id"): str,
+        vol.Optional("changes"): dict,
+    }
+)
+@async_response
+async def _bandwidth(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+) -> None:
+    """qBittorrent's limits and schedule, or changes to them (bytes/s, as the sidecar's)."""
+    entry = _entry(hass, connection, msg["entry_id"], grab=False)
+    control = entry.runtime_data.engine.bandwidth
+    async with engine_errors():
+        if "changes" in msg:
+            current = await control.change(msg["changes"])
+            entry.runtime_data.downloads.async_update_listeners()  # the limit entities too
+        else:
+            current = await control.read()
+    connection.send_result(msg["id"], {"bandwidth": current.as_json()})
+
+
+@websocket_command({vol.Required("type"): "mediahub/profiles", vol.Required("entry_id"): str})
+@async_response
+async def _profiles(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
+    entry = _entry(hass, connection, msg["entry_id"], grab=False)
+    connection.send_result(msg["id"], await profiles_json(entry.runtime_data.engine))
+
+
+@websocket_command(
+    {
+        vol.Required("type"): "mediahub/save_profile",
+        vol.Required("entry_id"): str,
+        vol.Required("category"): str,
+        vol.Required("profile"): vol.Any(dict, None),  # None: back to the category's defaults
+    }
+)
+@async_response
+async def _save_profile(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+) -> None:
+    entry = _entry(hass, connection, msg["entry_id"], grab=False)
+    store = entry.runtime_data.engine.profiles
+    async with engine_errors():
+        if msg["profile"] is None:
+            profile = await store.reset(msg["category"])
+        else:
+            profile = await store.save(msg["category"], msg["profile"])
+    connection.send_result(msg["id"], {"profile": profile.as_json()})
+
+
+@websocket_command({vol.Required("type"): "mediahub/libraries", vol.Required("entry_id"): str})
+@async_response
+async def _libraries(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+) -> None:
+    entry = _entry(hass, connection, msg["entry_id"], grab=False)
+    scans = entry.runtime_data.downloads.feed.scans
+    async with engine_errors():
+        found = await entry.runtime_data.engine.plex.libraries()
+    connection.send_result(msg["id"], {"libraries": [library_json(lib, scans) for lib in found]})
+
+
+@websocket_command(
+    {
+        vol.Required("type"): "mediahub/all_downloads",
+        vol.Required("entry_id"): str,
+        vol.Required("action"): vol.In(["pause_all", "resume_all"]),
+    }
+)
+@async_response
+async def _all_downloads(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+) -> None:
+    entry = _entry(hass, connection, msg["entry_id"], grab=False)
+    downloads = entry.runtime_data.engine.downloads
+    async with engine_errors():
+        if msg["action"] == "pause_all":
+            await downloads.pause_all()
+        else:
+            await downloads.resume_all()
+    await entry.runtime_data.downloads.async_request_refresh()
+    connection.send_result(msg["id"])
+
+
+@websocket_command(
+    {
+        vol.Required("type"): "mediahub/add_torrent_file",
+        vol.Required("entry_id"): str,
+        vol.Required("file_id"): str,
+        vol.Optional("category"): str,
+    }
+)
+@async_response
+async def _add_torrent_file(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+) -> None:
+    """A .torrent file the panel sent to Home Assistant's /api/file_upload first (a websocket
+    message is too small for some), read once and removed."""
+    entry = _entry(hass, connection, msg["entry_id"], grab=False)
+
+    def read() -> bytes | None:
+        try:
+            with (
+                process_uploaded_file(hass, msg["file_id"]) as path,
+                path.open("rb") as upload,
+            ):
+                # One byte over the cap is enough for the engine to refuse it.
+                return upload.read(MAX_TORRENT_BYTES + 1)
+        except ValueError:  # no such upload (or it was used already)
+            return None
+
+    data = await hass.async_add_executor_job(read)
+    if data is None:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="unknown_upload")
+    async with engine_errors():
+        result = await entry.runtime_data.engine.downloads.add_torrent_file(
+            data, msg.get("category"), origin=Origin.ACTION
+        )
+    await entry.runtime_data.downloads.async_request_refresh()
+    connection.send_result(msg["id"], result.as_json())
+
+
 @callback
 def async_setup_websocket(hass: HomeAssistant) -> None:
-    for command in (_info, _subscribe_downloads, _subscribe_search, _action):
+    for command in (
+        _info,
+        _subscribe_downloads,
+        _subscribe_search,
+        _action,
+        _bandwidth,
+        _profiles,
+        _save_profile,
+        _libraries,
+        _all_downloads,
+        _add_torrent_file,
+    ):
         async_register_command(hass, command)

@@ -33,13 +33,11 @@ from .library import LibraryIndex
 from .maindata import IN_PLEX_PREFIX, Changes, MaindataModel, TorrentRecord, plex_key_of, split_tags
 from .models import (
     DownloadsSnapshot,
-    DownloadStatus,
     GrabResult,
     Hold,
     Origin,
     Stage,
     TransferState,
-    status_of,
 )
 from .organize import Organizer
 from .outbox import Grab, Outbox
@@ -644,13 +642,9 @@ class Downloads:
         await self._unhold(list(self.model.torrents))
 
     async def resume_all(self) -> None:
-        """Start every stopped download; those a guard holds back start when it lets go."""
-        stopped = [
-            h
-            for h, r in self.model.torrents.items()
-            if status_of(r.state) is DownloadStatus.STOPPED
-        ]
-        await self._start(stopped, force=False, quiet=True)
+        """Start every stopped download; those a guard holds back start when it lets go.
+        qBittorrent says which are stopped: a pause a moment ago may not have been polled."""
+        await self._start(await self._qbt.stopped(), force=False, quiet=True)
 
     async def move_in_queue(self, infohash: str, *, top: bool) -> None:
         await self._qbt.move_in_queue([self._known(infohash)], top=top)

@@ -7,7 +7,7 @@ The messages, by name: `downloads` (changed, removed, transfer), `service`, `vpn
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import asdict
 import time
 from typing import Any
@@ -21,8 +21,10 @@ from .events import (
     ReleaseRefused,
     ScanRequested,
 )
-from .models import Bandwidth, Hold, VpnStatus
+from .models import Bandwidth, Hold, Library, VpnStatus
 from .panel.state import download_json
+from .releases.parse import Source
+from .releases.profile import RESOLUTIONS
 from .search import AssessedBatch, ResultsBatch
 
 Publish = Callable[[str, Any], None]
@@ -41,6 +43,25 @@ def vpn_json(status: VpnStatus) -> dict[str, Any]:
 def holds_json(holds: frozenset[Hold]) -> dict[str, Any]:
     """The guards holding downloads back now."""
     return {"held": sorted(holds)}
+
+
+def library_json(library: Library, scans: Mapping[str, float]) -> dict[str, Any]:
+    """A Plex library, and when MediaHub last asked Plex to scan it (`Feed.scans`)."""
+    return {
+        **asdict(library),
+        "locations": list(library.locations),
+        "last_scan_requested": scans.get(library.key),
+    }
+
+
+async def profiles_json(engine: MediaHub) -> dict[str, Any]:
+    """Every category's quality profile, and the values its fields take."""
+    stored = await engine.profiles.all()
+    return {
+        "profiles": {name: profile.as_json() for name, profile in stored.items()},
+        "resolutions": list(RESOLUTIONS),
+        "sources": [str(s) for s in Source],
+    }
 
 
 def problem_of(err: MediaHubError) -> str:

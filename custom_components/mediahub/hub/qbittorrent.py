@@ -216,8 +216,10 @@ class QbittorrentClient:
     async def stop_all(self) -> None:
         await self._call(lambda: self._client.torrents_stop(torrent_hashes="all"))
 
-    async def start_all(self) -> None:
-        await self._call(lambda: self._client.torrents_start(torrent_hashes="all"))
+    async def stopped(self) -> list[str]:
+        """The hashes of the stopped (4.x: paused) torrents, as qBittorrent has them now."""
+        found = await self._call(lambda: self._client.torrents_info(status_filter="stopped"))
+        return [str(t["hash"]) for t in found]
 
     async def move_in_queue(self, hashes: Sequence[str], *, top: bool) -> None:
         """To the top or the bottom of qBittorrent's queue (refused while queueing is off)."""

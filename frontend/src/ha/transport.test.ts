@@ -105,4 +105,40 @@ describe("the Home Assistant transport", () => {
     expect(await homeAssistantTransport(hass, stack).image("/api/mediahub/posters/e1/7")).toBe("/api/mediahub/posters/e1/7?authSig=x");
     expect(calls[0]).toEqual({ type: "auth/sign_path", path: "/api/mediahub/posters/e1/7" });
   });
+
+  it("gives an administrator the settings, Plex's libraries and the upload, through Home Assistant only", async () => {
+    const bandwidth = { alt_speed: false, download_limit: 0 };
+    const { hass, calls } = fakeHass({
+      "mediahub/bandwidth": { bandwidth },
+      "mediahub/libraries": { libraries: [{ key: "1", title: "Movies" }] },
+      "mediahub/profiles": { profiles: {}, resolutions: ["1080p"], sources: ["CAM"] },
+      "mediahub/save_profile": { profile: { max_size_gb: 5 } },
+      "mediahub/add_torrent_file": { hash: "h", name: "Dune", queued: false },
+    });
+    const posted: { path: string; file: FormDataEntryValue | null }[] = [];
+    hass.fetchWithAuth = (path, init) => {
+      posted.push({ path, file: (init?.body as FormData).get("file") });
+      return Promise.resolve(new Response(JSON.stringify({ file_id: "f1" })));
+    };
+    expect(homeAssistantTransport(hass, stack).features).toEqual({ libraries: false, settings: false });
+    const transport = homeAssistantTransport(hass, { ...stack, admin: true });
+    expect(transport.features).toEqual({ libraries: true, settings: true });
+
+    expect(await transport.saveBandwidth({ download_limit: 1024 })).toEqual(bandwidth);
+    expect(calls.at(-1)).toEqual({ type: "mediahub/bandwidth", entry_id: "e1", changes: { download_limit: 1024 } });
+    expect(await transport.libraries()).toEqual([{ key: "1", title: "Movies" }]);
+    await transport.scan("1").catch(() => undefined);
+    expect(calls.at(-1)).toMatchObject({ type: "mediahub/action", action: "scan_library", data: { library: "1" } });
+    expect((await transport.profiles()).resolutions).toEqual(["1080p"]);
+    await transport.saveProfile("movies", null);
+    expect(calls.at(-1)).toEqual({ type: "mediahub/save_profile", entry_id: "e1", category: "movies", profile: null });
+    await transport.actOnAll("pause_all").catch(() => undefined);
+    expect(calls.at(-1)).toEqual({ type: "mediahub/all_downloads", entry_id: "e1", action: "pause_all" });
+
+    const file = new File(["d8:announce"], "dune.torrent", { type: "application/x-bittorrent" });
+    expect(await transport.add({ file }, "movies")).toMatchObject({ hash: "h" });
+    expect(posted[0]?.path).toBe("/api/file_upload");
+    expect((posted[0]?.file as File).name).toBe("dune.torrent");
+    expect(calls.at(-1)).toEqual({ type: "mediahub/add_torrent_file", entry_id: "e1", file_id: "f1", category: "movies" });
+  });
 });

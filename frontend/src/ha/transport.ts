@@ -6,7 +6,7 @@ import { ApiError } from "../api";
 import { t } from "../i18n";
 import { heldMessages, type EventStream } from "../eventStream";
 import type { AddSource, DownloadAction, SearchListener, Transport } from "../transport";
-import type { Bandwidth, GrabResult, IndexerStatus, Release, Verdict } from "../types";
+import type { Bandwidth, GrabResult, IndexerStatus, Library, ProfilesResponse, QualityProfile, Release, Verdict } from "../types";
 
 type Unsubscribe = () => Promise<void>;
 
@@ -16,6 +16,8 @@ export interface Hass {
     subscribeMessage<T>(callback: (message: T) => void, message: Record<string, unknown>): Promise<Unsubscribe>;
   };
   callWS<T>(message: Record<string, unknown>): Promise<T>;
+  /** A request to Home Assistant's HTTP API with the user's token (for /api/file_upload). */
+  fetchWithAuth?: (path: string, init?: RequestInit) => Promise<Response>;
   /** Home Assistant's own translations (the integration's, once loaded), in the user's language. */
   localize?: (key: string, values?: Record<string, string>) => string;
   loadBackendTranslation?: (category: string, integration: string) => Promise<unknown>;
@@ -58,24 +60,32 @@ export async function stackFor(hass: Hass, entryId?: string): Promise<Stack | nu
   }
 }
 
-/** What Home Assistant keeps in its own places (the options, the entities) in the sidebar. */
-const notHere = () => Promise.reject(new ApiError("not_in_home_assistant", t("ha.not_here"), 0));
-
 export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
   const entry = { entry_id: stack.entry_id };
   // MediaHub's error messages in the user's language, for `asApiError`.
   void hass.loadBackendTranslation?.("exceptions", "mediahub").catch(() => undefined);
-  const action = async <T>(name: string, data: Record<string, unknown>): Promise<T> => {
+  const call = async <T>(type: string, data: Record<string, unknown> = {}): Promise<T> => {
     try {
-      return await hass.callWS<T>({ type: "mediahub/action", ...entry, action: name, data });
+      return await hass.callWS<T>({ type: `mediahub/${type}`, ...entry, ...data });
     } catch (error) {
       throw asApiError(hass, error);
     }
   };
+  const action = <T>(name: string, data: Record<string, unknown>) => call<T>("action", { action: name, data });
+  // A .torrent file goes to Home Assistant's file upload first: a websocket message is too
+  // small for the larger ones.
+  const upload = async (file: Blob): Promise<string> => {
+    const form = new FormData();
+    form.append("file", file, file instanceof File ? file.name : "upload.torrent");
+    const response = hass.fetchWithAuth ? await hass.fetchWithAuth("/api/file_upload", { method: "POST", body: form }) : null;
+    if (!response?.ok) throw new ApiError("upload_failed", t("ha.refused"), response?.status ?? 0);
+    return ((await response.json()) as { file_id: string }).file_id;
+  };
   const category = (value: string | null) => (value ? { category: value } : {});
 
   return {
-    features: { libraries: false, settings: false },
+    // Settings and Plex's libraries are an administrator's (the server refuses anyone else).
+    features: { libraries: stack.admin, settings: stack.admin },
     feed(): EventStream {
       const messages = heldMessages();
       const subscription = hass.connection.subscribeMessage<Record<string, unknown>>((event) => {
@@ -110,8 +120,8 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
       };
     },
     grab: (releaseId, grabCategory) => action<GrabResult>("grab", { release_id: releaseId, ...category(grabCategory) }),
-    add(source: AddSource, addCategory) {
-      if ("file" in source) return notHere();
+    async add(source: AddSource, addCategory) {
+      if ("file" in source) return call<GrabResult>("add_torrent_file", { file_id: await upload(source.file), ...category(addCategory) });
       const link = "magnet" in source ? source.magnet : source.torrent_url;
       return action<GrabResult>("add_torrent", { source: link, ...category(addCategory) });
     },
@@ -119,17 +129,17 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
       if (name === "top" || name === "bottom") return action("queue", { hash, position: name });
       return action(name, { hash });
     },
-    actOnAll: () => notHere(),
+    actOnAll: (name) => call("all_downloads", { action: name }),
     remove: (hash, deleteFiles) => action("remove", { hash, delete_files: deleteFiles }),
     slowMode: (enabled) => action("set_bandwidth", { alt_speed: enabled }),
-    bandwidth: () => notHere() as Promise<Bandwidth>,
-    saveBandwidth: () => notHere() as Promise<Bandwidth>,
-    libraries: () => notHere(),
-    scan: () => notHere(),
+    bandwidth: async () => (await call<{ bandwidth: Bandwidth }>("bandwidth")).bandwidth,
+    saveBandwidth: async (changes) => (await call<{ bandwidth: Bandwidth }>("bandwidth", { changes })).bandwidth,
+    libraries: async () => (await call<{ libraries: Library[] }>("libraries")).libraries,
+    scan: (libraryKey) => action("scan_library", { library: libraryKey }),
     // The poster view wants a signed-in user: an <img> cannot send the token, so its path is
     // signed, for a short while, as Home Assistant's own frontend does.
     image: async (path) => (await hass.callWS<{ path: string }>({ type: "auth/sign_path", path })).path,
-    profiles: () => notHere(),
-    saveProfile: () => notHere(),
+    profiles: () => call<ProfilesResponse>("profiles"),
+    saveProfile: async (profileCategory, profile) => (await call<{ profile: QualityProfile }>("save_profile", { category: profileCategory, profile })).profile,
   };
 }

@@ -201,7 +201,6 @@ const de: Catalog = {
   "ha.no_stack": "Hier steht deinem Konto kein MediaHub offen. Ein Administrator kann in den Optionen von MediaHub allen Benutzern Suchen und Herunterladen erlauben.",
   "ha.admin_only": "Das darf nur ein Administrator von Home Assistant.",
   "ha.refused": "Home Assistant hat das abgelehnt.",
-  "ha.not_here": "Das wird hier in den MediaHub-Optionen von Home Assistant eingestellt.",
   "card.sections": "Bereiche",
   "card.height": "Höhe (px, leer: passend)",
 };

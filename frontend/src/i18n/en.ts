@@ -202,7 +202,6 @@ const en = {
   "ha.no_stack": "No MediaHub stack here is open to your account. An administrator can let every user search and grab in MediaHub's options.",
   "ha.admin_only": "Only an administrator of Home Assistant can do that.",
   "ha.refused": "Home Assistant refused that.",
-  "ha.not_here": "That is set in Home Assistant's MediaHub options here.",
   "card.sections": "Sections",
   "card.height": "Height (px, empty: fit)",
 } as const;

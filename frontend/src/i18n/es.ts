@@ -201,7 +201,6 @@ const es: Catalog = {
   "ha.no_stack": "Aquí ningún MediaHub está abierto a tu cuenta. Un administrador puede permitir a todos buscar y descargar en las opciones de MediaHub.",
   "ha.admin_only": "Solo un administrador de Home Assistant puede hacer eso.",
   "ha.refused": "Home Assistant lo rechazó.",
-  "ha.not_here": "Esto se ajusta aquí en las opciones de MediaHub de Home Assistant.",
   "card.sections": "Secciones",
   "card.height": "Altura (px, vacía: ajustada)",
 };

@@ -201,7 +201,6 @@ const fr: Catalog = {
   "ha.no_stack": "Aucun MediaHub n’est ouvert à votre compte ici. Un administrateur peut permettre à tous de chercher et télécharger dans les options de MediaHub.",
   "ha.admin_only": "Seul un administrateur de Home Assistant peut faire cela.",
   "ha.refused": "Home Assistant a refusé.",
-  "ha.not_here": "Cela se règle ici dans les options MediaHub de Home Assistant.",
   "card.sections": "Sections",
   "card.height": "Hauteur (px, vide : ajustée)",
 };

@@ -201,7 +201,6 @@ const nl: Catalog = {
   "ha.no_stack": "Hier staat geen MediaHub open voor je account. Een beheerder kan iedereen laten zoeken en downloaden in de opties van MediaHub.",
   "ha.admin_only": "Alleen een beheerder van Home Assistant mag dat.",
   "ha.refused": "Home Assistant weigerde dat.",
-  "ha.not_here": "Dit stel je hier in bij de MediaHub-opties van Home Assistant.",
   "card.sections": "Onderdelen",
   "card.height": "Hoogte (px, leeg: passend)",
 };

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -18,6 +19,7 @@ from pytest_homeassistant_custom_component.typing import (
 )
 
 from custom_components.mediahub.const import CONF_USERS_CAN_GRAB
+from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
 
@@ -67,6 +69,14 @@ async def events_until(client: Client, last: str) -> list[tuple[str, Any]]:
 async def hashes(qbt: QbtInstance) -> set[str]:
     """What qBittorrent itself holds."""
     return {str(t["hash"]) for t in await asyncio.to_thread(qbt.torrents)}
+
+
+async def until_states(qbt: QbtInstance, wanted: Callable[[set[str]], bool]) -> None:
+    """Until qBittorrent's torrents are in states `wanted` accepts (it applies a stop or a
+    start on its own time, after a check of a torrent just added)."""
+    async with asyncio.timeout(60):
+        while not wanted({str(t["state"]) for t in await asyncio.to_thread(qbt.torrents)}):
+            await asyncio.sleep(0.2)
 
 
 async def search(client: Client, entry: MockConfigEntry, query: str) -> list[tuple[str, Any]]:
@@ -175,7 +185,108 @@ async def test_a_user_may_do_nothing_unless_the_stack_lets_them_grab(
             user, type="mediahub/action", entry_id=entry_id, action=action, data=data
         )
         assert refused["error"]["code"] == "unauthorized", (action, refused)
+    for command in (
+        {"type": "mediahub/bandwidth", "changes": {"download_limit": 10}},
+        {"type": "mediahub/bandwidth"},
+        {"type": "mediahub/profiles"},
+        {"type": "mediahub/save_profile", "category": "movies", "profile": None},
+        {"type": "mediahub/libraries"},
+        {"type": "mediahub/all_downloads", "action": "pause_all"},
+        {"type": "mediahub/add_torrent_file", "file_id": "x"},
+    ):
+        refused = await ask(user, **command, entry_id=entry_id)
+        assert refused["error"]["code"] == "unauthorized", (command, refused)
     assert release.infohash in await hashes(qbittorrent5)  # still there
+    limit = await asyncio.to_thread(qbittorrent5.api, "GET", "transfer/downloadLimit")
+    assert limit.text == "0"
+
+
+async def test_an_administrator_sets_limits_and_profiles_scans_and_uploads_in_the_sidebar(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    release: SeededTorrent,
+    qbittorrent5: QbtInstance,
+    plex_sim: PlexSimulator,
+    hass_ws_client: WebSocketGenerator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    admin = await hass_ws_client(stack_hass)
+    entry = {"entry_id": loaded_entry.entry_id}
+
+    # Limits: what qBittorrent has, then a change it really takes.
+    read = await ask(admin, type="mediahub/bandwidth", **entry)
+    assert read["result"]["bandwidth"]["download_limit"] == 0
+    changed = await ask(
+        admin, type="mediahub/bandwidth", **entry, changes={"download_limit": 2 * 1024 * 1024}
+    )
+    assert changed["result"]["bandwidth"]["download_limit"] == 2 * 1024 * 1024
+    limit = await asyncio.to_thread(qbittorrent5.api, "GET", "transfer/downloadLimit")
+    assert limit.text == str(2 * 1024 * 1024)
+    refused = await ask(admin, type="mediahub/bandwidth", **entry, changes={"download_limit": -5})
+    assert refused["error"]["translation_key"] == "invalid_bandwidth"
+
+    # Quality profiles: the same store as the options flow and the sidecar's Settings tab.
+    profiles = (await ask(admin, type="mediahub/profiles", **entry))["result"]
+    assert "1080p" in profiles["resolutions"] and "CAM" in profiles["sources"]
+    movies = {**profiles["profiles"]["movies"], "max_size_gb": 5}
+    saved = await ask(
+        admin, type="mediahub/save_profile", **entry, category="movies", profile=movies
+    )
+    assert saved["result"]["profile"]["max_size_gb"] == 5
+    bad = await ask(
+        admin,
+        type="mediahub/save_profile",
+        **entry,
+        category="movies",
+        profile={**movies, "max_size_gb": "many"},
+    )
+    assert bad["error"]["translation_key"] == "invalid_profile"
+    engine = loaded_entry.runtime_data.engine
+    assert (await engine.profiles.get("movies")).max_size_gb == 5  # unchanged by the bad one
+    reset = await ask(admin, type="mediahub/save_profile", **entry, category="movies", profile=None)
+    assert reset["result"]["profile"]["max_size_gb"] == 20
+
+    # Plex's libraries, and a scan of one.
+    libraries = (await ask(admin, type="mediahub/libraries", **entry))["result"]["libraries"]
+    movies_library = next(lib for lib in libraries if lib["type"] == "movie")
+    assert movies_library["last_scan_requested"] is None
+    scan = await ask(
+        admin,
+        type="mediahub/action",
+        **entry,
+        action="scan_library",
+        data={"library": movies_library["key"]},
+    )
+    assert scan["success"], scan
+    assert plex_sim.refreshes[-1].section == movies_library["key"]
+    libraries = (await ask(admin, type="mediahub/libraries", **entry))["result"]["libraries"]
+    assert next(lib for lib in libraries if lib["key"] == movies_library["key"])[
+        "last_scan_requested"
+    ]
+
+    # A .torrent file: to Home Assistant's upload, then added once.
+    http = await hass_client()
+    form = aiohttp.FormData()
+    form.add_field("file", release.torrent_bytes, filename="dune.torrent")
+    uploaded = await http.post("/api/file_upload", data=form)
+    assert uploaded.status == 200
+    file_id = (await uploaded.json())["file_id"]
+    added = await ask(
+        admin, type="mediahub/add_torrent_file", **entry, file_id=file_id, category="movies"
+    )
+    assert added["result"]["hash"] == release.infohash
+    assert release.infohash in await hashes(qbittorrent5)
+    again = await ask(admin, type="mediahub/add_torrent_file", **entry, file_id=file_id)
+    assert again["error"]["translation_key"] == "unknown_upload"  # read once, then removed
+
+    # Pause everything, resume everything.
+    stopped = {"stoppedDL", "stoppedUP"}
+    assert (await ask(admin, type="mediahub/all_downloads", **entry, action="pause_all"))["success"]
+    await until_states(qbittorrent5, lambda states: states <= stopped)
+    assert (await ask(admin, type="mediahub/all_downloads", **entry, action="resume_all"))[
+        "success"
+    ]
+    await until_states(qbittorrent5, lambda states: not states & stopped)
 
 
 async def test_malformed_messages_are_refused_and_change_nothing(

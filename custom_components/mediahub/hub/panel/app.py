@@ -11,7 +11,6 @@ import asyncio
 import base64
 from collections.abc import AsyncIterator
 import contextlib
-from dataclasses import asdict
 import hashlib
 import logging
 from pathlib import Path
@@ -36,17 +35,14 @@ from ..events import (
     EngineEvent,
     ServiceStatus,
 )
-from ..feed import Feed, problem_of, search_messages, vpn_json
+from ..feed import Feed, library_json, problem_of, profiles_json, search_messages, vpn_json
 from ..models import (
     NEWZNAB_BY_CATEGORY,
     GrabResult,
-    Library,
     Origin,
     VpnStatus,
 )
 from ..prowlarr import MAX_TORRENT_BYTES
-from ..releases.parse import Source
-from ..releases.profile import RESOLUTIONS
 from .security import (
     MAX_BODY,
     TORRENT_UPLOAD,
@@ -77,14 +73,6 @@ PANEL: web.AppKey[Panel] = web.AppKey("panel")
 
 
 POSTERS: Final = "/api/posters"  # where the panel serves posters (see `poster`)
-
-
-def library_json(library: Library, scans: dict[str, float]) -> dict[str, Any]:
-    return {
-        **asdict(library),
-        "locations": list(library.locations),
-        "last_scan_requested": scans.get(library.key),
-    }
 
 
 def error_for(err: MediaHubError) -> web.Response:
@@ -428,15 +416,7 @@ async def bandwidth(request: web.Request) -> web.Response:
 
 
 async def profiles(request: web.Request) -> web.Response:
-    """Every category's quality profile, and the values its fields take."""
-    stored = await _panel(request).engine.profiles.all()
-    return web.json_response(
-        {
-            "profiles": {name: profile.as_json() for name, profile in stored.items()},
-            "resolutions": list(RESOLUTIONS),
-            "sources": [str(s) for s in Source],
-        }
-    )
+    return web.json_response(await profiles_json(_panel(request).engine))
 
 
 async def save_profile(request: web.Request) -> web.Response:
