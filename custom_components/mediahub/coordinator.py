@@ -8,7 +8,7 @@ logged once when the service goes and once when it is back) until the next poll 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 import logging
 from typing import Any, override
@@ -33,6 +33,7 @@ from .hub.engine import MediaHub
 from .hub.errors import AuthenticationError, MediaHubError, outcome, placeholders
 from .hub.feed import Feed, problem_of
 from .hub.models import DownloadsSnapshot, Indexer, Library, PlexServerInfo, VpnStatus
+from .hub.ratelimit import RateLimiter
 from .stack import REAUTH_SERVICE, SPECS, Service, ServiceSpec
 
 _LOGGER = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class MediaHubRuntime:
     plex: PlexCoordinator
     vpn: VpnCoordinator | None
     announcer: Announcer
+    search_limiter: RateLimiter = field(default_factory=RateLimiter)  # the panel's, per user
 
 
 type MediaHubConfigEntry = ConfigEntry[MediaHubRuntime]

@@ -124,6 +124,8 @@ def _subscribe_search(
     hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
 ) -> None:
     entry = _entry(hass, connection, msg["entry_id"], grab=True)
+    if not entry.runtime_data.search_limiter.allow(connection.user.id):
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="rate_limited")
     engine = entry.runtime_data.engine
     category = msg.get("category")
     categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
@@ -147,9 +149,10 @@ def _subscribe_search(
                 },
             )
 
+    # The answer first: the task starts at once, and may send its first event right away.
+    connection.send_result(msg["id"])
     task = entry.async_create_background_task(hass, stream(), "mediahub-panel-search")
     connection.subscriptions[msg["id"]] = task.cancel
-    connection.send_result(msg["id"])
 
 
 @websocket_command(

@@ -289,6 +289,29 @@ async def test_an_administrator_sets_limits_and_profiles_scans_and_uploads_in_th
     await until_states(qbittorrent5, lambda states: not states & stopped)
 
 
+async def test_searches_are_rationed_per_person(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    release: SeededTorrent,
+    hass_ws_client: WebSocketGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    """Prowlarr's indexers ban what hammers them: a burst of six, then about one each five
+    seconds, for each user on their own."""
+    stack_hass.config_entries.async_update_entry(
+        loaded_entry, options={**loaded_entry.options, CONF_USERS_CAN_GRAB: True}
+    )
+    await stack_hass.async_block_till_done()
+    search = {"type": "mediahub/subscribe_search", "entry_id": loaded_entry.entry_id}
+    for _ in range(6):  # a client each: a search's events would come between the answers
+        answer = await ask(await hass_ws_client(stack_hass), **search, query="dune")
+        assert answer["success"], answer
+    refused = await ask(await hass_ws_client(stack_hass), **search, query="dune")
+    assert refused["error"]["translation_key"] == "rate_limited"
+    user = await hass_ws_client(stack_hass, hass_read_only_access_token)
+    assert (await ask(user, **search, query="dune"))["success"]
+
+
 async def test_malformed_messages_are_refused_and_change_nothing(
     stack_hass: HomeAssistant,
     loaded_entry: MockConfigEntry,

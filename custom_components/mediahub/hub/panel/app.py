@@ -43,11 +43,11 @@ from ..models import (
     VpnStatus,
 )
 from ..prowlarr import MAX_TORRENT_BYTES
+from ..ratelimit import RateLimiter
 from .security import (
     MAX_BODY,
     TORRENT_UPLOAD,
     HostAllowlist,
-    RateLimiter,
     content_security_policy,
     error_response,
     security_middleware,
