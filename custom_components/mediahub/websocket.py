@@ -20,12 +20,14 @@ search, follow the downloads and grab, never remove, control or change a setting
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+import functools
 from typing import Any, Final
 
 from homeassistant.components.file_upload import process_uploaded_file
 from homeassistant.components.websocket_api import async_register_command
 from homeassistant.components.websocket_api.connection import ActiveConnection
+from homeassistant.components.websocket_api.const import WebSocketCommandHandler
 from homeassistant.components.websocket_api.decorators import async_response, websocket_command
 from homeassistant.components.websocket_api.messages import event_message
 from homeassistant.config_entries import ConfigEntryState
@@ -180,20 +182,39 @@ async def _action(hass: HomeAssistant, connection: ActiveConnection, msg: dict[s
 
 # --- What the panel's Settings and Plex tabs and its "all" buttons do (administrators) -------
 
+type AdminHandler = Callable[
+    [HomeAssistant, MediaHubConfigEntry, dict[str, Any]], Awaitable[dict[str, Any] | None]
+]
 
-@websocket_command(
-    {
-        vol.Required("type"): "mediahub/bandwidth",
-        vol.Required("entry_id"): str,
-        vol.Optional("changes"): dict,
-    }
-)
-@async_response
+
+def _for_administrators(
+    command: str, schema: dict[Any, Any] | None = None
+) -> Callable[[AdminHandler], WebSocketCommandHandler]:
+    """An administrator's command on one stack: the stack's id in its schema, the stack found
+    and the user checked before the handler runs; what the handler returns is the answer."""
+
+    def register(handler: AdminHandler) -> WebSocketCommandHandler:
+        @websocket_command(
+            {vol.Required("type"): command, vol.Required("entry_id"): str, **(schema or {})}
+        )
+        @async_response
+        @functools.wraps(handler)
+        async def run(
+            hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+        ) -> None:
+            entry = _entry(hass, connection, msg["entry_id"], grab=False)
+            connection.send_result(msg["id"], await handler(hass, entry, msg))
+
+        return run
+
+    return register
+
+
+@_for_administrators("mediahub/bandwidth", {vol.Optional("changes"): dict})
 async def _bandwidth(
-    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
-) -> None:
+    _hass: HomeAssistant, entry: MediaHubConfigEntry, msg: dict[str, Any]
+) -> dict[str, Any]:
     """qBittorrent's limits and schedule, or changes to them (bytes/s, as the sidecar's)."""
-    entry = _entry(hass, connection, msg["entry_id"], grab=False)
     control = entry.runtime_data.engine.bandwidth
     async with engine_errors():
         if "changes" in msg:
@@ -201,62 +222,51 @@ async def _bandwidth(
             entry.runtime_data.downloads.async_update_listeners()  # the limit entities too
         else:
             current = await control.read()
-    connection.send_result(msg["id"], {"bandwidth": current.as_json()})
+    return {"bandwidth": current.as_json()}
 
 
-@websocket_command({vol.Required("type"): "mediahub/profiles", vol.Required("entry_id"): str})
-@async_response
-async def _profiles(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
-    entry = _entry(hass, connection, msg["entry_id"], grab=False)
-    connection.send_result(msg["id"], await profiles_json(entry.runtime_data.engine))
+@_for_administrators("mediahub/profiles")
+async def _profiles(
+    _hass: HomeAssistant, entry: MediaHubConfigEntry, _msg: dict[str, Any]
+) -> dict[str, Any]:
+    return await profiles_json(entry.runtime_data.engine)
 
 
-@websocket_command(
+@_for_administrators(
+    "mediahub/save_profile",
     {
-        vol.Required("type"): "mediahub/save_profile",
-        vol.Required("entry_id"): str,
         vol.Required("category"): str,
         vol.Required("profile"): vol.Any(dict, None),  # None: back to the category's defaults
-    }
+    },
 )
-@async_response
 async def _save_profile(
-    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
-) -> None:
-    entry = _entry(hass, connection, msg["entry_id"], grab=False)
+    _hass: HomeAssistant, entry: MediaHubConfigEntry, msg: dict[str, Any]
+) -> dict[str, Any]:
     store = entry.runtime_data.engine.profiles
     async with engine_errors():
         if msg["profile"] is None:
             profile = await store.reset(msg["category"])
         else:
             profile = await store.save(msg["category"], msg["profile"])
-    connection.send_result(msg["id"], {"profile": profile.as_json()})
+    return {"profile": profile.as_json()}
 
 
-@websocket_command({vol.Required("type"): "mediahub/libraries", vol.Required("entry_id"): str})
-@async_response
+@_for_administrators("mediahub/libraries")
 async def _libraries(
-    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
-) -> None:
-    entry = _entry(hass, connection, msg["entry_id"], grab=False)
+    _hass: HomeAssistant, entry: MediaHubConfigEntry, _msg: dict[str, Any]
+) -> dict[str, Any]:
     scans = entry.runtime_data.downloads.feed.scans
     async with engine_errors():
         found = await entry.runtime_data.engine.plex.libraries()
-    connection.send_result(msg["id"], {"libraries": [library_json(lib, scans) for lib in found]})
+    return {"libraries": [library_json(lib, scans) for lib in found]}
 
 
-@websocket_command(
-    {
-        vol.Required("type"): "mediahub/all_downloads",
-        vol.Required("entry_id"): str,
-        vol.Required("action"): vol.In(["pause_all", "resume_all"]),
-    }
+@_for_administrators(
+    "mediahub/all_downloads", {vol.Required("action"): vol.In(["pause_all", "resume_all"])}
 )
-@async_response
 async def _all_downloads(
-    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
+    _hass: HomeAssistant, entry: MediaHubConfigEntry, msg: dict[str, Any]
 ) -> None:
-    entry = _entry(hass, connection, msg["entry_id"], grab=False)
     downloads = entry.runtime_data.engine.downloads
     async with engine_errors():
         if msg["action"] == "pause_all":
@@ -264,24 +274,17 @@ async def _all_downloads(
         else:
             await downloads.resume_all()
     await entry.runtime_data.downloads.async_request_refresh()
-    connection.send_result(msg["id"])
 
 
-@websocket_command(
-    {
-        vol.Required("type"): "mediahub/add_torrent_file",
-        vol.Required("entry_id"): str,
-        vol.Required("file_id"): str,
-        vol.Optional("category"): str,
-    }
+@_for_administrators(
+    "mediahub/add_torrent_file",
+    {vol.Required("file_id"): str, vol.Optional("category"): str},
 )
-@async_response
 async def _add_torrent_file(
-    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
-) -> None:
+    hass: HomeAssistant, entry: MediaHubConfigEntry, msg: dict[str, Any]
+) -> dict[str, Any]:
     """A .torrent file the panel sent to Home Assistant's /api/file_upload first (a websocket
     message is too small for some), read once and removed."""
-    entry = _entry(hass, connection, msg["entry_id"], grab=False)
 
     def read() -> bytes | None:
         try:
@@ -302,7 +305,7 @@ async def _add_torrent_file(
             data, msg.get("category"), origin=Origin.ACTION
         )
     await entry.runtime_data.downloads.async_request_refresh()
-    connection.send_result(msg["id"], result.as_json())
+    return result.as_json()
 
 
 @callback
