@@ -14,6 +14,7 @@ const downloadKey = (download: Download) => download.hash;
 
 export function DownloadsView({ live }: { live: LiveState }) {
   const transport = useTransport();
+  const { control } = transport.features;
   const [confirming, setConfirming] = useState<Download | null>(null);
   const [deleteFiles, setDeleteFiles] = useState(false);
   const [notice, setNotice] = useState<{ text: string; hash?: string; error?: boolean } | null>(null);
@@ -95,23 +96,25 @@ export function DownloadsView({ live }: { live: LiveState }) {
   return (
     <section aria-labelledby="downloads-title">
       <h2 id="downloads-title">{t("downloads.title")}</h2>
-      <div className="toolbar">
-        <button type="button" className="primary" onClick={() => setAdding(true)}>
-          {t("downloads.add")}
-        </button>
-        <button type="button" onClick={() => void all("pause_all")}>
-          {t("downloads.pause_all")}
-        </button>
-        <button type="button" onClick={() => void all("resume_all")}>
-          {t("downloads.resume_all")}
-        </button>
-        {transfer && (
-          <label className="check switch">
-            <input type="checkbox" checked={altSpeedOn} onChange={(e) => void altSpeed(e.target.checked)} />
-            {t("downloads.slow_mode")}
-          </label>
-        )}
-      </div>
+      {control && (
+        <div className="toolbar">
+          <button type="button" className="primary" onClick={() => setAdding(true)}>
+            {t("downloads.add")}
+          </button>
+          <button type="button" onClick={() => void all("pause_all")}>
+            {t("downloads.pause_all")}
+          </button>
+          <button type="button" onClick={() => void all("resume_all")}>
+            {t("downloads.resume_all")}
+          </button>
+          {transfer && (
+            <label className="check switch">
+              <input type="checkbox" checked={altSpeedOn} onChange={(e) => void altSpeed(e.target.checked)} />
+              {t("downloads.slow_mode")}
+            </label>
+          )}
+        </div>
+      )}
       {transfer && (
         <p className="hint limits">
           {transfer.free_space !== null && <span>{t("downloads.free", { size: formatBytes(transfer.free_space) })}</span>}
@@ -170,39 +173,41 @@ export function DownloadsView({ live }: { live: LiveState }) {
             {d.stalled && <p className="reasons">{t("downloads.stalled", { reason: formatStall(d.stalled) })}</p>}
             {d.held && <p className="reasons">{heldLabel(d)}</p>}
             {auditLabel(d) && <p className={auditLabel(d)?.ok ? "audit ok" : "audit warn"}>{auditLabel(d)?.text}</p>}
-            <div className="actions">
-              {isPaused(d) ? (
-                <button type="button" onClick={() => void act(d, "resume")} aria-label={t("action.resume_label", { name: d.name })}>
-                  {t("action.resume")}
-                </button>
-              ) : (
-                <button type="button" onClick={() => void act(d, "pause")} aria-label={t("action.pause_label", { name: d.name })}>
-                  {t("action.pause")}
-                </button>
-              )}
-              {!isComplete(d) && (
-                <button
-                  type="button"
-                  onClick={() => void act(d, "force_start")}
-                  aria-label={t("action.force_start_label", { name: d.name })}
-                >
-                  {t("action.force_start")}
-                </button>
-              )}
-              {transfer?.queueing && !isComplete(d) && (
-                <>
-                  <button type="button" onClick={() => void act(d, "top")} aria-label={t("action.top_label", { name: d.name })}>
-                    {t("action.top")}
+            {control && (
+              <div className="actions">
+                {isPaused(d) ? (
+                  <button type="button" onClick={() => void act(d, "resume")} aria-label={t("action.resume_label", { name: d.name })}>
+                    {t("action.resume")}
                   </button>
-                  <button type="button" onClick={() => void act(d, "bottom")} aria-label={t("action.bottom_label", { name: d.name })}>
-                    {t("action.bottom")}
+                ) : (
+                  <button type="button" onClick={() => void act(d, "pause")} aria-label={t("action.pause_label", { name: d.name })}>
+                    {t("action.pause")}
                   </button>
-                </>
-              )}
-              <button type="button" className="danger" onClick={() => setConfirming(d)} aria-label={t("action.remove_label", { name: d.name })}>
-                {t("action.remove")}
-              </button>
-            </div>
+                )}
+                {!isComplete(d) && (
+                  <button
+                    type="button"
+                    onClick={() => void act(d, "force_start")}
+                    aria-label={t("action.force_start_label", { name: d.name })}
+                  >
+                    {t("action.force_start")}
+                  </button>
+                )}
+                {transfer?.queueing && !isComplete(d) && (
+                  <>
+                    <button type="button" onClick={() => void act(d, "top")} aria-label={t("action.top_label", { name: d.name })}>
+                      {t("action.top")}
+                    </button>
+                    <button type="button" onClick={() => void act(d, "bottom")} aria-label={t("action.bottom_label", { name: d.name })}>
+                      {t("action.bottom")}
+                    </button>
+                  </>
+                )}
+                <button type="button" className="danger" onClick={() => setConfirming(d)} aria-label={t("action.remove_label", { name: d.name })}>
+                  {t("action.remove")}
+                </button>
+              </div>
+            )}
           </>
         )}
       />

@@ -8,7 +8,7 @@ import type { Bandwidth, GrabResult, IndexerStatus, Library, ProfilesResponse, Q
 const SEARCH_EVENTS = ["indexer", "results", "assessed", "done"] as const;
 
 export const sidecarTransport: Transport = {
-  features: { libraries: true, settings: true },
+  features: { control: true, libraries: true, settings: true },
   feed: () => takeEarly() ?? openEvents(),
   search(query, category, listener) {
     const params = new URLSearchParams({ q: query });

@@ -20,9 +20,9 @@ export type DownloadAction = "pause" | "resume" | "force_start" | "top" | "botto
 export type AddSource = { magnet: string } | { torrent_url: string } | { file: Blob };
 
 export interface Transport {
-  /** What this host serves beyond search and downloads (Home Assistant keeps settings in its
-   * own options, and Plex's libraries as buttons). */
-  readonly features: { libraries: boolean; settings: boolean };
+  /** What this user may do beyond searching, grabbing and following the downloads: in Home
+   * Assistant, an administrator's (the server refuses anyone else; the panel does not offer it). */
+  readonly features: { control: boolean; libraries: boolean; settings: boolean };
   /** The live state: a snapshot, then changes (see useEvents.ts). */
   feed(): EventStream;
   /** Start a search; the returned function stops it. */

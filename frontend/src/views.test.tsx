@@ -87,6 +87,23 @@ describe("DownloadsView", () => {
     expect(item.textContent).toContain("sent to Plex");
     expect(item.textContent).toContain("via voice");
   });
+
+  it("offers no control to a user who may only search and grab", () => {
+    const byHash = new Map([[download.hash, download]]);
+    const state = live({ downloads: { byHash, transfer: null, total: 1 } });
+    const { unmount } = render(<DownloadsView live={state} />);
+    expect(screen.getByRole("button", { name: "Remove Big Buck Bunny 2008" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Add" })).toBeTruthy();
+    unmount();
+    const user = { ...sidecarTransport, features: { control: false, libraries: false, settings: false } };
+    renderBare(
+      <TransportContext.Provider value={user}>
+        <DownloadsView live={state} />
+      </TransportContext.Provider>,
+    );
+    expect(screen.getByRole("listitem").textContent).toContain("43%");
+    expect(screen.queryAllByRole("button")).toEqual([]);
+  });
 });
 
 describe("LibrariesView", () => {

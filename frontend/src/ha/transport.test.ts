@@ -120,9 +120,9 @@ describe("the Home Assistant transport", () => {
       posted.push({ path, file: (init?.body as FormData).get("file") });
       return Promise.resolve(new Response(JSON.stringify({ file_id: "f1" })));
     };
-    expect(homeAssistantTransport(hass, stack).features).toEqual({ libraries: false, settings: false });
+    expect(homeAssistantTransport(hass, stack).features).toEqual({ control: false, libraries: false, settings: false });
     const transport = homeAssistantTransport(hass, { ...stack, admin: true });
-    expect(transport.features).toEqual({ libraries: true, settings: true });
+    expect(transport.features).toEqual({ control: true, libraries: true, settings: true });
 
     expect(await transport.saveBandwidth({ download_limit: 1024 })).toEqual(bandwidth);
     expect(calls.at(-1)).toEqual({ type: "mediahub/bandwidth", entry_id: "e1", changes: { download_limit: 1024 } });

@@ -84,8 +84,9 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
   const category = (value: string | null) => (value ? { category: value } : {});
 
   return {
-    // Settings and Plex's libraries are an administrator's (the server refuses anyone else).
-    features: { libraries: stack.admin, settings: stack.admin },
+    // Controls, settings and Plex's libraries are an administrator's (the server refuses
+    // anyone else).
+    features: { control: stack.admin, libraries: stack.admin, settings: stack.admin },
     feed(): EventStream {
       const messages = heldMessages();
       const subscription = hass.connection.subscribeMessage<Record<string, unknown>>((event) => {
