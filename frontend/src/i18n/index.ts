@@ -38,12 +38,12 @@ export function language(): Language {
   return active.language;
 }
 
-/** A qBittorrent category as the panel names it ("" is all of them): its own name if unknown. */
 /** Whether the catalogs have `key`: for keys made from the engine's codes. */
 export function known(key: string): key is MessageKey {
   return key in active.catalog;
 }
 
+/** A qBittorrent category as the panel names it ("" is all of them): its own name if unknown. */
 export function categoryLabel(category: string): string {
   const key = `category.${category || "all"}`;
   return known(key) ? t(key) : category;
