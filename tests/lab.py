@@ -24,6 +24,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 import json
+import math
 import os
 from pathlib import Path
 import re
@@ -44,6 +45,7 @@ from .support.browser import chromium
 from .support.qbittorrent import QbtInstance, SeededTorrent, available_binaries, launch, seed
 from .support.sse import read_events
 from .support.tracker import Tracker
+from .support.wait import WaitTimeoutError, until
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
@@ -240,8 +242,8 @@ class Lab:
 
     async def watch(self) -> str:
         """Return, with the reason, as soon as one of the lab's processes dies."""
-        while (dead := self.dead_process()) is None:
-            await asyncio.sleep(2)
+        dead = await until(self.dead_process, "a process to die", timeout=math.inf, interval=2)
+        assert dead is not None  # until returns what holds
         return dead
 
     @staticmethod
@@ -360,12 +362,14 @@ class Lab:
     async def _remove_entries(self, http: aiohttp.ClientSession, domains: tuple[str, ...]) -> None:
         """Remove the config entries of these integrations, once onboarding has made them."""
         url = f"{HA_URL}/api/config/config_entries/entry"
-        for _ in range(60):
+        entries: list[dict[str, Any]] = []
+
+        async def all_made() -> bool:
             async with http.get(url, headers=self._auth) as response:
-                entries = [e for e in await response.json() if e["domain"] in domains]
-            if len(entries) >= len(domains):
-                break
-            await asyncio.sleep(0.5)
+                entries[:] = [e for e in await response.json() if e["domain"] in domains]
+            return len(entries) >= len(domains)
+
+        await _holds(all_made, 30)  # those made by then are removed all the same
         for entry in entries:
             async with http.delete(f"{url}/{entry['entry_id']}", headers=self._auth) as response:
                 response.raise_for_status()
@@ -443,8 +447,8 @@ class Lab:
                 step("completion", done, "qBittorrent finished, panel shows 100%")
                 # Organized for Plex (on by default), then scanned, then listed by Plex.
                 organized = "/data/movies/Big Buck Bunny (2008)"
-                scanned = await _until(
-                    lambda: any(r.path == organized for r in self.plex.refreshes), 30
+                scanned = await _holds(
+                    lambda: any(r.path == organized for r in self.plex.refreshes), 60
                 )
                 step("Plex scan", scanned, organized)
                 ready = await self._wait_ready(http, grab.get("hash", ""))
@@ -476,7 +480,7 @@ class Lab:
                     item = listed["downloads"].get(grabbed["hash"])
                     return bool(item and item["progress"] == 1 and item["scan_sent"])
 
-                ok = await _until_async(complete_in_ha, 60)
+                ok = await _holds(complete_in_ha, 60)
                 step(
                     "completion + scan seen by Home Assistant",
                     ok,
@@ -492,7 +496,7 @@ class Lab:
                     item = listed["downloads"].get(grabbed["hash"])
                     return bool(item and item["stage"] == "available")
 
-                ok = await _until_async(available_in_ha, 60)
+                ok = await _holds(available_in_ha, 60)
                 step("in Plex, seen by Home Assistant", ok, "list_downloads: stage available")
                 total = await self.state(http, "sensor.qbittorrent_total_downloads")
                 step(
@@ -843,7 +847,7 @@ class Lab:
                     found.update(item)
             return bool(found)
 
-        return found if await _until_async(listed, 60) else None
+        return found if await _holds(listed, 60) else None
 
     async def _wait_download(self, http: aiohttp.ClientSession, infohash: str) -> bool:
         async def complete() -> bool:
@@ -851,7 +855,7 @@ class Lab:
                 state = await response.json()
             return any(d["hash"] == infohash and d["progress"] == 1 for d in state["downloads"])
 
-        return await _until_async(complete, 60)
+        return await _holds(complete, 60)
 
 
 def _confirmed_http_config(storage: Path) -> None:
@@ -902,24 +906,18 @@ async def _answers(http: aiohttp.ClientSession, url: str) -> bool:
 
 
 async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
-    if not await _until_async(check, timeout):
+    if not await _holds(check, timeout):
         raise RuntimeError(f"{what} did not start within {timeout:.0f}s")
 
 
-async def _until_async(check: Callable[[], Awaitable[bool]], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if await check():
-            return True
-        await asyncio.sleep(0.5)
-    return False
-
-
-async def _until(check: Callable[[], bool], timeout: float) -> bool:
-    async def wrapped() -> bool:
-        return check()
-
-    return await _until_async(wrapped, timeout)
+async def _holds(check: Callable[[], bool | Awaitable[bool]], timeout: float) -> bool:
+    """Whether `check` (plain or awaitable) comes to hold within `timeout` seconds: the
+    suite's `until`, looking every half second; the caller prints what it was."""
+    try:
+        await until(check, "a step of the lab", timeout=timeout, interval=0.5)
+    except WaitTimeoutError:
+        return False
+    return True
 
 
 async def _sse(http: aiohttp.ClientSession, url: str) -> list[tuple[str, Any]]:

@@ -29,6 +29,7 @@ from tests.support.qbittorrent import (
     connect_to_seeder,
     make_torrent,
 )
+from tests.support.wait import until
 
 pytestmark = pytest.mark.browser
 
@@ -137,12 +138,14 @@ async def test_search_download_watch_and_see_it_sent_to_plex(
     await expect(card).to_be_visible(timeout=30_000)
     await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
     seen: set[str] = set()
-    async with asyncio.timeout(60):
-        while "100%" not in seen:
-            seen.add(await card.locator(".percent").inner_text())
-            if len(seen) == 3:
-                await page.screenshot(path=shots("downloads"))
-            await asyncio.sleep(0.1)
+
+    async def complete() -> bool:
+        seen.add(await card.locator(".percent").inner_text())
+        if len(seen) == 3:
+            await page.screenshot(path=shots("downloads"))
+        return "100%" in seen
+
+    await until(complete, "the card to show 100%", interval=0.1)
     assert any(p not in ("0%", "100%") for p in seen), f"progress never seen moving: {seen}"
     await expect(card).to_contain_text("sent to Plex", timeout=60_000)
     await expect(card).to_contain_text("via panel")  # who grabbed it, as qBittorrent records
@@ -234,15 +237,28 @@ async def test_a_long_downloads_list_puts_only_the_screen_in_the_page(
     last = page.locator('ul.downloads > li[aria-posinset="300"]')
     await expect(last).to_be_in_viewport(timeout=30_000)
     assert await items.count() < 30
-    # Keyboard: from the top, Tab walks on past everything that was first rendered.
+    # Keyboard: from the top, Tab walks on past everything that was first rendered. Each
+    # press moves focus to the next button in the page and scrolls it into view, and the list
+    # renders the cards after it once the scroll is seen (the next frame): so Tab is pressed,
+    # as a person does, one press after another until focus is on card 26 or later, bounded
+    # in seconds rather than by a count of presses that may outrun the rendering.
     await page.evaluate("window.scrollTo(0, 0)")
-    await items.first.get_by_role("button").first.focus()
-    for _ in range(90):  # three buttons a card
+    first = page.locator('ul.downloads > li[aria-posinset="1"]')  # waited for: back at the top
+    await first.get_by_role("button").first.focus()
+
+    async def past_the_first_rendered() -> int | None:
+        position = await page.evaluate(
+            "document.activeElement.closest('li')?.getAttribute('aria-posinset')"
+        )
+        return int(position) if position is not None and int(position) > 25 else None
+
+    async def tab() -> None:
         await page.keyboard.press("Tab")
-    position = await page.evaluate(
-        "document.activeElement.closest('li')?.getAttribute('aria-posinset')"
+
+    reached = await until(
+        past_the_first_rendered, "Tab to reach card 26 or later", timeout=120, between=tab
     )
-    assert position is not None and int(position) > 25, position
+    assert reached is not None and reached > 25, reached
     assert refused == []
 
 
@@ -536,7 +552,9 @@ async def test_in_plex_in_search_then_downloading_to_ready_to_watch_with_play_an
         )
         poster = ready.locator("img.poster")
         await expect(poster).to_have_attribute("src", f"/api/posters/{key}")
-        async with asyncio.timeout(30):  # the image the sidecar served, decoded
-            while not await poster.evaluate("img => img.complete && img.naturalWidth > 0"):
-                await asyncio.sleep(0.1)
+        await until(
+            lambda: poster.evaluate("img => img.complete && img.naturalWidth > 0"),
+            "the poster the sidecar served, decoded",
+            interval=0.1,
+        )
         await page.screenshot(path=shots("downloads-ready"))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 import contextlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-import time
 from typing import Any
 
 import aiohttp
@@ -20,6 +18,7 @@ from custom_components.mediahub.hub.events import EngineEvent
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator
 from tests.support.qbittorrent import QbtInstance
+from tests.support.wait import until
 
 PLEX_ROOT = "/data"  # where Plex sees the media volume
 
@@ -39,18 +38,17 @@ class Rig:
     def of_type[E](self, kind: type[E]) -> list[E]:
         return [e for e in self.events if isinstance(e, kind)]
 
+    async def poll(self) -> None:
+        """One poll of the engine, as its hosts do it (a failing one is retried later)."""
+        with contextlib.suppress(MediaHubError):
+            await self.engine.poll()
+
     async def poll_until(
         self, predicate: Callable[[], bool], timeout: float = 60, what: str = "condition"
     ) -> None:
         """Poll the engine (as its hosts do) until `predicate` holds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(MediaHubError):
-                await self.engine.poll()
-            if predicate():
-                return
-            await asyncio.sleep(0.2)
-        raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await self.poll()
+        await until(predicate, what, timeout=timeout, between=self.poll)
 
 
 def rig_settings(

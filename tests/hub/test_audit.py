@@ -11,7 +11,8 @@ from custom_components.mediahub.hub.audit import VpnAudit
 from custom_components.mediahub.hub.maindata import TorrentRecord
 from custom_components.mediahub.hub.models import AuditState
 from tests.simulators.gluetun import GluetunSimulator
-from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder, wait_for
+from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+from tests.support.wait import until
 
 from .conftest import RigFactory
 
@@ -167,18 +168,14 @@ async def test_real_downloads_are_verified_unprotected_or_a_gap_as_they_happened
     await rig.engine.poll()
     await rig.engine.close()
     await asyncio.to_thread(connect_to_seeder, qbittorrent, unwatched)
-    await asyncio.to_thread(
-        wait_for,
-        lambda: (
-            qbittorrent.api("GET", "torrents/info", params={"hashes": unwatched.infohash}).json()[
-                0
-            ]["downloaded"]
-            >= SIZE
-        ),
-        60,
-        0.2,
-        "the unwatched download",
-    )
+
+    def unwatched_downloaded() -> bool:
+        [info] = qbittorrent.api(
+            "GET", "torrents/info", params={"hashes": unwatched.infohash}
+        ).json()
+        return bool(info["downloaded"] >= SIZE)
+
+    await until(lambda: asyncio.to_thread(unwatched_downloaded), "the unwatched download")
     restarted = await make_rig(qbittorrent, vpn_guard=False, **vpn)
     await restarted.engine.poll()
     again = restarted.engine.downloads.snapshot().downloads

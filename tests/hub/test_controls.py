@@ -4,6 +4,7 @@ slow mode, the queue, pause and resume all, and the VPN guard driven by the glue
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 import json
 from pathlib import Path
 
@@ -18,9 +19,9 @@ from tests.support.qbittorrent import (
     free_port,
     hours_away_from_now,
     make_torrent,
-    wait_for,
 )
 from tests.support.tracker import Tracker
+from tests.support.wait import until
 
 from .conftest import Rig, RigFactory
 
@@ -50,9 +51,9 @@ def add_by_hand(
     )
 
 
-async def settle(qbt: QbtInstance, predicate: object, what: str) -> None:
+async def settle(qbt: QbtInstance, predicate: Callable[[], object], what: str) -> None:
     """qBittorrent's own view reaches a state (no MediaHub poll in between)."""
-    await asyncio.to_thread(wait_for, predicate, 60, 0.2, what)
+    await until(lambda: asyncio.to_thread(predicate), what)
 
 
 async def test_adding_the_same_torrent_twice_names_the_first_and_adds_nothing(
@@ -138,7 +139,9 @@ async def test_limits_slow_mode_and_its_schedule_are_set_and_followed(
         qbittorrent.api("POST", "transfer/toggleSpeedLimitsMode")
         return False
 
-    await asyncio.to_thread(wait_for, toggled_in_qbittorrent, 30, 0.5, "slow mode in qBittorrent")
+    await until(
+        lambda: asyncio.to_thread(toggled_in_qbittorrent), "slow mode in qBittorrent", interval=0.5
+    )
     # What MediaHub shows follows: at once, or (within SETTLE of its own last change, when a
     # different state may be one older than that change) once SETTLE is over.
     await rig.poll_until(

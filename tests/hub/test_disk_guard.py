@@ -20,8 +20,8 @@ from tests.support.qbittorrent import (
     SeededTorrent,
     connect_to_seeder,
     launch,
-    wait_for,
 )
+from tests.support.wait import until
 
 from .conftest import RigFactory
 
@@ -98,27 +98,21 @@ async def test_a_grab_without_room_is_refused_and_a_filling_disk_pauses_download
     await rig.poll_until(
         lambda: Hold.DISK in downloads.holds, timeout=120, what="the disk guard to hold"
     )
-    await asyncio.to_thread(wait_for, held, 60, 0.2, "qBittorrent to stop the download")
+    await until(lambda: asyncio.to_thread(held), "qBittorrent to stop the download")
     assert downloads.snapshot().downloads[small.infohash].held is Hold.DISK
 
     filler.unlink()
     qbittorrent.api("POST", "transfer/setDownloadLimit", data={"limit": 0})
 
-    async def resumed_and_done() -> None:
-        while True:
-            await rig.engine.poll()
-            torrent = qbittorrent.torrents()[0]
-            if torrent["progress"] == 1:
-                return
-            await asyncio.sleep(0.5)
-
-    await asyncio.wait_for(resumed_and_done(), 180)
+    await until(
+        lambda: qbittorrent.torrents()[0]["progress"] == 1,
+        "the download to resume and finish",
+        timeout=180,
+        between=rig.engine.poll,
+        interval=0.5,
+    )
     assert Hold.DISK not in downloads.holds
     assert tag_of(Hold.DISK) not in str(qbittorrent.torrents()[0]["tags"])
-    await asyncio.to_thread(
-        wait_for,
-        (disk / "movies" / small.name).is_file,
-        60,
-        0.2,
-        "the file on disk",
+    await until(
+        lambda: asyncio.to_thread((disk / "movies" / small.name).is_file), "the file on disk"
     )

@@ -10,7 +10,8 @@ from pathlib import Path
 from custom_components.mediahub.hub.config import DEFAULT_ORGANIZED
 from custom_components.mediahub.hub.events import ScanRequested
 from custom_components.mediahub.hub.organize import ORGANIZED_TAG
-from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder, wait_for
+from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+from tests.support.wait import until
 
 from .conftest import PLEX_ROOT, RigFactory
 from .test_pipeline import find, offer
@@ -67,11 +68,11 @@ async def test_a_downloading_torrent_is_renamed_for_plex_completes_there_and_kee
     await rig.poll_until(organized, what="the organized mark")
     progress_when_renamed = float(str(_info(qbittorrent, torrent.infohash)["progress"]))
     assert 0 < progress_when_renamed < 1, "renamed while downloading, with bytes on disk"
-    await asyncio.to_thread(
-        wait_for,
-        lambda: sorted(_files(qbittorrent, torrent.infohash)) == sorted(ORGANIZED.values()),
-        60,
-        what="qBittorrent to report the new paths",
+    await until(
+        lambda: asyncio.to_thread(
+            lambda: sorted(_files(qbittorrent, torrent.infohash)) == sorted(ORGANIZED.values())
+        ),
+        "qBittorrent to report the new paths",
     )
 
     qbittorrent.api("POST", "transfer/setDownloadLimit", data={"limit": 0})
@@ -102,11 +103,11 @@ async def test_a_downloading_torrent_is_renamed_for_plex_completes_there_and_kee
     # Still seeding, from the new paths: a recheck finds every wanted byte there.
     assert str(info["state"]) in ("uploading", "stalledUP", "queuedUP")
     qbittorrent.api("POST", "torrents/recheck", data={"hashes": torrent.infohash})
-    await asyncio.to_thread(
-        wait_for,
-        lambda: _info(qbittorrent, torrent.infohash)["state"] in ("uploading", "stalledUP"),
-        60,
-        what="the recheck to end seeding",
+    await until(
+        lambda: asyncio.to_thread(
+            lambda: _info(qbittorrent, torrent.infohash)["state"] in ("uploading", "stalledUP")
+        ),
+        "the recheck to end seeding",
     )
     assert _info(qbittorrent, torrent.infohash)["progress"] == 1
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import aiohttp
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance
+from tests.support.wait import until
 
 from .conftest import Sidecar
 
@@ -100,10 +102,11 @@ async def test_a_grab_while_qbittorrent_is_down_is_queued_with_a_plain_message(
     assert body["queued"] is True
     assert body["message"].startswith("qBittorrent is not reachable — your download is queued")
     await asyncio.to_thread(qbittorrent5.start)
-    for _ in range(50):
-        await sidecar.panel.poll_once()
-        if await asyncio.to_thread(qbittorrent5.torrents):
-            break
+    await until(
+        lambda: asyncio.to_thread(qbittorrent5.torrents),
+        "the queued grab to reach qBittorrent",
+        between=sidecar.panel.poll_once,
+    )
     assert [t["hash"] for t in await asyncio.to_thread(qbittorrent5.torrents)] == [body["hash"]]
 
 
@@ -140,14 +143,22 @@ async def test_a_panel_holding_the_current_state_is_not_sent_it_again(sidecar: S
     """The page fetches the state beside its scripts, then opens the stream from its revision:
     the stream skips the snapshot it would repeat, and sends one if anything moved on."""
     await sidecar.panel.poll_once()
-    for _ in range(20):  # the poller may move the state on (free disk space) in between
+
+    async def opened_at_the_current_revision() -> tuple[Any, tuple[str, Any]] | None:
         _, state = await sidecar.get("/api/downloads")
         revision = state["revision"]
         [(name, data)] = await sidecar.sse(f"/api/events?since={revision}", until=_first)
         if name == "current":
-            break
+            return revision, (name, data)
         assert data["revision"] != revision  # a snapshot only because the state moved on
-    assert (name, data) == ("current", {"revision": revision})
+        return None  # the poller moved the state on (free disk space) in between: again
+
+    opened = await until(
+        opened_at_the_current_revision, "a stream opened while the state stood still"
+    )
+    assert opened is not None
+    revision, first = opened
+    assert first == ("current", {"revision": revision})
     grabbed = (await grab_first(sidecar, "S05E02"))["hash"]
     await sidecar.panel.poll_once()
     [(name, snapshot)] = await sidecar.sse(f"/api/events?since={revision}", until=_first)

@@ -9,7 +9,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from tests.support.qbittorrent import QbtInstance, hours_away_from_now, make_torrent, wait_for
+from tests.support.qbittorrent import QbtInstance, hours_away_from_now, make_torrent
+from tests.support.wait import until
 
 from .conftest import Sidecar
 
@@ -118,20 +119,18 @@ async def test_limits_slow_mode_and_everything_at_once(
         assert (await upload(sidecar, torrent))[0] == 201
     status, _ = await sidecar.post("/api/downloads/pause_all")
     assert status == 200
-    await asyncio.to_thread(
-        wait_for,
-        lambda: {t["state"] for t in qbittorrent5.torrents()} <= {"stoppedDL", "stoppedUP"},
-        60,
-        0.2,
+    await until(
+        lambda: asyncio.to_thread(
+            lambda: {t["state"] for t in qbittorrent5.torrents()} <= {"stoppedDL", "stoppedUP"}
+        ),
         "every download paused",
     )
     await sidecar.panel.poll_once()
     status, _ = await sidecar.post("/api/downloads/resume_all")
     assert status == 200
-    await asyncio.to_thread(
-        wait_for,
-        lambda: not {t["state"] for t in qbittorrent5.torrents()} & {"stoppedDL", "stoppedUP"},
-        60,
-        0.2,
+    await until(
+        lambda: asyncio.to_thread(
+            lambda: not {t["state"] for t in qbittorrent5.torrents()} & {"stoppedDL", "stoppedUP"}
+        ),
         "every download resumed",
     )

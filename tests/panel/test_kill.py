@@ -4,14 +4,13 @@ another MediaHub taking over): every step still happens exactly once (docs/pipel
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import contextlib
 import os
 from pathlib import Path
 import signal
 import subprocess
 import sys
-import time
 from typing import Any
 
 import aiohttp
@@ -24,8 +23,9 @@ from custom_components.mediahub.hub.models import Stage
 from tests.hub.conftest import PLEX_ROOT, rig_settings
 from tests.simulators.plex import PlexSimulator, Refresh
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, place_tiny
-from tests.support.qbittorrent import QbtInstance, free_port, wait_for
+from tests.support.qbittorrent import QbtInstance, free_port
 from tests.support.sse import read_events
+from tests.support.wait import WaitTimeoutError, until
 
 HUB_PARENT = Path(__file__).resolve().parents[2] / "custom_components" / "mediahub"
 TITLE = "Carnival.of.Souls.1962.mkv"
@@ -92,16 +92,16 @@ class SidecarProcess:
         self.start()
         http = aiohttp.ClientSession()
         stream: asyncio.Task[Any] | None = None
+
+        async def serving() -> bool:
+            assert self.process is not None and self.process.poll() is None, self.log_tail()
+            with contextlib.suppress(aiohttp.ClientError):
+                async with http.get(f"{self.url}/health") as response:
+                    return response.status == 200
+            return False
+
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert self.process is not None and self.process.poll() is None, self.log_tail()
-                with contextlib.suppress(aiohttp.ClientError):
-                    async with http.get(f"{self.url}/health") as response:
-                        if response.status == 200:
-                            break
-                assert time.monotonic() < deadline, self.log_tail()
-                await asyncio.sleep(0.2)
+            await self.until_logged(serving, "the sidecar to serve /health")
             stream = asyncio.create_task(self._watch(http))
             yield http
         finally:
@@ -133,6 +133,15 @@ class SidecarProcess:
         # The panel leaves the stage out while a download is downloading.
         found = next((d for d in state["downloads"] if d["hash"] == infohash), None)
         return None if found is None else found.get("stage", Stage.DOWNLOADING.value)
+
+    async def until_logged(
+        self, check: Callable[[], Awaitable[object]], what: str, timeout: float = 60
+    ) -> None:
+        """`tests.support.wait.until`, with the sidecar's log in the failure."""
+        try:
+            await until(check, what, timeout=timeout)
+        except WaitTimeoutError as timed_out:
+            raise AssertionError(f"{timed_out}\n{self.log_tail()}") from None
 
     def log_tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
@@ -168,10 +177,10 @@ def complete(qbt: QbtInstance, settings: Settings, infohash: str) -> None:
 async def until_stage(
     sidecar: SidecarProcess, http: aiohttp.ClientSession, infohash: str, stage: Stage
 ) -> None:
-    deadline = time.monotonic() + 90
-    while await sidecar.stage(http, infohash) != stage:
-        assert time.monotonic() < deadline, f"never reached {stage}: {sidecar.log_tail()}"
-        await asyncio.sleep(0.2)
+    async def reached() -> bool:
+        return await sidecar.stage(http, infohash) == stage
+
+    await sidecar.until_logged(reached, f"the download to reach {stage}", timeout=90)
 
 
 def tags(qbt: QbtInstance) -> list[set[str]]:
@@ -218,12 +227,12 @@ async def test_killed_holding_the_scan_claim_another_mediahub_takes_it_over(
     async with stack.running() as http:
         grabbed = await stack.grab(http, TITLE)
         claim = claim_category("scan", grabbed["hash"], 0)
-        await asyncio.to_thread(
-            wait_for,
-            lambda: claim in qbittorrent5.api("GET", "torrents/categories").json(),
-            90,
-            0.2,
+        await until(
+            lambda: asyncio.to_thread(
+                lambda: claim in qbittorrent5.api("GET", "torrents/categories").json()
+            ),
             "the sidecar's claim",
+            timeout=90,
         )
     stack.kill()
     plex_sim.available = True
@@ -237,11 +246,13 @@ async def test_killed_holding_the_scan_claim_another_mediahub_takes_it_over(
     )
     async with aiohttp.ClientSession() as session, MediaHub(settings, session) as home_assistant:
         downloads = home_assistant.downloads
-        deadline = time.monotonic() + 90
-        while downloads.pipeline.stage(grabbed["hash"]) is not Stage.SCAN_SENT:
-            assert time.monotonic() < deadline, "the stale claim was never taken over"
-            await downloads.refresh()
-            await asyncio.sleep(0.5)
+        await until(
+            lambda: downloads.pipeline.stage(grabbed["hash"]) is Stage.SCAN_SENT,
+            "the stale claim to be taken over",
+            timeout=90,
+            between=downloads.refresh,
+            interval=0.5,
+        )
         await downloads.refresh()  # the takeover's own claim is removed with the step's end
     assert plex_sim.refreshes == [Refresh("1", f"{PLEX_ROOT}/movies/{TITLE}", False)]
     assert [c for c in qbittorrent5.api("GET", "torrents/categories").json() if "claim" in c] == []

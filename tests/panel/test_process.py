@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 import subprocess
 import sys
-import time
 
 import requests
 
@@ -15,6 +14,7 @@ from tests.hub.conftest import rig_settings
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator
 from tests.support.qbittorrent import QbtInstance, free_port
+from tests.support.wait import WaitTimeoutError, until
 
 HUB_PARENT = Path(__file__).resolve().parents[2] / "custom_components" / "mediahub"
 
@@ -47,15 +47,20 @@ async def test_python_m_hub_panel_serves_the_ui_and_health(
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        health = None
-        while time.monotonic() < deadline:
+
+        async def answers() -> bool:
             try:
-                health = await asyncio_get(f"{url}/health")
-                break
+                await asyncio_get(f"{url}/health")
             except requests.ConnectionError:
-                await asyncio.sleep(0.2)
-        assert health is not None, (tmp_path / "panel.log").read_text()
+                return False
+            return True
+
+        try:
+            await until(answers, "the sidecar to answer on /health")
+        except WaitTimeoutError as timed_out:
+            log_text = (tmp_path / "panel.log").read_text()
+            raise AssertionError(f"{timed_out}\n{log_text}") from None
+        health = await asyncio_get(f"{url}/health")
         assert health.status_code == 200
         assert health.json()["services"]["prowlarr"]["available"] is True
         page = await asyncio_get(url)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from custom_components.mediahub.hub.releases.profiles import decode
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+from tests.support.wait import until
 
 from .conftest import Sidecar
 
@@ -94,9 +95,7 @@ async def test_a_magnet_refused_by_its_file_check_is_said_in_the_panel(
         {"magnet": f"magnet:?xt=urn:btih:{torrent.infohash}&dn=Moana.2", "category": "movies"},
     )
     assert status == 201
-    async with asyncio.timeout(60):
-        while not await asyncio.to_thread(qbittorrent5.torrents):
-            await asyncio.sleep(0.2)
+    await until(lambda: asyncio.to_thread(qbittorrent5.torrents), "the magnet in qBittorrent")
     await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
     events = await asyncio.wait_for(listening, 90)
     name, data = events[-1]

@@ -13,6 +13,7 @@ from tests.hub.conftest import PLEX_ROOT
 from tests.simulators.plex import POSTER, PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+from tests.support.wait import until
 
 from .conftest import serve, sidecar_settings
 
@@ -51,11 +52,12 @@ async def test_a_grab_plex_lists_is_ready_to_watch_with_play_links_and_a_poster(
         assert status == 201, body
         await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
         stream = await sidecar.listen("/api/events", "ready")
-        for _ in range(600):
-            await sidecar.panel.poll_once()
-            if sidecar.panel.feed.ready:
-                break
-            await asyncio.sleep(0.2)
+        await until(
+            lambda: sidecar.panel.feed.ready,
+            "the download to be ready to watch",
+            timeout=120,
+            between=sidecar.panel.poll_once,
+        )
         [(_name, pushed)] = [e for e in await stream if e[0] == "ready"]
 
         [item] = pushed["items"]

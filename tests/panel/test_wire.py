@@ -26,6 +26,7 @@ from custom_components.mediahub.hub.panel.state import HEAD, STATUS_ORDER, UNORD
 from tests.panel.conftest import Sidecar
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, add_stopped_torrents
+from tests.support.wait import until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -199,14 +200,17 @@ async def test_a_page_starts_from_the_head_of_its_list(
 async def settled(sidecar: Sidecar, done: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
     """The panel's whole state once `done` holds of it, polling qBittorrent until then (a
     torrent just added is checked first; one just started takes a moment to say so)."""
-    deadline = asyncio.get_running_loop().time() + 60
-    while True:
+
+    async def state_once_done() -> dict[str, Any] | None:
         await sidecar.panel.poll_once()
         _, state = await sidecar.get("/api/downloads")
-        if done(state) or asyncio.get_running_loop().time() > deadline:
-            assert done(state), "qBittorrent never reached the state the test waits for"
-            return state  # type: ignore[no-any-return]
-        await asyncio.sleep(0.2)
+        return state if done(state) else None
+
+    state: dict[str, Any] | None = await until(
+        state_once_done, "qBittorrent to reach the state the test waits for"
+    )
+    assert state is not None
+    return state
 
 
 def test_the_server_orders_the_head_as_the_panel_orders_its_list() -> None:

@@ -13,6 +13,8 @@ from plexapi.server import PlexServer
 from plexwebsocket import SIGNAL_CONNECTION_STATE, STATE_CONNECTED, PlexWebsocket
 import pytest
 
+from tests.support.wait import until
+
 from .plex import PlexSimulator, fixture
 
 
@@ -95,11 +97,11 @@ async def _scanned(plex_sim: PlexSimulator, section: str, path: str) -> None:
     ended = len([m for m in plex_sim.notified if _event(m) == "ended"])
     server = await asyncio.to_thread(PlexServer, plex_sim.url, plex_sim.token, timeout=10)
     await asyncio.to_thread(lambda: server.library.sectionByID(int(section)).update(path=path))
-    for _ in range(200):
-        if len([m for m in plex_sim.notified if _event(m) == "ended"]) > ended:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the scan never ended")
+    await until(
+        lambda: len([m for m in plex_sim.notified if _event(m) == "ended"]) > ended,
+        "the scan's end on the websocket",
+        interval=0.05,
+    )
 
 
 def _event(message: dict[str, Any]) -> str | None:
@@ -168,11 +170,17 @@ async def test_plexwebsocket_hears_a_scan_as_real_plex_tells_it(
             session=session,
         )  # fmt: skip
         listening = asyncio.create_task(socket.listen())
-        while (SIGNAL_CONNECTION_STATE, STATE_CONNECTED) not in heard:
-            await asyncio.sleep(0.05)
+        await until(
+            lambda: (SIGNAL_CONNECTION_STATE, STATE_CONNECTED) in heard,
+            "plexwebsocket to connect",
+            interval=0.05,
+        )
         await _scanned(plex_sim, "1", "/data/movies/Arrival (2016)")
-        while len([k for k, _ in heard if k == "timeline"]) < 2:
-            await asyncio.sleep(0.05)
+        await until(
+            lambda: len([k for k, _ in heard if k == "timeline"]) >= 2,
+            "both timeline messages",
+            interval=0.05,
+        )
         socket.close()
         await plex_sim.drop_websockets()
         await listening

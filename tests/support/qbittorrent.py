@@ -18,10 +18,11 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 
 import requests
 import torf
+
+from tests.support.wait import WaitTimeoutError, until_blocking
 
 USERNAME = "admin"
 PASSWORD = "mediahub-test-pass"
@@ -158,17 +159,23 @@ class QbtInstance:
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+        process = self.process
+
+        def answering() -> bool:
+            if process.poll() is not None:
                 raise RuntimeError(f"qbittorrent-nox exited: {self.log_tail()}")
             try:
                 self.session().close()
             except requests.RequestException, RuntimeError:
-                time.sleep(0.1)
-            else:
-                return
-        raise RuntimeError(f"qbittorrent-nox did not answer in {timeout}s: {self.log_tail()}")
+                return False
+            return True
+
+        try:
+            until_blocking(answering, "qbittorrent-nox to answer", timeout=timeout, interval=0.1)
+        except WaitTimeoutError as late:
+            raise RuntimeError(
+                f"qbittorrent-nox did not answer in {timeout}s: {self.log_tail()}"
+            ) from late
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
         """Stop the process (SIGKILL simulates a crash); waits until it is gone."""
@@ -330,18 +337,16 @@ def seed(
         files={"torrents": (f"{name}.torrent", torrent_bytes, "application/x-bittorrent")},
         data={"savepath": str(seeder.save_path)},
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def checked() -> bool:
         info = seeder.api("GET", "torrents/info", params={"hashes": infohash}).json()
-        if (
-            info
+        return (
+            bool(info)
             and info[0]["progress"] == 1
             and info[0]["state"] not in ("checkingUP", "checkingResumeData")
-        ):
-            break
-        time.sleep(0.1)
-    else:
-        raise RuntimeError(f"the seeder never finished checking {name}")
+        )
+
+    until_blocking(checked, f"the seeder to finish checking {name}", interval=0.1)
     return SeededTorrent(name, infohash, torrent_bytes, payload, seeder.bt_port)
 
 
@@ -365,13 +370,13 @@ def add_stopped_torrents(qbt: QbtInstance, count: int, first: int = 0) -> list[s
             data={"stopped": "true", "paused": "true", "savepath": str(qbt.save_path)},
             timeout=120,
         ).raise_for_status()
-    wait_for(
+    until_blocking(
         lambda: (
             len(session.get(f"{qbt.url}/api/v2/torrents/info", timeout=60).json()) >= first + count
         ),
-        120,
+        f"{first + count} torrents in qBittorrent",
+        timeout=120,
         interval=1,
-        what=f"{first + count} torrents in qBittorrent",
     )
     return hashes
 
@@ -388,14 +393,3 @@ def hours_away_from_now() -> tuple[int, int]:
     across midnight: inside its window qBittorrent's scheduler switches slow mode by itself,
     which a test toggling it would race (one at 20:50 with a window of 18:30-23:00 did)."""
     return (3, 5) if datetime.now(UTC).astimezone().hour >= 12 else (15, 17)
-
-
-def wait_for(
-    predicate: object, timeout: float, interval: float = 0.1, what: str = "condition"
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 import subprocess
 
-from .qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder, wait_for
+from .qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+from .wait import until_blocking
 
 
 def test_loopback_download_completes_with_identical_bytes(
@@ -19,14 +20,14 @@ def test_loopback_download_completes_with_identical_bytes(
         files={"torrents": ("sintel.torrent", torrent.torrent_bytes, "application/x-bittorrent")},
         data={"savepath": str(qbittorrent.save_path)},
     )
-    wait_for(qbittorrent.torrents, 60, what="the torrent to be added")
+    until_blocking(qbittorrent.torrents, "the torrent to be added")
     connect_to_seeder(qbittorrent, torrent)
 
     def complete() -> bool:
         info = qbittorrent.api("GET", "torrents/info", params={"hashes": torrent.infohash}).json()
         return bool(info) and info[0]["progress"] == 1
 
-    wait_for(complete, 60, what="the download to complete")
+    until_blocking(complete, "the download to complete")
     assert (qbittorrent.save_path / torrent.name).read_bytes() == torrent.payload
     version = qbittorrent.api("GET", "app/version").text
     assert version.lstrip("v").startswith(qbittorrent.version)

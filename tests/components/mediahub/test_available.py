@@ -21,9 +21,9 @@ from custom_components.mediahub.hub.models import Origin, Stage
 from tests.simulators.plex import POSTER, PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+from tests.support.wait import until
 
-from .test_one_record import sidecar_settings
-from .test_services import call, capture, wait_for
+from .helpers import call, capture, sidecar_settings
 
 FILMS = ("Arrival.2016.1080p.BluRay.x264-GRP", "Sicario.2015.1080p.BluRay.x264-GRP")
 
@@ -61,7 +61,7 @@ async def test_available_fires_once_per_download_across_restarts(
     found = await call(hass, "search", loaded_entry, query="Arrival")
     await call(hass, "grab", loaded_entry, release_id=found["results"][0]["id"])
     await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrents[0])
-    await wait_for(lambda: bool(available), timeout=120)
+    await until(lambda: bool(available), "the first to be announced available", timeout=120)
     [event] = available
     key = next(iter(plex_sim.items))
     machine = plex_sim.machine_identifier
@@ -106,18 +106,24 @@ async def test_available_fires_once_per_download_across_restarts(
         [release] = (await sidecar.search.search_all("Sicario")).releases
         await sidecar.downloads.grab(release.id, origin=Origin.PANEL)
         await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrents[1])
-        async with asyncio.timeout(120):  # polled as the panel polls (engine.poll)
-            while sidecar.downloads.pipeline.stage(torrents[1].infohash) is not Stage.AVAILABLE:
-                with contextlib.suppress(MediaHubError):
-                    await sidecar.poll()
-                await asyncio.sleep(0.3)
+
+        async def poll() -> None:  # as the panel polls (engine.poll)
+            with contextlib.suppress(MediaHubError):
+                await sidecar.poll()
+
+        await until(
+            lambda: sidecar.downloads.pipeline.stage(torrents[1].infohash) is Stage.AVAILABLE,
+            "the sidecar to see the second in Plex",
+            timeout=120,
+            between=poll,
+        )
         await sidecar.close()
     assert len(available) == 1
 
     # Back: the second is announced once, the first not again, however many polls follow.
     assert await hass.config_entries.async_setup(loaded_entry.entry_id)
     await hass.async_block_till_done()
-    await wait_for(lambda: len(available) == 2)
+    await until(lambda: len(available) == 2, "the second to be announced available")
     for _ in range(3):
         await loaded_entry.runtime_data.downloads.async_refresh()
     await hass.async_block_till_done()
@@ -164,7 +170,11 @@ async def test_a_download_plex_does_not_list_raises_a_repair_that_says_what_to_c
     await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
     issues = ir.async_get(hass)
     issue_id = f"downloads_not_in_plex_{entry.entry_id}"
-    await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=120)
+    await until(
+        lambda: issues.async_get_issue(DOMAIN, issue_id) is not None,
+        "the repair issue about the download Plex does not list",
+        timeout=120,
+    )
     issue = issues.async_get_issue(DOMAIN, issue_id)
     assert issue is not None and issue.translation_placeholders is not None
     assert issue.translation_placeholders["names"] == FILMS[0]

@@ -20,10 +20,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.mediahub.const import DOMAIN
 from tests.simulators.gluetun import GluetunSimulator
 from tests.support.qbittorrent import QbtInstance, hours_away_from_now, make_torrent
+from tests.support.wait import until
 
 from .conftest import ENTRY_ID
-from .test_outages import tick
-from .test_services import call, wait_for
+from .helpers import call, tick, ticking
 
 SWITCH = "switch.qbittorrent_alternative_speed_limits"
 DOWNLOAD_LIMIT = "number.qbittorrent_download_limit"
@@ -139,7 +139,9 @@ async def test_queue_force_start_pause_all_and_a_local_torrent_file(
     assert refused.value.translation_key == "path_not_allowed"
     added = await call(hass, "add_torrent", loaded_entry, source=str(folder / "ran.torrent"))
     assert added["hash"] == infohash
-    await wait_for(lambda: infohash in runtime.engine.downloads.model.torrents)
+    await until(
+        lambda: infohash in runtime.engine.downloads.model.torrents, "qBittorrent to list it"
+    )
     with pytest.raises(ServiceValidationError) as duplicate:
         await call(hass, "add_torrent", loaded_entry, source=str(folder / "ran.torrent"))
     assert duplicate.value.translation_key == "already_added"
@@ -162,11 +164,11 @@ async def test_queue_force_start_pause_all_and_a_local_torrent_file(
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.qbittorrent_pause_all_downloads"}, blocking=True
     )
-    await wait_for(lambda: runtime.downloads.data.counts.stopped == 1)
+    await until(lambda: runtime.downloads.data.counts.stopped == 1, "the download paused")
     await hass.services.async_call(
         "button", "press", {"entity_id": "button.qbittorrent_resume_all_downloads"}, blocking=True
     )
-    await wait_for(lambda: runtime.downloads.data.counts.stopped == 0)
+    await until(lambda: runtime.downloads.data.counts.stopped == 0, "the download resumed")
 
 
 async def test_the_vpn_guard_raises_a_repair_while_it_holds_downloads(
@@ -187,11 +189,13 @@ async def test_the_vpn_guard_raises_a_repair_while_it_holds_downloads(
         shown = runtime.engine.downloads.snapshot().downloads.get(infohash)
         return shown is not None and shown.status in ("stalled", "downloading")
 
-    for _ in range(60):
-        if transferring():
-            break
-        await tick(hass, freezer, timedelta(seconds=3))
-    assert transferring()
+    # qBittorrent checks the torrent on its own time: polls (frozen-clock ticks) go on, and real
+    # time passes between them, until it looks for peers.
+    await until(
+        transferring,
+        "qBittorrent to check the torrent and look for peers",
+        between=ticking(hass, freezer, timedelta(seconds=3)),
+    )
     issue_id = f"downloads_held_vpn_{ENTRY_ID}"
     issues = ir.async_get(hass)
 

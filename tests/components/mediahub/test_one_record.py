@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 import contextlib
 from datetime import timedelta
 from pathlib import Path
-import time
 from typing import Any
 
 import aiohttp
@@ -21,15 +20,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.mediahub.announce import SAVE_DELAY
 from custom_components.mediahub.const import EVENT_DOWNLOAD_ADDED, EVENT_DOWNLOAD_COMPLETED
-from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.engine import MediaHub
 from custom_components.mediahub.hub.errors import MediaHubError
 from custom_components.mediahub.hub.models import Origin
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, make_torrent
+from tests.support.wait import until
 
-from .test_services import call, capture
+from .helpers import call, capture, sidecar_settings
 
 
 @pytest.fixture
@@ -46,18 +45,6 @@ def mock_entry(mock_entry: MockConfigEntry) -> MockConfigEntry:
     )
 
 
-def sidecar_settings(entry: MockConfigEntry, root: Path) -> Settings:
-    """The sidecar beside Home Assistant: same services and folders, its own state."""
-    return Settings.from_mapping(
-        {
-            **entry.data,
-            **entry.options,
-            "state_dir": str(root / "sidecar" / "state"),
-            "torrents_dir": str(root / "sidecar" / "torrents"),
-        }
-    )
-
-
 @pytest.fixture
 async def sidecar(mock_entry: MockConfigEntry, tmp_path: Path) -> AsyncIterator[MediaHub]:
     async with (
@@ -68,19 +55,9 @@ async def sidecar(mock_entry: MockConfigEntry, tmp_path: Path) -> AsyncIterator[
 
 
 async def poll(engine: MediaHub) -> None:
+    """The sidecar's poll, as its own loop makes it while Home Assistant polls on its own."""
     with contextlib.suppress(MediaHubError):
         await engine.downloads.refresh()
-
-
-async def until(
-    predicate: Callable[[], bool], sidecar: MediaHub, what: str, timeout: float = 180
-) -> None:
-    """Poll the sidecar as its own loop would, while Home Assistant polls on its own."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await poll(sidecar)
-        await asyncio.sleep(0.3)
 
 
 def check_in_parallel(qbt: QbtInstance) -> None:
@@ -125,8 +102,9 @@ async def test_a_hundred_completions_with_both_running_scan_and_announce_once(
 
     await until(
         lambda: len(plex_sim.refreshes) >= 100 and len(completed) >= 100,
-        sidecar,
         "100 scans and 100 completed events",
+        timeout=180,
+        between=lambda: poll(sidecar),
     )
     runtime = loaded_entry.runtime_data
     for _ in range(3):  # more polls on both sides change nothing
@@ -161,7 +139,12 @@ async def test_panel_grabs_that_complete_while_home_assistant_is_stopped_are_ann
     hashes = []
     for n, name in enumerate(names):
         if n == 5:  # the second half is grabbed while Home Assistant is stopped
-            await until(lambda: len(added) == 5, sidecar, "Home Assistant to see five grabs")
+            await until(
+                lambda: len(added) == 5,
+                "Home Assistant to see five grabs",
+                timeout=180,
+                between=lambda: poll(sidecar),
+            )
             assert await stack_hass.config_entries.async_unload(loaded_entry.entry_id)
         [release] = (await sidecar.search.search_all(name)).releases
         hashes.append((await sidecar.downloads.grab(release.id, origin=Origin.PANEL)).hash)
@@ -176,8 +159,9 @@ async def test_panel_grabs_that_complete_while_home_assistant_is_stopped_are_ann
     )
     await until(
         lambda: all(sidecar.downloads.snapshot().downloads[h].scan_sent for h in hashes),
-        sidecar,
         "the sidecar to scan all ten",
+        timeout=180,
+        between=lambda: poll(sidecar),
     )
     assert completed == []
 

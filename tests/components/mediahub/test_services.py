@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import probatio as vol
 import pytest
@@ -28,29 +28,9 @@ from tests.support.qbittorrent import (
     connect_to_seeder,
     make_torrent,
 )
+from tests.support.wait import until
 
-
-async def call(hass: HomeAssistant, action: str, entry: MockConfigEntry, **data: Any) -> Any:
-    response = hass.services.supports_response(DOMAIN, action) != "none"
-    return await hass.services.async_call(
-        DOMAIN,
-        action,
-        {"config_entry_id": entry.entry_id, **data},
-        blocking=True,
-        return_response=response,
-    )
-
-
-def capture(hass: HomeAssistant, event_type: str) -> list[Event]:
-    events: list[Event] = []
-    hass.bus.async_listen(event_type, events.append)
-    return events
-
-
-async def wait_for(predicate: Callable[[], bool], timeout: float = 60) -> None:
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.1)
+from .helpers import call, capture
 
 
 async def test_search_grab_complete_and_scan_through_actions(
@@ -100,7 +80,7 @@ async def test_search_grab_complete_and_scan_through_actions(
         "origin": "automation",  # no person in the call's context
     }
     await asyncio.to_thread(connect_to_seeder, qbittorrent5, torrent)
-    await wait_for(lambda: bool(completed) and bool(scans))
+    await until(lambda: bool(completed) and bool(scans), "the completed and scan events")
 
     assert [e.data["hash"] for e in added] == [torrent.infohash]
     done = completed[0].data
@@ -116,7 +96,10 @@ async def test_search_grab_complete_and_scan_through_actions(
 
     # The scan is marked in qBittorrent just after Plex was asked: wait for that, not a time.
     downloads = loaded_entry.runtime_data.engine.downloads
-    await wait_for(lambda: downloads.snapshot().downloads[torrent.infohash].scan_sent)
+    await until(
+        lambda: downloads.snapshot().downloads[torrent.infohash].scan_sent,
+        "the scan marked in qBittorrent",
+    )
     listed = await call(hass, "list_downloads", loaded_entry)
     item = listed["downloads"][torrent.infohash]
     assert item["progress"] == 1.0 and item["scan_sent"] is True and isinstance(item["size"], int)
@@ -136,15 +119,19 @@ async def test_control_actions(
     )
     infohash = result["hash"]
     runtime = loaded_entry.runtime_data
-    await wait_for(lambda: infohash in runtime.engine.downloads.model.torrents)
+    await until(
+        lambda: infohash in runtime.engine.downloads.model.torrents, "qBittorrent to list the grab"
+    )
 
     await call(hass, "pause", loaded_entry, hash=infohash)
-    await wait_for(
-        lambda: runtime.engine.downloads.snapshot().downloads[infohash].status == "stopped"
+    await until(
+        lambda: runtime.engine.downloads.snapshot().downloads[infohash].status == "stopped",
+        "the download stopped",
     )
     await call(hass, "resume", loaded_entry, hash=infohash)
-    await wait_for(
-        lambda: runtime.engine.downloads.snapshot().downloads[infohash].status != "stopped"
+    await until(
+        lambda: runtime.engine.downloads.snapshot().downloads[infohash].status != "stopped",
+        "the download resumed",
     )
     await call(hass, "remove", loaded_entry, hash=infohash, delete_files=True)
     assert await asyncio.to_thread(qbittorrent5.torrents) == []

@@ -19,6 +19,7 @@ from custom_components.mediahub.const import DOMAIN
 from tests.simulators.plex import PlexSimulator, Refresh
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance
+from tests.support.wait import until
 
 GB = 1024**3
 
@@ -126,9 +127,11 @@ async def test_status_intent_tells_progress_and_time_left(
     runtime = loaded_entry.runtime_data
     release = (await runtime.engine.search.search_all("S05E02")).releases[0]
     grab = await runtime.engine.downloads.grab(release.id)
-    async with asyncio.timeout(60):
-        while grab.hash not in runtime.downloads.data.downloads:
-            await runtime.downloads.async_refresh()
+    await until(
+        lambda: grab.hash in runtime.downloads.data.downloads,
+        "qBittorrent to list the grab",
+        between=runtime.downloads.async_refresh,
+    )
     response = await intent.async_handle(stack_hass, "test", "MediaHubDownloadStatus", {})
     assert response.speech["plain"]["speech"].startswith(
         "1 download: Series Title S05E02 HDTV x264-Xclusive [eztv] at 0 percent"
@@ -180,9 +183,11 @@ async def test_diagnostics_hold_no_secret(
     grab = await engine.downloads.grab(release.id)  # no peers: it stays downloading
     downloads = loaded_entry.runtime_data.downloads
     # qBittorrent lists an added torrent a moment later: until then it is queued in MediaHub.
-    async with asyncio.timeout(60):
-        while grab.hash not in downloads.data.downloads:
-            await downloads.async_refresh()
+    await until(
+        lambda: grab.hash in downloads.data.downloads,
+        "qBittorrent to list the grab",
+        between=downloads.async_refresh,
+    )
     diagnostics = await get_diagnostics_for_config_entry(stack_hass, hass_client, loaded_entry)
     text = json.dumps(diagnostics)
     for secret in (

@@ -22,6 +22,7 @@ from custom_components.mediahub.const import CONF_USERS_CAN_GRAB
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+from tests.support.wait import until
 
 Client = MockHAClientWebSocket
 
@@ -71,12 +72,10 @@ async def hashes(qbt: QbtInstance) -> set[str]:
     return {str(t["hash"]) for t in await asyncio.to_thread(qbt.torrents)}
 
 
-async def until_states(qbt: QbtInstance, wanted: Callable[[set[str]], bool]) -> None:
-    """Until qBittorrent's torrents are in states `wanted` accepts (it applies a stop or a
-    start on its own time, after a check of a torrent just added)."""
-    async with asyncio.timeout(60):
-        while not wanted({str(t["state"]) for t in await asyncio.to_thread(qbt.torrents)}):
-            await asyncio.sleep(0.2)
+async def states(qbt: QbtInstance) -> set[str]:
+    """The states of qBittorrent's torrents (it applies a stop or a start on its own time,
+    after a check of a torrent just added)."""
+    return {str(t["state"]) for t in await asyncio.to_thread(qbt.torrents)}
 
 
 async def search(client: Client, entry: MockConfigEntry, query: str) -> list[tuple[str, Any]]:
@@ -281,12 +280,19 @@ async def test_an_administrator_sets_limits_and_profiles_scans_and_uploads_in_th
 
     # Pause everything, resume everything.
     stopped = {"stoppedDL", "stoppedUP"}
+
+    async def all_stopped() -> bool:
+        return (await states(qbittorrent5)) <= stopped
+
+    async def none_stopped() -> bool:
+        return not (await states(qbittorrent5)) & stopped
+
     assert (await ask(admin, type="mediahub/all_downloads", **entry, action="pause_all"))["success"]
-    await until_states(qbittorrent5, lambda states: states <= stopped)
+    await until(all_stopped, "qBittorrent to stop every torrent")
     assert (await ask(admin, type="mediahub/all_downloads", **entry, action="resume_all"))[
         "success"
     ]
-    await until_states(qbittorrent5, lambda states: not states & stopped)
+    await until(none_stopped, "qBittorrent to start every torrent again")
 
 
 async def test_searches_are_rationed_per_person(
