@@ -19,12 +19,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import DownloadsCoordinator, MediaHubConfigEntry
 from .entity import MediaHubEntity
 from .errors import engine_errors
-from .hub.bandwidth import MAX_LIMIT
+from .hub.bandwidth import KIB, MAX_LIMIT, from_kib
 from .hub.models import Bandwidth
 
 # Each change calls qBittorrent: one at a time.
 PARALLEL_UPDATES = 1
-KIB: Final = 1024  # qBittorrent counts bytes/s; its own UI, and these numbers, KiB/s
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,8 +86,7 @@ class SpeedLimit(MediaHubEntity, NumberEntity):
 
     async def async_set_native_value(self, value: float) -> None:
         async with engine_errors():
-            await self.coordinator.engine.bandwidth.change(
-                {self.entity_description.key: round(value * KIB)}
-            )
+            key = self.entity_description.key
+            await self.coordinator.engine.bandwidth.change({key: from_kib(key, value)})
         self.coordinator.async_update_listeners()  # every control shows it now
         await self.coordinator.async_request_refresh()

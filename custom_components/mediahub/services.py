@@ -24,6 +24,7 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .errors import engine_errors
+from .hub.bandwidth import from_kib
 from .hub.errors import InvalidInputError
 from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus, Origin
 from .hub.prowlarr import MAX_TORRENT_BYTES
@@ -60,7 +61,6 @@ SCHEDULE_DAYS: Final = (
     "saturday",
     "sunday",
 )
-KIB: Final = 1024
 
 
 _ENTRY = {vol.Required(ATTR_CONFIG_ENTRY_ID): cv.string}
@@ -239,7 +239,7 @@ async def _queue(runtime: MediaHubRuntime, call: ServiceCall) -> None:
 async def _set_bandwidth(runtime: MediaHubRuntime, call: ServiceCall) -> ServiceResponse:
     """Limits (KiB/s), slow mode and its schedule; answers with what qBittorrent now has."""
     data = call.data
-    changes: dict[str, Any] = {k: round(data[k] * KIB) for k in LIMIT_FIELDS if k in data}
+    changes: dict[str, Any] = {k: from_kib(k, data[k]) for k in LIMIT_FIELDS if k in data}
     if "alt_speed" in data:
         changes["alt_speed"] = data["alt_speed"]
     schedule: dict[str, Any] = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+import math
 import time
 from typing import Any, Final
 
@@ -73,6 +74,19 @@ CHANGES: Final = vol.Schema(
         vol.Optional("schedule"): _SCHEDULE,
     }
 )
+
+
+KIB: Final = 1024  # qBittorrent counts bytes/s; people, its own UI and MediaHub's, KiB/s
+
+
+def from_kib(field: str, kib_per_second: float) -> int:
+    """A limit given in KiB/s, as qBittorrent's bytes/s; InvalidInputError for a value that is
+    no number at all ("nan", "inf" pass a float schema and Home Assistant's number range)."""
+    if not math.isfinite(kib_per_second):
+        raise InvalidInputError(
+            "invalid_bandwidth", f"{field}: not a number", values={"field": field}
+        )
+    return round(kib_per_second * KIB)
 
 
 def validated(changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,15 +1,17 @@
 """The fast tier: Home Assistant with an engine that answers from model fixtures, so no
-service is started and a platform test takes a fraction of a second (`scripts/test --fast`).
+service is started and a test takes a fraction of a second (`scripts/test --fast`).
 
 What MediaHub does against real services stays the work of the tier above
-(tests/components/mediahub/): this one pins what the platforms make of the engine's models.
+(tests/components/mediahub/): this one pins what the integration makes of the engine's public
+face: the platforms' entities, the actions, the panel's websocket commands and the diagnostics.
+`FixtureEngine` answers from the models below and records in `Calls` what it was asked to do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Final, cast
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.core import HomeAssistant
@@ -19,6 +21,12 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.mediahub.const import DOMAIN
+from custom_components.mediahub.hub.bandwidth import validated
+from custom_components.mediahub.hub.best import BestGrab
+from custom_components.mediahub.hub.config import Settings
+from custom_components.mediahub.hub.errors import InvalidInputError, MediaHubError
+from custom_components.mediahub.hub.library import InPlex
+from custom_components.mediahub.hub.marks import Marks
 from custom_components.mediahub.hub.models import (
     AuditState,
     Bandwidth,
@@ -27,11 +35,17 @@ from custom_components.mediahub.hub.models import (
     DownloadCounts,
     DownloadsSnapshot,
     DownloadStatus,
+    GrabResult,
     Hold,
     Indexer,
+    IndexerSearchStatus,
+    IndexerState,
     Library,
     LibraryItem,
+    Origin,
     PlexServerInfo,
+    Release,
+    SearchOutcome,
     SpeedSchedule,
     TransferAudit,
     TransferState,
@@ -39,9 +53,23 @@ from custom_components.mediahub.hub.models import (
     VpnStatus,
 )
 from custom_components.mediahub.hub.pathmap import PathMap
+from custom_components.mediahub.hub.prowlarr import MAX_TORRENT_BYTES
 from custom_components.mediahub.hub.ready import ReadyItem
+from custom_components.mediahub.hub.releases.parse import Quality, Source
+from custom_components.mediahub.hub.releases.profile import (
+    QualityProfile,
+    checked,
+    default_profile,
+)
+from custom_components.mediahub.hub.releases.profiles import CATEGORIES
+from custom_components.mediahub.hub.releases.score import Assessment, assess
+from custom_components.mediahub.hub.search import AssessedBatch, ResultsBatch, SearchEvent
+from custom_components.mediahub.hub.store import is_infohash
 
 ENTRY_ID = "01JMEDIAHUBFASTTIERENTRY00"
+GB: Final = 1024**3
+
+# --- What qBittorrent, Prowlarr, Plex and gluetun hold ------------------------------------
 
 DUNE = Download(
     hash="a" * 40,
@@ -112,13 +140,142 @@ VPN = VpnStatus(
     country="Netherlands",
     qbittorrent_ip="198.51.100.7",
 )
+ARRIVAL = LibraryItem(
+    key="1001",
+    type="movie",
+    title="Arrival",
+    section="1",
+    year=2016,
+    resolution="1080p",
+    files=("/data/movies/Arrival (2016)/Arrival (2016).mkv",),
+    thumb="/library/metadata/1001/thumb/1764000000",
+)
+# Arrival came from a grab that qBittorrent no longer has; MediaHub kept its .torrent.
+READY = [
+    ReadyItem("c" * 40, "Arrival.2016.1080p.BluRay", ARRIVAL, "Movies", 1_764_000_500, "f" * 40)
+]
+KEPT: Final = {READY[0].hash: READY[0].name}  # what `redownload` can add again
+ADDED: Final = ("b" * 40, "Big.Buck.Bunny.2008.1080p")  # what a magnet, URL or file adds
+
+# --- What a search finds (every query: Nyaa answers, EZTV fails) ---------------------------
+
+
+def _release(title: str, guid: str, *, size: int, seeders: int, infohash: str) -> Release:
+    return Release(
+        id=f"release-{guid}",
+        title=title,
+        size=size,
+        seeders=seeders,
+        leechers=seeders // 10,
+        indexer="Nyaa",
+        indexer_id=1,
+        category_id=2040,
+        category="movies",
+        age_hours=30.0,
+        published="2025-11-24T10:00:00Z",
+        protocol="torrent",
+        infohash=infohash,
+    )
+
+
+ARRIVAL_1080 = _release(
+    "Arrival.2016.1080p.BluRay.x264-SPARKS",
+    "arrival-1080",
+    size=9 * GB,
+    seeders=200,
+    infohash=READY[0].hash,
+)
+ARRIVAL_2160 = _release(
+    "Arrival.2016.2160p.WEB-DL.DV.H.265-FLUX",
+    "arrival-2160",
+    size=14 * GB,
+    seeders=80,
+    infohash="d" * 40,
+)
+ARRIVAL_CAM = _release(
+    "Arrival.2016.CAM.x264-NOGRP", "arrival-cam", size=GB, seeders=900, infohash="e" * 40
+)
+DUNE_WEB = _release(DUNE.name, "dune-web", size=DUNE.size, seeders=41, infohash=DUNE.hash)
+# What each title's name says (guessit is not run here: it takes a second to warm up).
+_QUALITIES = {
+    ARRIVAL_1080: Quality(
+        "Arrival",
+        year=2016,
+        resolution="1080p",
+        source=Source.BLURAY,
+        video_codec="H.264",
+        group="SPARKS",
+    ),
+    ARRIVAL_2160: Quality(
+        "Arrival",
+        year=2016,
+        resolution="2160p",
+        source=Source.WEB_DL,
+        video_codec="H.265",
+        hdr=("Dolby Vision",),
+        group="FLUX",
+    ),
+    ARRIVAL_CAM: Quality(
+        "Arrival", year=2016, source=Source.CAM, video_codec="H.264", group="NOGRP"
+    ),
+    DUNE_WEB: Quality("Dune Part Two", year=2024, resolution="1080p", source=Source.WEB_DL),
+}
+RELEASES: Final = {release.id: release for release in _QUALITIES}
+# Judged by the engine's own rules against the movies profile: the CAM copy fails it.
+ASSESSED: Final = [assess(r, q, default_profile("movies")) for r, q in _QUALITIES.items()]
+ANSWERED: Final = [
+    IndexerSearchStatus(1, "Nyaa", IndexerState.OK, count=len(RELEASES), elapsed_ms=412),
+    IndexerSearchStatus(2, "EZTV", IndexerState.ERROR, elapsed_ms=95, error="HTTP 503"),
+]
+BEST: Final = ASSESSED[1]  # grab_best's pick: the 2160p copy (Plex has Arrival in 1080p)
+
+
+# --- The engine's parts --------------------------------------------------------------------
+
+
+@dataclass
+class Calls:
+    """What the engine did, in order: (part.method, its arguments by name). A call the
+    engine refuses is not recorded: it did nothing. `fail` makes the next call raise that
+    error instead, as the engine does when a service is away or says no."""
+
+    made: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    fail: MediaHubError | None = None
+
+    def __call__(self, name: str, **arguments: Any) -> None:
+        if (err := self.fail) is not None:
+            self.fail = None
+            raise err
+        self.made.append((name, arguments))
+
+
+@dataclass
+class _Pipeline:
+    """`downloads.pipeline`: how many downloads are at each stage."""
+
+    def counts(self) -> dict[str, int]:
+        return {"downloading": 1}
+
+
+@dataclass
+class _Model:
+    """`downloads.model`: qBittorrent's sync state (its response id)."""
+
+    rid: int = 42
 
 
 @dataclass
 class _Downloads:
+    """`engine.downloads`: the snapshot, and grabs and controls recorded in `calls`; hashes,
+    release ids and libraries are refused as the engine refuses them."""
+
     current: DownloadsSnapshot
+    calls: Calls
     outbox: list[Any] = field(default_factory=list)
     holds: frozenset[Hold] = frozenset()
+    pending_scans: int = 0
+    pipeline: _Pipeline = field(default_factory=_Pipeline)
+    model: _Model = field(default_factory=_Model)
 
     async def refresh(self) -> DownloadsSnapshot:
         return self.current
@@ -126,9 +283,182 @@ class _Downloads:
     def snapshot(self) -> DownloadsSnapshot:
         return self.current
 
+    def _known(self, infohash: str) -> str:
+        infohash = infohash.strip().lower()
+        if not is_infohash(infohash):
+            raise InvalidInputError("invalid_hash", "a download is named by its 40-character hash")
+        if infohash not in self.current.downloads:
+            raise InvalidInputError("unknown_download", "qBittorrent has no such download")
+        return infohash
+
+    async def grab(
+        self,
+        release_id: str,
+        category: str | None = None,
+        *,
+        origin: Origin = Origin.ACTION,
+        wanted: dict[str, Any] | None = None,
+    ) -> GrabResult:
+        if (release := RELEASES.get(release_id)) is None:
+            raise InvalidInputError("unknown_release", "that result is unknown: search again")
+        self.calls("downloads.grab", release_id=release_id, category=category, origin=origin)
+        chosen = category or release.category
+        return GrabResult(release.infohash or "", release.title, chosen, False, origin)
+
+    async def add_torrent(
+        self, source: str, category: str | None = None, *, origin: Origin = Origin.ACTION
+    ) -> GrabResult:
+        if not source.startswith(("magnet:", "http://", "https://")):
+            raise InvalidInputError("invalid_source", "give a magnet: link or an http(s) URL")
+        self.calls("downloads.add_torrent", source=source, category=category, origin=origin)
+        return GrabResult(*ADDED, category, queued=False, origin=origin)
+
+    async def add_torrent_file(
+        self, data: bytes, category: str | None = None, *, origin: Origin = Origin.ACTION
+    ) -> GrabResult:
+        if len(data) > MAX_TORRENT_BYTES:
+            raise InvalidInputError("torrent_too_large", "the torrent file is too large")
+        self.calls("downloads.add_torrent_file", data=data, category=category, origin=origin)
+        return GrabResult(*ADDED, category, queued=False, origin=origin)
+
+    async def redownload(
+        self, infohash: str, category: str | None = None, *, origin: Origin = Origin.ACTION
+    ) -> GrabResult:
+        infohash = infohash.strip().lower()
+        if not is_infohash(infohash):
+            raise InvalidInputError("invalid_hash", "a download is named by its 40-character hash")
+        if infohash in self.current.downloads:
+            raise InvalidInputError("already_downloading", "that download is in qBittorrent")
+        if infohash not in KEPT:
+            raise InvalidInputError("no_stored_torrent", "no stored torrent for that hash")
+        self.calls("downloads.redownload", infohash=infohash, origin=origin)
+        return GrabResult(infohash, KEPT[infohash], category or "movies", False, origin)
+
+    async def pause(self, infohash: str) -> None:
+        self.calls("downloads.pause", infohash=self._known(infohash))
+
+    async def resume(self, infohash: str) -> None:
+        self.calls("downloads.resume", infohash=self._known(infohash))
+
+    async def force_start(self, infohash: str) -> None:
+        self.calls("downloads.force_start", infohash=self._known(infohash))
+
+    async def move_in_queue(self, infohash: str, *, top: bool) -> None:
+        self.calls("downloads.move_in_queue", infohash=self._known(infohash), top=top)
+
+    async def remove(self, infohash: str, *, delete_files: bool = False) -> None:
+        self.calls("downloads.remove", infohash=self._known(infohash), delete_files=delete_files)
+
+    async def pause_all(self) -> None:
+        self.calls("downloads.pause_all")
+
+    async def resume_all(self) -> None:
+        self.calls("downloads.resume_all")
+
+    async def scan_library(self, key: str, path: str | None = None) -> None:
+        if not any(key in (lib.key, lib.title) for lib in LIBRARIES):
+            raise InvalidInputError("unknown_library", "no such library", values={"library": key})
+        self.calls("downloads.scan_library", key=key, path=path)
+
+
+@dataclass
+class _Search:
+    """`engine.search`: every query finds the same releases (Nyaa answers, EZTV fails)."""
+
+    calls: Calls
+
+    async def search_all(self, query: str, categories: list[int]) -> SearchOutcome:
+        self.calls("search.search_all", query=query, categories=categories)
+        by_id = {a.release.id: a for a in ASSESSED}
+        return SearchOutcome(query, tuple(categories), [*RELEASES.values()], ANSWERED, by_id)
+
+    async def search(self, query: str, categories: list[int]) -> AsyncIterator[SearchEvent]:
+        """As the engine streams it: every indexer pending, then each one's answer."""
+        self.calls("search.search", query=query, categories=categories)
+        for indexer in ANSWERED:
+            yield IndexerSearchStatus(indexer.indexer_id, indexer.name, IndexerState.PENDING)
+        yield ANSWERED[0]
+        yield ResultsBatch(1, [*RELEASES.values()])
+        yield AssessedBatch(1, ASSESSED)
+        yield ANSWERED[1]
+
+
+@dataclass
+class _Best:
+    """`engine.best`: grab_best always picks BEST; a profile's changes are checked as the
+    engine checks them."""
+
+    calls: Calls
+
+    async def grab(
+        self,
+        query: str,
+        category: str | None = None,
+        *,
+        overrides: Mapping[str, Any] | None = None,
+        season: int | None = None,
+        origin: Origin,
+    ) -> BestGrab:
+        if overrides:
+            checked(default_profile(category), overrides)
+        self.calls(
+            "best.grab",
+            query=query,
+            category=category,
+            overrides=overrides,
+            season=season,
+            origin=origin,
+        )
+        release = BEST.release
+        chosen = category or release.category
+        return BestGrab(
+            BEST, GrabResult(release.infohash or "", release.title, chosen, False, origin)
+        )
+
+
+@dataclass
+class _Bandwidth:
+    """`engine.bandwidth`: qBittorrent's limits; a change is validated by the engine's rules,
+    recorded as it was asked, and applied."""
+
+    current: Bandwidth
+    calls: Calls
+
+    async def read(self) -> Bandwidth:
+        return self.current
+
+    async def change(self, changes: Mapping[str, Any]) -> Bandwidth:
+        values = validated(changes)
+        self.calls("bandwidth.change", changes=dict(changes))
+        schedule = replace(self.current.schedule, **values.pop("schedule", {}))
+        self.current = replace(self.current, **values, schedule=schedule)
+        return self.current
+
+
+@dataclass
+class _Profiles:
+    """`engine.profiles`: every category at its defaults; a save is checked as the engine
+    checks it."""
+
+    calls: Calls
+
+    async def all(self) -> dict[str, QualityProfile]:
+        return {category: default_profile(category) for category in CATEGORIES}
+
+    async def save(self, category: str, data: Mapping[str, Any]) -> QualityProfile:
+        profile = checked(default_profile(category), data)
+        self.calls("profiles.save", category=category, profile=profile)
+        return profile
+
+    async def reset(self, category: str) -> QualityProfile:
+        self.calls("profiles.reset", category=category)
+        return default_profile(category)
+
 
 @dataclass
 class _Prowlarr:
+    """`engine.prowlarr`: its version and indexers."""
+
     indexer_list: list[Indexer]
 
     async def version(self) -> str:
@@ -140,6 +470,8 @@ class _Prowlarr:
 
 @dataclass
 class _Plex:
+    """`engine.plex`: the server and its libraries."""
+
     server: PlexServerInfo
     library_list: list[Library]
 
@@ -152,51 +484,45 @@ class _Plex:
 
 @dataclass
 class _Qbittorrent:
+    """`engine.qbittorrent`: its versions."""
+
     version: str | None
-
-
-@dataclass
-class _Bandwidth:
-    current: Bandwidth | None
+    api_version: str | None = "2.11.4"
 
 
 @dataclass
 class _Guards:
+    """`engine.guards`: the free space kept."""
+
     min_free: int
 
 
 @dataclass
 class _PlexWatch:
+    """`engine.plexwatch`: Plex's websocket, never opened here."""
+
     on_change: Callable[[], None] | None = None
 
     def close(self) -> None:
         return None
 
 
-ARRIVAL = LibraryItem(
-    key="1001",
-    type="movie",
-    title="Arrival",
-    section="1",
-    year=2016,
-    resolution="1080p",
-    files=("/data/movies/Arrival (2016)/Arrival (2016).mkv",),
-    thumb="/library/metadata/1001/thumb/1764000000",
-)
-READY = [
-    ReadyItem("c" * 40, "Arrival.2016.1080p.BluRay", ARRIVAL, "Movies", 1_764_000_500, "f" * 40)
-]
-
-
 class FixtureEngine:
-    """What the integration uses of `hub.engine.MediaHub`, answering from the models above."""
+    """What the integration uses of `hub.engine.MediaHub`, answering from the models above;
+    `calls` is what it was asked to do, `polls` how often it was polled."""
 
-    def __init__(self, *_settings_and_session: object) -> None:
-        self.downloads = _Downloads(SNAPSHOT)
+    def __init__(self, settings: Settings, _session: object) -> None:
+        self.settings = settings
+        self.calls = Calls()
+        self.polls = 0
+        self.downloads = _Downloads(SNAPSHOT, self.calls)
+        self.search = _Search(self.calls)
+        self.best = _Best(self.calls)
+        self.profiles = _Profiles(self.calls)
         self.prowlarr = _Prowlarr(INDEXERS)
         self.plex = _Plex(PLEX, LIBRARIES)
         self.qbittorrent = _Qbittorrent(SNAPSHOT.version)
-        self.bandwidth = _Bandwidth(BANDWIDTH)
+        self.bandwidth = _Bandwidth(BANDWIDTH, self.calls)
         self.guards = _Guards(min_free=1_000_000_000)
         self.gluetun = object()  # configured
         self.plexwatch = _PlexWatch()
@@ -221,7 +547,18 @@ class FixtureEngine:
     def available(self, _event: object) -> ReadyItem | None:
         return READY[0]
 
+    def marks(self, assessment: Assessment) -> Marks:
+        """Plex has Arrival (in 1080p); qBittorrent has what SNAPSHOT lists."""
+        release = assessment.release
+        download = self.downloads.current.downloads.get(release.infohash or "")
+        in_plex = assessment.quality.title == ARRIVAL.title
+        return Marks(
+            in_plex=InPlex(ARRIVAL, ARRIVAL.resolution) if in_plex else None,
+            downloading=download.progress if download else None,
+        )
+
     async def poll(self) -> DownloadsSnapshot:
+        self.polls += 1
         return await self.downloads.refresh()
 
     def subscribe(self, _listener: Callable[[object], None]) -> Callable[[], None]:
@@ -273,3 +610,15 @@ def fast_entry(hass: HomeAssistant, tmp_path: Any) -> MockConfigEntry:
     )
     entry.add_to_hass(hass)
     return entry
+
+
+@pytest.fixture
+async def engine(
+    hass: HomeAssistant, fast_entry: MockConfigEntry, fixture_engine: None
+) -> FixtureEngine:
+    """The fast entry, loaded without its entities (test_platforms pins those): its engine,
+    to tell what it was asked."""
+    with patch("custom_components.mediahub.PLATFORMS", []):
+        assert await hass.config_entries.async_setup(fast_entry.entry_id)
+        await hass.async_block_till_done()
+    return cast(FixtureEngine, fast_entry.runtime_data.engine)
