@@ -64,6 +64,10 @@ async def test_adding_the_same_torrent_twice_names_the_first_and_adds_nothing(
     await rig.engine.poll()
     added = await rig.engine.downloads.add_torrent_file(torrent, "movies")
     assert added.hash == infohash
+    # A second tap at once, before qBittorrent lists the first (it takes up to a second).
+    with pytest.raises(InvalidInputError) as at_once:
+        await rig.engine.downloads.add_torrent_file(torrent, "movies")
+    assert at_once.value.code == "already_added"
     await rig.engine.poll()
     with pytest.raises(InvalidInputError) as duplicate:
         await rig.engine.downloads.add_torrent_file(torrent, "movies")

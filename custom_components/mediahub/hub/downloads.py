@@ -550,9 +550,11 @@ class Downloads:
         )
 
     def _not_present(self, infohash: str) -> None:
-        """A torrent is added once: a second add names the first (the panel shows it)."""
+        """A torrent is added once: a second add names the first (the panel shows it). The
+        outbox still holds a grab qBittorrent took but does not list yet (it lists a new
+        torrent up to a second later): a second tap in that second is refused too."""
         record = self.model.torrents.get(infohash)
-        queued = next((g for g in self.outbox if g.hash == infohash), None)
+        queued = self._outbox.get(infohash)
         if record is None and queued is None:
             return
         name = record.name if record is not None else queued.name if queued else infohash
