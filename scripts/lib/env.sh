@@ -72,3 +72,17 @@ run_in_env() {
   unshare --mount --pid --fork --kill-child --propagation private -- \
     /bin/bash "$REPO/scripts/lib/enter-rootfs.sh" "$ROOTFS" "$REPO" "${envs[@]}" -- "$@"
 }
+
+# What ran and how long each part took, for scripts/lib/summary.py (kept out of git).
+RESULTS="$REPO/.test-results"
+
+# part NAME CMD...: run one part of a test run; its exit status and seconds go to
+# $RESULTS/parts, and its status is returned.
+part() {
+  local name=$1 started status=0
+  shift
+  started=$(date +%s)
+  "$@" || status=$?
+  printf '%s %s %s\n' "$name" "$status" "$(($(date +%s) - started))" >>"$RESULTS/parts"
+  return "$status"
+}
