@@ -36,7 +36,7 @@ from custom_components.mediahub.hub.models import Origin, Stage
 from custom_components.mediahub.hub.qbittorrent import QbittorrentClient
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, place_tiny, tiny_torrent
-from tests.support.qbittorrent import QbtInstance
+from tests.support.qbittorrent import QbtInstance, checked_in
 from tests.support.wait import until, until_blocking
 
 from .conftest import PLEX_ROOT, rig_settings
@@ -251,8 +251,6 @@ async def test_a_hand_added_torrent_in_an_unmanaged_category_is_never_touched(
 
 
 PROCESSES = ("ha", "sidecar", "sidecar2")
-# qBittorrent states of a torrent it is still adding (a recheck then may never end).
-ADDING = frozenset({"metaDL", "checkingDL", "checkingUP", "checkingResumeData", "allocating"})
 
 
 class Interleavings(RuleBasedStateMachine):
@@ -337,13 +335,9 @@ class Interleavings(RuleBasedStateMachine):
         title = data.draw(st.sampled_from(waiting))
         qbt, infohash = type(self).qbittorrent, self.grabbed[title]
 
-        def added() -> bool:
-            # A recheck sent while qBittorrent still checks the torrent it has just added can
-            # leave it in checkingDL at 0 % for good (seen on a loaded machine).
-            info = qbt.api("GET", "torrents/info", params={"hashes": infohash}).json()
-            return bool(info) and str(info[0]["state"]) not in ADDING
-
-        until_blocking(added, f"qBittorrent to have added {title}")
+        # A recheck sent while qBittorrent still checks the torrent it has just added can
+        # leave it in checkingDL at 0 % for good (seen on a loaded machine).
+        until_blocking(lambda: checked_in(qbt, infohash), f"qBittorrent to check {title} in")
         self.fleet.place(title)
         qbt.api("POST", "torrents/recheck", data={"hashes": infohash})
         self.completed.add(title)

@@ -381,8 +381,25 @@ def add_stopped_torrents(qbt: QbtInstance, count: int, first: int = 0) -> list[s
     return hashes
 
 
+# qBittorrent's states of a torrent it is still checking: a peer given, or a recheck asked,
+# then may be dropped (a download stuck at 0 % for good on a loaded machine).
+CHECKING = frozenset({"checkingDL", "checkingUP", "checkingResumeData", "allocating", "moving"})
+
+
+def checked_in(qbt: QbtInstance, infohash: str) -> bool:
+    """qBittorrent lists the torrent and is not checking it (a magnet still fetching its
+    metadata counts: it needs its peers for that)."""
+    info = qbt.api("GET", "torrents/info", params={"hashes": infohash}).json()
+    return bool(info) and str(info[0]["state"]) not in CHECKING
+
+
 def connect_to_seeder(leecher: QbtInstance, torrent: SeededTorrent) -> None:
-    """Point the leecher at the seeder (no tracker or DHT on loopback)."""
+    """Point the leecher at the seeder (no tracker or DHT on loopback), once it has the
+    torrent checked in."""
+    until_blocking(
+        lambda: checked_in(leecher, torrent.infohash),
+        f"the leecher to check {torrent.name} in before its peer is given",
+    )
     leecher.api(
         "POST", "torrents/addPeers", data={"hashes": torrent.infohash, "peers": torrent.peer}
     )
