@@ -22,7 +22,7 @@ def test_a_count_of_ticks_or_sleeps_is_refused() -> None:
     assert found(
         """
         async def t(hass, freezer):
-            for _ in range(60):
+            for _ in range(tries):
                 if ready():
                     break
                 await tick(hass, freezer, 3)
@@ -31,7 +31,7 @@ def test_a_count_of_ticks_or_sleeps_is_refused() -> None:
     assert found(
         """
         def t():
-            for _ in range(200):
+            for _ in range(tries):
                 time.sleep(0.05)
         """
     )
@@ -41,7 +41,7 @@ def test_a_count_of_polls_until_something_holds_is_refused() -> None:
     assert found(
         """
         async def t(sidecar):
-            for _ in range(50):
+            for _ in range(tries):
                 await sidecar.poll_once()
                 if await torrents():
                     break
@@ -71,7 +71,7 @@ def test_repeated_polls_that_must_change_nothing_and_the_helper_pass() -> None:
     assert not found(
         """
         async def t(engine):
-            for _ in range(3):  # more polls change nothing
+            for _ in range(polls):  # more polls change nothing
                 await engine.poll()
             await until(ready, "ready", between=engine.poll)
         """
