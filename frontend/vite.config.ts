@@ -4,7 +4,7 @@ import { defineConfig, type Plugin } from "vitest/config";
 import react from "@vitejs/plugin-react";
 import { writeCompressedSiblings } from "./compress";
 
-const OUT_DIR = "../custom_components/mediahub/hub/panel/static";
+const OUT_DIR = "../custom_components/mediahub/sidecar/static";
 const STYLESHEET = /<link rel="stylesheet"[^>]*href="\/(assets\/[^"]+\.css)"[^>]*>/;
 
 /** After the build: the stylesheet goes inline into index.html (the first paint then waits for

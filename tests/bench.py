@@ -33,18 +33,18 @@ from aiohttp import web
 from guessit import guessit
 import qbittorrentapi
 
+from custom_components.mediahub.hub.clients.maindata import MaindataModel
 from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.engine import MediaHub
-from custom_components.mediahub.hub.library import LibraryIndex, folded
-from custom_components.mediahub.hub.maindata import MaindataModel
-from custom_components.mediahub.hub.marks import marks
+from custom_components.mediahub.hub.library.index import LibraryIndex, folded
+from custom_components.mediahub.hub.library.marks import marks
+from custom_components.mediahub.hub.library.plexwatch import RECENT_EVERY
 from custom_components.mediahub.hub.models import LibraryItem, Release, Stage
-from custom_components.mediahub.hub.panel.app import PANEL, create_app
-from custom_components.mediahub.hub.plexwatch import RECENT_EVERY
 from custom_components.mediahub.hub.releases.parse import parse_title
 from custom_components.mediahub.hub.releases.profile import QualityProfile
 from custom_components.mediahub.hub.releases.score import assess
-from custom_components.mediahub.hub.search import AssessedBatch, ResultsBatch
+from custom_components.mediahub.hub.releases.search import AssessedBatch, ResultsBatch
+from custom_components.mediahub.sidecar.app import PANEL, create_app
 from tests import bench_browser
 from tests.lab import HA_URL, Lab
 from tests.simulators.plex import PlexSimulator, SimItem

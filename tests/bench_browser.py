@@ -200,7 +200,7 @@ async def panel_process(environment: dict[str, str]) -> AsyncIterator[Page]:
     rundir = Path(tempfile.mkdtemp(prefix="panel-"))
     log = rundir / "panel.log"
     process = subprocess.Popen(  # noqa: ASYNC220 - started once, not awaited
-        [sys.executable, "-m", "custom_components.mediahub.hub.panel"],
+        [sys.executable, "-m", "sidecar"],
         env={**os.environ, **environment, "MEDIAHUB_PORT": str(port)},
         cwd=REPO,
         stdout=log.open("wb"),

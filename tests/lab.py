@@ -176,7 +176,7 @@ class Lab:
         stack.callback(self._stop_processes)
         self._spawn(
             "panel",
-            [sys.executable, "-m", "hub.panel"],
+            [sys.executable, "-m", "sidecar"],
             {**self.panel_environment(), "PYTHONPATH": str(HUB_PARENT)},
         )
         await self._start_home_assistant()

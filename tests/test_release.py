@@ -51,7 +51,7 @@ def test_the_asset_hacs_installs_loads_with_its_panel(tmp_path: Path) -> None:
         archive.extractall(installed)
     assert {"manifest.json", "__init__.py", "frontend/mediahub.js"} <= names
     assert {f"translations/{language}.json" for language in LANGUAGES} <= names
-    assert not [n for n in names if "__pycache__" in n or n.startswith("hub/panel/static/")]
+    assert not [n for n in names if "__pycache__" in n or n.startswith("sidecar/")]
 
     # Every module imports from where HACS put it, and the panel finds its module there.
     modules = sorted(

@@ -21,7 +21,7 @@ from .coordinator import (
     PlexCoordinator,
     VpnCoordinator,
 )
-from .hub.engine import MediaHub
+from .hub import MediaHub
 from .panel import async_setup_panel_files, async_show_panel
 from .posters import PosterView
 from .repairs import async_setup_repairs

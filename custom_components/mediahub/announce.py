@@ -19,8 +19,9 @@ from .const import (
     EVENT_SCAN_REQUESTED,
     POSTERS_URL,
 )
-from .hub.announcements import LEDGER_VERSION, Announcements
-from .hub.events import (
+from .hub import (
+    LEDGER_VERSION,
+    Announcements,
     DownloadAdded,
     DownloadAvailable,
     DownloadCompleted,
@@ -28,11 +29,11 @@ from .hub.events import (
     DownloadReplaced,
     DownloadsChanged,
     EngineEvent,
+    GrabResult,
+    ReadyItem,
     ReleaseRefused,
     ScanRequested,
 )
-from .hub.models import GrabResult
-from .hub.ready import ReadyItem
 
 SAVE_DELAY: Final = 1.0  # seconds: one write for a poll's worth of announcements
 

@@ -17,8 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MediaHubConfigEntry, VpnCoordinator
 from .entity import MediaHubEntity
-from .hub.engine import MediaHub
-from .hub.models import AuditState, Hold, VpnStatus
+from .hub import AuditState, Hold, MediaHub, VpnStatus
 
 # Coordinators fetch the data; the entities only read it.
 PARALLEL_UPDATES = 0

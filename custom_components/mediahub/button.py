@@ -12,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import DownloadsCoordinator, MediaHubConfigEntry, PlexCoordinator, PlexData
 from .entity import MediaHubEntity
 from .errors import engine_errors
-from .hub.models import Library
+from .hub import Library
 
 # Presses call Plex: one at a time.
 PARALLEL_UPDATES = 1

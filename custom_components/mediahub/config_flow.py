@@ -47,17 +47,19 @@ from .const import (
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
 )
-from .hub.config import (
+from .hub import (
     DEFAULT_CATEGORIES,
     DEFAULT_ORGANIZED,
     DEFAULT_PATH_MAP,
+    PROFILE_CATEGORIES,
+    RESOLUTIONS,
+    AuthenticationError,
+    MediaHubError,
     Settings,
+    SettingsError,
+    Source,
     valid_url,
 )
-from .hub.errors import AuthenticationError, MediaHubError, SettingsError
-from .hub.releases.parse import Source
-from .hub.releases.profile import RESOLUTIONS
-from .hub.releases.profiles import CATEGORIES as PROFILE_CATEGORIES
 from .stack import REAUTH_SERVICE, SPECS, Service
 
 _LOGGER = logging.getLogger(__name__)

@@ -20,11 +20,7 @@ from .const import (
     CONF_QBITTORRENT_USERNAME,
     DOMAIN,
 )
-from .hub.config import Settings
-from .hub.plex import PlexClient
-from .hub.prowlarr import ProwlarrClient
-from .hub.qbittorrent import QbittorrentClient
-from .hub.vpn import GluetunClient
+from .hub import GluetunClient, PlexClient, ProwlarrClient, QbittorrentClient, Settings
 
 
 def entry_settings(

@@ -29,11 +29,21 @@ from .const import (
     POSTERS_URL,
     VPN_INTERVAL,
 )
-from .hub.engine import MediaHub
-from .hub.errors import AuthenticationError, MediaHubError, outcome, placeholders
-from .hub.feed import Feed, problem_of
-from .hub.models import DownloadsSnapshot, Indexer, Library, PlexServerInfo, VpnStatus
-from .hub.ratelimit import RateLimiter
+from .hub import (
+    AuthenticationError,
+    DownloadsSnapshot,
+    Feed,
+    Indexer,
+    Library,
+    MediaHub,
+    MediaHubError,
+    PlexServerInfo,
+    RateLimiter,
+    VpnStatus,
+    outcome,
+    placeholders,
+    problem_of,
+)
 from .stack import REAUTH_SERVICE, SPECS, Service, ServiceSpec
 
 _LOGGER = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
-from .hub.errors import MediaHubError, outcome, placeholders
+from .hub import MediaHubError, outcome, placeholders
 
 
 def home_assistant_error(err: MediaHubError) -> HomeAssistantError:

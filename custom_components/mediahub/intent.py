@@ -16,8 +16,14 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .errors import engine_errors
-from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus, Origin
-from .hub.releases.pick import NOTHING_FOUND, AmbiguousTitleError, NoAcceptableReleaseError
+from .hub import (
+    NEWZNAB_BY_CATEGORY,
+    NOTHING_FOUND,
+    AmbiguousTitleError,
+    DownloadStatus,
+    NoAcceptableReleaseError,
+    Origin,
+)
 
 INTENT_DOWNLOAD: Final = "MediaHubDownload"
 INTENT_STATUS: Final = "MediaHubDownloadStatus"

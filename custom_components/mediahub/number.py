@@ -19,8 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .coordinator import DownloadsCoordinator, MediaHubConfigEntry
 from .entity import MediaHubEntity
 from .errors import engine_errors
-from .hub.bandwidth import KIB, MAX_LIMIT, from_kib
-from .hub.models import Bandwidth
+from .hub import KIB, MAX_LIMIT, Bandwidth, from_kib
 
 # Each change calls qBittorrent: one at a time.
 PARALLEL_UPDATES = 1

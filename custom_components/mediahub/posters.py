@@ -12,7 +12,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.helpers.http import HomeAssistantView
 
 from .const import DOMAIN, POSTERS_URL
-from .hub.errors import MediaHubError
+from .hub import MediaHubError
 
 _KEY: Final = re.compile(r"\d{1,12}")
 

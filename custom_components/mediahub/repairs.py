@@ -19,8 +19,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, OUTBOX_STUCK_AFTER
 from .coordinator import MediaHubConfigEntry, VpnCoordinator
-from .hub.holds import gigabytes
-from .hub.models import Hold, Stage, VpnState
+from .hub import Hold, Stage, VpnState, gigabytes
 
 OUTBOX_CHECK_EVERY: Final = timedelta(minutes=1)
 _VPN_ISSUES: Final = ((VpnState.DOWN, "vpn_down"), (VpnState.LEAKING, "vpn_leaking"))

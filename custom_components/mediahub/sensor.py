@@ -25,8 +25,7 @@ from .coordinator import (
     MediaHubCoordinator,
 )
 from .entity import MediaHubEntity
-from .hub.models import ConnectionStatus, DownloadsSnapshot, VpnStatus
-from .hub.ready import ReadyItem
+from .hub import ConnectionStatus, DownloadsSnapshot, ReadyItem, VpnStatus
 
 READY_SHOWN = 10  # the newest items the sensor lists
 

@@ -24,11 +24,15 @@ import probatio as vol
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
 from .errors import engine_errors
-from .hub.bandwidth import from_kib
-from .hub.errors import InvalidInputError
-from .hub.models import NEWZNAB_BY_CATEGORY, DownloadStatus, Origin
-from .hub.prowlarr import MAX_TORRENT_BYTES
-from .hub.releases.score import ranked
+from .hub import (
+    MAX_TORRENT_BYTES,
+    NEWZNAB_BY_CATEGORY,
+    DownloadStatus,
+    InvalidInputError,
+    Origin,
+    from_kib,
+    ranked,
+)
 
 ATTR_QUERY: Final = "query"
 ATTR_CATEGORY: Final = "category"

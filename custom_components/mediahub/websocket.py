@@ -38,9 +38,14 @@ import probatio as vol
 from .const import CONF_USERS_CAN_GRAB, DOMAIN
 from .coordinator import MediaHubConfigEntry
 from .errors import engine_errors
-from .hub.feed import library_json, profiles_json, search_messages
-from .hub.models import NEWZNAB_BY_CATEGORY, Origin
-from .hub.prowlarr import MAX_TORRENT_BYTES
+from .hub import (
+    MAX_TORRENT_BYTES,
+    NEWZNAB_BY_CATEGORY,
+    Origin,
+    library_json,
+    profiles_json,
+    search_messages,
+)
 from .services import ACTIONS
 
 # What a user who is not an administrator may do, where the stack allows it.

@@ -2,8 +2,8 @@
 
 HACS (`zip_release` in hacs.json) extracts the asset into custom_components/mediahub/, so
 the integration's files sit at the zip's root. A git install would lack the sidebar panel
-and card: their module is a build output, kept out of git. The sidecar's UI (hub/panel/
-static) is left out: Home Assistant never serves it, the docker image builds its own.
+and card: their module is a build output, kept out of git. The LAN sidecar
+(sidecar/, with its UI) is left out: Home Assistant never runs it, the docker image has its own.
 
     python3 scripts/lib/release_zip.py OUT.zip [INTEGRATION_DIR]
 """
@@ -19,7 +19,7 @@ INTEGRATION = REPO / "custom_components" / "mediahub"
 # What Home Assistant loads for the panel and the card (see panel.py), and its compressed
 # siblings, which its static view serves to browsers that accept them.
 REQUIRED = ("manifest.json", "frontend/mediahub.js", "frontend/mediahub.js.br")
-SIDECAR_UI = "hub/panel/static/"
+SIDECAR = "sidecar/"
 
 
 class ReleaseError(Exception):
@@ -38,7 +38,7 @@ def release_files(integration: Path) -> list[Path]:
         for relative in sorted(p.relative_to(integration) for p in integration.rglob("*"))
         if (integration / relative).is_file()
         and "__pycache__" not in relative.parts
-        and not relative.as_posix().startswith(SIDECAR_UI)
+        and not relative.as_posix().startswith(SIDECAR)
     ]
 
 

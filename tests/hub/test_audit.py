@@ -7,8 +7,8 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from custom_components.mediahub.hub.audit import VpnAudit
-from custom_components.mediahub.hub.maindata import TorrentRecord
+from custom_components.mediahub.hub.clients.maindata import TorrentRecord
+from custom_components.mediahub.hub.controls.audit import VpnAudit
 from custom_components.mediahub.hub.models import AuditState
 from tests.simulators.gluetun import GluetunSimulator
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder

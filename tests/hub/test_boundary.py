@@ -1,4 +1,5 @@
-"""The engine stays free of Home Assistant and runs as a top-level package."""
+"""The engine stays free of Home Assistant, runs as a top-level package, and its hosts (the Home
+Assistant layer and the sidecar) import only its face."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 import subprocess
 import sys
 
-HUB = Path(__file__).resolve().parents[2] / "custom_components" / "mediahub" / "hub"
+INTEGRATION = Path(__file__).resolve().parents[2] / "custom_components" / "mediahub"
+HUB = INTEGRATION / "hub"
+SIDECAR = INTEGRATION / "sidecar"
 
 
 def test_no_module_under_hub_imports_homeassistant_or_uses_absolute_imports() -> None:
@@ -28,6 +31,32 @@ def test_no_module_under_hub_imports_homeassistant_or_uses_absolute_imports() ->
     assert offenders == []
 
 
+def engine_modules_imported(path: Path) -> set[str]:
+    """Which engine modules a host's file imports (`hub` is the face; `hub.x` a module)."""
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            host_level = 1 if path.parent == INTEGRATION else 0
+            if node.level == host_level and node.module.split(".")[0] == "hub":
+                imported.add(node.module)
+        elif isinstance(node, ast.Import):
+            imported |= {a.name for a in node.names if a.name.split(".")[0] == "hub"}
+    return imported
+
+
+def test_the_hosts_import_the_engine_by_its_face_alone() -> None:
+    hosts = [*INTEGRATION.glob("*.py"), *SIDECAR.glob("*.py")]
+    reached = {
+        f"{path.relative_to(INTEGRATION)}: {module}"
+        for path in hosts
+        for module in engine_modules_imported(path)
+        if module != "hub"
+    }
+    assert reached == set()
+    # (and they do reach the engine, through the face)
+    assert {m for path in hosts for m in engine_modules_imported(path)} == {"hub"}
+
+
 def run_top_level(
     *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -45,13 +74,13 @@ def run_top_level(
 
 
 def test_engine_imports_as_top_level_package_without_homeassistant() -> None:
-    probe = "import sys, hub, hub.config, hub.panel.app; print('homeassistant' in sys.modules)"
+    probe = "import sys, hub, hub.config, sidecar.app; print('homeassistant' in sys.modules)"
     result = run_top_level("-c", probe)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
 
 def test_sidecar_reports_a_bad_setting_by_its_variable_name() -> None:
-    result = run_top_level("-m", "hub.panel", env={"MEDIAHUB_PROWLARR_URL": "not a url"})
+    result = run_top_level("-m", "sidecar", env={"MEDIAHUB_PROWLARR_URL": "not a url"})
     assert result.returncode == 2
     assert "MEDIAHUB_PROWLARR_URL" in result.stderr

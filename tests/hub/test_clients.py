@@ -7,11 +7,11 @@ import asyncio
 import aiohttp
 import pytest
 
+from custom_components.mediahub.hub.clients.gluetun import GluetunClient
+from custom_components.mediahub.hub.clients.plex import PlexClient
 from custom_components.mediahub.hub.errors import AuthenticationError, InvalidInputError
 from custom_components.mediahub.hub.events import DownloadAdded
 from custom_components.mediahub.hub.models import VpnState
-from custom_components.mediahub.hub.plex import PlexClient
-from custom_components.mediahub.hub.vpn import GluetunClient
 from tests.simulators.gluetun import GluetunSimulator
 from tests.simulators.plex import PlexSimulator, Refresh
 from tests.support.qbittorrent import QbtInstance

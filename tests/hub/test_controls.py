@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from custom_components.mediahub.hub.controls.holds import tag_of
 from custom_components.mediahub.hub.errors import InvalidInputError
-from custom_components.mediahub.hub.holds import tag_of
 from custom_components.mediahub.hub.models import Hold, VpnState
 from tests.simulators.gluetun import GluetunSimulator
 from tests.support.qbittorrent import (

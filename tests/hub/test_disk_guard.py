@@ -12,8 +12,8 @@ import subprocess
 
 import pytest
 
+from custom_components.mediahub.hub.controls.holds import tag_of
 from custom_components.mediahub.hub.errors import InvalidInputError
-from custom_components.mediahub.hub.holds import tag_of
 from custom_components.mediahub.hub.models import Hold
 from tests.support.qbittorrent import (
     QbtInstance,

@@ -9,14 +9,14 @@ import aiohttp
 from aiohttp import web
 import pytest
 
+from custom_components.mediahub.hub.clients.prowlarr import ProwlarrClient
+from custom_components.mediahub.hub.clients.qbittorrent import AUTH_RETRY_AFTER, QbittorrentClient
 from custom_components.mediahub.hub.errors import (
     AuthenticationError,
     InvalidInputError,
     ServiceUnavailableError,
 )
-from custom_components.mediahub.hub.panel import sse
-from custom_components.mediahub.hub.prowlarr import ProwlarrClient
-from custom_components.mediahub.hub.qbittorrent import AUTH_RETRY_AFTER, QbittorrentClient
+from custom_components.mediahub.sidecar import sse
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, free_port
 

@@ -11,7 +11,7 @@ import tempfile
 import pytest
 
 from custom_components.mediahub.hub.events import DownloadReplaced, ReleaseRefused
-from custom_components.mediahub.hub.guard import GUARD_TAG, ReleaseRefusedError
+from custom_components.mediahub.hub.lifecycle.guard import GUARD_TAG, ReleaseRefusedError
 from custom_components.mediahub.hub.models import Origin
 from custom_components.mediahub.hub.releases.pick import NoAcceptableReleaseError
 from tests.simulators.prowlarr import SimRelease

@@ -12,7 +12,7 @@ import pytest
 
 from custom_components.mediahub.hub.config import DEFAULT_ORGANIZED
 from custom_components.mediahub.hub.events import DownloadAvailable, DownloadNotInPlex
-from custom_components.mediahub.hub.marks import AlreadyInPlexError
+from custom_components.mediahub.hub.library.marks import AlreadyInPlexError
 from custom_components.mediahub.hub.models import Origin, Stage
 from tests.simulators.prowlarr import SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder

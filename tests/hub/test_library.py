@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from custom_components.mediahub.hub.library import LibraryIndex, folded, rank
-from custom_components.mediahub.hub.models import Download, DownloadStatus, LibraryItem
-from custom_components.mediahub.hub.ready import (
+from custom_components.mediahub.hub.library.index import LibraryIndex, folded, rank
+from custom_components.mediahub.hub.library.ready import (
     MAX_POSTER_BYTES,
     POSTER_CACHE_BYTES,
     PosterCache,
     play_links,
     ready_items,
 )
+from custom_components.mediahub.hub.models import Download, DownloadStatus, LibraryItem
 
 
 def movie(key: str, title: str, year: int | None, resolution: str = "1080p") -> LibraryItem:
@@ -99,7 +99,7 @@ async def test_posters_are_capped_cached_and_the_least_used_go_first() -> None:
 
 
 def test_marks_match_episodes_one_by_one_and_never_a_pack() -> None:
-    from custom_components.mediahub.hub.marks import in_plex  # noqa: PLC0415
+    from custom_components.mediahub.hub.library.marks import in_plex  # noqa: PLC0415
     from custom_components.mediahub.hub.models import Release  # noqa: PLC0415
     from custom_components.mediahub.hub.releases.parse import parse_title  # noqa: PLC0415
     from custom_components.mediahub.hub.releases.profile import QualityProfile  # noqa: PLC0415

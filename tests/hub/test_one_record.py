@@ -27,13 +27,13 @@ from hypothesis.stateful import (
 )
 import pytest
 
-from custom_components.mediahub.hub.claims import Claims, parse_claim
+from custom_components.mediahub.hub.clients.qbittorrent import QbittorrentClient
 from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.engine import MediaHub
 from custom_components.mediahub.hub.errors import MediaHubError
 from custom_components.mediahub.hub.events import DownloadCompleted, DownloadRefused, EngineEvent
+from custom_components.mediahub.hub.lifecycle.claims import Claims, parse_claim
 from custom_components.mediahub.hub.models import Origin, Stage
-from custom_components.mediahub.hub.qbittorrent import QbittorrentClient
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, place_tiny, tiny_torrent
 from tests.support.qbittorrent import QbtInstance, checked_in

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from custom_components.mediahub.hub.clients.maindata import TorrentRecord
 from custom_components.mediahub.hub.errors import InvalidInputError, ServiceUnavailableError
-from custom_components.mediahub.hub.maindata import TorrentRecord
-from custom_components.mediahub.hub.organize import ORGANIZED_TAG, RETRY_AFTER, Organizer
+from custom_components.mediahub.hub.lifecycle.organize import ORGANIZED_TAG, RETRY_AFTER, Organizer
 
 
 class Claims:

@@ -16,7 +16,7 @@ from custom_components.mediahub.hub.errors import (
 )
 from custom_components.mediahub.hub.events import DownloadAdded, DownloadCompleted, ScanRequested
 from custom_components.mediahub.hub.models import IndexerSearchStatus, Release
-from custom_components.mediahub.hub.search import ResultsBatch
+from custom_components.mediahub.hub.releases.search import ResultsBatch
 from tests.simulators.plex import Refresh
 from tests.simulators.prowlarr import SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder

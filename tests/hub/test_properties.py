@@ -11,11 +11,15 @@ from typing import Any
 
 from hypothesis import example, given, strategies as st
 
+from custom_components.mediahub.hub.clients.maindata import (
+    SERVER_FIELDS,
+    TORRENT_FIELDS,
+    MaindataModel,
+)
 from custom_components.mediahub.hub.errors import ServiceUnavailableError
-from custom_components.mediahub.hub.maindata import SERVER_FIELDS, TORRENT_FIELDS, MaindataModel
+from custom_components.mediahub.hub.library.pathmap import PathMap
 from custom_components.mediahub.hub.models import Indexer
-from custom_components.mediahub.hub.pathmap import PathMap
-from custom_components.mediahub.hub.search import SearchService, parse_release
+from custom_components.mediahub.hub.releases.search import SearchService, parse_release
 from tests.support.strategies import any_json
 
 HASHES = [f"{i:040x}" for i in range(6)]

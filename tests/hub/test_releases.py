@@ -12,9 +12,9 @@ from typing import Any
 from hypothesis import given, settings, strategies as st
 import pytest
 
+from custom_components.mediahub.hub.clients.qbittorrent import QbittorrentClient
 from custom_components.mediahub.hub.errors import InvalidInputError
 from custom_components.mediahub.hub.models import Release
-from custom_components.mediahub.hub.qbittorrent import QbittorrentClient
 from custom_components.mediahub.hub.releases.files import TorrentFile, judge
 from custom_components.mediahub.hub.releases.parse import Pack, Quality, Source, parse_title
 from custom_components.mediahub.hub.releases.pick import (

@@ -10,11 +10,11 @@ import signal
 import aiohttp
 import pytest
 
+from custom_components.mediahub.hub.clients.gluetun import GluetunClient
 from custom_components.mediahub.hub.errors import AuthenticationError, ServiceUnavailableError
 from custom_components.mediahub.hub.events import DownloadAdded, DownloadCompleted, ScanRequested
+from custom_components.mediahub.hub.lifecycle.steps import SCAN_RETRY_AFTER
 from custom_components.mediahub.hub.models import IndexerState, Stage
-from custom_components.mediahub.hub.steps import SCAN_RETRY_AFTER
-from custom_components.mediahub.hub.vpn import GluetunClient
 from tests.simulators.gluetun import GluetunSimulator
 from tests.simulators.plex import Refresh
 from tests.simulators.prowlarr import SimRelease

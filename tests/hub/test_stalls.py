@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 import tempfile
 
+from custom_components.mediahub.hub.clients.maindata import TorrentRecord
 from custom_components.mediahub.hub.events import DownloadReplaced, DownloadsChanged
-from custom_components.mediahub.hub.maindata import TorrentRecord
+from custom_components.mediahub.hub.lifecycle.stalls import StallRule
+from custom_components.mediahub.hub.lifecycle.store import GrabRecord
 from custom_components.mediahub.hub.models import Origin, Stall
-from custom_components.mediahub.hub.stalls import StallRule
-from custom_components.mediahub.hub.store import GrabRecord
 from tests.simulators.prowlarr import SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder, make_torrent
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from custom_components.mediahub.hub.clients.maindata import MaindataModel
 from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.errors import InvalidInputError, SettingsError
 from custom_components.mediahub.hub.events import (
@@ -18,11 +19,10 @@ from custom_components.mediahub.hub.events import (
     EngineEvent,
     EventBus,
 )
-from custom_components.mediahub.hub.maindata import MaindataModel
+from custom_components.mediahub.hub.library.pathmap import PathMap, library_for
+from custom_components.mediahub.hub.lifecycle.pipeline import Pipeline, StageDetails, path
+from custom_components.mediahub.hub.lifecycle.torrentfile import read_magnet, read_torrent
 from custom_components.mediahub.hub.models import Library, Origin, Stage, status_of
-from custom_components.mediahub.hub.pathmap import PathMap, library_for
-from custom_components.mediahub.hub.pipeline import Pipeline, StageDetails, path
-from custom_components.mediahub.hub.torrentfile import read_magnet, read_torrent
 from tests.conftest import SHARED
 from tests.simulators.prowlarr import tiny_torrent
 
@@ -61,6 +61,16 @@ def test_a_new_session_snapshot_replaces_everything() -> None:
     )
     assert set(model.torrents) == {keep}
     assert changes.removed == set(MAINDATA["torrents"]) - {keep}
+
+
+def test_free_space_is_unknown_until_qbittorrent_has_measured_the_disk() -> None:
+    """qBittorrent's first answers of a session say 0 bytes free (it measures the disk in the
+    background): a grab then must not be refused for a full disk, nor downloads held."""
+    model = MaindataModel()
+    model.apply({"rid": 1, "full_update": True, "server_state": {"free_space_on_disk": 0}})
+    assert model.transfer().free_space is None
+    model.apply({"rid": 2, "server_state": {"free_space_on_disk": 5_000_000_000}})
+    assert model.transfer().free_space == 5_000_000_000
 
 
 def test_states_of_both_versions_are_understood() -> None:

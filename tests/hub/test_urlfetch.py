@@ -16,8 +16,8 @@ from aiohttp import ThreadedResolver, web
 from aiohttp.abc import ResolveResult
 import pytest
 
+from custom_components.mediahub.hub.clients.urlfetch import TorrentUrlFetcher, is_public
 from custom_components.mediahub.hub.errors import InvalidInputError
-from custom_components.mediahub.hub.urlfetch import TorrentUrlFetcher, is_public
 from tests.simulators.prowlarr import tiny_torrent
 from tests.support.qbittorrent import free_port
 

@@ -14,7 +14,7 @@ from aiohttp import web
 import pytest
 
 from custom_components.mediahub.hub.config import Settings
-from custom_components.mediahub.hub.panel.app import PANEL, Panel, create_app
+from custom_components.mediahub.sidecar.app import PANEL, Panel, create_app
 from tests.hub.conftest import PLEX_ROOT, rig_settings
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator

@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 import pytest
 import requests
 
-from custom_components.mediahub.hub.panel.app import create_app
+from custom_components.mediahub.sidecar.app import create_app
 from tests.hub.conftest import rig_settings
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator

@@ -16,9 +16,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from custom_components.mediahub.hub.claims import claim_category
 from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.engine import MediaHub
+from custom_components.mediahub.hub.lifecycle.claims import claim_category
 from custom_components.mediahub.hub.models import Stage
 from tests.hub.conftest import PLEX_ROOT, rig_settings
 from tests.simulators.plex import PlexSimulator, Refresh
@@ -32,7 +32,7 @@ TITLE = "Carnival.of.Souls.1962.mkv"
 
 
 class SidecarProcess:
-    """`python -m hub.panel` as the stack runs it, with a panel open (so it polls each second)."""
+    """`python -m sidecar` as the stack runs it, with a panel open (so it polls each second)."""
 
     def __init__(self, settings: Settings, log: Path) -> None:
         self.settings = settings
@@ -64,7 +64,7 @@ class SidecarProcess:
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "hub.panel"],
+                [sys.executable, "-m", "sidecar"],
                 env=self.environment(),
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -1,4 +1,4 @@
-"""The sidecar as it runs in the stack: `python -m hub.panel`, configured by environment."""
+"""The sidecar as it runs in the stack: `python -m sidecar`, configured by environment."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ async def test_python_m_hub_panel_serves_the_ui_and_health(
     }
     log = (tmp_path / "panel.log").open("w")
     process = subprocess.Popen(  # noqa: ASYNC220 - starting it is instant
-        [sys.executable, "-m", "hub.panel"], env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "sidecar"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
         url = f"http://127.0.0.1:{port}"

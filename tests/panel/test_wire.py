@@ -20,9 +20,10 @@ import zlib
 import aiohttp
 import pytest
 
+from custom_components.mediahub.hub import STATUS_ORDER, UNORDERED
 from custom_components.mediahub.hub.models import DownloadStatus
-from custom_components.mediahub.hub.panel.app import STATIC
-from custom_components.mediahub.hub.panel.state import HEAD, STATUS_ORDER, UNORDERED
+from custom_components.mediahub.sidecar.app import STATIC
+from custom_components.mediahub.sidecar.state import HEAD
 from tests.panel.conftest import Sidecar
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, add_stopped_torrents
@@ -214,7 +215,7 @@ async def settled(sidecar: Sidecar, done: Callable[[dict[str, Any]], bool]) -> d
 
 
 def test_the_server_orders_the_head_as_the_panel_orders_its_list() -> None:
-    """STATUS_ORDER (hub/panel/state.py) and ORDER (frontend/src/downloads.ts) are one rule."""
+    """STATUS_ORDER (sidecar/state.py) and ORDER (frontend/src/downloads.ts) are one rule."""
     source = (REPO / "frontend" / "src" / "downloads.ts").read_text()
     [body] = re.findall(r"const ORDER: Record<string, number> = \{(.*?)\};", source, re.DOTALL)
     panel = {name: int(rank) for name, rank in re.findall(r"(\w+): (\d+)", body)}

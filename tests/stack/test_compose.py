@@ -119,15 +119,16 @@ def test_the_dockerfile_builds_the_ui_and_installs_the_sidecar_as_the_lab_does()
     dockerfile = (STACK / "Dockerfile").read_text()
     assert "RUN npm ci" in dockerfile and "RUN npm run build" in dockerfile
     assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
-    assert "USER mediahub" in dockerfile and 'CMD ["python", "-m", "hub.panel"]' in dockerfile
+    assert "USER mediahub" in dockerfile and 'CMD ["python", "-m", "sidecar"]' in dockerfile
     assert "COPY custom_components/mediahub/hub /app/hub" in dockerfile
+    assert "COPY custom_components/mediahub/sidecar /app/sidecar" in dockerfile
     setup = (ROOT / "scripts" / "setup").read_text()
     assert "npm ci" in setup and "-r requirements.txt" in setup
     assert "npm run --silent build" in (ROOT / "scripts" / "test").read_text()
 
 
 def test_the_sidecar_runs_on_requirements_txt_alone(tmp_path: Path) -> None:
-    """What the image's Python stage installs is enough for `python -m hub.panel`."""
+    """What the image's Python stage installs is enough for `python -m sidecar`."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     pip = subprocess.run(
@@ -145,7 +146,7 @@ def test_the_sidecar_runs_on_requirements_txt_alone(tmp_path: Path) -> None:
         check=False,
     )
     assert pip.returncode == 0, pip.stderr
-    probe = "import importlib.util, hub.panel.app; print(importlib.util.find_spec('homeassistant') is None)"
+    probe = "import importlib.util, sidecar.app; print(importlib.util.find_spec('homeassistant') is None)"
     result = subprocess.run(
         [str(venv / "bin" / "python"), "-c", probe],
         env={"PYTHONPATH": str(ROOT / "custom_components" / "mediahub"), "PATH": "/usr/bin:/bin"},

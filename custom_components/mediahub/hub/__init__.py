@@ -1,8 +1,157 @@
-"""MediaHub's engine: Prowlarr, qBittorrent, Plex and gluetun clients and the download pipeline.
+"""MediaHub's engine: the one face its hosts (Home Assistant and the LAN sidecar) import.
 
-Home Assistant and the LAN panel both drive it. Nothing under this package imports
-`homeassistant`, and imports are relative, so it also runs as a top-level package
-(`PYTHONPATH=custom_components/mediahub python -m hub.panel`).
+Nothing under this package imports `homeassistant`, and imports inside it are relative, so it
+also runs as a top-level package (`PYTHONPATH=custom_components/mediahub python -m sidecar`).
+The subpackages show the architecture (docs/architecture.md): `clients` (one per service),
+`lifecycle` (a download's life), `releases` (judging what to grab), `library` (what Plex holds),
+`controls` (bandwidth and the guards). A host imports from here, never from a subpackage.
 """
 
 __version__ = "0.1.0"
+
+from .announcements import LEDGER_VERSION, Announcements
+from .clients.gluetun import GluetunClient
+from .clients.plex import PlexClient
+from .clients.prowlarr import MAX_TORRENT_BYTES, ProwlarrClient
+from .clients.qbittorrent import QbittorrentClient
+from .config import (
+    DEFAULT_CATEGORIES,
+    DEFAULT_ORGANIZED,
+    DEFAULT_PATH_MAP,
+    Settings,
+    valid_url,
+)
+from .controls.bandwidth import KIB, MAX_LIMIT, from_kib
+from .controls.holds import gigabytes
+from .controls.ratelimit import RateLimiter
+from .engine import MediaHub
+from .errors import (
+    AuthenticationError,
+    InvalidInputError,
+    MediaHubError,
+    SettingsError,
+    outcome,
+    panel_placeholders,
+    placeholders,
+)
+from .events import (
+    DownloadAdded,
+    DownloadAvailable,
+    DownloadCompleted,
+    DownloadRefused,
+    DownloadReplaced,
+    DownloadsChanged,
+    EngineEvent,
+    ReleaseRefused,
+    ScanRequested,
+    ServiceStatus,
+)
+from .feed import (
+    STATUS_ORDER,
+    UNORDERED,
+    Feed,
+    download_json,
+    library_json,
+    panel_rank,
+    problem_of,
+    profiles_json,
+    search_messages,
+    vpn_json,
+)
+from .library.ready import ReadyItem
+from .models import (
+    NEWZNAB_BY_CATEGORY,
+    AuditState,
+    Bandwidth,
+    ConnectionStatus,
+    Download,
+    DownloadsSnapshot,
+    DownloadStatus,
+    GrabResult,
+    Hold,
+    Indexer,
+    Library,
+    Origin,
+    PlexServerInfo,
+    Stage,
+    VpnState,
+    VpnStatus,
+)
+from .releases.parse import Source
+from .releases.pick import NOTHING_FOUND, AmbiguousTitleError, NoAcceptableReleaseError
+from .releases.profile import RESOLUTIONS
+from .releases.profiles import CATEGORIES as PROFILE_CATEGORIES
+from .releases.score import ranked
+
+__all__ = [
+    "DEFAULT_CATEGORIES",
+    "DEFAULT_ORGANIZED",
+    "DEFAULT_PATH_MAP",
+    "KIB",
+    "LEDGER_VERSION",
+    "MAX_LIMIT",
+    "MAX_TORRENT_BYTES",
+    "NEWZNAB_BY_CATEGORY",
+    "NOTHING_FOUND",
+    "PROFILE_CATEGORIES",
+    "RESOLUTIONS",
+    "STATUS_ORDER",
+    "UNORDERED",
+    "AmbiguousTitleError",
+    "Announcements",
+    "AuditState",
+    "AuthenticationError",
+    "Bandwidth",
+    "ConnectionStatus",
+    "Download",
+    "DownloadAdded",
+    "DownloadAvailable",
+    "DownloadCompleted",
+    "DownloadRefused",
+    "DownloadReplaced",
+    "DownloadStatus",
+    "DownloadsChanged",
+    "DownloadsSnapshot",
+    "EngineEvent",
+    "Feed",
+    "GluetunClient",
+    "GrabResult",
+    "Hold",
+    "Indexer",
+    "InvalidInputError",
+    "Library",
+    "MediaHub",
+    "MediaHubError",
+    "NoAcceptableReleaseError",
+    "Origin",
+    "PlexClient",
+    "PlexServerInfo",
+    "ProwlarrClient",
+    "QbittorrentClient",
+    "RateLimiter",
+    "ReadyItem",
+    "ReleaseRefused",
+    "ScanRequested",
+    "ServiceStatus",
+    "Settings",
+    "SettingsError",
+    "Source",
+    "Stage",
+    "VpnState",
+    "VpnStatus",
+    "__version__",
+    "download_json",
+    "from_kib",
+    "gigabytes",
+    "library_json",
+    "outcome",
+    "panel_placeholders",
+    "panel_rank",
+    "placeholders",
+    "problem_of",
+    "profiles_json",
+    "ranked",
+    "search_messages",
+    "valid_url",
+    "vpn_json",
+]

@@ -9,34 +9,34 @@ from typing import Self
 
 import aiohttp
 
-from .audit import VpnAudit
-from .bandwidth import BandwidthControl
-from .best import BestGrabs
-from .claims import Claims
+from .clients.gluetun import GluetunClient
+from .clients.plex import PlexClient
+from .clients.prowlarr import ProwlarrClient
+from .clients.qbittorrent import QbittorrentClient
+from .clients.urlfetch import TorrentUrlFetcher
 from .config import Settings
-from .downloads import Downloads
+from .controls.audit import VpnAudit
+from .controls.bandwidth import BandwidthControl
+from .controls.holds import Guards
 from .errors import MediaHubError
 from .events import DownloadAvailable, EngineEvent, EventBus
-from .holds import Guards
-from .library import LibraryIndex
-from .marks import Marks, marks
+from .library.index import LibraryIndex
+from .library.marks import Marks, marks
+from .library.pathmap import PathMap
+from .library.plexwatch import PlexWatch
+from .library.ready import PosterCache, ReadyItem, ready_items
+from .lifecycle.claims import Claims
+from .lifecycle.downloads import Downloads
+from .lifecycle.outbox import Outbox
+from .lifecycle.scans import LibraryScanner
+from .lifecycle.sources import TorrentSources
+from .lifecycle.stalls import StallRule
+from .lifecycle.store import TorrentStore
 from .models import DownloadsSnapshot, VpnState, VpnStatus
-from .outbox import Outbox
-from .pathmap import PathMap
-from .plex import PlexClient
-from .plexwatch import PlexWatch
-from .prowlarr import ProwlarrClient
-from .qbittorrent import QbittorrentClient
-from .ready import PosterCache, ReadyItem, ready_items
+from .releases.best import BestGrabs
 from .releases.profiles import ProfileStore
 from .releases.score import Assessment
-from .scans import LibraryScanner
-from .search import SearchService
-from .sources import TorrentSources
-from .stalls import StallRule
-from .store import TorrentStore
-from .urlfetch import TorrentUrlFetcher
-from .vpn import GluetunClient
+from .releases.search import SearchService
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.mediahub.const import DOMAIN
-from custom_components.mediahub.hub.qbittorrent import QbittorrentClient
+from custom_components.mediahub.hub.clients.qbittorrent import QbittorrentClient
 from custom_components.mediahub.hub.releases.profiles import ProfileStore
 from custom_components.mediahub.stack import SPECS, Service
 from tests.simulators.gluetun import GluetunSimulator

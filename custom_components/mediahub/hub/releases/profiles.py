@@ -20,8 +20,8 @@ from typing import Any, Final
 
 import probatio as vol
 
+from ..clients.qbittorrent import QbittorrentClient
 from ..errors import InvalidInputError, MediaHubError
-from ..qbittorrent import QbittorrentClient
 from .profile import QualityProfile, checked, with_defaults
 
 _LOGGER = logging.getLogger(__name__)

@@ -21,12 +21,15 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.mediahub.const import DOMAIN
-from custom_components.mediahub.hub.bandwidth import validated
-from custom_components.mediahub.hub.best import BestGrab
+from custom_components.mediahub.hub.clients.prowlarr import MAX_TORRENT_BYTES
 from custom_components.mediahub.hub.config import Settings
+from custom_components.mediahub.hub.controls.bandwidth import validated
 from custom_components.mediahub.hub.errors import InvalidInputError, MediaHubError
-from custom_components.mediahub.hub.library import InPlex
-from custom_components.mediahub.hub.marks import Marks
+from custom_components.mediahub.hub.library.index import InPlex
+from custom_components.mediahub.hub.library.marks import Marks
+from custom_components.mediahub.hub.library.pathmap import PathMap
+from custom_components.mediahub.hub.library.ready import ReadyItem
+from custom_components.mediahub.hub.lifecycle.store import is_infohash
 from custom_components.mediahub.hub.models import (
     AuditState,
     Bandwidth,
@@ -52,9 +55,7 @@ from custom_components.mediahub.hub.models import (
     VpnState,
     VpnStatus,
 )
-from custom_components.mediahub.hub.pathmap import PathMap
-from custom_components.mediahub.hub.prowlarr import MAX_TORRENT_BYTES
-from custom_components.mediahub.hub.ready import ReadyItem
+from custom_components.mediahub.hub.releases.best import BestGrab
 from custom_components.mediahub.hub.releases.parse import Quality, Source
 from custom_components.mediahub.hub.releases.profile import (
     QualityProfile,
@@ -63,8 +64,7 @@ from custom_components.mediahub.hub.releases.profile import (
 )
 from custom_components.mediahub.hub.releases.profiles import CATEGORIES
 from custom_components.mediahub.hub.releases.score import Assessment, assess
-from custom_components.mediahub.hub.search import AssessedBatch, ResultsBatch, SearchEvent
-from custom_components.mediahub.hub.store import is_infohash
+from custom_components.mediahub.hub.releases.search import AssessedBatch, ResultsBatch, SearchEvent
 
 ENTRY_ID = "01JMEDIAHUBFASTTIERENTRY00"
 GB: Final = 1024**3

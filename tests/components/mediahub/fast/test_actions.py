@@ -22,8 +22,8 @@ from custom_components.mediahub.hub.errors import (
     ServiceTimeoutError,
     ServiceUnavailableError,
 )
-from custom_components.mediahub.hub.library import InPlex
-from custom_components.mediahub.hub.marks import AlreadyInPlexError
+from custom_components.mediahub.hub.library.index import InPlex
+from custom_components.mediahub.hub.library.marks import AlreadyInPlexError
 from custom_components.mediahub.hub.models import Origin
 from custom_components.mediahub.hub.releases.pick import NoAcceptableReleaseError
 from custom_components.mediahub.services import ACTIONS

@@ -1,0 +1,126 @@
+"""The file-list guard, run before a byte of payload is written (see `releases.files`).
+
+A .torrent is judged at the grab, from its own file list: refused at once, or added stopped
+when some files are junk, to be set to "do not download" and started by the next poll. A
+magnet is added with qBittorrent's "stop when metadata is received" condition (4.5 and 5.x);
+once its metadata is in, the next poll reads its files, and refuses it (removed with its
+files, none of which has a byte yet) or starts it. Torrents waiting for this carry the tag
+`mediahub:guard`; the step is claimed (see `claims`) so one MediaHub process does it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+import logging
+from typing import Final
+
+from ..clients.maindata import TorrentRecord, split_tags
+from ..clients.qbittorrent import QbittorrentClient
+from ..errors import InvalidInputError, MediaHubError
+from ..events import EventBus, ReleaseRefused
+from ..models import GrabResult
+from ..releases.files import FileVerdict, TorrentFile, judge
+from .claims import Claims
+from .pipeline import origin_of
+from .torrentfile import TorrentMeta
+
+_LOGGER = logging.getLogger(__name__)
+
+GUARD_TAG: Final = "mediahub:guard"
+STEP: Final = "guard"  # the claim's name
+VIDEO_CATEGORIES: Final = frozenset({"movies", "tv"})
+# Both spellings of a stopped download: 5.x, then 4.x.
+_STOPPED: Final = frozenset({"stoppedDL", "pausedDL"})
+
+
+class ReleaseRefusedError(InvalidInputError):
+    """What the torrent holds is dangerous or useless: nothing of it was downloaded."""
+
+    def __init__(self, name: str, verdict: FileVerdict) -> None:
+        super().__init__(
+            "release_refused",
+            f"{name}: refused, {verdict.text}",
+            values={"name": name, "file": verdict.offender or name},
+        )
+        self.reason = verdict.text
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How a grab goes into qBittorrent so the guard sees its files first."""
+
+    tags: tuple[str, ...]
+    stopped: bool = False
+    stop_at_metadata: bool = False
+
+
+def checked(meta: TorrentMeta, category: str | None) -> FileVerdict:
+    """The verdict on a .torrent's files (a magnet's are not known yet: nothing to refuse);
+    raises ReleaseRefusedError when they are refused."""
+    verdict = judge(meta.files, video_expected=category in VIDEO_CATEGORIES)
+    if meta.files and verdict.refused:
+        raise ReleaseRefusedError(meta.name, verdict)
+    return verdict
+
+
+def delivery(meta: TorrentMeta, category: str | None, tags: tuple[str, ...]) -> Delivery:
+    """How to add it; raises ReleaseRefusedError for a .torrent whose files are refused."""
+    if not meta.files:  # a magnet: its files are known once its metadata arrives
+        return Delivery((*tags, GUARD_TAG), stop_at_metadata=True)
+    verdict = checked(meta, category)
+    if verdict.skip:
+        return Delivery((*tags, GUARD_TAG), stopped=True)
+    return Delivery(tags)
+
+
+def waiting(record: TorrentRecord) -> bool:
+    """Tagged for the guard, with its file list known and nothing downloading yet."""
+    return GUARD_TAG in split_tags(record.tags) and record.state in _STOPPED and record.size > 0
+
+
+class FileGuard:
+    """The poll's half: check the files of guarded torrents whose metadata is in."""
+
+    def __init__(self, qbittorrent: QbittorrentClient, claims: Claims, events: EventBus) -> None:
+        self._qbt = qbittorrent
+        self._claims = claims
+        self._events = events
+
+    async def run(
+        self, infohash: str, record: TorrentRecord, categories: Callable[[], Iterable[str]]
+    ) -> FileVerdict | None:
+        """Check one waiting torrent: refuse (remove) or start it, and say which. None when it
+        is to be tried again at the next poll (another process holds the step, or qBittorrent
+        failed)."""
+        claim = await self._claims.take(STEP, infohash)
+        if claim is None:
+            return None
+        try:
+            files = [TorrentFile(i, n, s) for i, n, s in await self._qbt.files(infohash)]
+            verdict = judge(files, video_expected=record.category in VIDEO_CATEGORIES)
+            if verdict.refused:
+                await self._qbt.delete([infohash], delete_files=True)
+                tags = split_tags(record.tags)
+                _LOGGER.warning("Refused %s: %s", record.name, verdict.text)
+                grab = GrabResult(
+                    infohash,
+                    record.name,
+                    record.category or None,
+                    queued=False,
+                    origin=origin_of(tags),
+                )
+                self._events.emit(ReleaseRefused(grab, verdict.text))
+                return verdict
+            if verdict.skip:
+                await self._qbt.skip_files(infohash, verdict.skip)
+            await self._qbt.remove_tags([infohash], [GUARD_TAG])
+            await self._qbt.start([infohash])
+        except MediaHubError as err:
+            _LOGGER.debug("The file check of %s waits (%s)", record.name, err.reason)
+            return None
+        else:
+            record.tags = ",".join(t for t in split_tags(record.tags) if t != GUARD_TAG)
+            return verdict
+        finally:
+            await self._claims.release(STEP, infohash, categories())
