@@ -54,6 +54,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
     """Build the engine for this stack and its coordinators."""
     settings = entry_settings(hass, entry.entry_id, entry.data, entry.options)
     engine = MediaHub(settings, async_get_clientsession(hass))
+    # Closed on unload, and also when setup fails from here on (Home Assistant runs the unload
+    # callbacks then too): a retried setup must not leave qBittorrent's session behind.
+    entry.async_on_unload(engine.close)
     # Every limit is an entity here, and follows qBittorrent within one poll (bandwidth.py).
     engine.bandwidth.reread_every = 0
     await engine.start()
@@ -65,14 +68,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
     # grab that completed, say) is announced from it, once.
     announcer = Announcer(hass, entry.entry_id, engine.available)
     await announcer.async_load()
-    unsubscribe = engine.subscribe(announcer.forward)
+    entry.async_on_unload(engine.subscribe(announcer.forward))
     # qBittorrent is the heart: without it the entry retries setup. The others only make
     # their own entities unavailable until they answer.
-    try:
-        await downloads.async_config_entry_first_refresh()
-    except BaseException:
-        unsubscribe()
-        raise
+    await downloads.async_config_entry_first_refresh()
     announcer.async_settled(set(downloads.data.downloads))
     for coordinator in (indexers, plex, vpn):
         if coordinator is not None:
@@ -92,7 +91,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
     )
     entry.async_on_unload(engine.plexwatch.close)
     async_setup_repairs(hass, entry)
-    entry.async_on_unload(unsubscribe)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await async_show_panel(hass, [*hass.config_entries.async_loaded_entries(DOMAIN), entry])
     return True
@@ -105,8 +103,17 @@ async def async_unload_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) ->
         others = hass.config_entries.async_loaded_entries(DOMAIN)
         await async_show_panel(hass, [e for e in others if e.entry_id != entry.entry_id])
         await entry.runtime_data.announcer.async_flush()
-        await entry.runtime_data.engine.close()
     return unloaded
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> bool:
+    """1.1 → 1.2: the downloads poll interval is MediaHub's to decide, no longer an option."""
+    if entry.version > 1:
+        return False  # a downgrade: this version cannot read what a newer one wrote
+    if entry.minor_version < 2:
+        options = {k: v for k, v in entry.options.items() if k != "poll_interval"}
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
+    return True
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> None:

@@ -36,7 +36,6 @@ from .const import (
     CONF_PLEX_CONFIRM_MINUTES,
     CONF_PLEX_TOKEN,
     CONF_PLEX_URL,
-    CONF_POLL_INTERVAL,
     CONF_PROWLARR_API_KEY,
     CONF_PROWLARR_URL,
     CONF_QBITTORRENT_PASSWORD,
@@ -44,7 +43,6 @@ from .const import (
     CONF_QBITTORRENT_USERNAME,
     CONF_USERS_CAN_GRAB,
     CONF_VPN_GUARD,
-    DEFAULT_POLL_INTERVAL,
     DOMAIN,
 )
 from .hub import (
@@ -111,7 +109,7 @@ class MediaHubConfigFlow(ConfigFlow, domain=DOMAIN):
     """Collect and test the addresses and keys of the home stack."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    MINOR_VERSION = 2  # 1.2: the poll interval is no longer an option
 
     def __init__(self) -> None:
         self._data: dict[str, Any] = {}
@@ -355,18 +353,6 @@ class MediaHubOptionsFlow(OptionsFlowWithReload):
         options = self.config_entry.options
         schema = vol.Schema(
             {
-                vol.Required(
-                    CONF_POLL_INTERVAL,
-                    default=options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL),
-                ): selector.NumberSelector(
-                    selector.NumberSelectorConfig(
-                        min=1,
-                        max=300,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=selector.NumberSelectorMode.BOX,
-                    )
-                ),
                 vol.Required(
                     CONF_CATEGORIES, default=_text(options.get(CONF_CATEGORIES, DEFAULT_CATEGORIES))
                 ): str,

@@ -18,7 +18,6 @@ CONF_GLUETUN_URL: Final = "gluetun_url"
 CONF_GLUETUN_API_KEY: Final = "gluetun_api_key"
 
 # Options
-CONF_POLL_INTERVAL: Final = "poll_interval"
 CONF_CATEGORIES: Final = "categories"
 CONF_PATH_MAP: Final = "path_map"
 CONF_AUTO_SCAN: Final = "auto_scan"
@@ -30,7 +29,9 @@ CONF_ORGANIZE: Final = "organize"
 CONF_PLEX_CONFIRM_MINUTES: Final = "plex_confirm_minutes"
 CONF_USERS_CAN_GRAB: Final = "users_can_grab"  # the sidebar panel: search and grab for all
 
-DEFAULT_POLL_INTERVAL: Final = 5  # seconds; incremental syncs cost ~3 KB each
+# How often Home Assistant polls qBittorrent: MediaHub decides, as core integrations do (an
+# incremental sync costs ~3 KB, and Plex's websocket asks for a poll at once when it matters).
+DOWNLOADS_INTERVAL: Final = timedelta(seconds=5)
 INDEXERS_INTERVAL: Final = timedelta(minutes=2)
 PLEX_INTERVAL: Final = timedelta(minutes=5)
 VPN_INTERVAL: Final = timedelta(seconds=30)

@@ -21,9 +21,8 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 
 from .announce import Announcer
 from .const import (
-    CONF_POLL_INTERVAL,
-    DEFAULT_POLL_INTERVAL,
     DOMAIN,
+    DOWNLOADS_INTERVAL,
     INDEXERS_INTERVAL,
     PLEX_INTERVAL,
     POSTERS_URL,
@@ -160,8 +159,7 @@ class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
     spec = SPECS[Service.QBITTORRENT]
 
     def __init__(self, hass: HomeAssistant, entry: MediaHubConfigEntry, engine: MediaHub) -> None:
-        seconds = float(entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
-        super().__init__(hass, entry, engine, timedelta(seconds=seconds))
+        super().__init__(hass, entry, engine, DOWNLOADS_INTERVAL)
         # What the sidebar panel shows, as the sidecar's panel shows it (websocket.py sends it).
         self.feed = Feed(engine, self._send, posters=POSTERS_URL.format(entry_id=entry.entry_id))
         self._feed_listeners: set[Callable[[str, Any], None]] = set()

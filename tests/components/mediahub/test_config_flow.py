@@ -257,7 +257,6 @@ async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry)
     )
     assert result["step_id"] == "settings"
     options = {
-        "poll_interval": 10,
         "categories": "movies=/media/films",
         "path_map": "/media=/data",
         "auto_scan": False,
@@ -275,7 +274,6 @@ async def test_options(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     runtime = loaded_entry.runtime_data  # reloaded with the new options
-    assert runtime.downloads.update_interval.total_seconds() == 10
     assert runtime.engine.settings.path_map == (("/media", "/data"),)
     assert runtime.engine.downloads.auto_scan is False
     assert runtime.engine.settings.adopt_categories == ("tv-sonarr", "Radarr")
@@ -297,7 +295,7 @@ async def test_options_show_the_defaults_as_text(
     defaults = {str(key): key.default() for key in result["data_schema"].schema}
     assert defaults["path_map"] == "/downloads/complete=/data"
     assert defaults["categories"].startswith("movies=/downloads/complete/movies,")
-    assert defaults["poll_interval"] == 5
+    assert "poll_interval" not in defaults  # MediaHub decides how often it polls
 
 
 async def test_quality_profile_in_options_is_the_panels(
