@@ -31,6 +31,51 @@ def test_no_module_under_hub_imports_homeassistant_or_uses_absolute_imports() ->
     assert offenders == []
 
 
+def engine_import_graph() -> dict[str, set[str]]:
+    """Each engine module → the engine modules it imports (type-checking imports too)."""
+
+    def name(path: Path) -> str:
+        parts = path.relative_to(HUB.parent).with_suffix("").parts
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+    modules = {name(p): p for p in HUB.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = ".".join([*package[: len(package) - node.level + 1], *[node.module or ""]])
+                base = base.rstrip(".")
+                for alias in node.names:
+                    imported.add(
+                        f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base
+                    )
+        graph[module] = {m for m in imported if m in modules and m != module}
+    graph["hub"] = set()  # the face imports everything, and nothing in the engine imports it
+    return graph
+
+
+def test_the_engine_has_no_import_cycle() -> None:
+    graph = engine_import_graph()
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            cycles.append(path[path.index(module) :])
+            return
+        if module in done:
+            return
+        for imported in sorted(graph[module]):
+            visit(imported, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    assert cycles == []
+
+
 def engine_modules_imported(path: Path) -> set[str]:
     """Which engine modules a host's file imports (`hub` is the face; `hub.x` a module)."""
     imported = set()

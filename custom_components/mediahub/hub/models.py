@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Final
-
-if TYPE_CHECKING:
-    from .releases.score import Assessment
+from typing import Any, Final
 
 # qBittorrent's ETA for "unknown / infinite".
 ETA_UNKNOWN: Final = 8_640_000
@@ -468,14 +465,3 @@ class CompletedDownload:
     plex_path: str | None = None
     library: str | None = None
     origin: Origin | None = None
-
-
-@dataclass(slots=True)
-class SearchOutcome:
-    """A finished search, as the cache keeps it."""
-
-    query: str
-    categories: tuple[int, ...]
-    releases: list[Release] = field(default_factory=list)
-    indexers: list[IndexerSearchStatus] = field(default_factory=list)
-    assessments: dict[str, Assessment] = field(default_factory=dict)  # by release id

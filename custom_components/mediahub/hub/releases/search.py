@@ -26,7 +26,6 @@ from ..models import (
     IndexerSearchStatus,
     IndexerState,
     Release,
-    SearchOutcome,
 )
 from .parse import parse_title
 from .profile import QualityProfile, default_profile
@@ -39,6 +38,17 @@ RELEASE_TTL: Final = 30 * 60  # as long as Prowlarr keeps a release for its own 
 OUTCOME_TTL: Final = 5 * 60
 INDEXER_LIST_TTL: Final = 60.0
 MAX_QUERY_LENGTH: Final = 200
+
+
+@dataclass(slots=True)
+class SearchOutcome:
+    """A finished search, as the cache keeps it."""
+
+    query: str
+    categories: tuple[int, ...]
+    releases: list[Release] = field(default_factory=list)
+    indexers: list[IndexerSearchStatus] = field(default_factory=list)
+    assessments: dict[str, Assessment] = field(default_factory=dict)  # by release id
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,6 @@ from custom_components.mediahub.hub.models import (
     Origin,
     PlexServerInfo,
     Release,
-    SearchOutcome,
     SpeedSchedule,
     TransferAudit,
     TransferState,
@@ -64,7 +63,12 @@ from custom_components.mediahub.hub.releases.profile import (
 )
 from custom_components.mediahub.hub.releases.profiles import CATEGORIES
 from custom_components.mediahub.hub.releases.score import Assessment, assess
-from custom_components.mediahub.hub.releases.search import AssessedBatch, ResultsBatch, SearchEvent
+from custom_components.mediahub.hub.releases.search import (
+    AssessedBatch,
+    ResultsBatch,
+    SearchEvent,
+    SearchOutcome,
+)
 
 ENTRY_ID = "01JMEDIAHUBFASTTIERENTRY00"
 GB: Final = 1024**3
