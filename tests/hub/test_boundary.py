@@ -102,6 +102,19 @@ def test_the_hosts_import_the_engine_by_its_face_alone() -> None:
     assert {m for path in hosts for m in engine_modules_imported(path)} == {"hub"}
 
 
+def test_the_fast_tier_fakes_the_engine_by_its_face_alone() -> None:
+    """The fast tier's stand-in engine is written against what the hosts see, not internals."""
+    fast = INTEGRATION.parents[1] / "tests" / "components" / "mediahub" / "fast"
+    reached = {
+        f"{path.name}: {node.module}"
+        for path in fast.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("custom_components.mediahub.hub.")
+    }
+    assert reached == set()
+
+
 def run_top_level(
     *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -14,14 +14,8 @@ from .clients.gluetun import GluetunClient
 from .clients.plex import PlexClient
 from .clients.prowlarr import MAX_TORRENT_BYTES, ProwlarrClient
 from .clients.qbittorrent import QbittorrentClient
-from .config import (
-    DEFAULT_CATEGORIES,
-    DEFAULT_ORGANIZED,
-    DEFAULT_PATH_MAP,
-    Settings,
-    valid_url,
-)
-from .controls.bandwidth import KIB, MAX_LIMIT, from_kib
+from .config import DEFAULT_CATEGORIES, DEFAULT_ORGANIZED, DEFAULT_PATH_MAP, Settings, valid_url
+from .controls.bandwidth import KIB, MAX_LIMIT, from_kib, validated as validated_bandwidth
 from .controls.holds import gigabytes
 from .controls.ratelimit import RateLimiter
 from .engine import MediaHub
@@ -29,6 +23,8 @@ from .errors import (
     AuthenticationError,
     InvalidInputError,
     MediaHubError,
+    ServiceTimeoutError,
+    ServiceUnavailableError,
     SettingsError,
     outcome,
     panel_placeholders,
@@ -58,30 +54,49 @@ from .feed import (
     search_messages,
     vpn_json,
 )
+from .library.index import InPlex
+from .library.marks import AlreadyInPlexError, Marks
+from .library.pathmap import PathMap
 from .library.ready import ReadyItem
+from .lifecycle.store import is_infohash
 from .models import (
     NEWZNAB_BY_CATEGORY,
     AuditState,
     Bandwidth,
     ConnectionStatus,
     Download,
+    DownloadCounts,
     DownloadsSnapshot,
     DownloadStatus,
     GrabResult,
     Hold,
     Indexer,
+    IndexerSearchStatus,
+    IndexerState,
     Library,
+    LibraryItem,
     Origin,
     PlexServerInfo,
+    Release,
+    SpeedSchedule,
     Stage,
+    TransferAudit,
+    TransferState,
     VpnState,
     VpnStatus,
 )
-from .releases.parse import Source
+from .releases.best import BestGrab
+from .releases.parse import Quality, Source
 from .releases.pick import NOTHING_FOUND, AmbiguousTitleError, NoAcceptableReleaseError
-from .releases.profile import RESOLUTIONS
+from .releases.profile import (
+    RESOLUTIONS,
+    QualityProfile,
+    checked as checked_profile,
+    default_profile,
+)
 from .releases.profiles import CATEGORIES as PROFILE_CATEGORIES
-from .releases.score import ranked
+from .releases.score import Assessment, assess, ranked
+from .releases.search import AssessedBatch, ResultsBatch, SearchEvent, SearchOutcome
 
 __all__ = [
     "DEFAULT_CATEGORIES",
@@ -97,16 +112,21 @@ __all__ = [
     "RESOLUTIONS",
     "STATUS_ORDER",
     "UNORDERED",
+    "AlreadyInPlexError",
     "AmbiguousTitleError",
     "Announcements",
+    "AssessedBatch",
+    "Assessment",
     "AuditState",
     "AuthenticationError",
     "Bandwidth",
+    "BestGrab",
     "ConnectionStatus",
     "Download",
     "DownloadAdded",
     "DownloadAvailable",
     "DownloadCompleted",
+    "DownloadCounts",
     "DownloadRefused",
     "DownloadReplaced",
     "DownloadStatus",
@@ -117,32 +137,53 @@ __all__ = [
     "GluetunClient",
     "GrabResult",
     "Hold",
+    "InPlex",
     "Indexer",
+    "IndexerSearchStatus",
+    "IndexerState",
     "InvalidInputError",
     "Library",
+    "LibraryItem",
+    "Marks",
     "MediaHub",
     "MediaHubError",
     "NoAcceptableReleaseError",
     "Origin",
+    "PathMap",
     "PlexClient",
     "PlexServerInfo",
     "ProwlarrClient",
     "QbittorrentClient",
+    "Quality",
+    "QualityProfile",
     "RateLimiter",
     "ReadyItem",
+    "Release",
     "ReleaseRefused",
+    "ResultsBatch",
     "ScanRequested",
+    "SearchEvent",
+    "SearchOutcome",
     "ServiceStatus",
+    "ServiceTimeoutError",
+    "ServiceUnavailableError",
     "Settings",
     "SettingsError",
     "Source",
+    "SpeedSchedule",
     "Stage",
+    "TransferAudit",
+    "TransferState",
     "VpnState",
     "VpnStatus",
     "__version__",
+    "assess",
+    "checked_profile",
+    "default_profile",
     "download_json",
     "from_kib",
     "gigabytes",
+    "is_infohash",
     "library_json",
     "outcome",
     "panel_placeholders",
@@ -153,5 +194,6 @@ __all__ = [
     "ranked",
     "search_messages",
     "valid_url",
+    "validated_bandwidth",
     "vpn_json",
 ]

@@ -21,18 +21,14 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.mediahub.const import DOMAIN
-from custom_components.mediahub.hub.clients.prowlarr import MAX_TORRENT_BYTES
-from custom_components.mediahub.hub.config import Settings
-from custom_components.mediahub.hub.controls.bandwidth import validated
-from custom_components.mediahub.hub.errors import InvalidInputError, MediaHubError
-from custom_components.mediahub.hub.library.index import InPlex
-from custom_components.mediahub.hub.library.marks import Marks
-from custom_components.mediahub.hub.library.pathmap import PathMap
-from custom_components.mediahub.hub.library.ready import ReadyItem
-from custom_components.mediahub.hub.lifecycle.store import is_infohash
-from custom_components.mediahub.hub.models import (
+from custom_components.mediahub.hub import (
+    MAX_TORRENT_BYTES,
+    PROFILE_CATEGORIES,
+    AssessedBatch,
+    Assessment,
     AuditState,
     Bandwidth,
+    BestGrab,
     ConnectionStatus,
     Download,
     DownloadCounts,
@@ -43,31 +39,34 @@ from custom_components.mediahub.hub.models import (
     Indexer,
     IndexerSearchStatus,
     IndexerState,
+    InPlex,
+    InvalidInputError,
     Library,
     LibraryItem,
+    Marks,
+    MediaHubError,
     Origin,
+    PathMap,
     PlexServerInfo,
+    Quality,
+    QualityProfile,
+    ReadyItem,
     Release,
+    ResultsBatch,
+    SearchEvent,
+    SearchOutcome,
+    Settings,
+    Source,
     SpeedSchedule,
     TransferAudit,
     TransferState,
     VpnState,
     VpnStatus,
-)
-from custom_components.mediahub.hub.releases.best import BestGrab
-from custom_components.mediahub.hub.releases.parse import Quality, Source
-from custom_components.mediahub.hub.releases.profile import (
-    QualityProfile,
-    checked,
+    assess,
+    checked_profile,
     default_profile,
-)
-from custom_components.mediahub.hub.releases.profiles import CATEGORIES
-from custom_components.mediahub.hub.releases.score import Assessment, assess
-from custom_components.mediahub.hub.releases.search import (
-    AssessedBatch,
-    ResultsBatch,
-    SearchEvent,
-    SearchOutcome,
+    is_infohash,
+    validated_bandwidth,
 )
 
 ENTRY_ID = "01JMEDIAHUBFASTTIERENTRY00"
@@ -404,7 +403,7 @@ class _Best:
         origin: Origin,
     ) -> BestGrab:
         if overrides:
-            checked(default_profile(category), overrides)
+            checked_profile(default_profile(category), overrides)
         self.calls(
             "best.grab",
             query=query,
@@ -432,7 +431,7 @@ class _Bandwidth:
         return self.current
 
     async def change(self, changes: Mapping[str, Any]) -> Bandwidth:
-        values = validated(changes)
+        values = validated_bandwidth(changes)
         self.calls("bandwidth.change", changes=dict(changes))
         schedule = replace(self.current.schedule, **values.pop("schedule", {}))
         self.current = replace(self.current, **values, schedule=schedule)
@@ -447,10 +446,10 @@ class _Profiles:
     calls: Calls
 
     async def all(self) -> dict[str, QualityProfile]:
-        return {category: default_profile(category) for category in CATEGORIES}
+        return {category: default_profile(category) for category in PROFILE_CATEGORIES}
 
     async def save(self, category: str, data: Mapping[str, Any]) -> QualityProfile:
-        profile = checked(default_profile(category), data)
+        profile = checked_profile(default_profile(category), data)
         self.calls("profiles.save", category=category, profile=profile)
         return profile
 

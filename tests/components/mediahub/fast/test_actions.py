@@ -16,16 +16,16 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUs
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.mediahub.const import DOMAIN
-from custom_components.mediahub.hub.errors import (
+from custom_components.mediahub.hub import (
+    AlreadyInPlexError,
     AuthenticationError,
+    InPlex,
     MediaHubError,
+    NoAcceptableReleaseError,
+    Origin,
     ServiceTimeoutError,
     ServiceUnavailableError,
 )
-from custom_components.mediahub.hub.library.index import InPlex
-from custom_components.mediahub.hub.library.marks import AlreadyInPlexError
-from custom_components.mediahub.hub.models import Origin
-from custom_components.mediahub.hub.releases.pick import NoAcceptableReleaseError
 from custom_components.mediahub.services import ACTIONS
 
 from .conftest import ARRIVAL, ARRIVAL_2160, ASSESSED, DUNE, ENTRY_ID, READY, FixtureEngine

@@ -9,9 +9,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.mediahub.hub.config import Settings
-from custom_components.mediahub.hub.errors import ServiceUnavailableError
-from custom_components.mediahub.hub.models import DownloadsSnapshot
+from custom_components.mediahub.hub import DownloadsSnapshot, ServiceUnavailableError, Settings
 
 from .conftest import FixtureEngine
 

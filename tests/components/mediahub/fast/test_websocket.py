@@ -18,9 +18,7 @@ from pytest_homeassistant_custom_component.typing import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.mediahub.const import CONF_USERS_CAN_GRAB, DOMAIN
-from custom_components.mediahub.hub.errors import ServiceUnavailableError
-from custom_components.mediahub.hub.models import Origin
-from custom_components.mediahub.hub.releases.profile import default_profile
+from custom_components.mediahub.hub import Origin, ServiceUnavailableError, default_profile
 
 from .conftest import ARRIVAL_2160, BANDWIDTH, DUNE, ENTRY_ID, FixtureEngine
 
