@@ -7,7 +7,7 @@ The messages, by name: `downloads` (changed, removed, transfer), `service`, `vpn
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import asdict
 import time
 from typing import Any
@@ -21,47 +21,11 @@ from .events import (
     ReleaseRefused,
     ScanRequested,
 )
-from .models import Bandwidth, Hold, Library, VpnStatus
-from .panel.state import download_json
-from .releases.parse import Source
-from .releases.profile import RESOLUTIONS
+from .models import Bandwidth, Hold, VpnStatus
 from .search import AssessedBatch, ResultsBatch
+from .wire import Download, download_json, holds_json, vpn_json
 
 Publish = Callable[[str, Any], None]
-
-
-def vpn_json(status: VpnStatus) -> dict[str, Any]:
-    return {
-        "state": str(status.state),
-        "connected": status.connected,
-        "through_vpn": status.through_vpn,
-        "public_ip": status.public_ip,
-        "country": status.country,
-    }
-
-
-def holds_json(holds: frozenset[Hold]) -> dict[str, Any]:
-    """The guards holding downloads back now."""
-    return {"held": sorted(holds)}
-
-
-def library_json(library: Library, scans: Mapping[str, float]) -> dict[str, Any]:
-    """A Plex library, and when MediaHub last asked Plex to scan it (`Feed.scans`)."""
-    return {
-        **asdict(library),
-        "locations": list(library.locations),
-        "last_scan_requested": scans.get(library.key),
-    }
-
-
-async def profiles_json(engine: MediaHub) -> dict[str, Any]:
-    """Every category's quality profile, and the values its fields take."""
-    stored = await engine.profiles.all()
-    return {
-        "profiles": {name: profile.as_json() for name, profile in stored.items()},
-        "resolutions": list(RESOLUTIONS),
-        "sources": [str(s) for s in Source],
-    }
 
 
 def problem_of(err: MediaHubError) -> str:
@@ -167,7 +131,7 @@ class Feed:
             "categories": sorted(self.engine.settings.categories),
         }
 
-    def downloads(self) -> list[dict[str, Any]]:
+    def downloads(self) -> list[Download]:
         """Every download as the panel shows it, now (not as the last poll returned them: a
         change is published before that poll ends, and a panel that connects in between must
         not miss it)."""

@@ -19,7 +19,8 @@ import json
 from typing import Any, Final
 import zlib
 
-from ..models import AuditState, Download, DownloadStatus, Stage
+from ..models import Download, DownloadStatus
+from ..wire import download_json
 from .sse import Opening
 
 HEAD: Final = 50  # downloads in the head: more than a tall screen shows, with the overscan
@@ -47,41 +48,6 @@ UNORDERED: Final = 9  # any other status goes last
 def panel_rank(download: Download) -> tuple[int, int]:
     """Where a download stands in the panel's list (lower first)."""
     return STATUS_ORDER.get(download.status, UNORDERED), -download.added_on
-
-
-def download_json(download: Download) -> dict[str, Any]:
-    """What the panel shows of a download, and nothing more: a list of 2,000 goes out in every
-    new panel's first event, so each field left out is 2,000 fields less to encode and parse
-    (Home Assistant's list_downloads gives the whole record). The pipeline's stage and who
-    grabbed it are sent only when they say something: most torrents are downloading, or seeding
-    what MediaHub did not grab."""
-    data: dict[str, Any] = {
-        "hash": download.hash,
-        "name": download.name,
-        "status": str(download.status),
-        "progress": download.progress,
-        "size": download.size,
-        "download_speed": download.download_speed,
-        "eta": download.eta,
-        "category": download.category,
-        "added_on": download.added_on,
-    }
-    if download.stage is not Stage.DOWNLOADING:
-        data["stage"] = str(download.stage)
-    if download.grabbed_by is not None:
-        data["grabbed_by"] = str(download.grabbed_by)
-    if (stall := download.stalled) is not None:
-        data["stalled"] = {"code": stall.code, "minutes": stall.minutes, "text": str(stall)}
-    if download.held is not None:
-        data["held"] = str(download.held)
-    if (audit := download.vpn_audit) is not None and audit.state is not AuditState.NOTHING_YET:
-        vpn: dict[str, Any] = {"state": str(audit.state)}
-        if audit.state is AuditState.UNPROTECTED:
-            vpn["since"] = audit.unprotected_at
-        elif audit.state is AuditState.GAP:
-            vpn["since"], vpn["until"] = audit.unwatched_from, audit.unwatched_to
-        data["vpn"] = vpn
-    return data
 
 
 def dumps(data: Any) -> bytes:
