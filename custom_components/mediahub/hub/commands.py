@@ -113,7 +113,7 @@ class Route:
     method: str
     path: str
     status: int = 200
-    body: str | None = None
+    body: str | None = None  # "": the JSON body is the data
     query: Mapping[str, Callable[[str], Any]] = field(default_factory=dict)
     fixed: Mapping[str, Any] = field(default_factory=dict)
 
@@ -394,7 +394,7 @@ OPERATIONS: Final[dict[str, Operation]] = {
             answer="GrabResult",
             action=True,
             responds=True,
-            routes=(Route("POST", "/api/downloads", 201),),
+            routes=(Route("POST", "/api/downloads", 201, body=""),),
             refresh=Refresh.POLL,
         ),
         Operation(
@@ -433,7 +433,7 @@ OPERATIONS: Final[dict[str, Operation]] = {
             run=_add_magnet,
             access=Access.ADMIN,
             answer="GrabResult",
-            routes=(Route("POST", "/api/downloads", 201),),
+            routes=(Route("POST", "/api/downloads", 201, body=""),),
             refresh=Refresh.POLL,
         ),
         Operation(
@@ -443,7 +443,7 @@ OPERATIONS: Final[dict[str, Operation]] = {
             run=_add_torrent_url,
             access=Access.ADMIN,
             answer="GrabResult",
-            routes=(Route("POST", "/api/downloads", 201),),
+            routes=(Route("POST", "/api/downloads", 201, body=""),),
             refresh=Refresh.POLL,
         ),
         Operation(

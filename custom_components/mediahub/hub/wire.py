@@ -18,7 +18,7 @@ from .models import (
     Download as DownloadModel,
     DownloadStatus,
     Hold as HoldReason,
-    IndexerState,
+    IndexerState as IndexerStateKind,
     Library as LibraryModel,
     Origin as OriginKind,
     Stage as StageKind,
@@ -38,6 +38,7 @@ Stage = Annotated[str, StageKind]
 Origin = Annotated[str, OriginKind]
 Hold = Annotated[str, HoldReason]
 Status = Annotated[str, DownloadStatus]
+IndexerState = Annotated[str, IndexerStateKind]
 
 
 # --- search --------------------------------------------------------------------------------------
@@ -48,7 +49,7 @@ class IndexerStatus(TypedDict):
 
     id: int
     name: str
-    state: Annotated[str, IndexerState]
+    state: IndexerState
     count: int
     elapsed_ms: int | None
     error: str | None

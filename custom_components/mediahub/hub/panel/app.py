@@ -337,7 +337,7 @@ def _route_handler(op: Operation, route: Route) -> Handler:
         for name, parse in route.query.items():
             if name in request.query:
                 data[name] = parse(request.query[name])
-        if route.body is not None:
+        if route.body:
             data[route.body] = await _json_body(request)
         return await _run(request, op, route, {**data, **route.fixed})
 
