@@ -80,7 +80,7 @@ describe("DownloadsView", () => {
   });
 
   it("shows the same pipeline stage and grabber Home Assistant sees", () => {
-    const done = { ...download, progress: 1, status: "seeding", stage: "scan_sent" as const, grabbed_by: "voice" as const };
+    const done = { ...download, progress: 1, status: "seeding" as const, stage: "scan_sent" as const, grabbed_by: "voice" as const };
     const byHash = new Map([[done.hash, done]]);
     render(<DownloadsView live={live({ downloads: { byHash, transfer: null, total: byHash.size } })} />);
     const item = screen.getByRole("listitem");
@@ -216,6 +216,9 @@ describe("ready to watch", () => {
     title: "Arrival",
     label: "Arrival (2016)",
     year: 2016,
+    show: null,
+    season: null,
+    episode: null,
     library: "Movies",
     resolution: "1080p",
     completed_on: 1,

@@ -157,8 +157,8 @@ export interface Stall {
 /** The VPN audit of one download; `since`/`until`: the first bad stretch. */
 export interface VpnAudit {
   state: "verified" | "unprotected" | "gap";
-  since: number | null;
-  until: number | null;
+  since?: number | null;
+  until?: number | null;
 }
 
 /** A download as a panel shows it, and nothing more (a list of 2,000 goes out in every new panel's first event). Stage, origin, stall, hold and audit are sent only when they say something. */
@@ -172,11 +172,11 @@ export interface Download {
   eta: number | null;
   category: string;
   added_on: number;
-  stage: Stage;
-  grabbed_by: Origin;
-  stalled: Stall;
-  held: Hold;
-  vpn: VpnAudit;
+  stage?: Stage;
+  grabbed_by?: Origin;
+  stalled?: Stall;
+  held?: Hold;
+  vpn?: VpnAudit;
 }
 
 export interface StallRecord {
@@ -236,7 +236,7 @@ export interface GrabResult {
   category: string | null;
   queued: boolean;
   origin: Origin | null;
-  message: string;
+  message?: string;
 }
 
 /** What grab_best chose, and the grab it made. */
@@ -246,7 +246,7 @@ export interface BestGrab {
   category: string | null;
   queued: boolean;
   origin: Origin | null;
-  message: string;
+  message?: string;
   release: SearchResult;
   summary: string;
 }
@@ -350,7 +350,7 @@ export interface PanelState {
   categories: string[];
   downloads: Download[];
   total: number;
-  revision: string;
+  revision?: string;
 }
 
 export interface DownloadsDiff {
@@ -431,8 +431,8 @@ export interface ProfileAnswer {
 export interface ErrorBody {
   code: string;
   message: string;
-  placeholders: Record<string, string>;
-  values: Record<string, string>;
+  placeholders?: Record<string, string>;
+  values?: Record<string, string>;
 }
 
 export interface ErrorAnswer {

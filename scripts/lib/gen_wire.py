@@ -110,11 +110,10 @@ def ts_type(hint: Any, named: Mapping[str, Any]) -> str:
 
 
 def fields(cls: type) -> Iterator[tuple[str, str, bool]]:
-    """A message's fields: name, TypeScript type, and whether it may be absent."""
-    hints = typing.get_type_hints(cls, include_extras=True)
-    optional: frozenset[str] = cls.__optional_keys__  # type: ignore[attr-defined]
-    for name, hint in hints.items():
-        yield name, ts_type(hint, aliases()), name in optional
+    """A message's fields: name, TypeScript type, and whether it may be absent (NotRequired:
+    read from the hint, as `__optional_keys__` misses it under postponed annotations)."""
+    for name, hint in typing.get_type_hints(cls, include_extras=True).items():
+        yield name, ts_type(hint, aliases()), typing.get_origin(hint) is NotRequired
 
 
 def doc(cls: type) -> str:

@@ -32,6 +32,7 @@ from ..errors import (
     MediaHubError,
     outcome,
     panel_placeholders,
+    placeholders,
 )
 from ..events import (
     EngineEvent,
@@ -82,7 +83,11 @@ def error_for(err: MediaHubError) -> web.Response:
     row = outcome(err)
     values = err.values if isinstance(err, InvalidInputError) else None
     return error_response(
-        row.http_status, row.code, row.panel_message.format(**panel_placeholders(err)), values
+        row.http_status,
+        row.code,
+        row.panel_message.format(**panel_placeholders(err)),
+        values,
+        placeholders=placeholders(err),
     )
 
 
@@ -251,7 +256,12 @@ async def search(request: web.Request) -> web.StreamResponse:
     if not query:
         return error_response(400, "empty_query", "Type something to search for.")
     if category and category not in NEWZNAB_BY_CATEGORY:
-        return error_response(400, "unknown_category", f"Unknown category {category!r}.")
+        return error_response(
+            400,
+            "unknown_category",
+            f"Unknown category {category!r}.",
+            placeholders={"category": category, "choices": ", ".join(NEWZNAB_BY_CATEGORY)},
+        )
     if not panel.search_limiter.allow(request.remote or "?"):
         return error_response(429, "rate_limited", "Too many searches; wait a few seconds.")
     categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
