@@ -118,12 +118,14 @@ describe("LibrariesView", () => {
   });
 
   it("shows the panel's error in words when Plex is away", async () => {
-    const body = { error: { code: "service_unavailable", message: "Plex is not reachable right now." } };
+    const body = {
+      error: { code: "service_unavailable", message: "Plex is not reachable right now.", placeholders: { service: "Plex", reason: "timed out" } },
+    };
     vi.stubGlobal("fetch", () => Promise.resolve(new Response(JSON.stringify(body), { status: 503 })));
     await act(async () => {
       render(<LibrariesView scanned={0} />);
     });
-    expect(screen.getByRole("alert").textContent).toBe("Plex is not reachable right now.");
+    expect(screen.getByRole("alert").textContent).toBe("Plex is not reachable: timed out.");
   });
 
   it("says the panel is offline when nothing answers", async () => {
