@@ -465,31 +465,81 @@ export interface SearchEvents {
 }
 export const SEARCH_EVENTS = ["indexer", "results", "assessed", "done", "error"] as const;
 
-/** hub/commands.py: every operation, who may run it, and where each host offers it. */
-export const OPERATIONS = {
-  search: { access: "user", action: true, websocket: null, routes: [] },
-  grab: { access: "user", action: true, websocket: null, routes: [{ method: "POST", path: "/api/downloads" }] },
-  grab_best: { access: "user", action: true, websocket: null, routes: [] },
-  add_torrent: { access: "admin", action: true, websocket: null, routes: [] },
-  add_magnet: { access: "admin", action: false, websocket: null, routes: [{ method: "POST", path: "/api/downloads" }] },
-  add_torrent_url: { access: "admin", action: false, websocket: null, routes: [{ method: "POST", path: "/api/downloads" }] },
-  add_torrent_file: { access: "admin", action: false, websocket: "mediahub/add_torrent_file", routes: [{ method: "POST", path: "/api/downloads/torrent" }] },
-  redownload: { access: "admin", action: true, websocket: null, routes: [{ method: "POST", path: "/api/downloads/{hash}/redownload" }] },
-  pause: { access: "admin", action: true, websocket: null, routes: [{ method: "POST", path: "/api/downloads/{hash}/pause" }] },
-  resume: { access: "admin", action: true, websocket: null, routes: [{ method: "POST", path: "/api/downloads/{hash}/resume" }] },
-  force_start: { access: "admin", action: true, websocket: null, routes: [{ method: "POST", path: "/api/downloads/{hash}/force_start" }] },
-  queue: { access: "admin", action: true, websocket: null, routes: [{ method: "POST", path: "/api/downloads/{hash}/{position}" }] },
-  remove: { access: "admin", action: true, websocket: null, routes: [{ method: "DELETE", path: "/api/downloads/{hash}" }] },
-  all_downloads: { access: "admin", action: false, websocket: "mediahub/all_downloads", routes: [{ method: "POST", path: "/api/downloads/{action}" }] },
-  set_bandwidth: { access: "admin", action: true, websocket: null, routes: [] },
-  bandwidth: { access: "admin", action: false, websocket: "mediahub/bandwidth", routes: [{ method: "GET", path: "/api/bandwidth" }, { method: "POST", path: "/api/bandwidth" }] },
-  list_downloads: { access: "admin", action: true, websocket: null, routes: [] },
-  scan_library: { access: "admin", action: true, websocket: null, routes: [{ method: "POST", path: "/api/libraries/{library}/scan" }] },
-  libraries: { access: "admin", action: false, websocket: "mediahub/libraries", routes: [{ method: "GET", path: "/api/libraries" }] },
-  profiles: { access: "admin", action: false, websocket: "mediahub/profiles", routes: [{ method: "GET", path: "/api/profiles" }] },
-  save_profile: { access: "admin", action: false, websocket: "mediahub/save_profile", routes: [{ method: "POST", path: "/api/profiles/{category}" }, { method: "DELETE", path: "/api/profiles/{category}" }] },
+/** hub/commands.py: who may run each operation. */
+export const ACCESS = {
+  search: "user",
+  grab: "user",
+  grab_best: "user",
+  add_torrent: "admin",
+  add_magnet: "admin",
+  add_torrent_url: "admin",
+  add_torrent_file: "admin",
+  redownload: "admin",
+  pause: "admin",
+  resume: "admin",
+  force_start: "admin",
+  queue: "admin",
+  remove: "admin",
+  all_downloads: "admin",
+  set_bandwidth: "admin",
+  bandwidth: "admin",
+  list_downloads: "admin",
+  scan_library: "admin",
+  libraries: "admin",
+  profiles: "admin",
+  save_profile: "admin",
 } as const;
-export type OperationName = keyof typeof OPERATIONS;
+export type OperationName = keyof typeof ACCESS;
+
+/** The sidecar's routes of each operation. */
+export const ROUTES = {
+  search: [],
+  grab: [{ method: "POST", path: "/api/downloads" }],
+  grab_best: [],
+  add_torrent: [],
+  add_magnet: [{ method: "POST", path: "/api/downloads" }],
+  add_torrent_url: [{ method: "POST", path: "/api/downloads" }],
+  add_torrent_file: [{ method: "POST", path: "/api/downloads/torrent" }],
+  redownload: [{ method: "POST", path: "/api/downloads/{hash}/redownload" }],
+  pause: [{ method: "POST", path: "/api/downloads/{hash}/pause" }],
+  resume: [{ method: "POST", path: "/api/downloads/{hash}/resume" }],
+  force_start: [{ method: "POST", path: "/api/downloads/{hash}/force_start" }],
+  queue: [{ method: "POST", path: "/api/downloads/{hash}/{position}" }],
+  remove: [{ method: "DELETE", path: "/api/downloads/{hash}" }],
+  all_downloads: [{ method: "POST", path: "/api/downloads/{action}" }],
+  set_bandwidth: [],
+  bandwidth: [{ method: "GET", path: "/api/bandwidth" }, { method: "POST", path: "/api/bandwidth" }],
+  list_downloads: [],
+  scan_library: [{ method: "POST", path: "/api/libraries/{library}/scan" }],
+  libraries: [{ method: "GET", path: "/api/libraries" }],
+  profiles: [{ method: "GET", path: "/api/profiles" }],
+  save_profile: [{ method: "POST", path: "/api/profiles/{category}" }, { method: "DELETE", path: "/api/profiles/{category}" }],
+} as const;
+
+/** Home Assistant's websocket command of each operation (actions: mediahub/action). */
+export const COMMANDS = {
+  search: "mediahub/action",
+  grab: "mediahub/action",
+  grab_best: "mediahub/action",
+  add_torrent: "mediahub/action",
+  add_magnet: null,
+  add_torrent_url: null,
+  add_torrent_file: "mediahub/add_torrent_file",
+  redownload: "mediahub/action",
+  pause: "mediahub/action",
+  resume: "mediahub/action",
+  force_start: "mediahub/action",
+  queue: "mediahub/action",
+  remove: "mediahub/action",
+  all_downloads: "mediahub/all_downloads",
+  set_bandwidth: "mediahub/action",
+  bandwidth: "mediahub/bandwidth",
+  list_downloads: "mediahub/action",
+  scan_library: "mediahub/action",
+  libraries: "mediahub/libraries",
+  profiles: "mediahub/profiles",
+  save_profile: "mediahub/save_profile",
+} as const;
 
 /** What each operation answers. */
 export interface Answers {

@@ -147,25 +147,37 @@ def typescript() -> str:
         out.append("}")
         out.append(f"export const {map_name} = {_ts_list(list(events))} as const;")
         out.append("")
-    out.append(
-        "/** hub/commands.py: every operation, who may run it, and where each host offers it. */"
-    )
-    out.append("export const OPERATIONS = {")
-    for op in commands.OPERATIONS.values():
-        routes = ", ".join(f'{{ method: "{r.method}", path: "{r.shown}" }}' for r in op.routes)
-        websocket = f'"{op.websocket}"' if op.websocket else "null"
-        out.append(
-            f'  {op.name}: {{ access: "{_access(op.access)}", '
-            f"action: {str(op.action).lower()}, websocket: {websocket}, routes: [{routes}] }},"
-        )
-    out.append("} as const;")
-    out.append("export type OperationName = keyof typeof OPERATIONS;")
+    out.extend(_operations())
     out.append("")
     out.append("/** What each operation answers. */")
     out.append("export interface Answers {")
     out.extend(f"  {op.name}: {op.answer or 'null'};" for op in commands.OPERATIONS.values())
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _operations() -> list[str]:
+    """The table for the transports, in three parts so that each host's bundle keeps only its
+    own (the sidebar panel's never holds a sidecar route)."""
+    ops = commands.OPERATIONS.values()
+    out = ["/** hub/commands.py: who may run each operation. */", "export const ACCESS = {"]
+    out.extend(f'  {op.name}: "{_access(op.access)}",' for op in ops)
+    out.extend(["} as const;", "export type OperationName = keyof typeof ACCESS;", ""])
+    out.append("/** The sidecar's routes of each operation. */")
+    out.append("export const ROUTES = {")
+    for op in ops:
+        routes = ", ".join(f'{{ method: "{r.method}", path: "{r.shown}" }}' for r in op.routes)
+        out.append(f"  {op.name}: [{routes}],")
+    out.extend(["} as const;", ""])
+    out.append(
+        "/** Home Assistant's websocket command of each operation (actions: mediahub/action). */"
+    )
+    out.append("export const COMMANDS = {")
+    for op in ops:
+        command = op.websocket or ("mediahub/action" if op.action else None)
+        out.append(f"  {op.name}: {f'{chr(34)}{command}{chr(34)}' if command else 'null'},")
+    out.append("} as const;")
+    return out
 
 
 def _access(access: commands.Access) -> str:
