@@ -8,11 +8,10 @@ access): the feed of downloads and a streamed search as subscriptions, and every
   events as indexers answer, then `done`.
 `mediahub/action` {entry_id, action, data}: one of MediaHub's actions (services.py), with its
   own schema and translated errors.
-`mediahub/bandwidth` {entry_id, changes?}, `mediahub/profiles`, `mediahub/save_profile`
-  {entry_id, category, profile | null}, `mediahub/libraries`, `mediahub/all_downloads`
-  {entry_id, action: pause_all | resume_all}, `mediahub/add_torrent_file` {entry_id, file_id,
-  category?} (a file_id from Home Assistant's /api/file_upload): what the sidecar's settings,
-  libraries and upload routes do, with the same engine calls and answers.
+`mediahub/bandwidth`, `mediahub/profiles`, `mediahub/save_profile`, `mediahub/libraries`,
+  `mediahub/all_downloads`, `mediahub/add_torrent_file` (a file_id from Home Assistant's
+  /api/file_upload): the operations of hub/commands.py with a websocket type, each {entry_id}
+  and its own data; the sidecar's routes run the same operations (docs/api.md lists them).
 
 Everything is for administrators by default. With the `users_can_grab` option, other users may
 search, follow the downloads and grab, never remove, control or change a setting.
@@ -20,8 +19,7 @@ search, follow the downloads and grab, never remove, control or change a setting
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-import functools
+from collections.abc import Callable
 from typing import Any, Final
 
 from homeassistant.components.file_upload import process_uploaded_file
@@ -41,16 +39,21 @@ from .errors import engine_errors
 from .hub import (
     MAX_TORRENT_BYTES,
     NEWZNAB_BY_CATEGORY,
+    OPERATIONS,
+    STREAMS,
+    Access,
+    Call,
+    Operation,
     Origin,
-    library_json,
-    profiles_json,
+    Refresh,
     search_messages,
 )
-from .services import ACTIONS
+from .services import ACTIONS, HA_KINDS
 
-# What a user who is not an administrator may do, where the stack allows it.
-FOR_USERS: Final = frozenset({"search", "grab", "grab_best"})
-QUERY: Final = vol.All(str, vol.Strip, vol.Length(min=1, max=200))
+# The actions a user who is not an administrator may run, where the stack allows it.
+FOR_USERS: Final = frozenset(
+    name for name, action in ACTIONS.items() if action.operation.access is Access.USER
+)
 
 
 def _entry(
@@ -96,7 +99,7 @@ def _info(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
 
 
 @websocket_command(
-    {vol.Required("type"): "mediahub/subscribe_downloads", vol.Required("entry_id"): str}
+    {vol.Required("type"): STREAMS["downloads"].websocket, vol.Required("entry_id"): str}
 )
 @callback
 def _subscribe_downloads(
@@ -120,10 +123,9 @@ def _subscribe_downloads(
 
 @websocket_command(
     {
-        vol.Required("type"): "mediahub/subscribe_search",
+        vol.Required("type"): STREAMS["search"].websocket,
         vol.Required("entry_id"): str,
-        vol.Required("query"): QUERY,
-        vol.Optional("category"): vol.In(list(NEWZNAB_BY_CATEGORY)),
+        **STREAMS["search"].fields(HA_KINDS),
     }
 )
 @callback
@@ -185,116 +187,53 @@ async def _action(hass: HomeAssistant, connection: ActiveConnection, msg: dict[s
     connection.send_result(msg["id"], response)
 
 
-# --- What the panel's Settings and Plex tabs and its "all" buttons do (administrators) -------
-
-type AdminHandler = Callable[
-    [HomeAssistant, MediaHubConfigEntry, dict[str, Any]], Awaitable[dict[str, Any] | None]
-]
+# --- The table's other commands: what the panel's Settings and Plex tabs, its "all" buttons and
+# its upload do (hub/commands.py: each operation with a `websocket` type) -----------------------
 
 
-def _for_administrators(
-    command: str, schema: dict[Any, Any] | None = None
-) -> Callable[[AdminHandler], WebSocketCommandHandler]:
-    """An administrator's command on one stack: the stack's id in its schema, the stack found
-    and the user checked before the handler runs; what the handler returns is the answer."""
+def _command(op: Operation) -> WebSocketCommandHandler:
+    """An operation of the table as a command on one stack: the stack's id (and for a .torrent
+    file, its file_id from /api/file_upload) beside the operation's own schema; the stack is
+    found and the user checked before it runs; what it answers is the command's result."""
+    host: dict[Any, Any] = {vol.Required("type"): op.websocket, vol.Required("entry_id"): str}
+    if op.takes_file:
+        host[vol.Required("file_id")] = str
+    own = op.fields(HA_KINDS)
 
-    def register(handler: AdminHandler) -> WebSocketCommandHandler:
-        @websocket_command(
-            {vol.Required("type"): command, vol.Required("entry_id"): str, **(schema or {})}
+    @websocket_command({**host, **own})
+    @async_response
+    async def run(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
+        entry = _entry(hass, connection, msg["entry_id"], grab=op.access is Access.USER)
+        upload = await _uploaded(hass, msg["file_id"]) if op.takes_file else None
+        data = {str(key): msg[str(key)] for key in own if str(key) in msg}
+        runtime = entry.runtime_data
+        call = Call(
+            engine=runtime.engine,
+            feed=runtime.downloads.feed,
+            data=data,
+            origin=Origin.ACTION,
+            upload=upload,
         )
-        @async_response
-        @functools.wraps(handler)
-        async def run(
-            hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
-        ) -> None:
-            entry = _entry(hass, connection, msg["entry_id"], grab=False)
-            connection.send_result(msg["id"], await handler(hass, entry, msg))
+        async with engine_errors():
+            answer = await op.run(call)
+        if op.changes(data):
+            if op.refresh is Refresh.POLL:
+                await runtime.downloads.async_request_refresh()
+            elif op.refresh is Refresh.SHOW:
+                runtime.downloads.async_update_listeners()  # the limit entities too
+        connection.send_result(msg["id"], answer)
 
-        return run
-
-    return register
-
-
-@_for_administrators("mediahub/bandwidth", {vol.Optional("changes"): dict})
-async def _bandwidth(
-    _hass: HomeAssistant, entry: MediaHubConfigEntry, msg: dict[str, Any]
-) -> dict[str, Any]:
-    """qBittorrent's limits and schedule, or changes to them (bytes/s, as the sidecar's)."""
-    control = entry.runtime_data.engine.bandwidth
-    async with engine_errors():
-        if "changes" in msg:
-            current = await control.change(msg["changes"])
-            entry.runtime_data.downloads.async_update_listeners()  # the limit entities too
-        else:
-            current = await control.read()
-    return {"bandwidth": current.as_json()}
+    return run
 
 
-@_for_administrators("mediahub/profiles")
-async def _profiles(
-    _hass: HomeAssistant, entry: MediaHubConfigEntry, _msg: dict[str, Any]
-) -> dict[str, Any]:
-    return await profiles_json(entry.runtime_data.engine)
-
-
-@_for_administrators(
-    "mediahub/save_profile",
-    {
-        vol.Required("category"): str,
-        vol.Required("profile"): vol.Any(dict, None),  # None: back to the category's defaults
-    },
-)
-async def _save_profile(
-    _hass: HomeAssistant, entry: MediaHubConfigEntry, msg: dict[str, Any]
-) -> dict[str, Any]:
-    store = entry.runtime_data.engine.profiles
-    async with engine_errors():
-        if msg["profile"] is None:
-            profile = await store.reset(msg["category"])
-        else:
-            profile = await store.save(msg["category"], msg["profile"])
-    return {"profile": profile.as_json()}
-
-
-@_for_administrators("mediahub/libraries")
-async def _libraries(
-    _hass: HomeAssistant, entry: MediaHubConfigEntry, _msg: dict[str, Any]
-) -> dict[str, Any]:
-    scans = entry.runtime_data.downloads.feed.scans
-    async with engine_errors():
-        found = await entry.runtime_data.engine.plex.libraries()
-    return {"libraries": [library_json(lib, scans) for lib in found]}
-
-
-@_for_administrators(
-    "mediahub/all_downloads", {vol.Required("action"): vol.In(["pause_all", "resume_all"])}
-)
-async def _all_downloads(
-    _hass: HomeAssistant, entry: MediaHubConfigEntry, msg: dict[str, Any]
-) -> None:
-    downloads = entry.runtime_data.engine.downloads
-    async with engine_errors():
-        if msg["action"] == "pause_all":
-            await downloads.pause_all()
-        else:
-            await downloads.resume_all()
-    await entry.runtime_data.downloads.async_request_refresh()
-
-
-@_for_administrators(
-    "mediahub/add_torrent_file",
-    {vol.Required("file_id"): str, vol.Optional("category"): str},
-)
-async def _add_torrent_file(
-    hass: HomeAssistant, entry: MediaHubConfigEntry, msg: dict[str, Any]
-) -> dict[str, Any]:
+async def _uploaded(hass: HomeAssistant, file_id: str) -> bytes:
     """A .torrent file the panel sent to Home Assistant's /api/file_upload first (a websocket
     message is too small for some), read once and removed."""
 
     def read() -> bytes | None:
         try:
             with (
-                process_uploaded_file(hass, msg["file_id"]) as path,
+                process_uploaded_file(hass, file_id) as path,
                 path.open("rb") as upload,
             ):
                 # One byte over the cap is enough for the engine to refuse it.
@@ -305,26 +244,13 @@ async def _add_torrent_file(
     data = await hass.async_add_executor_job(read)
     if data is None:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="unknown_upload")
-    async with engine_errors():
-        result = await entry.runtime_data.engine.downloads.add_torrent_file(
-            data, msg.get("category"), origin=Origin.ACTION
-        )
-    await entry.runtime_data.downloads.async_request_refresh()
-    return result.as_json()
+    return data
 
 
 @callback
 def async_setup_websocket(hass: HomeAssistant) -> None:
-    for command in (
-        _info,
-        _subscribe_downloads,
-        _subscribe_search,
-        _action,
-        _bandwidth,
-        _profiles,
-        _save_profile,
-        _libraries,
-        _all_downloads,
-        _add_torrent_file,
-    ):
+    for command in (_info, _subscribe_downloads, _subscribe_search, _action):
         async_register_command(hass, command)
+    for op in OPERATIONS.values():
+        if op.websocket is not None:
+            async_register_command(hass, _command(op))

@@ -1,6 +1,7 @@
 // Calls to the sidecar. Changes carry the headers its CSRF checks want.
 
-import { t } from "./i18n";
+import { errorText, t } from "./i18n";
+import type { ErrorAnswer } from "./wire.generated";
 
 export class ApiError extends Error {
   constructor(
@@ -17,13 +18,12 @@ export class ApiError extends Error {
 async function parse<T>(response: Response): Promise<T> {
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string; values?: Record<string, string> } } | null)?.error;
-    throw new ApiError(
-      error?.code ?? "http_error",
-      error?.message ?? t("error.http", { status: response.status }),
-      response.status,
-      error?.values,
-    );
+    // The panel's own words for the code, as Home Assistant translates it; the server's English
+    // only for a code this build does not know.
+    const error = (body as Partial<ErrorAnswer> | null)?.error;
+    if (!error?.code) throw new ApiError("http_error", t("error.http", { status: response.status }), response.status);
+    const values = { ...error.values, ...error.placeholders };
+    throw new ApiError(error.code, errorText(error.code, values, error.message), response.status, error.values);
   }
   return body as T;
 }

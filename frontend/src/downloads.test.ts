@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { activeCount, applyDiff, auditLabel, fromSnapshot, heldLabel, isHead, ordered, originLabel, statusLabel } from "./downloads";
 import type { Download, Origin, PanelState, Stage } from "./types";
+import type { Status } from "./wire.generated";
 
-const download = (hash: string, status: string, progress: number, added: number, stage?: Stage, grabbed_by?: Origin): Download => ({
+const download = (hash: string, status: Status, progress: number, added: number, stage?: Stage, grabbed_by?: Origin): Download => ({
   hash,
   name: hash,
   status,
@@ -19,14 +20,18 @@ const download = (hash: string, status: string, progress: number, added: number,
 const transfer = {
   download_speed: 5,
   upload_speed: 1,
+  alltime_download: 0,
+  alltime_upload: 0,
   free_space: 10,
   connection_status: "connected",
+  external_ipv4: null,
+  dht_nodes: 0,
   alt_speed: false,
   download_limit: 0,
   upload_limit: 0,
   queueing: false,
 };
-const guards = { holds: { held: [] }, bandwidth: null };
+const guards = { holds: { held: [] }, ready: [], bandwidth: null };
 
 describe("downloads state", () => {
   it("applies a snapshot, then diffs", () => {

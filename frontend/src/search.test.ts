@@ -14,7 +14,7 @@ import {
   withReleases,
   withVerdicts,
 } from "./search";
-import type { IndexerStatus, Release, Verdict } from "./types";
+import type { IndexerStatus, Quality, Release, Verdict } from "./types";
 
 const release = (id: string, title: string, seeders: number | null, size: number, age: number): Release => ({
   id,
@@ -29,6 +29,7 @@ const release = (id: string, title: string, seeders: number | null, size: number
   age_hours: age,
   published: null,
   protocol: "torrent",
+  ids: [],
 });
 
 const status = (id: number, state: IndexerStatus["state"], count = 0): IndexerStatus => ({
@@ -80,7 +81,7 @@ describe("search state", () => {
 });
 
 describe("quality", () => {
-  const verdict = (id: string, passes: boolean, score: number, resolution: string, source: string): Verdict => ({
+  const verdict = (id: string, passes: boolean, score: number, resolution: string, source: Quality["source"] & string): Verdict => ({
     id,
     quality: {
       title: "Dune",

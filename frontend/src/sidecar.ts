@@ -3,7 +3,9 @@
 import { getJson, send, sendTorrent } from "./api";
 import { openEvents, takeEarly } from "./eventStream";
 import type { Transport } from "./transport";
-import type { Bandwidth, GrabResult, IndexerStatus, Library, ProfilesResponse, QualityProfile } from "./types";
+import { routeOf } from "./operations";
+import type { GrabResult, IndexerStatus, ProfilesResponse } from "./types";
+import type { BandwidthAnswer, LibrariesAnswer, ProfileAnswer } from "./wire.generated";
 
 const SEARCH_EVENTS = ["indexer", "results", "assessed", "done"] as const;
 
@@ -33,22 +35,22 @@ export const sidecarTransport: Transport = {
     return () => source.close();
   },
   grab: (releaseId, category) =>
-    send<GrabResult>("POST", "/api/downloads", { release_id: releaseId, category: category ?? undefined }),
+    send<GrabResult>("POST", routeOf("grab", "POST"), { release_id: releaseId, category: category ?? undefined }),
   add: (source, category) =>
     "file" in source
       ? sendTorrent<GrabResult>(source.file, category ?? "")
-      : send<GrabResult>("POST", "/api/downloads", { ...source, category }),
-  act: (hash, action) => send("POST", `/api/downloads/${hash}/${action}`),
-  actOnAll: (action) => send("POST", `/api/downloads/${action}`),
-  remove: (hash, deleteFiles) => send("DELETE", `/api/downloads/${hash}?delete_files=${deleteFiles ? "true" : "false"}`),
-  slowMode: (enabled) => send("POST", "/api/bandwidth", { alt_speed: enabled }),
-  bandwidth: async () => (await getJson<{ bandwidth: Bandwidth }>("/api/bandwidth")).bandwidth,
-  saveBandwidth: async (changes) => (await send<{ bandwidth: Bandwidth }>("POST", "/api/bandwidth", changes)).bandwidth,
-  libraries: async () => (await getJson<{ libraries: Library[] }>("/api/libraries")).libraries,
-  scan: (key) => send("POST", `/api/libraries/${key}/scan`),
+      : send<GrabResult>("POST", routeOf("magnet" in source ? "add_magnet" : "add_torrent_url", "POST"), { ...source, category }),
+  act: (hash, action) =>
+    send("POST", action === "top" || action === "bottom" ? routeOf("queue", "POST", { hash, position: action }) : routeOf(action, "POST", { hash })),
+  actOnAll: (action) => send("POST", routeOf("all_downloads", "POST", { action })),
+  remove: (hash, deleteFiles) => send("DELETE", `${routeOf("remove", "DELETE", { hash })}?delete_files=${deleteFiles ? "true" : "false"}`),
+  slowMode: (enabled) => send("POST", routeOf("bandwidth", "POST"), { alt_speed: enabled }),
+  bandwidth: async () => (await getJson<BandwidthAnswer>(routeOf("bandwidth", "GET"))).bandwidth,
+  saveBandwidth: async (changes) => (await send<BandwidthAnswer>("POST", routeOf("bandwidth", "POST"), changes)).bandwidth,
+  libraries: async () => (await getJson<LibrariesAnswer>(routeOf("libraries", "GET"))).libraries,
+  scan: (key) => send("POST", routeOf("scan_library", "POST", { library: key })),
   image: (path) => Promise.resolve(path),
-  profiles: () => getJson<ProfilesResponse>("/api/profiles"),
+  profiles: () => getJson<ProfilesResponse>(routeOf("profiles", "GET")),
   saveProfile: async (category, profile) =>
-    (await send<{ profile: QualityProfile }>(profile ? "POST" : "DELETE", `/api/profiles/${category}`, profile ?? {})).profile,
+    (await send<ProfileAnswer>(profile ? "POST" : "DELETE", routeOf("save_profile", profile ? "POST" : "DELETE", { category }), profile ?? {})).profile,
 };
-

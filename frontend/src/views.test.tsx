@@ -80,7 +80,7 @@ describe("DownloadsView", () => {
   });
 
   it("shows the same pipeline stage and grabber Home Assistant sees", () => {
-    const done = { ...download, progress: 1, status: "seeding", stage: "scan_sent" as const, grabbed_by: "voice" as const };
+    const done = { ...download, progress: 1, status: "seeding" as const, stage: "scan_sent" as const, grabbed_by: "voice" as const };
     const byHash = new Map([[done.hash, done]]);
     render(<DownloadsView live={live({ downloads: { byHash, transfer: null, total: byHash.size } })} />);
     const item = screen.getByRole("listitem");
@@ -118,12 +118,14 @@ describe("LibrariesView", () => {
   });
 
   it("shows the panel's error in words when Plex is away", async () => {
-    const body = { error: { code: "service_unavailable", message: "Plex is not reachable right now." } };
+    const body = {
+      error: { code: "service_unavailable", message: "Plex is not reachable right now.", placeholders: { service: "Plex", reason: "timed out" } },
+    };
     vi.stubGlobal("fetch", () => Promise.resolve(new Response(JSON.stringify(body), { status: 503 })));
     await act(async () => {
       render(<LibrariesView scanned={0} />);
     });
-    expect(screen.getByRole("alert").textContent).toBe("Plex is not reachable right now.");
+    expect(screen.getByRole("alert").textContent).toBe("Plex is not reachable: timed out.");
   });
 
   it("says the panel is offline when nothing answers", async () => {
@@ -216,6 +218,9 @@ describe("ready to watch", () => {
     title: "Arrival",
     label: "Arrival (2016)",
     year: 2016,
+    show: null,
+    season: null,
+    episode: null,
     library: "Movies",
     resolution: "1080p",
     completed_on: 1,

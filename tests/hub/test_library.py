@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from custom_components.mediahub.hub.library.index import LibraryIndex, folded, rank
 from custom_components.mediahub.hub.library.ready import (
     MAX_POSTER_BYTES,
@@ -117,3 +121,22 @@ def test_marks_match_episodes_one_by_one_and_never_a_pack() -> None:
     assert found("Severance.S01E01E02.1080p.WEB") == "3"  # both episodes there
     assert found("Severance.S01E02E03.1080p.WEB") is None  # episode 3 is not
     assert found("Severance.S01.1080p.WEB") is None  # a pack: Plex may lack some
+
+
+def test_plexwebsocket_log_lines_keep_their_numbers_and_lose_the_token(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """plexwebsocket logs aiohttp's errors, URL and token included: the token is cut out, and
+    the line still reads (its %d is given a number, as plexwebsocket passes it)."""
+    import custom_components.mediahub.hub.library.plexwatch  # noqa: F401, PLC0415 - installs the filter
+
+    logger = logging.getLogger("plexwebsocket")
+    with caplog.at_level(logging.ERROR, logger="plexwebsocket"):
+        logger.error(
+            "Websocket connection failed, retrying in %ds: %s",
+            15.0,
+            "Cannot connect to http://plex:32400/:/websockets/notifications?X-Plex-Token=s3cr3tT0k3n",
+        )
+    [line] = caplog.messages
+    assert line.startswith("Websocket connection failed, retrying in 15s: Cannot connect")
+    assert "s3cr3tT0k3n" not in line

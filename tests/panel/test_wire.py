@@ -20,10 +20,9 @@ import zlib
 import aiohttp
 import pytest
 
-from custom_components.mediahub.hub import STATUS_ORDER, UNORDERED
 from custom_components.mediahub.hub.models import DownloadStatus
 from custom_components.mediahub.sidecar.app import STATIC
-from custom_components.mediahub.sidecar.state import HEAD
+from custom_components.mediahub.sidecar.state import HEAD, STATUS_ORDER, UNORDERED
 from tests.panel.conftest import Sidecar
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, add_stopped_torrents

@@ -14,6 +14,7 @@ from .clients.gluetun import GluetunClient
 from .clients.plex import PlexClient
 from .clients.prowlarr import MAX_TORRENT_BYTES, ProwlarrClient
 from .clients.qbittorrent import QbittorrentClient
+from .commands import OPERATIONS, PLAIN, STREAMS, Access, Call, Kinds, Operation, Refresh, Route
 from .config import DEFAULT_CATEGORIES, DEFAULT_ORGANIZED, DEFAULT_PATH_MAP, Settings, valid_url
 from .controls.bandwidth import KIB, MAX_LIMIT, from_kib, validated as validated_bandwidth
 from .controls.holds import gigabytes
@@ -42,18 +43,7 @@ from .events import (
     ScanRequested,
     ServiceStatus,
 )
-from .feed import (
-    STATUS_ORDER,
-    UNORDERED,
-    Feed,
-    download_json,
-    library_json,
-    panel_rank,
-    problem_of,
-    profiles_json,
-    search_messages,
-    vpn_json,
-)
+from .feed import Feed, problem_of, search_messages
 from .library.index import InPlex
 from .library.marks import AlreadyInPlexError, Marks
 from .library.pathmap import PathMap
@@ -95,8 +85,9 @@ from .releases.profile import (
     default_profile,
 )
 from .releases.profiles import CATEGORIES as PROFILE_CATEGORIES
-from .releases.score import Assessment, assess, ranked
+from .releases.score import Assessment, assess
 from .releases.search import AssessedBatch, ResultsBatch, SearchEvent, SearchOutcome
+from .wire import download_json, vpn_json
 
 __all__ = [
     "DEFAULT_CATEGORIES",
@@ -108,10 +99,12 @@ __all__ = [
     "MAX_TORRENT_BYTES",
     "NEWZNAB_BY_CATEGORY",
     "NOTHING_FOUND",
+    "OPERATIONS",
+    "PLAIN",
     "PROFILE_CATEGORIES",
     "RESOLUTIONS",
-    "STATUS_ORDER",
-    "UNORDERED",
+    "STREAMS",
+    "Access",
     "AlreadyInPlexError",
     "AmbiguousTitleError",
     "Announcements",
@@ -121,6 +114,7 @@ __all__ = [
     "AuthenticationError",
     "Bandwidth",
     "BestGrab",
+    "Call",
     "ConnectionStatus",
     "Download",
     "DownloadAdded",
@@ -142,12 +136,14 @@ __all__ = [
     "IndexerSearchStatus",
     "IndexerState",
     "InvalidInputError",
+    "Kinds",
     "Library",
     "LibraryItem",
     "Marks",
     "MediaHub",
     "MediaHubError",
     "NoAcceptableReleaseError",
+    "Operation",
     "Origin",
     "PathMap",
     "PlexClient",
@@ -158,9 +154,11 @@ __all__ = [
     "QualityProfile",
     "RateLimiter",
     "ReadyItem",
+    "Refresh",
     "Release",
     "ReleaseRefused",
     "ResultsBatch",
+    "Route",
     "ScanRequested",
     "SearchEvent",
     "SearchOutcome",
@@ -184,14 +182,10 @@ __all__ = [
     "from_kib",
     "gigabytes",
     "is_infohash",
-    "library_json",
     "outcome",
     "panel_placeholders",
-    "panel_rank",
     "placeholders",
     "problem_of",
-    "profiles_json",
-    "ranked",
     "search_messages",
     "valid_url",
     "validated_bandwidth",

@@ -7,10 +7,10 @@ The messages, by name: `downloads` (changed, removed, transfer), `service`, `vpn
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import asdict
 import time
-from typing import Any, Final
+from typing import Any
 
 from .engine import MediaHub
 from .errors import AuthenticationError, MediaHubError
@@ -21,106 +21,11 @@ from .events import (
     ReleaseRefused,
     ScanRequested,
 )
-from .models import AuditState, Bandwidth, Download, DownloadStatus, Hold, Library, Stage, VpnStatus
-from .releases.parse import Source
-from .releases.profile import RESOLUTIONS
+from .models import Bandwidth, Hold, VpnStatus
 from .releases.search import AssessedBatch, ResultsBatch
+from .wire import Download, download_json, holds_json, vpn_json
 
 Publish = Callable[[str, Any], None]
-
-
-# The panel's order (`ordered` in frontend/src/downloads.ts; a test compares the two): what is
-# active first, then the most recently added.
-STATUS_ORDER: Final = {
-    status: rank
-    for rank, status in enumerate(
-        (
-            DownloadStatus.DOWNLOADING,
-            DownloadStatus.METADATA,
-            DownloadStatus.STALLED,
-            DownloadStatus.CHECKING,
-            DownloadStatus.QUEUED,
-            DownloadStatus.ERRORED,
-            DownloadStatus.STOPPED,
-            DownloadStatus.SEEDING,
-        )
-    )
-}
-UNORDERED: Final = 9  # any other status goes last
-
-
-def panel_rank(download: Download) -> tuple[int, int]:
-    """Where a download stands in the panel's list (lower first)."""
-    return STATUS_ORDER.get(download.status, UNORDERED), -download.added_on
-
-
-def download_json(download: Download) -> dict[str, Any]:
-    """What the panel shows of a download, and nothing more: a list of 2,000 goes out in every
-    new panel's first event, so each field left out is 2,000 fields less to encode and parse
-    (Home Assistant's list_downloads gives the whole record). The pipeline's stage and who
-    grabbed it are sent only when they say something: most torrents are downloading, or seeding
-    what MediaHub did not grab."""
-    data: dict[str, Any] = {
-        "hash": download.hash,
-        "name": download.name,
-        "status": str(download.status),
-        "progress": download.progress,
-        "size": download.size,
-        "download_speed": download.download_speed,
-        "eta": download.eta,
-        "category": download.category,
-        "added_on": download.added_on,
-    }
-    if download.stage is not Stage.DOWNLOADING:
-        data["stage"] = str(download.stage)
-    if download.grabbed_by is not None:
-        data["grabbed_by"] = str(download.grabbed_by)
-    if (stall := download.stalled) is not None:
-        data["stalled"] = {"code": stall.code, "minutes": stall.minutes, "text": str(stall)}
-    if download.held is not None:
-        data["held"] = str(download.held)
-    if (audit := download.vpn_audit) is not None and audit.state is not AuditState.NOTHING_YET:
-        vpn: dict[str, Any] = {"state": str(audit.state)}
-        if audit.state is AuditState.UNPROTECTED:
-            vpn["since"] = audit.unprotected_at
-        elif audit.state is AuditState.GAP:
-            vpn["since"], vpn["until"] = audit.unwatched_from, audit.unwatched_to
-        data["vpn"] = vpn
-    return data
-
-
-def vpn_json(status: VpnStatus) -> dict[str, Any]:
-    return {
-        "state": str(status.state),
-        "connected": status.connected,
-        "through_vpn": status.through_vpn,
-        "public_ip": status.public_ip,
-        "country": status.country,
-    }
-
-
-def holds_json(holds: frozenset[Hold]) -> dict[str, Any]:
-    """The guards holding downloads back now."""
-    return {"held": sorted(holds)}
-
-
-def library_json(library: Library, scans: Mapping[str, float]) -> dict[str, Any]:
-    """A Plex library, and when MediaHub last asked Plex to scan it (`Feed.scans`)."""
-    return {
-        **asdict(library),
-        "locations": list(library.locations),
-        "last_scan_requested": scans.get(library.key),
-    }
-
-
-async def profiles_json(engine: MediaHub) -> dict[str, Any]:
-    """Every category's quality profile, and the values its fields take."""
-    stored = await engine.profiles.all()
-    return {
-        "profiles": {name: profile.as_json() for name, profile in stored.items()},
-        "resolutions": list(RESOLUTIONS),
-        "sources": [str(s) for s in Source],
-    }
 
 
 def problem_of(err: MediaHubError) -> str:
@@ -226,7 +131,7 @@ class Feed:
             "categories": sorted(self.engine.settings.categories),
         }
 
-    def downloads(self) -> list[dict[str, Any]]:
+    def downloads(self) -> list[Download]:
         """Every download as the panel shows it, now (not as the last poll returned them: a
         change is published before that poll ends, and a panel that connects in between must
         not miss it)."""

@@ -21,27 +21,32 @@ from typing import Any, Final
 import aiohttp
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Handler
+import probatio as vol
 
 from hub import (
     MAX_TORRENT_BYTES,
     NEWZNAB_BY_CATEGORY,
+    OPERATIONS,
+    PLAIN,
+    Call,
     EngineEvent,
     Feed,
-    GrabResult,
     InvalidInputError,
     MediaHub,
     MediaHubError,
+    Operation,
     Origin,
     RateLimiter,
+    Refresh,
+    Route,
     ServiceStatus,
     Settings,
     VpnStatus,
     __version__,
-    library_json,
     outcome,
     panel_placeholders,
+    placeholders,
     problem_of,
-    profiles_json,
     search_messages,
     vpn_json,
 )
@@ -69,6 +74,9 @@ VARY: Final = {"Vary": "Accept-Encoding"}
 COMPRESS_FROM: Final = 1024  # bytes; below this, compressing costs more than it saves
 
 PANEL: web.AppKey[Panel] = web.AppKey("panel")
+# Routes of the table whose handlers are written here: their data comes apart from a body by
+# hand (a release, a magnet or a URL; a .torrent file).
+HAND_WRITTEN: Final = frozenset({"/api/downloads", TORRENT_UPLOAD})
 
 
 # --- JSON shapes (what the browser sees: no secret, no Prowlarr link) --------------------------
@@ -83,7 +91,11 @@ def error_for(err: MediaHubError) -> web.Response:
     row = outcome(err)
     values = err.values if isinstance(err, InvalidInputError) else None
     return error_response(
-        row.http_status, row.code, row.panel_message.format(**panel_placeholders(err)), values
+        row.http_status,
+        row.code,
+        row.panel_message.format(**panel_placeholders(err)),
+        values,
+        placeholders=placeholders(err),
     )
 
 
@@ -252,7 +264,12 @@ async def search(request: web.Request) -> web.StreamResponse:
     if not query:
         return error_response(400, "empty_query", "Type something to search for.")
     if category and category not in NEWZNAB_BY_CATEGORY:
-        return error_response(400, "unknown_category", f"Unknown category {category!r}.")
+        return error_response(
+            400,
+            "unknown_category",
+            f"Unknown category {category!r}.",
+            placeholders={"category": category, "choices": ", ".join(NEWZNAB_BY_CATEGORY)},
+        )
     if not panel.search_limiter.allow(request.remote or "?"):
         return error_response(429, "rate_limited", "Too many searches; wait a few seconds.")
     categories = [NEWZNAB_BY_CATEGORY[category]] if category else []
@@ -288,59 +305,35 @@ async def list_downloads(request: web.Request) -> web.Response:
 
 
 async def add_download(request: web.Request) -> web.Response:
-    panel = _panel(request)
+    """A search result, a magnet link or a .torrent URL: each its own operation."""
     body = await _json_body(request)
-    category = body.get("category") or None
-    try:
-        if isinstance(body.get("release_id"), str):
-            result = await panel.engine.downloads.grab(
-                body["release_id"], category, origin=Origin.PANEL
-            )
-        elif isinstance(body.get("magnet"), str):
-            result = await panel.engine.downloads.add_magnet(
-                body["magnet"], category, origin=Origin.PANEL
-            )
-        elif isinstance(body.get("torrent_url"), str):
-            result = await panel.engine.downloads.add_torrent_url(
-                body["torrent_url"], category, origin=Origin.PANEL
-            )
-        else:
-            return error_response(
-                400,
-                "missing_release",
-                "Send a release_id from a search, a magnet link, or a torrent_url.",
-            )
-    except MediaHubError as err:
-        return error_for(err)
-    return _created(panel, result)
-
-
-def _created(panel: Panel, result: GrabResult) -> web.Response:
-    panel.wake()
-    data = result.as_json()
-    if result.queued:
-        data["message"] = (
-            "qBittorrent is not reachable — your download is queued and will start when it is back."
-        )
-        return web.json_response(data, status=202)
-    return web.json_response(data, status=201)
+    for key, name in (
+        ("release_id", "grab"),
+        ("magnet", "add_magnet"),
+        ("torrent_url", "add_torrent_url"),
+    ):
+        if isinstance(body.get(key), str):
+            data = {key: body[key]}
+            if category := body.get("category"):
+                data["category"] = category
+            op = OPERATIONS[name]
+            return await _run(request, op, op.routes[0], data, created=True)
+    return error_response(
+        400, "missing_release", "Send a release_id from a search, a magnet link, or a torrent_url."
+    )
 
 
 async def upload_torrent(request: web.Request) -> web.Response:
     """A .torrent file sent as the body (`?category=`), up to the size a torrent may have."""
-    panel = _panel(request)
     data = await _body_up_to(request, MAX_TORRENT_BYTES)
     if data is None:
         return error_response(
             413, "torrent_too_large", f"A .torrent file is at most {MAX_TORRENT_BYTES >> 20} MB."
         )
-    try:
-        result = await panel.engine.downloads.add_torrent_file(
-            data, request.query.get("category") or None, origin=Origin.PANEL
-        )
-    except MediaHubError as err:
-        return error_for(err)
-    return _created(panel, result)
+    op = OPERATIONS["add_torrent_file"]
+    category = request.query.get("category")
+    fields = {"category": category} if category else {}
+    return await _run(request, op, op.routes[0], fields, upload=data, created=True)
 
 
 async def _body_up_to(request: web.Request, cap: int) -> bytes | None:
@@ -354,94 +347,54 @@ async def _body_up_to(request: web.Request, cap: int) -> bytes | None:
     return b"".join(chunks)
 
 
-async def control(request: web.Request) -> web.Response:
-    panel = _panel(request)
-    infohash = request.match_info["hash"]
-    action = request.match_info.get("action", "delete")
-    downloads = panel.engine.downloads
-    try:
-        match action:
-            case "pause":
-                await downloads.pause(infohash)
-            case "resume":
-                await downloads.resume(infohash)
-            case "force_start":
-                await downloads.force_start(infohash)
-            case "top" | "bottom":
-                await downloads.move_in_queue(infohash, top=action == "top")
-            case "redownload":
-                result = await downloads.redownload(infohash, origin=Origin.PANEL)
-                panel.wake()
-                return web.json_response(result.as_json(), status=201)
-            case "delete":
-                delete_files = request.query.get("delete_files", "false").lower() in (
-                    "1",
-                    "true",
-                    "yes",
-                )
-                await downloads.remove(infohash, delete_files=delete_files)
-            case _:
-                return error_response(404, "unknown_action", "No such action.")
-    except MediaHubError as err:
-        return error_for(err)
-    panel.wake()
-    return web.json_response({"ok": True})
+def _route_handler(op: Operation, route: Route) -> Handler:
+    """The route's handler: the data from its path, query and body, then the operation."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        data: dict[str, Any] = {name: request.match_info[name] for name in route.params}
+        for name, parse in route.query.items():
+            if name in request.query:
+                data[name] = parse(request.query[name])
+        if route.body:
+            data[route.body] = await _json_body(request)
+        return await _run(request, op, route, {**data, **route.fixed})
+
+    handle.__name__ = op.name
+    return handle
 
 
-async def all_downloads(request: web.Request) -> web.Response:
-    """Pause or resume every download."""
+async def _run(
+    request: web.Request,
+    op: Operation,
+    route: Route,
+    fields: dict[str, Any],
+    *,
+    upload: bytes | None = None,
+    created: bool = False,
+) -> web.Response:
+    """One operation of the table, answered as HTTP: its answer (or `{"ok": true}`) with the
+    route's status; a download `created` but queued while qBittorrent is away is 202, with a
+    message."""
     panel = _panel(request)
     try:
-        if request.match_info["action"] == "pause_all":
-            await panel.engine.downloads.pause_all()
-        else:
-            await panel.engine.downloads.resume_all()
-    except MediaHubError as err:
-        return error_for(err)
-    panel.wake()
-    return web.json_response({"ok": True})
-
-
-async def bandwidth(request: web.Request) -> web.Response:
-    """qBittorrent's limits and schedule (GET), or changes to them (POST; bytes/s)."""
-    panel = _panel(request)
-    control = panel.engine.bandwidth
+        data = op.schema(PLAIN)(fields)
+    except vol.Invalid as err:
+        return error_response(400, "invalid_input", f"That is not valid: {err}.")
+    call = Call(engine=panel.engine, feed=panel.feed, data=data, origin=Origin.PANEL, upload=upload)
     try:
-        if request.method == "POST":
-            current = await control.change(await _json_body(request))
-            panel.wake()
-        else:
-            current = await control.read()
+        answer = await op.run(call)
     except MediaHubError as err:
         return error_for(err)
-    return web.json_response({"bandwidth": current.as_json()})
-
-
-async def profiles(request: web.Request) -> web.Response:
-    return web.json_response(await profiles_json(_panel(request).engine))
-
-
-async def save_profile(request: web.Request) -> web.Response:
-    """Store a category's profile (POST) or put its default back (DELETE)."""
-    store = _panel(request).engine.profiles
-    category = request.match_info["category"]
-    try:
-        if request.method == "DELETE":
-            profile = await store.reset(category)
-        else:
-            profile = await store.save(category, await _json_body(request))
-    except MediaHubError as err:
-        return error_for(err)
-    return web.json_response({"profile": profile.as_json()})
-
-
-async def libraries(request: web.Request) -> web.Response:
-    panel = _panel(request)
-    try:
-        found = await panel.engine.plex.libraries()
-    except MediaHubError as err:
-        return error_for(err)
-    return web.json_response({"libraries": [library_json(lib, panel.feed.scans) for lib in found]})
+    if op.refresh is not Refresh.NONE and op.changes(data):
+        panel.wake()
+    if answer is None:
+        return web.json_response({"ok": True}, status=route.status)
+    if created and answer["queued"]:
+        answer["message"] = (
+            "qBittorrent is not reachable — your download is queued and will start when it is back."
+        )
+        return web.json_response(answer, status=202)
+    return web.json_response(answer, status=route.status)
 
 
 async def poster(request: web.Request) -> web.Response:
@@ -457,15 +410,6 @@ async def poster(request: web.Request) -> web.Response:
     return web.Response(
         body=data, content_type=kind, headers={"Cache-Control": "private, max-age=86400"}
     )
-
-
-async def scan_library(request: web.Request) -> web.Response:
-    panel = _panel(request)
-    try:
-        await panel.engine.downloads.scan_library(request.match_info["key"])
-    except MediaHubError as err:
-        return error_for(err)
-    return web.json_response({"ok": True}, status=202)
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -539,19 +483,15 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/api/downloads", list_downloads)
     app.router.add_post("/api/downloads", add_download)
     app.router.add_post(TORRENT_UPLOAD, upload_torrent)
-    app.router.add_post("/api/downloads/{action:pause_all|resume_all}", all_downloads)
-    app.router.add_post(
-        "/api/downloads/{hash}/{action:pause|resume|redownload|force_start|top|bottom}", control
-    )
-    app.router.add_get("/api/bandwidth", bandwidth)
-    app.router.add_post("/api/bandwidth", bandwidth)
-    app.router.add_delete("/api/downloads/{hash}", control)
-    app.router.add_get("/api/profiles", profiles)
-    app.router.add_post("/api/profiles/{category}", save_profile)
-    app.router.add_delete("/api/profiles/{category}", save_profile)
-    app.router.add_get("/api/libraries", libraries)
+    for op in OPERATIONS.values():
+        for route in op.routes:
+            if route.path in HAND_WRITTEN:
+                continue
+            if route.method == "GET":
+                app.router.add_get(route.path, _route_handler(op, route))
+            else:
+                app.router.add_route(route.method, route.path, _route_handler(op, route))
     app.router.add_get(r"/api/posters/{key:\d{1,12}}", poster)
-    app.router.add_post("/api/libraries/{key}/scan", scan_library)
     app.router.add_get("/api/events", events)
     app.router.add_get("/api/vpn", vpn)
     app.router.add_get("/", index)

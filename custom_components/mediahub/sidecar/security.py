@@ -55,11 +55,20 @@ type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def error_response(
-    status: int, code: str, message: str, values: Mapping[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    values: Mapping[str, str] | None = None,
+    *,
+    placeholders: Mapping[str, str] | None = None,
 ) -> web.Response:
-    """The panel's error shape; `values` are what the message names (the existing download
-    of a duplicate, say), for the UI to act on."""
+    """The panel's error shape (hub/wire.py `ErrorBody`): the panel shows its own text for
+    `code` with `placeholders` filled in (`message`, English, is for a code it does not know);
+    `values` are what the message names (the existing download of a duplicate, say), for the UI
+    to act on."""
     error: dict[str, object] = {"code": code, "message": message}
+    if placeholders:
+        error["placeholders"] = dict(placeholders)
     if values:
         error["values"] = dict(values)
     return web.json_response({"error": error}, status=status)

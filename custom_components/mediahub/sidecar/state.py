@@ -19,11 +19,35 @@ import json
 from typing import Any, Final
 import zlib
 
-from hub import Download, download_json, panel_rank
+from hub import Download, DownloadStatus, download_json
 
 from .sse import Opening
 
 HEAD: Final = 50  # downloads in the head: more than a tall screen shows, with the overscan
+
+# The panel's order (`ordered` in frontend/src/downloads.ts; a test compares the two): what is
+# active first, then the most recently added.
+STATUS_ORDER: Final = {
+    status: rank
+    for rank, status in enumerate(
+        (
+            DownloadStatus.DOWNLOADING,
+            DownloadStatus.METADATA,
+            DownloadStatus.STALLED,
+            DownloadStatus.CHECKING,
+            DownloadStatus.QUEUED,
+            DownloadStatus.ERRORED,
+            DownloadStatus.STOPPED,
+            DownloadStatus.SEEDING,
+        )
+    )
+}
+UNORDERED: Final = 9  # any other status goes last
+
+
+def panel_rank(download: Download) -> tuple[int, int]:
+    """Where a download stands in the panel's list (lower first)."""
+    return STATUS_ORDER.get(download.status, UNORDERED), -download.added_on
 
 
 def dumps(data: Any) -> bytes:

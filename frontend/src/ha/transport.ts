@@ -6,7 +6,9 @@ import { ApiError } from "../api";
 import { t } from "../i18n";
 import { heldMessages, type EventStream } from "../eventStream";
 import type { AddSource, DownloadAction, SearchListener, Transport } from "../transport";
-import type { Bandwidth, GrabResult, IndexerStatus, Library, ProfilesResponse, QualityProfile, Release, Verdict } from "../types";
+import { commandOf } from "../operations";
+import type { GrabResult, IndexerStatus, ProfilesResponse, Release, Verdict } from "../types";
+import type { BandwidthAnswer, LibrariesAnswer, OperationName, ProfileAnswer } from "../wire.generated";
 
 type Unsubscribe = () => Promise<void>;
 
@@ -66,12 +68,17 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
   void hass.loadBackendTranslation?.("exceptions", "mediahub").catch(() => undefined);
   const call = async <T>(type: string, data: Record<string, unknown> = {}): Promise<T> => {
     try {
-      return await hass.callWS<T>({ type: `mediahub/${type}`, ...entry, ...data });
+      return await hass.callWS<T>({ type, ...entry, ...data });
     } catch (error) {
       throw asApiError(hass, error);
     }
   };
-  const action = <T>(name: string, data: Record<string, unknown>) => call<T>("action", { action: name, data });
+  // An operation of the table (hub/commands.py): an action through mediahub/action, or its own
+  // command.
+  const run = <T>(name: OperationName, data: Record<string, unknown> = {}) => {
+    const command = commandOf(name);
+    return call<T>(command.type, command.action ? { action: name, data } : data);
+  };
   // A .torrent file goes to Home Assistant's file upload first: a websocket message is too
   // small for the larger ones.
   const upload = async (file: Blob): Promise<string> => {
@@ -120,27 +127,27 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
         void subscription.then((unsubscribe) => unsubscribe()).catch(() => undefined);
       };
     },
-    grab: (releaseId, grabCategory) => action<GrabResult>("grab", { release_id: releaseId, ...category(grabCategory) }),
+    grab: (releaseId, grabCategory) => run<GrabResult>("grab", { release_id: releaseId, ...category(grabCategory) }),
     async add(source: AddSource, addCategory) {
-      if ("file" in source) return call<GrabResult>("add_torrent_file", { file_id: await upload(source.file), ...category(addCategory) });
+      if ("file" in source) return run<GrabResult>("add_torrent_file", { file_id: await upload(source.file), ...category(addCategory) });
       const link = "magnet" in source ? source.magnet : source.torrent_url;
-      return action<GrabResult>("add_torrent", { source: link, ...category(addCategory) });
+      return run<GrabResult>("add_torrent", { source: link, ...category(addCategory) });
     },
     act(hash: string, name: DownloadAction) {
-      if (name === "top" || name === "bottom") return action("queue", { hash, position: name });
-      return action(name, { hash });
+      if (name === "top" || name === "bottom") return run("queue", { hash, position: name });
+      return run(name, { hash });
     },
-    actOnAll: (name) => call("all_downloads", { action: name }),
-    remove: (hash, deleteFiles) => action("remove", { hash, delete_files: deleteFiles }),
-    slowMode: (enabled) => action("set_bandwidth", { alt_speed: enabled }),
-    bandwidth: async () => (await call<{ bandwidth: Bandwidth }>("bandwidth")).bandwidth,
-    saveBandwidth: async (changes) => (await call<{ bandwidth: Bandwidth }>("bandwidth", { changes })).bandwidth,
-    libraries: async () => (await call<{ libraries: Library[] }>("libraries")).libraries,
-    scan: (libraryKey) => action("scan_library", { library: libraryKey }),
+    actOnAll: (name) => run("all_downloads", { action: name }),
+    remove: (hash, deleteFiles) => run("remove", { hash, delete_files: deleteFiles }),
+    slowMode: (enabled) => run("set_bandwidth", { alt_speed: enabled }),
+    bandwidth: async () => (await run<BandwidthAnswer>("bandwidth")).bandwidth,
+    saveBandwidth: async (changes) => (await run<BandwidthAnswer>("bandwidth", { changes })).bandwidth,
+    libraries: async () => (await run<LibrariesAnswer>("libraries")).libraries,
+    scan: (libraryKey) => run("scan_library", { library: libraryKey }),
     // The poster view wants a signed-in user: an <img> cannot send the token, so its path is
     // signed, for a short while, as Home Assistant's own frontend does.
     image: async (path) => (await hass.callWS<{ path: string }>({ type: "auth/sign_path", path })).path,
-    profiles: () => call<ProfilesResponse>("profiles"),
-    saveProfile: async (profileCategory, profile) => (await call<{ profile: QualityProfile }>("save_profile", { category: profileCategory, profile })).profile,
+    profiles: () => run<ProfilesResponse>("profiles"),
+    saveProfile: async (profileCategory, profile) => (await run<ProfileAnswer>("save_profile", { category: profileCategory, profile })).profile,
   };
 }

@@ -46,7 +46,7 @@ describe("the panel's language", () => {
       values: { size: "58.0 GB", limit: "20.0 GB", size_bytes: String(58 * 1024 ** 3), limit_bytes: String(20 * 1024 ** 3) },
     };
     const cam = { code: "blocked_source", text: "CAM", values: { source: "CAM" } };
-    const stall = { code: "no_peers", minutes: 34, text: "no peers for 34 min" };
+    const stall = { code: "no_peers" as const, minutes: 34, text: "no peers for 34 min" };
     await loadLanguage("de");
     expect(formatReason(tooBig)).toBe("zu groß: 58,0 GB > 20,0 GB");
     expect(formatReason(cam)).toBe("CAM ist gesperrt");

@@ -2,10 +2,9 @@
 // user's in HA. English is built in; another language is its own small chunk, loaded only when
 // chosen. Numbers, sizes, speeds and times go through `Intl` in that language (format.ts).
 
-import en from "./en";
+import en, { type Catalog, type MessageKey } from "./en";
 
-export type MessageKey = keyof typeof en;
-export type Catalog = { readonly [K in MessageKey]: string };
+export type { Catalog, MessageKey } from "./en";
 export const LANGUAGES = ["en", "de", "fr", "es", "nl"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -52,4 +51,12 @@ export function categoryLabel(category: string): string {
 /** The message `key`, its `{placeholders}` filled with `values` (values only: never words). */
 export function t(key: MessageKey, values: Readonly<Record<string, string | number>> = {}): string {
   return active.catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
+/** An error's text in the user's language: the catalog's for its code (`error.<code>`, the key
+ * Home Assistant's translations use too) with its placeholders filled in, or `fallback` (the
+ * server's own words) for a code this build does not know. */
+export function errorText(code: string, placeholders: Readonly<Record<string, string>>, fallback: string): string {
+  const key = `error.${code}`;
+  return known(key) ? t(key, placeholders) : fallback;
 }

@@ -109,7 +109,6 @@ def mock_entry(
         unique_id=plex_sim.machine_identifier,
         data=stack_data(qbittorrent5, prowlarr_sim, plex_sim, gluetun_sim),
         options={
-            "poll_interval": 2,
             "categories": ",".join(f"{c}={media}/{c}" for c in ("movies", "tv", "music", "books")),
             "path_map": f"{media}=/data",
             "auto_scan": True,

@@ -16,8 +16,11 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.mediahub.const import DOMAIN
+from custom_components.mediahub.const import DOMAIN, DOWNLOADS_INTERVAL
 from custom_components.mediahub.hub.config import Settings
+
+# Time enough for one poll of the downloads coordinator to fall due.
+A_POLL = DOWNLOADS_INTERVAL + timedelta(seconds=1)
 
 
 async def call(hass: HomeAssistant, action: str, entry: MockConfigEntry, **data: Any) -> Any:

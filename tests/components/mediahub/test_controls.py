@@ -23,7 +23,7 @@ from tests.support.qbittorrent import QbtInstance, hours_away_from_now, make_tor
 from tests.support.wait import until
 
 from .conftest import ENTRY_ID
-from .helpers import call, tick, ticking
+from .helpers import A_POLL, call, tick, ticking
 
 SWITCH = "switch.qbittorrent_alternative_speed_limits"
 DOWNLOAD_LIMIT = "number.qbittorrent_download_limit"
@@ -67,13 +67,13 @@ async def test_slow_mode_and_limits_follow_qbittorrent_and_change_it(
     assert hass.states.get(ALT_DOWNLOAD_LIMIT).state == "300"
 
     # Changed in qBittorrent itself: one poll later Home Assistant shows it.
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     assert hass.states.get(ALT_DOWNLOAD_LIMIT).state == "300"
     await asyncio.to_thread(qbittorrent5.api, "POST", "transfer/toggleSpeedLimitsMode")
     await asyncio.to_thread(
         qbittorrent5.api, "POST", "transfer/setDownloadLimit", data={"limit": 900 * KIB}
     )
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     assert hass.states.get(SWITCH).state == STATE_OFF
     assert hass.states.get(DOWNLOAD_LIMIT).state == "900"
     # A limit not in force, changed in qBittorrent's options: shown one poll later too.
@@ -83,7 +83,7 @@ async def test_slow_mode_and_limits_follow_qbittorrent_and_change_it(
         "app/setPreferences",
         data={"json": json.dumps({"alt_dl_limit": 444 * KIB})},
     )
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     assert hass.states.get(ALT_DOWNLOAD_LIMIT).state == "444"
 
     # The schedule and the rest through one action; bad values change nothing.
@@ -112,11 +112,11 @@ async def test_slow_mode_and_limits_follow_qbittorrent_and_change_it(
 
     # qBittorrent away: the controls go unavailable, and come back by themselves.
     await asyncio.to_thread(qbittorrent5.stop)
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     assert hass.states.get(SWITCH).state == STATE_UNAVAILABLE
     assert hass.states.get(DOWNLOAD_LIMIT).state == STATE_UNAVAILABLE
     await asyncio.to_thread(qbittorrent5.start)
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     assert hass.states.get(SWITCH).state == STATE_OFF
 
 
@@ -194,13 +194,13 @@ async def test_the_vpn_guard_raises_a_repair_while_it_holds_downloads(
     await until(
         transferring,
         "qBittorrent to check the torrent and look for peers",
-        between=ticking(hass, freezer, timedelta(seconds=3)),
+        between=ticking(hass, freezer, A_POLL),
     )
     issue_id = f"downloads_held_vpn_{ENTRY_ID}"
     issues = ir.async_get(hass)
 
     gluetun_sim.status = "stopped"
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     issue = issues.async_get_issue(DOMAIN, issue_id)
     assert issue is not None and issue.translation_key == "downloads_held_vpn"
     shown = runtime.engine.downloads.snapshot().downloads[infohash]
@@ -213,7 +213,7 @@ async def test_the_vpn_guard_raises_a_repair_while_it_holds_downloads(
     assert vpn is not None and vpn.attributes["guard_holding"] is True
 
     gluetun_sim.status = "running"
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     assert issues.async_get_issue(DOMAIN, issue_id) is None
     assert runtime.engine.downloads.snapshot().downloads[infohash].held is None
 

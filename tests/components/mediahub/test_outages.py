@@ -24,7 +24,7 @@ from tests.simulators.prowlarr import ProwlarrSimulator
 from tests.support.qbittorrent import QbtInstance
 
 from .conftest import ENTRY_ID
-from .helpers import tick
+from .helpers import A_POLL, tick
 
 
 async def test_qbittorrent_away_and_back(
@@ -38,9 +38,9 @@ async def test_qbittorrent_away_and_back(
     speed = "sensor.qbittorrent_download_speed"
     assert hass.states.get(speed).state != STATE_UNAVAILABLE
     await asyncio.to_thread(qbittorrent5.stop)
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     assert hass.states.get(speed).state == STATE_UNAVAILABLE
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     ours = [
         r
         for r in caplog.records
@@ -50,7 +50,7 @@ async def test_qbittorrent_away_and_back(
         "Error fetching mediahub qBittorrent data: qBittorrent is not reachable: APIConnectionError"
     ]  # once, not once per poll
     await asyncio.to_thread(qbittorrent5.start)
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     assert hass.states.get(speed).state != STATE_UNAVAILABLE
     assert "Fetching mediahub qBittorrent data recovered" in caplog.text
 
@@ -139,7 +139,7 @@ async def test_grabs_waiting_too_long_raise_a_repair(
     await asyncio.to_thread(qbittorrent5.stop)
     result = await runtime.engine.downloads.grab(release.id)
     assert result.queued
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     assert hass.states.get("sensor.qbittorrent_queued_grabs").state == STATE_UNAVAILABLE
     # The repair's own check each minute sees the grab waiting: the poll's failure may not
     # tell it (a poll that failed before the grab already, and a second failure in a row
@@ -149,7 +149,7 @@ async def test_grabs_waiting_too_long_raise_a_repair(
     issue_id = f"outbox_stuck_{ENTRY_ID}"
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
     await asyncio.to_thread(qbittorrent5.start)
-    await tick(hass, freezer, timedelta(seconds=3))
+    await tick(hass, freezer, A_POLL)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
     assert [t["hash"] for t in await asyncio.to_thread(qbittorrent5.torrents)] == [result.hash]
 

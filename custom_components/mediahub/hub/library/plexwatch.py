@@ -42,13 +42,11 @@ class _RedactToken(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = _TOKEN.sub(r"\1…", str(record.msg))
-        record.args = (
-            tuple(
-                _TOKEN.sub(r"\1…", a) if isinstance(a, str) else _TOKEN.sub(r"\1…", str(a))
-                for a in (record.args if isinstance(record.args, tuple) else ())
+        if isinstance(record.args, tuple):
+            # Text is redacted; numbers stay numbers, for the message's %d.
+            record.args = tuple(
+                a if isinstance(a, int | float) else _TOKEN.sub(r"\1…", str(a)) for a in record.args
             )
-            or None
-        )
         return True
 
 
