@@ -29,7 +29,7 @@ export function isHead(snapshot: { downloads: unknown[]; total?: unknown }): boo
   return typeof snapshot.total === "number" && snapshot.downloads.length < snapshot.total;
 }
 
-// The server sends the list's head in this order too (STATUS_ORDER in hub/panel/state.py; a
+// The server sends the list's head in this order too (STATUS_ORDER in sidecar/state.py; a
 // test compares the two).
 const ORDER: Record<string, number> = {
   downloading: 0,

@@ -4,7 +4,7 @@ its data, the engine call, its answer and who may run it.
 The hosts are adapters over this table and add only their own concepts:
 - Home Assistant's actions (`services.py`: the ServiceCall, its config entry, translated
   errors), its websocket commands (`websocket.py`: the stack's id, `require admin`), and
-- the sidecar's routes (`sidecar`/`panel/app.py`: method, path, JSON bodies, status codes).
+- the sidecar's routes (`sidecar/app.py`: method, path, JSON bodies, status codes).
 
 A host runs an operation with `Call` (the engine, its feed, the validated data, who asked) and
 sends what `run` returns (a message of `wire.py`, or None). `docs/api.md` and the front end's

@@ -3,7 +3,7 @@
 Each error says plainly what went wrong and carries no secret. Every one has `service` (which
 part of the stack, when one is to blame), `reason` (why, in words) and `code` (the key its
 translation and the panel's error code share). Home Assistant (`errors.py` of the
-integration) and the panel (`panel/app.py`) both turn an error into their own shape from
+integration) and the sidecar (`sidecar/app.py`) both turn an error into their own shape from
 `outcome()`, so the two can't drift apart.
 """
 
