@@ -67,7 +67,8 @@ export function DownloadsView({ live }: { live: LiveState }) {
       setFocus(outcome.existing.hash);
     } else {
       setFocus(null);
-      setNotice({ text: outcome.result.message ?? t("downloads.added", { name: outcome.result.name }) });
+      const { name, queued } = outcome.result;
+      setNotice({ text: t(queued ? "search.queued" : "downloads.added", { name }) });
     }
   }
 

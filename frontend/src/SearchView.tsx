@@ -77,7 +77,7 @@ export function SearchView({ categories, onDownloaded }: Props) {
       const result = await transport.grab(release.id, release.category ?? (category || null));
       setNotice(
         result.queued
-          ? { kind: "warn", text: result.message ?? t("search.queued", { name: result.name }) }
+          ? { kind: "warn", text: t("search.queued", { name: result.name }) }
           : { kind: "ok", text: t("search.downloading", { name: result.name }) },
       );
       if (!result.queued) onDownloaded();

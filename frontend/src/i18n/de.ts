@@ -61,7 +61,7 @@ const de: Catalog = {
   "search.download": "Herunterladen",
   "search.download_label": "{title} herunterladen",
   "search.adding": "Wird hinzugefügt…",
-  "search.queued": "{name} wartet in der Warteschlange.",
+  "search.queued": "qBittorrent ist nicht erreichbar – {name} wartet und startet, sobald es wieder da ist.",
   "search.downloading": "{name} wird heruntergeladen.",
   "indexer.searching": "sucht…",
   "indexer.found": "{count} · {elapsed}",

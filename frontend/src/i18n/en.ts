@@ -62,7 +62,7 @@ const en = {
   "search.download": "Download",
   "search.download_label": "Download {title}",
   "search.adding": "Adding…",
-  "search.queued": "{name} is queued.",
+  "search.queued": "qBittorrent is not reachable — {name} is queued and will start when it is back.",
   "search.downloading": "Downloading {name}.",
   "indexer.searching": "searching…",
   "indexer.found": "{count} · {elapsed}",

@@ -61,7 +61,7 @@ const es: Catalog = {
   "search.download": "Descargar",
   "search.download_label": "Descargar {title}",
   "search.adding": "Añadiendo…",
-  "search.queued": "{name} está en cola.",
+  "search.queued": "qBittorrent no responde: {name} está en cola y empezará cuando vuelva.",
   "search.downloading": "Descargando {name}.",
   "indexer.searching": "buscando…",
   "indexer.found": "{count} · {elapsed}",

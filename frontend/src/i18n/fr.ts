@@ -61,7 +61,7 @@ const fr: Catalog = {
   "search.download": "Télécharger",
   "search.download_label": "Télécharger {title}",
   "search.adding": "Ajout…",
-  "search.queued": "{name} est en attente.",
+  "search.queued": "qBittorrent est injoignable — {name} est en attente et démarrera à son retour.",
   "search.downloading": "Téléchargement de {name}.",
   "indexer.searching": "recherche…",
   "indexer.found": "{count} · {elapsed}",

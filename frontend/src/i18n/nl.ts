@@ -61,7 +61,7 @@ const nl: Catalog = {
   "search.download": "Downloaden",
   "search.download_label": "{title} downloaden",
   "search.adding": "Toevoegen…",
-  "search.queued": "{name} staat in de wachtrij.",
+  "search.queued": "qBittorrent is niet bereikbaar — {name} staat in de wachtrij en start zodra het terug is.",
   "search.downloading": "{name} wordt gedownload.",
   "indexer.searching": "zoekt…",
   "indexer.found": "{count} · {elapsed}",
