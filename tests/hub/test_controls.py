@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.mediahub.hub.controls.holds import tag_of
 from custom_components.mediahub.hub.errors import InvalidInputError
+from custom_components.mediahub.hub.lifecycle.tags import held_tag
 from custom_components.mediahub.hub.models import Hold, VpnState
 from tests.simulators.gluetun import GluetunSimulator
 from tests.support.qbittorrent import (
@@ -266,7 +266,7 @@ async def test_the_vpn_guard_stops_every_transfer_within_one_poll_and_restarts_o
     rig, hashes = await _guarded_rig(make_rig, qbittorrent, gluetun_sim, tracker)
     snapshot = await rig.engine.poll()
     assert snapshot.holds == frozenset()
-    held_tag = tag_of(Hold.VPN)
+    vpn_tag = held_tag(Hold.VPN)
 
     async def vpn_fails_then_returns(fail: object, restore: object) -> None:
         fail()  # type: ignore[operator]
@@ -280,9 +280,9 @@ async def test_the_vpn_guard_stops_every_transfer_within_one_poll_and_restarts_o
             "the transfers stopped",
         )
         now = info(qbittorrent)
-        assert held_tag in tags(now[hashes["seeding"]])
-        assert held_tag in tags(now[hashes["downloading"]])
-        assert held_tag not in tags(now[hashes["stopped"]])  # a person's stop, not the guard's
+        assert vpn_tag in tags(now[hashes["seeding"]])
+        assert vpn_tag in tags(now[hashes["downloading"]])
+        assert vpn_tag not in tags(now[hashes["stopped"]])  # a person's stop, not the guard's
         # Resuming one by hand while the VPN is not confirmed is refused, and it stays stopped.
         with pytest.raises(InvalidInputError) as held:
             await rig.engine.downloads.resume(hashes["seeding"])
@@ -301,7 +301,7 @@ async def test_the_vpn_guard_stops_every_transfer_within_one_poll_and_restarts_o
             "the held transfers started again",
         )
         now = info(qbittorrent)
-        assert not any(held_tag in tags(t) for t in now.values())
+        assert not any(vpn_tag in tags(t) for t in now.values())
         assert now[hashes["stopped"]]["state"] in STOPPED  # never resumed
         await rig.engine.poll()
 
@@ -353,7 +353,7 @@ async def test_switched_off_the_guard_lets_transfers_run_and_pause_all_outlasts_
     await rig.engine.poll()
     await rig.engine.poll()
     assert all(t["state"] in STOPPED for t in qbittorrent.torrents())
-    assert not any(tag_of(Hold.VPN) in tags(t) for t in qbittorrent.torrents())
+    assert not any(held_tag(Hold.VPN) in tags(t) for t in qbittorrent.torrents())
 
     unguarded = await make_rig(
         qbittorrent,
@@ -374,4 +374,4 @@ async def test_switched_off_the_guard_lets_transfers_run_and_pause_all_outlasts_
     assert unguarded.engine.vpn is not None and unguarded.engine.vpn.state is VpnState.DOWN
     now = info(qbittorrent)[hashes["seeding"]]
     assert now["state"] not in STOPPED
-    assert tag_of(Hold.VPN) not in tags(now)
+    assert held_tag(Hold.VPN) not in tags(now)

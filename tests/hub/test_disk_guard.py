@@ -12,8 +12,8 @@ import subprocess
 
 import pytest
 
-from custom_components.mediahub.hub.controls.holds import tag_of
 from custom_components.mediahub.hub.errors import InvalidInputError
+from custom_components.mediahub.hub.lifecycle.tags import held_tag
 from custom_components.mediahub.hub.models import Hold
 from tests.support.qbittorrent import (
     QbtInstance,
@@ -89,7 +89,7 @@ async def test_a_grab_without_room_is_refused_and_a_filling_disk_pauses_download
 
     def held() -> bool:
         torrent = qbittorrent.torrents()[0]
-        return tag_of(Hold.DISK) in str(torrent["tags"]) and str(torrent["state"]) in (
+        return held_tag(Hold.DISK) in str(torrent["tags"]) and str(torrent["state"]) in (
             "stoppedDL",
             "pausedDL",
         )
@@ -112,7 +112,7 @@ async def test_a_grab_without_room_is_refused_and_a_filling_disk_pauses_download
         interval=0.5,
     )
     assert Hold.DISK not in downloads.holds
-    assert tag_of(Hold.DISK) not in str(qbittorrent.torrents()[0]["tags"])
+    assert held_tag(Hold.DISK) not in str(qbittorrent.torrents()[0]["tags"])
     await until(
         lambda: asyncio.to_thread((disk / "movies" / small.name).is_file), "the file on disk"
     )

@@ -11,7 +11,8 @@ import tempfile
 import pytest
 
 from custom_components.mediahub.hub.events import DownloadReplaced, ReleaseRefused
-from custom_components.mediahub.hub.lifecycle.guard import GUARD_TAG, ReleaseRefusedError
+from custom_components.mediahub.hub.lifecycle.guard import ReleaseRefusedError
+from custom_components.mediahub.hub.lifecycle.tags import GUARD
 from custom_components.mediahub.hub.models import Origin
 from custom_components.mediahub.hub.releases.pick import NoAcceptableReleaseError
 from tests.simulators.prowlarr import SimRelease
@@ -84,7 +85,7 @@ async def test_junk_is_never_downloaded_and_the_video_completes(
     await rig.poll_until(
         lambda: (
             (record := rig.engine.downloads.model.torrents.get(torrent.infohash)) is not None
-            and GUARD_TAG not in record.tags
+            and GUARD not in record.tags
             and record.state not in ("stoppedDL", "pausedDL")
         ),
         what="the guard to start it",

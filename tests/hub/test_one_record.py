@@ -32,7 +32,8 @@ from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.engine import MediaHub
 from custom_components.mediahub.hub.errors import MediaHubError
 from custom_components.mediahub.hub.events import DownloadCompleted, DownloadRefused, EngineEvent
-from custom_components.mediahub.hub.lifecycle.claims import Claims, parse_claim
+from custom_components.mediahub.hub.lifecycle.claims import Claims
+from custom_components.mediahub.hub.lifecycle.tags import parse_claim
 from custom_components.mediahub.hub.models import Origin, Stage
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, place_tiny, tiny_torrent

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from custom_components.mediahub.hub.config import DEFAULT_ORGANIZED
 from custom_components.mediahub.hub.events import ScanRequested
-from custom_components.mediahub.hub.lifecycle.organize import ORGANIZED_TAG
+from custom_components.mediahub.hub.lifecycle.tags import ORGANIZED as ORGANIZED_TAG
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
 from tests.support.wait import until
 

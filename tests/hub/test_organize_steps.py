@@ -7,7 +7,8 @@ from typing import Any
 
 from custom_components.mediahub.hub.clients.maindata import TorrentRecord
 from custom_components.mediahub.hub.errors import InvalidInputError, ServiceUnavailableError
-from custom_components.mediahub.hub.lifecycle.organize import ORGANIZED_TAG, RETRY_AFTER, Organizer
+from custom_components.mediahub.hub.lifecycle.organize import RETRY_AFTER, Organizer
+from custom_components.mediahub.hub.lifecycle.tags import ORGANIZED
 
 
 class Claims:
@@ -68,11 +69,11 @@ async def test_each_outcome_ends_in_the_mark_or_a_retry() -> None:
     # Nothing Plex could be told: left as it is, marked done.
     vague = Qbittorrent(["readme.txt"])
     assert await run(vague, "Only.Text", now)
-    assert (vague.names, vague.tags) == (["readme.txt"], [ORGANIZED_TAG])
+    assert (vague.names, vague.tags) == (["readme.txt"], [ORGANIZED])
     # A name qBittorrent refuses: left as it is, marked done (not tried forever).
     refused = Qbittorrent(["Sintel.2010.1080p.mkv"], refuse=True)
     assert await run(refused, "Sintel.2010.1080p", now)
-    assert refused.tags == [ORGANIZED_TAG]
+    assert refused.tags == [ORGANIZED]
 
     # qBittorrent away: tried again only after RETRY_AFTER, then done.
     away = Qbittorrent(["Sintel.2010.1080p.mkv"])
@@ -84,7 +85,7 @@ async def test_each_outcome_ends_in_the_mark_or_a_retry() -> None:
     assert not await organizer.run("h", torrent, {}, list)  # too soon
     now[0] = RETRY_AFTER + 1
     assert await organizer.run("h", torrent, {}, list)
-    assert away.names == ["Sintel (2010)/Sintel (2010).mkv"] and ORGANIZED_TAG in torrent.tags
+    assert away.names == ["Sintel (2010)/Sintel (2010).mkv"] and ORGANIZED in torrent.tags
 
     # Renamed, but qBittorrent still lists the old name: marked only once it lists the new.
     lagging = Qbittorrent(["Sintel.2010.1080p.mkv"], lag=1)
@@ -93,4 +94,4 @@ async def test_each_outcome_ends_in_the_mark_or_a_retry() -> None:
     assert not await organizer.run("h", torrent, {}, list)
     assert lagging.tags == []
     assert await organizer.run("h", torrent, {}, list)  # no second rename: it lists it now
-    assert lagging.tags == [ORGANIZED_TAG]
+    assert lagging.tags == [ORGANIZED]

@@ -13,7 +13,7 @@ import pytest
 from custom_components.mediahub.hub.clients.gluetun import GluetunClient
 from custom_components.mediahub.hub.errors import AuthenticationError, ServiceUnavailableError
 from custom_components.mediahub.hub.events import DownloadAdded, DownloadCompleted, ScanRequested
-from custom_components.mediahub.hub.lifecycle.steps import SCAN_RETRY_AFTER
+from custom_components.mediahub.hub.lifecycle.scan import SCAN_RETRY_AFTER
 from custom_components.mediahub.hub.models import IndexerState, Stage
 from tests.simulators.gluetun import GluetunSimulator
 from tests.simulators.plex import Refresh
@@ -124,7 +124,7 @@ async def test_plex_down_during_a_completion_is_retried_and_reported(
     torrent = await asyncio.to_thread(seeded, "Tears.of.Steel.2012", 2 * 1024 * 1024, folder=True)
     rig = await make_rig(qbittorrent5)
     now = [1_000_000.0]
-    rig.engine.downloads._now = rig.engine.downloads._scan._now = lambda: now[0]
+    rig.engine.downloads._now = rig.engine.lifecycle._scan._now = lambda: now[0]
     rig.prowlarr.add_indexer(
         "Seeds",
         releases=[

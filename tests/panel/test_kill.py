@@ -18,7 +18,7 @@ import pytest
 
 from custom_components.mediahub.hub.config import Settings
 from custom_components.mediahub.hub.engine import MediaHub
-from custom_components.mediahub.hub.lifecycle.claims import claim_category
+from custom_components.mediahub.hub.lifecycle.tags import claim_category
 from custom_components.mediahub.hub.models import Stage
 from tests.hub.conftest import PLEX_ROOT, rig_settings
 from tests.simulators.plex import PlexSimulator, Refresh

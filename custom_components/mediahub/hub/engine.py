@@ -27,8 +27,9 @@ from .library.plexwatch import PlexWatch
 from .library.ready import PosterCache, ReadyItem, ready_items
 from .lifecycle.claims import Claims
 from .lifecycle.downloads import Downloads
+from .lifecycle.life import Lifecycle
 from .lifecycle.outbox import Outbox
-from .lifecycle.scans import LibraryScanner
+from .lifecycle.scanner import LibraryScanner
 from .lifecycle.sources import TorrentSources
 from .lifecycle.stalls import StallRule
 from .lifecycle.store import TorrentStore
@@ -76,31 +77,48 @@ class MediaHub:
         # Audited against gluetun's word; without gluetun there is nothing to audit against.
         self.audit = VpnAudit(settings.state_path) if self.gluetun else None
         self.vpn: VpnStatus | None = None  # at the last poll; None: gluetun did not answer
+        outbox = Outbox(settings.state_path, time.time)
+        torrents = TorrentStore(settings.torrents_path)
+        scanner = LibraryScanner(self.plex, self.path_map, self.events)
+        # A download's life once qBittorrent has it: stages, steps, what the hosts show.
+        self.lifecycle = Lifecycle(
+            qbittorrent=self.qbittorrent,
+            events=self.events,
+            claims=Claims(self.qbittorrent, timeout=settings.claim_timeout),
+            scanner=scanner,
+            torrents=torrents,
+            library=self.library,
+            confirm_within=settings.plex_confirm_minutes * 60,
+            queued_here=outbox.__contains__,
+            vpn_audit=self.audit.verdict if self.audit is not None else None,
+            adopt_categories=settings.adopt_categories,
+            organize=settings.organize,
+            auto_scan=settings.auto_scan,
+            stall_rule=StallRule(settings.stall_minutes * 60, settings.metadata_stall_minutes * 60),
+        )
         self.downloads = Downloads(
             qbittorrent=self.qbittorrent,
             sources=TorrentSources(
                 self.prowlarr, self.search, TorrentUrlFetcher(settings.fetchable)
             ),
-            outbox=Outbox(settings.state_path, time.time),
-            torrents=TorrentStore(settings.torrents_path),
-            scanner=LibraryScanner(self.plex, self.path_map, self.events),
-            claims=Claims(self.qbittorrent, timeout=settings.claim_timeout),
+            outbox=outbox,
+            torrents=torrents,
+            lifecycle=self.lifecycle,
+            scanner=scanner,
             categories=settings.categories,
-            adopt_categories=settings.adopt_categories,
             events=self.events,
-            auto_scan=settings.auto_scan,
-            stall_rule=StallRule(settings.stall_minutes * 60, settings.metadata_stall_minutes * 60),
             guards=self.guards,
-            organize=settings.organize,
-            library=self.library,
         )
-        if self.audit is not None:
-            self.downloads.views.vpn_audit = self.audit.verdict
-        # grab_best: the best release that passes the profile, replaced when it dies.
+        # grab_best: the best release that passes the profile, replaced when it dies (it
+        # subscribes to the lifecycle's dead downloads).
         self.best = BestGrabs(
-            self.search, self.profiles, self.downloads, self.events, marks=self.marks
+            self.search,
+            self.profiles,
+            self.downloads,
+            self.events,
+            dead=self.lifecycle.dead,
+            marks=self.marks,
         )
-        self.downloads.replace_dead = self.best.replace
 
     def marks(self, assessment: Assessment) -> Marks:
         """A search result's marks: in Plex (at which quality), in qBittorrent (how far)."""
@@ -171,9 +189,11 @@ class MediaHub:
             await self.audit.load()
 
     async def poll(self) -> DownloadsSnapshot:
-        """One poll, what both hosts run: qBittorrent's changes and the pipeline
-        (`Downloads.refresh`), then the VPN checked, the guards applied and the audit kept,
-        then the limits in force followed."""
+        """One poll, what both hosts run: Plex's library followed, then qBittorrent's changes
+        and every download's life (`Downloads.refresh`, which advances the lifecycle: its
+        steps up to the confirmation in Plex), then the VPN checked, the guards applied and
+        the audit kept, then the limits in force followed."""
+        await self._follow_plex()
         downloads = self.downloads
         await downloads.refresh()
         confirmed: bool | None = None
@@ -204,17 +224,15 @@ class MediaHub:
             )
         downloads.views.refresh_many(shown)
         await self.bandwidth.follow(model.transfer())
-        await self._follow_plex()
         return downloads.snapshot()
 
     async def _follow_plex(self) -> None:
-        """Keep the library index current and confirm scanned downloads in it."""
-        downloads = self.downloads
+        """Keep the library index current; the lifecycle confirms scanned downloads in it.
+        First in a poll, so that poll confirms what Plex listed since the last."""
         try:
-            await self.plexwatch.refresh(waiting=downloads.awaiting_plex)
+            await self.plexwatch.refresh(waiting=self.lifecycle.awaiting_plex)
         except MediaHubError as err:
             _LOGGER.debug("Plex's library is not read now: %s", err)
-        await downloads.confirm_in_plex(self.settings.plex_confirm_minutes * 60)
 
     async def vpn_status(self) -> VpnStatus:
         """gluetun's view compared with qBittorrent's external address (UNKNOWN without

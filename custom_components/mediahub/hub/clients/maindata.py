@@ -8,7 +8,7 @@ and says what changed, so callers rebuild only those downloads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 import sys
 from typing import Any, Final
@@ -69,13 +69,6 @@ SERVER_FIELDS: Final = (
     "up_rate_limit",
     "queueing",
 )
-HELD_PREFIX: Final = "mediahub:held:"  # a guard stopped it (see holds.py)
-IN_PLEX_PREFIX: Final = "mediahub:in-plex:"  # + Plex's key of the item (see pipeline.py)
-
-
-def plex_key_of(tags: Iterable[str]) -> str | None:
-    """The Plex item a download was confirmed as (its `mediahub:in-plex:` tag)."""
-    return next((t[len(IN_PLEX_PREFIX) :] for t in tags if t.startswith(IN_PLEX_PREFIX)), None)
 
 
 def split_tags(tags: str) -> tuple[str, ...]:
@@ -136,14 +129,6 @@ class TorrentRecord:
         """Bytes moved either way: what the VPN audit accounts for."""
         return int(self.downloaded) + int(self.uploaded)
 
-    def held(self) -> Hold | None:
-        """The guard that stopped it, if one did (the VPN's first: it stops more)."""
-        tags = split_tags(self.tags)
-        for hold in Hold:
-            if HELD_PREFIX + hold in tags:
-                return hold
-        return None
-
     def folder(self) -> str:
         """The folder the download's files are in: its root folder, or the file's folder."""
         if self.root_path:
@@ -164,7 +149,11 @@ class TorrentRecord:
         grabbed_by: Origin | None = None,
         stalled: Stall | None = None,
         vpn_audit: TransferAudit | None = None,
+        held: Hold | None = None,
+        plex_key: str | None = None,
     ) -> Download:
+        """The download as hosts show it; what MediaHub's tags mean is read by the caller
+        (lifecycle/tags.py)."""
         tags = split_tags(self.tags)
         return Download(
             hash=infohash,
@@ -190,9 +179,9 @@ class TorrentRecord:
             stage=stage,
             grabbed_by=grabbed_by,
             stalled=stalled,
-            held=self.held(),
+            held=held,
             vpn_audit=vpn_audit,
-            plex_key=plex_key_of(tags),
+            plex_key=plex_key,
         )
 
 

@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from ..clients.maindata import HELD_PREFIX, MaindataModel, TorrentRecord, split_tags
+from ..clients.maindata import MaindataModel, TorrentRecord, split_tags
 from ..clients.qbittorrent import QbittorrentClient
 from ..errors import InvalidInputError
+from ..lifecycle.tags import held_tag, hold_of, with_tag, without_tag
 from ..models import DownloadStatus, Hold, status_of
 
 # What a guard stops: what transfers, or will once the queue lets it. Not what is checking
@@ -33,10 +34,6 @@ _RUNNING: Final = frozenset(
 # Downloads held for space start again only when this much more than the minimum is free,
 # so that they don't stop and start on every poll around the line.
 RESUME_ABOVE: Final = 1.25
-
-
-def tag_of(hold: Hold) -> str:
-    return HELD_PREFIX + hold
 
 
 def has_tag(record: TorrentRecord, tag: str) -> bool:
@@ -114,7 +111,7 @@ class Guards:
             holds.add(Hold.VPN)
         free = self.disk.observe(model)
         if self.min_free > 0 and free is not None:
-            held = any(has_tag(r, tag_of(Hold.DISK)) for r in model.torrents.values())
+            held = any(has_tag(r, held_tag(Hold.DISK)) for r in model.torrents.values())
             line = self.min_free * RESUME_ABOVE if held else self.min_free
             if free.estimated < line:
                 holds.add(Hold.DISK)
@@ -142,7 +139,7 @@ class Guards:
         them) for the others. Returns the torrents whose hold changed."""
         touched: set[str] = set()
         for hold in Hold:
-            tag = tag_of(hold)
+            tag = held_tag(hold)
             if hold in holds:
                 concerns = _CONCERNS[hold]
                 targets = [h for h, r in model.torrents.items() if _running(r) and concerns(r)]
@@ -158,12 +155,12 @@ class Guards:
             if not tagged:
                 continue
             retag(model, tagged, remove=tag)
-            free = [h for h in tagged if model.torrents[h].held() is None]
+            free = [h for h in tagged if held_by(model.torrents[h]) is None]
             for other in holds:  # still held for another reason: that guard's now
                 kept = [h for h in free if _CONCERNS[other](model.torrents[h])]
                 if kept:
-                    await self._qbt.add_tags(kept, [tag_of(other)])
-                    retag(model, kept, add=tag_of(other))
+                    await self._qbt.add_tags(kept, [held_tag(other)])
+                    retag(model, kept, add=held_tag(other))
                     free = [h for h in free if h not in kept]
             if free:
                 await self._qbt.start(free)
@@ -182,10 +179,15 @@ def retag(
     """What qBittorrent now records, seen before the next poll says so."""
     for infohash in hashes:
         record = model.torrents[infohash]
-        tags = [t for t in split_tags(record.tags) if t != remove]
-        if add is not None and add not in tags:
-            tags.append(add)
-        record.tags = ", ".join(tags)
+        if remove is not None:
+            record.tags = without_tag(record.tags, remove)
+        if add is not None:
+            record.tags = with_tag(record.tags, add)
+
+
+def held_by(record: TorrentRecord) -> Hold | None:
+    """The guard that stopped it, if one did."""
+    return hold_of(split_tags(record.tags))
 
 
 def concerns(hold: Hold, record: TorrentRecord) -> bool:

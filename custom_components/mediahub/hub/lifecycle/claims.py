@@ -2,7 +2,7 @@
 
 qBittorrent is the only thing every MediaHub process shares, and its one compare-and-set is
 `torrents/createCategory`: it answers 409 when the category exists (4.5 and 5.x alike). A
-claim is the category `mediahub-claim-<step>-<hash>-<generation>`:
+claim is the category `mediahub-claim-<step>-<hash>-<generation>` (its name: `tags`):
 
 - to claim, a process creates generation 0; whoever gets 409 leaves the step alone;
 - a claim whose step is still not done `timeout` seconds after this process first saw it was
@@ -19,40 +19,17 @@ two machines' clocks are compared.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 import logging
-import re
 import time
 from typing import Final
 
 from ..clients.maindata import split_tags
 from ..clients.qbittorrent import QbittorrentClient
+from .tags import Claim, parse_claim
 
 _LOGGER = logging.getLogger(__name__)
 
-CLAIM_PREFIX: Final = "mediahub-claim-"
-_CLAIM: Final = re.compile(r"^mediahub-claim-([a-z]+)-([0-9a-f]{40})-(\d+)$")
 DEFAULT_TIMEOUT: Final = 10 * 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    step: str
-    infohash: str
-    generation: int
-
-    @property
-    def category(self) -> str:
-        return claim_category(self.step, self.infohash, self.generation)
-
-
-def claim_category(step: str, infohash: str, generation: int) -> str:
-    return f"{CLAIM_PREFIX}{step}-{infohash}-{generation}"
-
-
-def parse_claim(category: str) -> Claim | None:
-    match = _CLAIM.match(category)
-    return Claim(match[1], match[2], int(match[3])) if match else None
 
 
 class Claims:

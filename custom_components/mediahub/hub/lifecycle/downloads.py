@@ -1,78 +1,47 @@
 """Downloads: what Home Assistant and the panel hold to grab, watch and control downloads.
 
 A grab keeps its .torrent in the torrents store and waits in this process's outbox until
-qBittorrent takes it, with MediaHub's tags (`pipeline.grab_tags`). From then on qBittorrent is
-the record every MediaHub process reads. `refresh()` is one poll:
+qBittorrent takes it, with MediaHub's tags (`tags.grab_tags`). From then on qBittorrent is the
+record every MediaHub process reads. `refresh()` is one poll:
 
 1. deliver the outbox;
 2. merge `sync/maindata` into the model (a new qBittorrent session also re-delivers grabs it
    lost in a crash, see `outbox`);
-3. move each changed download to the stage qBittorrent records (`Pipeline.observe`, which
-   emits the events);
-4. for downloads MediaHub manages: the file-list guard once metadata is in (`guard`), then
-   organizing for Plex (`organize`), then after completion the partial Plex scan of the
-   organized folder, each claimed first (`claims`) and marked done in qBittorrent;
-5. push the changed views.
+3. hand the changes to the lifecycle (`Lifecycle.advance`, see `life`): each download's
+   stage, then the steps due (guard, organize, scan, confirm in Plex, stalls), and the views.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import replace
-from functools import partial
+from collections.abc import Callable, Mapping
 import logging
 import time
 from typing import Any
 
-from ..clients.maindata import (
-    IN_PLEX_PREFIX,
-    Changes,
-    MaindataModel,
-    TorrentRecord,
-    plex_key_of,
-    split_tags,
-)
+from ..clients.maindata import Changes, MaindataModel
 from ..clients.prowlarr import MAX_TORRENT_BYTES
 from ..clients.qbittorrent import QbittorrentClient
-from ..controls.holds import Guards, concerns, retag, tag_of
+from ..controls.holds import Guards, concerns, held_by, retag
 from ..errors import InvalidInputError, MediaHubError, ServiceUnavailableError
 from ..events import EventBus, ReleaseRefused, ServiceStatus
-from ..library.index import LibraryIndex
-from ..models import (
-    DownloadsSnapshot,
-    GrabResult,
-    Hold,
-    Origin,
-    Stage,
-    TransferState,
-)
-from .claims import Claim, Claims
-from .guard import FileGuard, ReleaseRefusedError, checked, delivery, waiting
-from .organize import Organizer
+from ..models import DownloadsSnapshot, GrabResult, Hold, Origin, TransferState
+from .guard import ReleaseRefusedError, checked, delivery
+from .life import Lifecycle
 from .outbox import Grab, Outbox
-from .pipeline import (
-    MARKS,
-    NOT_IN_PLEX,
-    TAG,
-    Pipeline,
-    StageDetails,
-    grab_tags,
-    is_managed,
-    origin_of,
-    recorded_stage,
-)
-from .scans import LibraryScanner
+from .pipeline import Pipeline
+from .scanner import LibraryScanner
 from .sources import TorrentSource, TorrentSources
-from .stalls import StallRule, Stalls
-from .steps import DONE, ScanStep
+from .stalls import Stalls
 from .store import GrabRecord, TorrentStore, is_infohash
+from .tags import grab_tags, held_tag
 from .views import DownloadViews
 
 _LOGGER = logging.getLogger(__name__)
 
 
 class Downloads:
-    """The qBittorrent model, this process's outbox and the pipeline of every download."""
+    """Grabs, this process's outbox, the controls over downloads, and the poll that hands
+    qBittorrent's changes to the lifecycle."""
 
     def __init__(
         self,
@@ -81,74 +50,69 @@ class Downloads:
         sources: TorrentSources,
         outbox: Outbox,
         torrents: TorrentStore,
+        lifecycle: Lifecycle,
         scanner: LibraryScanner,
-        claims: Claims,
         categories: Mapping[str, str],
-        adopt_categories: Iterable[str] = (),
         events: EventBus,
-        auto_scan: bool = True,
-        stall_rule: StallRule | None = None,
         guards: Guards,
-        organize: Iterable[str] = (),
-        library: LibraryIndex | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._qbt = qbittorrent
-        self._guards = guards
-        self.holds: frozenset[Hold] = frozenset()  # the guards' holds at the last poll
-        # What the polls changed since the engine last took them (see `take_changes`).
-        self._unseen = Changes()
         self._sources = sources
         self._outbox = outbox
         self._torrents = torrents
+        self._life = lifecycle
         self._scanner = scanner
-        self._claims = claims
-        self._scan = ScanStep(claims, scanner, wall_clock)
-        self._guard = FileGuard(qbittorrent, claims, events)
-        self._guarded: set[str] = set()  # waiting for the file-list guard
-        self._organizer = Organizer(qbittorrent, claims, organize, wall_clock)
-        self._unorganized: set[str] = set()  # managed, in a category organized, not yet done
-        self.library = library if library is not None else LibraryIndex()
-        self._unannounced: set[str] = set()  # in Plex, seen before the index was read
         self._categories = dict(categories)
-        self._adopted = frozenset(adopt_categories)
         self._events = events
-        self.auto_scan = auto_scan
+        self._guards = guards
         self._now = wall_clock
-        self.model = MaindataModel()
-        self.pipeline = Pipeline(events)
-        self.stalls = Stalls(stall_rule or StallRule())
-        # Set by the engine: replaces a dead or refused download grab_best chose (engine.py).
-        self.replace_dead: Callable[[str, GrabRecord, str], Awaitable[None]] | None = None
-        self._replace_considered: set[str] = set()
-        self.views = DownloadViews(
-            self.model, self.pipeline, self._outbox.__contains__, events, self.stalls.reasons.get
-        )
+        self.holds: frozenset[Hold] = frozenset()  # the guards' holds at the last poll
+        # What the polls changed since the engine last took them (see `take_changes`).
+        self._unseen = Changes()
         self._categories_ready = False
         self._available: bool | None = None
         self._loaded = False
 
-    # --- lifecycle -------------------------------------------------------------------------
+    # What the hosts read of the lifecycle, under the names they have always used.
+
+    @property
+    def model(self) -> MaindataModel:
+        return self._life.model
+
+    @property
+    def pipeline(self) -> Pipeline:
+        return self._life.pipeline
+
+    @property
+    def views(self) -> DownloadViews:
+        return self._life.views
+
+    @property
+    def stalls(self) -> Stalls:
+        return self._life.stalls
+
+    @property
+    def auto_scan(self) -> bool:
+        return self._life.auto_scan
+
+    @property
+    def pending_scans(self) -> int:
+        """Managed downloads whose scan is due (here or in another process)."""
+        return self._life.pending_scans
+
+    # --- state -----------------------------------------------------------------------------
 
     async def load(self) -> None:
         """Read this process's outbox (grabs waiting for qBittorrent)."""
         await self._outbox.load()
         for grab in self._outbox.waiting:
-            self._queued(grab)
+            self._life.queued(grab)
         self._loaded = True
-
-    def _queued(self, grab: Grab) -> None:
-        details = partial(StageDetails, grab.hash, grab.name, grab.category, grab.origin)
-        self.pipeline.observe(grab.hash, Stage.QUEUED, details)
 
     @property
     def outbox(self) -> list[Grab]:
         return self._outbox.waiting
-
-    @property
-    def pending_scans(self) -> int:
-        """Managed downloads whose scan is due (here or in another process)."""
-        return sum(1 for h in self.pipeline.in_stage(Stage.COMPLETED) if self._managed(h))
 
     def snapshot(self) -> DownloadsSnapshot:
         return DownloadsSnapshot(
@@ -166,7 +130,7 @@ class Downloads:
     # --- one poll --------------------------------------------------------------------------
 
     async def refresh(self) -> DownloadsSnapshot:
-        """Deliver waiting grabs, merge qBittorrent's changes, act on completions."""
+        """Deliver waiting grabs, merge qBittorrent's changes, move every download's life on."""
         if not self._loaded:
             await self.load()
         try:
@@ -185,23 +149,7 @@ class Downloads:
         else:
             await self._outbox.removed_on_purpose(changes.removed)
         await self._outbox.expire()
-        touched = (
-            set(self.model.torrents) if changes.full_update else changes.added | changes.changed
-        )
-        for infohash in changes.removed:
-            self.pipeline.forget(infohash)
-        self.stalls.forget(changes.removed)
-        self._replace_considered.difference_update(changes.removed)
-        for infohash in touched:
-            self._observe(infohash)
-        if changes.full_update or changes.categories_changed:
-            self._claims.observe(self.model.categories)
-            await self._scan.sweep(self.model.categories, self._claim_finished)
-        self.views.update(changes, touched)
-        await self._check_files(touched, changes.removed)
-        await self._organize(touched, changes.removed)
-        await self._run_steps()
-        await self._check_stalls()
+        await self._life.advance(changes)
         return self.snapshot()
 
     def _remember(self, changes: Changes) -> None:
@@ -239,191 +187,7 @@ class Downloads:
                 len(lost),
             )
             await self._deliver_outbox()
-        for infohash, stage in list(self._outbox.legacy_marks.items()):
-            record = self.model.torrents.get(infohash)
-            if (
-                record is not None
-                and recorded_stage(split_tags(record.tags), complete=True) not in DONE
-            ):
-                await self._persist(infohash, record, stage)
-            del self._outbox.legacy_marks[infohash]
-
-    # --- the pipeline ----------------------------------------------------------------------
-
-    def _managed(self, infohash: str) -> bool:
-        record = self.model.torrents.get(infohash)
-        return record is not None and is_managed(
-            split_tags(record.tags), record.category, self._adopted
-        )
-
-    def _to_organize(self, infohash: str) -> bool:
-        """Grabbed by MediaHub and still to be organized. Only its own grabs: a torrent of an
-        adopted category is Sonarr's or Radarr's, which import it from the names it has."""
-        record = self.model.torrents[infohash]
-        return TAG in split_tags(record.tags) and self._organizer.wanted(record)
-
-    def _claim_finished(self, claim: Claim) -> bool:
-        """A claim whose download is gone or past the step (left by a crash)."""
-        return (
-            claim.infohash not in self.model.torrents or self.pipeline.stage(claim.infohash) in DONE
-        )
-
-    def _observe(self, infohash: str) -> None:
-        record = self.model.torrents[infohash]
-        tags = split_tags(record.tags)
-        # Not in its final folder until organized: completion waits for the new names.
-        final = record.settled and not self._to_organize(infohash)
-        stage = recorded_stage(tags, complete=record.complete and final)
-        if stage is Stage.AVAILABLE and not self.library.loaded:
-            # Announced with what Plex holds: wait until the index is read.
-            self._unannounced.add(infohash)
-            stage = Stage.SCAN_SENT
-        self.pipeline.observe(infohash, stage, lambda: self._details(infohash, record, tags))
-
-    def _details(self, infohash: str, record: TorrentRecord, tags: tuple[str, ...]) -> StageDetails:
-        return StageDetails(
-            infohash,
-            record.name,
-            record.category,
-            origin_of(tags),
-            managed=is_managed(tags, record.category, self._adopted),
-            content_path=record.content_path,
-            size=int(record.size),
-            plex_path=self._scanner.plex_path(record.folder()),
-            plex_key=(key := plex_key_of(tags)),
-            plex_item=self.library.get(key) if key else None,
-        )
-
-    async def _persist(
-        self, infohash: str, record: TorrentRecord, stage: Stage, mark: str | None = None
-    ) -> None:
-        """The one place a step's stage is written: its mark tag in qBittorrent."""
-        mark = mark or MARKS[stage]
-        await self._qbt.add_tags([infohash], [mark])
-        record.tags = f"{record.tags},{mark}" if record.tags else mark  # seen before the next poll
-        self.pipeline.observe(
-            infohash, stage, lambda: self._details(infohash, record, split_tags(record.tags))
-        )
-
-    async def _check_files(self, touched: Iterable[str], removed: Iterable[str]) -> None:
-        """The file-list guard for torrents whose metadata has just come in (see `guard`)."""
-        for infohash in touched:
-            if waiting(self.model.torrents[infohash]):
-                self._guarded.add(infohash)
-        self._guarded.difference_update(removed)
-        for infohash in list(self._guarded):
-            record = self.model.torrents.get(infohash)
-            if record is None or not waiting(record):
-                self._guarded.discard(infohash)
-                continue
-            verdict = await self._guard.run(infohash, record, lambda: self.model.categories)
-            if verdict is None:
-                continue
-            self._guarded.discard(infohash)
-            if verdict.refused:
-                if (kept := await self._torrents.record(infohash)) is not None:
-                    await self._torrents.keep_record(infohash, replace(kept, refused=verdict.text))
-                await self._replace(infohash, verdict.text)
-
-    async def _organize(self, touched: Iterable[str], removed: Iterable[str]) -> None:
-        """Rename the files of managed downloads for Plex once their file list is final."""
-        for infohash in touched:
-            if self._to_organize(infohash):
-                self._unorganized.add(infohash)
-        self._unorganized.difference_update(removed)
-        for infohash in sorted(self._unorganized):
-            record = self.model.torrents.get(infohash)
-            if record is None or not self._organizer.wanted(record):
-                self._unorganized.discard(infohash)
-                continue
-            if not self._organizer.ready(record):
-                continue
-            if await self._organizer.run(
-                infohash, record, self.model.torrents, lambda: self.model.categories
-            ):
-                self._unorganized.discard(infohash)
-                self.views.refresh(infohash)
-
-    @property
-    def awaiting_plex(self) -> bool:
-        """A scanned download waits for Plex to list it."""
-        return any(self._managed(h) for h in self.pipeline.in_stage(Stage.SCAN_SENT))
-
-    async def confirm_in_plex(self, within: float) -> None:
-        """Scanned downloads Plex now lists become available (with the item's key); those it
-        has not listed `within` seconds of their completion become not in Plex (and
-        available later if Plex lists them then). Only with the library index read."""
-        if not self.library.loaded:
-            return
-        for infohash in sorted(self._unannounced):
-            self._unannounced.discard(infohash)
-            if infohash in self.model.torrents:
-                self._observe(infohash)
-                self.views.refresh(infohash)
-        now = self._now()
-        waiting = self.pipeline.in_stage(Stage.SCAN_SENT) + self.pipeline.in_stage(
-            Stage.NOT_IN_PLEX
-        )
-        for infohash in waiting:
-            record = self.model.torrents.get(infohash)
-            if record is None or not self._managed(infohash):
-                continue
-            plex_path = self._scanner.plex_path(record.folder())
-            item = self.library.holding(plex_path) if plex_path else None
-            if item is not None:
-                await self._persist(infohash, record, Stage.AVAILABLE, IN_PLEX_PREFIX + item.key)
-            elif (
-                self.pipeline.stage(infohash) is Stage.SCAN_SENT
-                and now - max(record.completion_on, 0) > within
-            ):
-                _LOGGER.warning(
-                    "Plex has not listed %s (%s) %d minutes after its scan",
-                    record.name,
-                    plex_path,
-                    within // 60,
-                )
-                await self._persist(infohash, record, Stage.NOT_IN_PLEX, NOT_IN_PLEX)
-            else:
-                continue
-            self.views.refresh(infohash)
-
-    async def _check_stalls(self) -> None:
-        """Mark dead downloads (both UIs show why); have grab_best's ones replaced."""
-        now = self._now()
-        if self.stalls.due(now):
-            incomplete = [
-                (h, self.model.torrents[h])
-                for h in self.pipeline.in_stage(Stage.DOWNLOADING)
-                if h in self.model.torrents
-            ]
-            for infohash in self.stalls.check(incomplete, now):
-                self.views.refresh(infohash)
-        for infohash, reason in list(self.stalls.reasons.items()):
-            if infohash not in self._replace_considered and self._managed(infohash):
-                self._replace_considered.add(infohash)
-                await self._replace(infohash, str(reason))
-
-    async def _replace(self, infohash: str, reason: str) -> None:
-        """A grab_best grab that is dead or was refused: have the engine take the next-best."""
-        if self.replace_dead is None:
-            return
-        record = await self._torrents.record(infohash)
-        if record is not None and record.wanted is not None:
-            await self.replace_dead(infohash, record, reason)
-
-    async def _run_steps(self) -> None:
-        """The scan due after each managed completion, done by whichever process claims it."""
-        if not self.auto_scan:
-            return
-        for infohash in self.pipeline.in_stage(Stage.COMPLETED):
-            if not self._managed(infohash) or infohash in self._unorganized:
-                continue  # organizing comes first: Plex scans the organized folder
-            record = self.model.torrents[infohash]
-            if (done := await self._scan.run(infohash, record)) is None:
-                continue
-            await self._persist(infohash, record, done)
-            await self._scan.marked(infohash, self.model.categories)
-            self.views.refresh(infohash)
+        await self._life.carry_over(self._outbox.legacy_marks)
 
     # --- grabs -----------------------------------------------------------------------------
 
@@ -547,7 +311,7 @@ class Downloads:
             )
         )
         if grab.delivered_at is None and meta.infohash not in self.model.torrents:
-            self._queued(grab)
+            self._life.queued(grab)
         try:
             await self._deliver_outbox()
         except ServiceUnavailableError as err:
@@ -610,16 +374,7 @@ class Downloads:
             except InvalidInputError as err:
                 _LOGGER.warning("qBittorrent refused %s: %s", grab.name, err)
                 await self._outbox.drop([grab.hash])
-                refused = partial(
-                    StageDetails,
-                    grab.hash,
-                    grab.name,
-                    grab.category,
-                    grab.origin,
-                    reason=err.reason,
-                )
-                self.pipeline.observe(grab.hash, Stage.REFUSED, refused)
-                self.pipeline.forget(grab.hash)  # nothing of it is left to follow
+                self._life.refused(grab, err.reason)
                 continue
             await self._outbox.delivered(grab.hash)
 
@@ -670,8 +425,8 @@ class Downloads:
             else:
                 deferred.setdefault(hold, []).append(infohash)
         for hold, held in deferred.items():
-            await self._qbt.add_tags(held, [tag_of(hold)])
-            retag(self.model, held, add=tag_of(hold))
+            await self._qbt.add_tags(held, [held_tag(hold)])
+            retag(self.model, held, add=held_tag(hold))
         if free:
             if force:
                 await self._qbt.force_start(free)
@@ -687,11 +442,12 @@ class Downloads:
             )
 
     async def _unhold(self, hashes: list[str]) -> None:
-        held = [h for h in hashes if h in self.model.torrents and self.model.torrents[h].held()]
+        torrents = self.model.torrents
+        held = [h for h in hashes if h in torrents and held_by(torrents[h])]
         if held:
-            await self._qbt.remove_tags(held, [tag_of(hold) for hold in Hold])
+            await self._qbt.remove_tags(held, [held_tag(hold) for hold in Hold])
             for hold in Hold:
-                retag(self.model, held, remove=tag_of(hold))
+                retag(self.model, held, remove=held_tag(hold))
 
     async def remove(self, infohash: str, *, delete_files: bool = False) -> None:
         """Remove from qBittorrent (the kept .torrent stays for a re-download)."""

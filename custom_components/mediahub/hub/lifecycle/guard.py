@@ -5,12 +5,14 @@ when some files are junk, to be set to "do not download" and started by the next
 magnet is added with qBittorrent's "stop when metadata is received" condition (4.5 and 5.x);
 once its metadata is in, the next poll reads its files, and refuses it (removed with its
 files, none of which has a byte yet) or starts it. Torrents waiting for this carry the tag
-`mediahub:guard`; the step is claimed (see `claims`) so one MediaHub process does it.
+`mediahub:guard` (`tags.GUARD`); the step is claimed (see `claims`) so one MediaHub process
+does it. The first step of a download's life (see the package's docstring); a torrent refused
+here is dead, and announced as such by the lifecycle (`dead`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 import logging
 from typing import Final
@@ -22,13 +24,11 @@ from ..events import EventBus, ReleaseRefused
 from ..models import GrabResult
 from ..releases.files import FileVerdict, TorrentFile, judge
 from .claims import Claims
-from .pipeline import origin_of
+from .tags import GUARD, ClaimStep, origin_of, without_tag
 from .torrentfile import TorrentMeta
 
 _LOGGER = logging.getLogger(__name__)
 
-GUARD_TAG: Final = "mediahub:guard"
-STEP: Final = "guard"  # the claim's name
 VIDEO_CATEGORIES: Final = frozenset({"movies", "tv"})
 # Both spellings of a stopped download: 5.x, then 4.x.
 _STOPPED: Final = frozenset({"stoppedDL", "pausedDL"})
@@ -67,16 +67,16 @@ def checked(meta: TorrentMeta, category: str | None) -> FileVerdict:
 def delivery(meta: TorrentMeta, category: str | None, tags: tuple[str, ...]) -> Delivery:
     """How to add it; raises ReleaseRefusedError for a .torrent whose files are refused."""
     if not meta.files:  # a magnet: its files are known once its metadata arrives
-        return Delivery((*tags, GUARD_TAG), stop_at_metadata=True)
+        return Delivery((*tags, GUARD), stop_at_metadata=True)
     verdict = checked(meta, category)
     if verdict.skip:
-        return Delivery((*tags, GUARD_TAG), stopped=True)
+        return Delivery((*tags, GUARD), stopped=True)
     return Delivery(tags)
 
 
 def waiting(record: TorrentRecord) -> bool:
     """Tagged for the guard, with its file list known and nothing downloading yet."""
-    return GUARD_TAG in split_tags(record.tags) and record.state in _STOPPED and record.size > 0
+    return GUARD in split_tags(record.tags) and record.state in _STOPPED and record.size > 0
 
 
 class FileGuard:
@@ -86,6 +86,25 @@ class FileGuard:
         self._qbt = qbittorrent
         self._claims = claims
         self._events = events
+        self._waiting: set[str] = set()  # tagged for the guard, not checked yet
+
+    def due(
+        self, torrents: Mapping[str, TorrentRecord], touched: Iterable[str], removed: Iterable[str]
+    ) -> list[tuple[str, TorrentRecord]]:
+        """The torrents to check now: waiting for the guard, with their metadata in (those a
+        poll `touched` join the ones still waiting from before)."""
+        for infohash in touched:
+            if waiting(torrents[infohash]):
+                self._waiting.add(infohash)
+        self._waiting.difference_update(removed)
+        due = []
+        for infohash in list(self._waiting):
+            record = torrents.get(infohash)
+            if record is None or not waiting(record):
+                self._waiting.discard(infohash)
+                continue
+            due.append((infohash, record))
+        return due
 
     async def run(
         self, infohash: str, record: TorrentRecord, categories: Callable[[], Iterable[str]]
@@ -93,9 +112,17 @@ class FileGuard:
         """Check one waiting torrent: refuse (remove) or start it, and say which. None when it
         is to be tried again at the next poll (another process holds the step, or qBittorrent
         failed)."""
-        claim = await self._claims.take(STEP, infohash)
+        claim = await self._claims.take(ClaimStep.GUARD, infohash)
         if claim is None:
             return None
+        verdict = await self._check(infohash, record, categories)
+        if verdict is not None:
+            self._waiting.discard(infohash)
+        return verdict
+
+    async def _check(
+        self, infohash: str, record: TorrentRecord, categories: Callable[[], Iterable[str]]
+    ) -> FileVerdict | None:
         try:
             files = [TorrentFile(i, n, s) for i, n, s in await self._qbt.files(infohash)]
             verdict = judge(files, video_expected=record.category in VIDEO_CATEGORIES)
@@ -114,13 +141,13 @@ class FileGuard:
                 return verdict
             if verdict.skip:
                 await self._qbt.skip_files(infohash, verdict.skip)
-            await self._qbt.remove_tags([infohash], [GUARD_TAG])
+            await self._qbt.remove_tags([infohash], [GUARD])
             await self._qbt.start([infohash])
         except MediaHubError as err:
             _LOGGER.debug("The file check of %s waits (%s)", record.name, err.reason)
             return None
         else:
-            record.tags = ",".join(t for t in split_tags(record.tags) if t != GUARD_TAG)
+            record.tags = without_tag(record.tags, GUARD)
             return verdict
         finally:
-            await self._claims.release(STEP, infohash, categories())
+            await self._claims.release(ClaimStep.GUARD, infohash, categories())

@@ -5,7 +5,8 @@ disk and keeps seeding from the new paths: no copy, no hardlink.
 It runs after the file-list guard (a torrent still waiting for it is not touched) and before
 the scan (a completed download waits for it, so Plex is asked to scan the organized folder). The
 step is claimed (see `claims`) so one MediaHub process does it, and marked done with the tag
-`mediahub:organized`, which every process reads.
+`mediahub:organized` (`tags.ORGANIZED`), which every process reads. The second step of a
+download's life (see the package's docstring).
 """
 
 from __future__ import annotations
@@ -22,12 +23,10 @@ from ..models import DownloadStatus, status_of
 from ..releases.files import TorrentFile
 from ..releases.naming import Layout, layout
 from .claims import Claims
-from .guard import GUARD_TAG
+from .tags import GUARD, ORGANIZED, ClaimStep, grabbed, with_tag
 
 _LOGGER = logging.getLogger(__name__)
 
-ORGANIZED_TAG: Final = "mediahub:organized"
-STEP: Final = "organize"  # the claim's name
 RETRY_AFTER: Final = 30.0
 # States in which qBittorrent's file list is final and a rename is safe.
 _UNSETTLED: Final = frozenset(
@@ -36,7 +35,7 @@ _UNSETTLED: Final = frozenset(
 
 
 def organized(tags: Iterable[str]) -> bool:
-    return ORGANIZED_TAG in tags
+    return ORGANIZED in tags
 
 
 class Organizer:
@@ -55,16 +54,45 @@ class Organizer:
         self._now = wall_clock
         self._retry_at: dict[str, float] = {}
         self._renamed: dict[str, Layout] = {}  # renames sent, not yet seen done
+        self._pending: set[str] = set()  # due, not done yet
 
     def wanted(self, record: TorrentRecord) -> bool:
         """In a category it organizes and not organized yet (managed is the caller's check)."""
         return record.category in self.categories and not organized(split_tags(record.tags))
 
+    def due(self, record: TorrentRecord) -> bool:
+        """Grabbed by MediaHub and still to be organized. Only its own grabs: a torrent of an
+        adopted category is Sonarr's or Radarr's, which import it from the names it has."""
+        return grabbed(split_tags(record.tags)) and self.wanted(record)
+
+    def pending(self, infohash: str) -> bool:
+        """Seen due and not done yet: its completion and its scan wait."""
+        return infohash in self._pending
+
+    def ready_now(
+        self, torrents: Mapping[str, TorrentRecord], touched: Iterable[str], removed: Iterable[str]
+    ) -> list[tuple[str, TorrentRecord]]:
+        """The downloads to organize now: due (those a poll `touched` join the ones pending
+        from before), with their file list final."""
+        for infohash in touched:
+            if self.due(torrents[infohash]):
+                self._pending.add(infohash)
+        self._pending.difference_update(removed)
+        ready = []
+        for infohash in sorted(self._pending):
+            record = torrents.get(infohash)
+            if record is None or not self.wanted(record):
+                self._pending.discard(infohash)
+                continue
+            if self.ready(record):
+                ready.append((infohash, record))
+        return ready
+
     def ready(self, record: TorrentRecord) -> bool:
         """Its file list is known and final: metadata in, past the file guard, not checking."""
         return (
             record.size > 0
-            and GUARD_TAG not in split_tags(record.tags)
+            and GUARD not in split_tags(record.tags)
             and status_of(record.state) not in _UNSETTLED
         )
 
@@ -78,8 +106,8 @@ class Organizer:
         """Organize one download; True once it is done (or can't be, and is left as it is)."""
         if self._retry_at.get(infohash, 0) > self._now():
             return False
-        claim = await self._claims.take(STEP, infohash)
-        if claim is None or not await self._claims.still_mine(claim, (ORGANIZED_TAG,)):
+        claim = await self._claims.take(ClaimStep.ORGANIZE, infohash)
+        if claim is None or not await self._claims.still_mine(claim, (ORGANIZED,)):
             return False
         try:
             done = await self._organize(infohash, record, others)
@@ -90,15 +118,16 @@ class Organizer:
         if not done:
             return False  # the claim is kept: the next poll looks again
         try:
-            await self._qbt.add_tags([infohash], [ORGANIZED_TAG])
+            await self._qbt.add_tags([infohash], [ORGANIZED])
         except MediaHubError as err:
             _LOGGER.debug("Organizing %s waits (%s)", record.name, err.reason)
             return False
         finally:
-            await self._claims.release(STEP, infohash, categories())
+            await self._claims.release(ClaimStep.ORGANIZE, infohash, categories())
         self._renamed.pop(infohash, None)
         self._retry_at.pop(infohash, None)
-        record.tags = f"{record.tags},{ORGANIZED_TAG}" if record.tags else ORGANIZED_TAG
+        self._pending.discard(infohash)
+        record.tags = with_tag(record.tags, ORGANIZED)
         return True
 
     async def _organize(

@@ -1,4 +1,4 @@
-"""The life of a download, as one state machine that every MediaHub process reads the same way.
+"""A download's stages: one state machine that every MediaHub process reads the same way.
 
     queued ──delivered──▶ downloading ──100 %, final folder──▶ completed ──┬──▶ scan_sent ──┐
       │                       ▲  │                              │ (claimed)  └──▶ no_library    │
@@ -11,12 +11,10 @@
 Where a stage is recorded decides who can see it:
 - `queued` and `refused` live in one process: its outbox holds a grab until qBittorrent takes it.
 - Every later stage is read from qBittorrent itself, so Home Assistant, the sidecar and any
-  other MediaHub process agree: the `mediahub` tag marks a grab (and `mediahub:via:<origin>`
-  who made it); `downloading`/`completed` are qBittorrent's own progress; a step done after
-  completion leaves its mark tag (`mediahub:scan-sent`, `mediahub:no-library`). A step is
-  claimed before it is done (see `claims`), so it happens once whichever process runs it.
-  Plex's confirmation leaves `mediahub:in-plex:<item key>` or `mediahub:not-in-plex`: adding a
-  tag twice is harmless, so any process may write it.
+  other MediaHub process agree: `downloading`/`completed` are qBittorrent's own progress, and a
+  step done after completion leaves its mark tag (the tags and how a stage is read from them:
+  `tags`). A step is claimed before it is done (see `claims`), so it happens once whichever
+  process runs it; Plex's confirmation needs no claim (adding a tag twice is harmless).
 
 `Pipeline.observe` is the one place a download changes stage; it walks the transition table
 (so a download first seen at `scan_sent` still passes `completed`) and emits one event per
@@ -26,12 +24,11 @@ stage entered. docs/pipeline.md has the protocol and what a crash at each step l
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 import logging
 from typing import Final
 
-from ..clients.maindata import plex_key_of
 from ..events import (
     DownloadAdded,
     DownloadAvailable,
@@ -43,17 +40,6 @@ from ..events import (
 from ..models import CompletedDownload, GrabResult, LibraryItem, Origin, Stage
 
 _LOGGER = logging.getLogger(__name__)
-
-TAG: Final = "mediahub"  # a torrent MediaHub grabbed
-VIA_PREFIX: Final = "mediahub:via:"
-NOT_IN_PLEX: Final = "mediahub:not-in-plex"
-
-
-# The step marks a process leaves in qBittorrent once a step after completion is done.
-MARKS: Final = {
-    Stage.SCAN_SENT: "mediahub:scan-sent",
-    Stage.NO_LIBRARY: "mediahub:no-library",
-}
 
 # Every move a download may make. Stages a process did not watch happen (another process did
 # them, or this one was not running) are walked through: the shortest path in this table.
@@ -92,40 +78,6 @@ def path(start: Stage | None, end: Stage) -> list[Stage]:
                 previous[following] = stage
                 queue.append(following)
     return []
-
-
-def origin_of(tags: Iterable[str]) -> Origin | None:
-    for tag in tags:
-        if tag.startswith(VIA_PREFIX):
-            try:
-                return Origin(tag[len(VIA_PREFIX) :])
-            except ValueError:
-                return None
-    return None
-
-
-def grab_tags(origin: Origin) -> list[str]:
-    """The tags a grab is added with: MediaHub's mark and who made it."""
-    return [TAG, VIA_PREFIX + origin]
-
-
-def is_managed(tags: Iterable[str], category: str, adopted: Iterable[str]) -> bool:
-    """Grabbed by MediaHub, or in a category the user opted in: the steps after completion
-    are MediaHub's to do. Anything else is shown, never touched."""
-    return TAG in tags or category in adopted
-
-
-def recorded_stage(tags: Iterable[str], *, complete: bool) -> Stage:
-    """A download's stage as qBittorrent records it (its marks, then its progress)."""
-    present = set(tags)
-    if plex_key_of(present) is not None:
-        return Stage.AVAILABLE
-    if NOT_IN_PLEX in present:
-        return Stage.NOT_IN_PLEX
-    for stage, mark in MARKS.items():
-        if mark in present:
-            return stage
-    return Stage.COMPLETED if complete else Stage.DOWNLOADING
 
 
 class Pipeline:

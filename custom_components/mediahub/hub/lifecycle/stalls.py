@@ -5,6 +5,9 @@ person, not queued), no peer that has the whole of it is connected, and nothing 
 `after` (default 30 minutes), or `metadata_after` when a magnet's metadata never arrived
 (default 10). The check runs every `interval` seconds rather than every poll: a stall is
 measured in minutes, and 2,000 idle torrents should not cost each poll anything.
+
+The fifth step of a download's life (see the package's docstring): both UIs show why a
+download is stalled, and the lifecycle announces a stalled grab as dead (`dead`), once.
 """
 
 from __future__ import annotations

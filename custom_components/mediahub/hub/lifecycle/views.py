@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from ..clients.maindata import Changes, MaindataModel, split_tags
 from ..events import DownloadsChanged, EventBus
 from ..models import Download, Stage, Stall, TransferAudit
-from .pipeline import TAG, Pipeline, origin_of
+from .pipeline import Pipeline
+from .tags import grabbed, hold_of, origin_of, plex_key_of
 
 
 class DownloadViews:
@@ -20,15 +21,17 @@ class DownloadViews:
         pipeline: Pipeline,
         queued_here: Callable[[str], bool],
         events: EventBus,
+        *,
         stalled: Callable[[str], Stall | None] = lambda _hash: None,
+        vpn_audit: Callable[[str], TransferAudit] | None = None,
     ) -> None:
         self._model = model
         self._pipeline = pipeline
         self._queued_here = queued_here
         self._events = events
         self._stalled = stalled
-        # Set by the engine when there is a VPN to audit against (see audit.py).
-        self.vpn_audit: Callable[[str], TransferAudit] | None = None
+        # A download's VPN audit, when there is a VPN to audit against (controls/audit.py).
+        self._vpn_audit = vpn_audit
         self.current: dict[str, Download] = {}
 
     def update(self, changes: Changes, touched: set[str]) -> None:
@@ -70,9 +73,11 @@ class DownloadViews:
         tags = split_tags(record.tags)
         return record.to_download(
             infohash,
-            from_mediahub=TAG in tags or self._queued_here(infohash),
+            from_mediahub=grabbed(tags) or self._queued_here(infohash),
             stage=self._pipeline.stage(infohash) or Stage.DOWNLOADING,
             grabbed_by=origin_of(tags),
             stalled=self._stalled(infohash),
-            vpn_audit=self.vpn_audit(infohash) if self.vpn_audit else None,
+            vpn_audit=self._vpn_audit(infohash) if self._vpn_audit else None,
+            held=hold_of(tags),
+            plex_key=plex_key_of(tags),
         )

@@ -1,6 +1,6 @@
 """grab_best: search, pick the best release that passes the profile, grab it; fall over to the
-next-best when the file check refuses it; replace it when it turns out dead (see
-docs/releases.md)."""
+next-best when the file check refuses it; replace it when the lifecycle announces it dead
+(`lifecycle.dead`; see docs/releases.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any, Final
 from ..errors import MediaHubError
 from ..events import DownloadReplaced, EventBus
 from ..library.marks import AlreadyInPlexError, Marks
+from ..lifecycle.dead import DeadDownload, DeadDownloads
 from ..lifecycle.downloads import Downloads
 from ..lifecycle.guard import ReleaseRefusedError
 from ..lifecycle.store import GrabRecord
@@ -53,6 +54,7 @@ class BestGrabs:
         downloads: Downloads,
         events: EventBus,
         *,
+        dead: DeadDownloads,
         marks: Callable[[Assessment], Marks] = lambda _a: Marks(),
     ) -> None:
         self._marks = marks
@@ -60,6 +62,7 @@ class BestGrabs:
         self._profiles = profiles
         self._downloads = downloads
         self._events = events
+        dead.subscribe(self._on_dead)
 
     async def grab(
         self,
@@ -118,6 +121,11 @@ class BestGrabs:
                 continue
             return BestGrab(choice, result)
         raise NoAcceptableReleaseError.files_refused(want.title)
+
+    async def _on_dead(self, dead: DeadDownload) -> None:
+        """A dead download is replaced when grab_best chose it: its record keeps the wish."""
+        if dead.grab.wanted is not None:
+            await self.replace(dead.infohash, dead.grab, dead.reason)
 
     async def replace(self, infohash: str, record: GrabRecord, reason: str) -> None:
         """A dead (or, after its file check, refused) download grab_best chose: grab the

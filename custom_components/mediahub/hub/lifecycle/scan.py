@@ -1,5 +1,7 @@
 """The step due after a managed download completes: a partial Plex scan of exactly its folder,
-claimed first so that one MediaHub process sends it (see `claims`)."""
+claimed first so that one MediaHub process sends it (see `claims`), and marked done with
+`mediahub:scan-sent` or `mediahub:no-library` (`tags.SCAN_MARKS`). The third step of a
+download's life (see the package's docstring); the scan itself is sent by `scanner`."""
 
 from __future__ import annotations
 
@@ -10,15 +12,13 @@ from typing import Final
 from ..clients.maindata import TorrentRecord
 from ..errors import MediaHubError
 from ..models import Stage
-from .claims import Claim, Claims
-from .pipeline import MARKS
-from .scans import LibraryScanner
+from .claims import Claims
+from .scanner import LibraryScanner
+from .tags import SCAN_MARKS, Claim, ClaimStep
 
 _LOGGER = logging.getLogger(__name__)
 
-SCAN: Final = "scan"  # the claim's name
 SCAN_RETRY_AFTER: Final = 30.0
-DONE: Final = frozenset(MARKS)  # the stages that end the step
 
 
 class ScanStep:
@@ -41,8 +41,8 @@ class ScanStep:
         now = self._now()
         if self._retry_at.get(infohash, 0) > now:
             return None
-        claim = await self._claims.take(SCAN, infohash)
-        if claim is None or not await self._claims.still_mine(claim, MARKS.values()):
+        claim = await self._claims.take(ClaimStep.SCAN, infohash)
+        if claim is None or not await self._claims.still_mine(claim, SCAN_MARKS.values()):
             return None
         try:
             library = await self._scanner.scan_folder(record.folder())
@@ -60,7 +60,7 @@ class ScanStep:
         """Its mark is written: let the claim go."""
         self._unmarked.pop(infohash, None)
         self._retry_at.pop(infohash, None)
-        await self._claims.release(SCAN, infohash, categories)
+        await self._claims.release(ClaimStep.SCAN, infohash, categories)
 
     async def sweep(self, categories: Iterable[str], finished: Callable[[Claim], bool]) -> None:
         """Remove claims left behind on finished or vanished downloads (after a crash)."""
