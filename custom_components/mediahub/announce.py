@@ -33,6 +33,7 @@ from .hub import (
     ReadyItem,
     ReleaseRefused,
     ScanRequested,
+    ready_item_json,
 )
 
 SAVE_DELAY: Final = 1.0  # seconds: one write for a poll's worth of announcements
@@ -135,10 +136,10 @@ class Announcer:
         }
         ready = self._available(event)
         if ready is not None:
-            shown = ready.as_json(POSTERS_URL.format(entry_id=self._entry_id))
-            play = shown.pop("play")
-            shown.pop("completed_on")
-            data |= shown | {"play_web": play["web"], "play_app": play["app"]}
+            shown = ready_item_json(ready, POSTERS_URL.format(entry_id=self._entry_id))
+            play = shown["play"]
+            data |= {k: v for k, v in shown.items() if k not in ("play", "completed_on")}
+            data |= {"play_web": play["web"], "play_app": play["app"]}
         return data
 
     def _fire(self, event_type: str, data: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import MediaHubConfigEntry, VpnCoordinator
 from .entity import MediaHubEntity
-from .hub import AuditState, Hold, MediaHub, VpnStatus
+from .hub import AuditState, Hold, MediaHub, VpnStatus, audit_record_json
 
 # Coordinators fetch the data; the entities only read it.
 PARALLEL_UPDATES = 0
@@ -50,7 +50,8 @@ def vpn_audit_attributes(engine: MediaHub) -> dict[str, Any]:
         "guard_holding": Hold.VPN in engine.downloads.holds,
         "downloads_verified": len([a for _, a in audited if a.state is AuditState.VERIFIED]),
         "downloads_not_verified": [
-            {"hash": d.hash, "name": d.name, **a.as_json()} for d, a in doubtful[:AUDIT_LISTED]
+            {"hash": d.hash, "name": d.name, **audit_record_json(a)}
+            for d, a in doubtful[:AUDIT_LISTED]
         ],
     }
 

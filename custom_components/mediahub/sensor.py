@@ -25,7 +25,7 @@ from .coordinator import (
     MediaHubCoordinator,
 )
 from .entity import MediaHubEntity
-from .hub import ConnectionStatus, DownloadsSnapshot, ReadyItem, VpnStatus
+from .hub import ConnectionStatus, DownloadsSnapshot, ReadyItem, VpnStatus, ready_item_json
 
 READY_SHOWN = 10  # the newest items the sensor lists
 
@@ -210,4 +210,4 @@ class ReadyToWatchSensor(MediaHubEntity, SensorEntity):
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         base = POSTERS_URL.format(entry_id=self.coordinator.config_entry.entry_id)
-        return {"items": [item.as_json(base) for item in self._ready()]}
+        return {"items": [ready_item_json(item, base) for item in self._ready()]}

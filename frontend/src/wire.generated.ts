@@ -94,6 +94,28 @@ export interface Assessed {
   downloading: number | null;
 }
 
+/** A release and its verdict, without the marks (what grab_best chose). */
+export interface Judged {
+  id: string;
+  title: string;
+  size: number;
+  seeders: number | null;
+  leechers: number | null;
+  indexer: string;
+  indexer_id: number;
+  category_id: number | null;
+  category: string | null;
+  age_hours: number;
+  published: string | null;
+  protocol: string;
+  ids: string[];
+  quality: Quality;
+  chips: string[];
+  score: number;
+  passes: boolean;
+  reasons: Reason[];
+}
+
 /** A result of the search action: the release, its verdict and its marks. */
 export interface SearchResult {
   id: string;
@@ -247,7 +269,7 @@ export interface BestGrab {
   queued: boolean;
   origin: Origin | null;
   message?: string;
-  release: SearchResult;
+  release: Judged;
   summary: string;
 }
 
@@ -365,10 +387,11 @@ export interface ServiceChange {
   problem: "unreachable" | "auth_failed" | null;
 }
 
+/** MediaHub asked Plex to scan a library: one folder, or (`path` null) all of it. */
 export interface ScanMessage {
   library_key: string;
   library: string;
-  path: string;
+  path: string | null;
 }
 
 export interface Refused {

@@ -14,6 +14,7 @@ from custom_components.mediahub.hub.config import DEFAULT_ORGANIZED
 from custom_components.mediahub.hub.events import DownloadAvailable, DownloadNotInPlex
 from custom_components.mediahub.hub.library.marks import AlreadyInPlexError
 from custom_components.mediahub.hub.models import Origin, Stage
+from custom_components.mediahub.hub.wire import marks_json
 from tests.simulators.prowlarr import SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
 
@@ -147,7 +148,7 @@ async def test_results_are_marked_in_plex_and_grab_best_does_not_grab_what_plex_
 
     def marked(query: str) -> dict[str, dict[str, object]]:
         return {
-            a.release.title: rig.engine.marks(a).as_json()
+            a.release.title: marks_json(rig.engine.marks(a))
             for a in outcome[query].assessments.values()
         }
 
@@ -182,7 +183,7 @@ async def test_results_are_marked_in_plex_and_grab_best_does_not_grab_what_plex_
     )
     again = await rig.engine.search.search_all("severance")
     [mark] = [
-        rig.engine.marks(a).as_json()
+        marks_json(rig.engine.marks(a))
         for a in again.assessments.values()
         if a.release.title == "Severance.S01E01.1080p.WEB.h264-GRP"
     ]

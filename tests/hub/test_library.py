@@ -15,6 +15,7 @@ from custom_components.mediahub.hub.library.ready import (
     ready_items,
 )
 from custom_components.mediahub.hub.models import Download, DownloadStatus, LibraryItem
+from custom_components.mediahub.hub.wire import ready_item_json
 
 
 def movie(key: str, title: str, year: int | None, resolution: str = "1080p") -> LibraryItem:
@@ -73,7 +74,7 @@ def test_the_ready_list_is_newest_first_without_what_plex_dropped() -> None:
     downloads = [download("a", "1", 10), download("b", "2", 20), download("c", "9", 30)]
     ready = ready_items(downloads, items.get, {"1": "Movies"}.get, None, limit=5)
     assert [r.item.title for r in ready] == ["Sicario", "Arrival"]  # "9" is not in Plex now
-    shown = ready[0].as_json("/api/posters")
+    shown = ready_item_json(ready[0], "/api/posters")
     assert shown["play"] == {"web": None, "app": None}  # no machine id read yet: no links
     assert shown["poster"] == "/api/posters/2" and shown["library"] == "Movies"
     assert ready_items(downloads, items.get, lambda _k: None, "m", limit=1)[0].item.key == "2"

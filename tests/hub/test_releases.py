@@ -31,6 +31,7 @@ from custom_components.mediahub.hub.releases.profile import (
 )
 from custom_components.mediahub.hub.releases.profiles import PREFIX, ProfileStore
 from custom_components.mediahub.hub.releases.score import assess, ranked
+from custom_components.mediahub.hub.wire import judged_json, quality_json
 from tests.support.qbittorrent import QbtInstance
 
 CORPUS = Path(__file__).parent / "data" / "releases.yaml"
@@ -96,11 +97,11 @@ def test_corpus_is_large_and_varied() -> None:
 def test_parse_accuracy_per_field() -> None:
     """Each field is right on at least 95 % of the corpus."""
     entries = corpus()
-    default = Quality(title="").as_json()
+    default = quality_json(Quality(title=""))
     right = Counter()
     misses: dict[str, list[str]] = {f: [] for f in FIELDS}
     for entry in entries:
-        parsed = parse_title(entry["name"]).as_json()
+        parsed = quality_json(parse_title(entry["name"]))
         for field in FIELDS:
             expected = entry.get(field, default[field])
             if parsed[field] == expected:
@@ -227,7 +228,7 @@ def test_no_title_crashes_and_the_score_is_deterministic(
     again = assess(item, parse_title(title), QualityProfile())
     assert first == again
     assert isinstance(first.score, int)
-    first.as_json()
+    judged_json(first)
 
 
 def files(*names_and_sizes: tuple[str, int]) -> list[TorrentFile]:

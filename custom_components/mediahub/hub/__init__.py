@@ -87,7 +87,14 @@ from .releases.profile import (
 from .releases.profiles import CATEGORIES as PROFILE_CATEGORIES
 from .releases.score import Assessment, assess
 from .releases.search import AssessedBatch, ResultsBatch, SearchEvent, SearchOutcome
-from .wire import download_json, vpn_json
+from .wire import (
+    audit_record_json,
+    bandwidth_json,
+    download_json,
+    download_record_json,
+    ready_item_json,
+    vpn_json,
+)
 
 __all__ = [
     "DEFAULT_CATEGORIES",
@@ -176,9 +183,12 @@ __all__ = [
     "VpnStatus",
     "__version__",
     "assess",
+    "audit_record_json",
+    "bandwidth_json",
     "checked_profile",
     "default_profile",
     "download_json",
+    "download_record_json",
     "from_kib",
     "gigabytes",
     "is_infohash",
@@ -186,6 +196,7 @@ __all__ = [
     "panel_placeholders",
     "placeholders",
     "problem_of",
+    "ready_item_json",
     "search_messages",
     "valid_url",
     "validated_bandwidth",

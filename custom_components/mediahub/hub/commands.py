@@ -26,7 +26,26 @@ from .engine import MediaHub
 from .feed import Feed
 from .models import NEWZNAB_BY_CATEGORY, DownloadStatus, Origin
 from .releases.score import ranked
-from .wire import download_record, library_json, profiles_json, search_result
+from .wire import (
+    Bandwidth,
+    BandwidthAnswer,
+    BestGrab,
+    DownloadList,
+    GrabResult,
+    LibrariesAnswer,
+    ProfileAnswer,
+    ProfilesAnswer,
+    SearchAnswer,
+    bandwidth_json,
+    best_grab_json,
+    download_record_json,
+    grab_result_json,
+    indexer_status_json,
+    library_json,
+    profile_json,
+    profiles_json,
+    search_result_json,
+)
 
 
 class Access(StrEnum):
@@ -205,24 +224,26 @@ def _categories(data: Mapping[str, Any]) -> list[int]:
     return [NEWZNAB_BY_CATEGORY[category]] if category else []
 
 
-async def _search(call: Call) -> dict[str, Any]:
+async def _search(call: Call) -> SearchAnswer:
     engine = call.engine
     outcome = await engine.search.search_all(call.data["query"], _categories(call.data))
     best_first = ranked(outcome.assessments.values())
     return {
-        "results": [search_result(a, engine.marks(a)) for a in best_first[: call.data["limit"]]],
-        "indexers": [s.as_json() for s in outcome.indexers],
+        "results": [
+            search_result_json(a, engine.marks(a)) for a in best_first[: call.data["limit"]]
+        ],
+        "indexers": [indexer_status_json(s) for s in outcome.indexers],
     }
 
 
-async def _grab(call: Call) -> dict[str, Any]:
+async def _grab(call: Call) -> GrabResult:
     result = await call.engine.downloads.grab(
         call.data["release_id"], call.data.get("category"), origin=call.origin
     )
-    return result.as_json()
+    return grab_result_json(result)
 
 
-async def _grab_best(call: Call) -> dict[str, Any]:
+async def _grab_best(call: Call) -> BestGrab:
     best = await call.engine.best.grab(
         call.data["query"],
         call.data.get("category"),
@@ -230,10 +251,10 @@ async def _grab_best(call: Call) -> dict[str, Any]:
         season=call.data.get("season"),
         origin=call.origin,
     )
-    return best.as_json()
+    return best_grab_json(best)
 
 
-async def _add_torrent(call: Call) -> dict[str, Any]:
+async def _add_torrent(call: Call) -> GrabResult:
     source = call.data["source"].strip()
     downloads, category = call.engine.downloads, call.data.get("category")
     if source.startswith("/") and call.read_local is not None:
@@ -241,33 +262,33 @@ async def _add_torrent(call: Call) -> dict[str, Any]:
         result = await downloads.add_torrent_file(data, category, origin=call.origin)
     else:
         result = await downloads.add_torrent(source, category, origin=call.origin)
-    return result.as_json()
+    return grab_result_json(result)
 
 
-async def _add_magnet(call: Call) -> dict[str, Any]:
+async def _add_magnet(call: Call) -> GrabResult:
     result = await call.engine.downloads.add_magnet(
         call.data["magnet"], call.data.get("category"), origin=call.origin
     )
-    return result.as_json()
+    return grab_result_json(result)
 
 
-async def _add_torrent_url(call: Call) -> dict[str, Any]:
+async def _add_torrent_url(call: Call) -> GrabResult:
     result = await call.engine.downloads.add_torrent_url(
         call.data["torrent_url"], call.data.get("category"), origin=call.origin
     )
-    return result.as_json()
+    return grab_result_json(result)
 
 
-async def _add_torrent_file(call: Call) -> dict[str, Any]:
+async def _add_torrent_file(call: Call) -> GrabResult:
     result = await call.engine.downloads.add_torrent_file(
         call.upload or b"", call.data.get("category"), origin=call.origin
     )
-    return result.as_json()
+    return grab_result_json(result)
 
 
-async def _redownload(call: Call) -> dict[str, Any]:
+async def _redownload(call: Call) -> GrabResult:
     result = await call.engine.downloads.redownload(call.data["hash"], origin=call.origin)
-    return result.as_json()
+    return grab_result_json(result)
 
 
 async def _pause(call: Call) -> None:
@@ -297,7 +318,7 @@ async def _all_downloads(call: Call) -> None:
         await call.engine.downloads.resume_all()
 
 
-async def _set_bandwidth(call: Call) -> dict[str, Any]:
+async def _set_bandwidth(call: Call) -> Bandwidth:
     """Limits (KiB/s), slow mode and its schedule; answers with what qBittorrent now has."""
     data = call.data
     changes: dict[str, Any] = {k: from_kib(k, data[k]) for k in LIMIT_FIELDS if k in data}
@@ -314,25 +335,25 @@ async def _set_bandwidth(call: Call) -> dict[str, Any]:
     if schedule:
         changes["schedule"] = schedule
     current = await call.engine.bandwidth.change(changes)
-    return current.as_json()
+    return bandwidth_json(current)
 
 
-async def _bandwidth(call: Call) -> dict[str, Any]:
+async def _bandwidth(call: Call) -> BandwidthAnswer:
     """qBittorrent's limits and schedule, or changes to them (bytes/s, as qBittorrent's)."""
     control = call.engine.bandwidth
     if "changes" in call.data:
         current = await control.change(call.data["changes"])
     else:
         current = await control.read()
-    return {"bandwidth": current.as_json()}
+    return {"bandwidth": bandwidth_json(current)}
 
 
-async def _list_downloads(call: Call) -> dict[str, Any]:
+async def _list_downloads(call: Call) -> DownloadList:
     status = call.data.get("status")
     # The engine's live view: a host's own copy can be a poll behind it.
     return {
         "downloads": {
-            h: download_record(d)
+            h: download_record_json(d)
             for h, d in call.engine.downloads.snapshot().downloads.items()
             if status is None or d.status == status
         }
@@ -343,20 +364,20 @@ async def _scan_library(call: Call) -> None:
     await call.engine.downloads.scan_library(call.data["library"], call.data.get("path"))
 
 
-async def _profiles(call: Call) -> dict[str, Any]:
+async def _profiles(call: Call) -> ProfilesAnswer:
     return await profiles_json(call.engine)
 
 
-async def _save_profile(call: Call) -> dict[str, Any]:
+async def _save_profile(call: Call) -> ProfileAnswer:
     store = call.engine.profiles
     if call.data["profile"] is None:  # back to the category's defaults
         profile = await store.reset(call.data["category"])
     else:
         profile = await store.save(call.data["category"], call.data["profile"])
-    return {"profile": profile.as_json()}
+    return {"profile": profile_json(profile)}
 
 
-async def _libraries(call: Call) -> dict[str, Any]:
+async def _libraries(call: Call) -> LibrariesAnswer:
     found = await call.engine.plex.libraries()
     return {"libraries": [library_json(lib, call.feed.scans) for lib in found]}
 

@@ -8,7 +8,6 @@ The messages, by name: `downloads` (changed, removed, transfer), `service`, `vpn
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable
-from dataclasses import asdict
 import time
 from typing import Any
 
@@ -23,9 +22,31 @@ from .events import (
 )
 from .models import Bandwidth, Hold, VpnStatus
 from .releases.search import AssessedBatch, ResultsBatch
-from .wire import Download, download_json, holds_json, vpn_json
+from .wire import (
+    AssessedMessage,
+    Download,
+    DownloadsDiff,
+    IndexerStatus,
+    Ready,
+    ReadyItem,
+    Refused,
+    Replaced,
+    ResultsMessage,
+    ScanMessage,
+    SearchDone,
+    assessed_json,
+    bandwidth_json,
+    download_json,
+    holds_json,
+    indexer_status_json,
+    ready_item_json,
+    release_json,
+    transfer_json,
+    vpn_json,
+)
 
 Publish = Callable[[str, Any], None]
+type SearchMessage = IndexerStatus | ResultsMessage | AssessedMessage | SearchDone
 
 
 def problem_of(err: MediaHubError) -> str:
@@ -35,7 +56,7 @@ def problem_of(err: MediaHubError) -> str:
 
 async def search_messages(
     engine: MediaHub, query: str, categories: list[int]
-) -> AsyncGenerator[tuple[str, dict[str, Any]]]:
+) -> AsyncGenerator[tuple[str, SearchMessage]]:
     """A search as a panel shows it: `indexer`, `results` and `assessed` (with the In Plex and
     Downloading marks) as indexers answer, then `done`. A failure before the first answer
     raises the engine's error."""
@@ -46,16 +67,22 @@ async def search_messages(
         async for event in events:
             if isinstance(event, ResultsBatch):
                 count += len(event.releases)
-                releases = [r.as_json() for r in event.releases]
-                yield "results", {"indexer_id": event.indexer_id, "releases": releases}
+                releases = [release_json(r) for r in event.releases]
+                results: ResultsMessage = {"indexer_id": event.indexer_id, "releases": releases}
+                yield "results", results
             elif isinstance(event, AssessedBatch):
-                assessed = [
-                    {**a.verdict_json(), **engine.marks(a).as_json()} for a in event.assessments
-                ]
-                yield "assessed", {"indexer_id": event.indexer_id, "releases": assessed}
+                assessed: AssessedMessage = {
+                    "indexer_id": event.indexer_id,
+                    "releases": [assessed_json(a, engine.marks(a)) for a in event.assessments],
+                }
+                yield "assessed", assessed
             else:
-                yield "indexer", event.as_json()
-        yield "done", {"count": count, "elapsed_ms": int((time.monotonic() - started) * 1000)}
+                yield "indexer", indexer_status_json(event)
+        done: SearchDone = {
+            "count": count,
+            "elapsed_ms": int((time.monotonic() - started) * 1000),
+        }
+        yield "done", done
     finally:
         await events.aclose()  # type: ignore[attr-defined]
 
@@ -74,7 +101,7 @@ class Feed:
         self.qbittorrent_problem: str | None = None  # "unreachable" or "auth_failed"
         self.vpn: VpnStatus | None = None
         self.holds: frozenset[Hold] = frozenset()
-        self.ready: list[dict[str, Any]] = []  # ready to watch, as last published
+        self.ready: list[ReadyItem] = []  # ready to watch, as last published
         self.bandwidth: Bandwidth | None = None
         self.scans: dict[str, float] = {}  # library key → when MediaHub last asked for a scan
         engine.subscribe(self._on_engine_event)
@@ -99,14 +126,15 @@ class Feed:
         if holds != self.holds:
             self.holds = holds
             self.send("holds", holds_json(holds))
-        ready = [r.as_json(self._posters) for r in self.engine.ready_to_watch()]
+        ready = [ready_item_json(r, self._posters) for r in self.engine.ready_to_watch()]
         if ready != self.ready:
             self.ready = ready
-            self.send("ready", {"items": ready})
+            shown: Ready = {"items": ready}
+            self.send("ready", shown)
         bandwidth = self.engine.bandwidth.current
         if bandwidth != self.bandwidth and bandwidth is not None:
             self.bandwidth = bandwidth
-            self.send("bandwidth", bandwidth.as_json())
+            self.send("bandwidth", bandwidth_json(bandwidth))
 
     def show_vpn(self, status: VpnStatus | None) -> None:
         if status != self.vpn:
@@ -117,7 +145,7 @@ class Feed:
         """Everything a new panel starts from but the downloads themselves."""
         snapshot = self.engine.downloads.snapshot() if self.polled else None
         return {
-            "transfer": asdict(snapshot.transfer) if snapshot else None,
+            "transfer": transfer_json(snapshot.transfer) if snapshot else None,
             "outbox": len(self.engine.downloads.outbox),
             "qbittorrent": {
                 "available": bool(self.qbittorrent_available),
@@ -127,7 +155,7 @@ class Feed:
             "vpn": vpn_json(self.vpn) if self.vpn else None,
             "holds": holds_json(self.holds),
             "ready": self.ready,
-            "bandwidth": self.bandwidth.as_json() if self.bandwidth else None,
+            "bandwidth": bandwidth_json(self.bandwidth) if self.bandwidth else None,
             "categories": sorted(self.engine.settings.categories),
         }
 
@@ -142,27 +170,25 @@ class Feed:
     def _on_engine_event(self, event: EngineEvent) -> None:
         match event:
             case DownloadsChanged():
-                self.send(
-                    "downloads",
-                    {
-                        "changed": [download_json(d) for d in event.changed.values()],
-                        "removed": sorted(event.removed),
-                        "transfer": asdict(event.transfer),
-                    },
-                )
+                diff: DownloadsDiff = {
+                    "changed": [download_json(d) for d in event.changed.values()],
+                    "removed": sorted(event.removed),
+                    "transfer": transfer_json(event.transfer),
+                }
+                self.send("downloads", diff)
             case ScanRequested():
                 self.scans[event.library_key] = time.time()
-                self.send(
-                    "scan",
-                    {
-                        "library_key": event.library_key,
-                        "library": event.library,
-                        "path": event.path,
-                    },
-                )
+                scan: ScanMessage = {
+                    "library_key": event.library_key,
+                    "library": event.library,
+                    "path": event.path,
+                }
+                self.send("scan", scan)
             case ReleaseRefused(grab=grab, reason=reason):
-                self.send("refused", {"name": grab.name, "reason": reason})
+                refused: Refused = {"name": grab.name, "reason": reason}
+                self.send("refused", refused)
             case DownloadReplaced(old=old, reason=reason, release=release):
-                self.send("replaced", {"name": old.name, "reason": reason, "replacement": release})
+                replaced: Replaced = {"name": old.name, "reason": reason, "replacement": release}
+                self.send("replaced", replaced)
             case _:
                 pass

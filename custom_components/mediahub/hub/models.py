@@ -1,14 +1,14 @@
 """Typed values that cross the engine's boundary (to Home Assistant and the panel).
 
 None of them carries a secret or a Prowlarr link: what a browser or Home Assistant state may
-see is exactly what is here.
+see is exactly what is here. What they are sent as: `wire.py`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Final
+from typing import Final
 
 # qBittorrent's ETA for "unknown / infinite".
 ETA_UNKNOWN: Final = 8_640_000
@@ -46,13 +46,6 @@ class Release:
     infohash: str | None = None
     ids: tuple[str, ...] = ()  # what the indexer says it is: imdb://tt0133093, tmdb://603
 
-    def as_json(self) -> dict[str, Any]:
-        """For responses (HA's search action, the panel): the infohash stays inside."""
-        data = asdict(self)
-        data.pop("infohash")
-        data["ids"] = list(self.ids)
-        return data
-
 
 @dataclass(frozen=True, slots=True)
 class IndexerSearchStatus:
@@ -64,16 +57,6 @@ class IndexerSearchStatus:
     count: int = 0
     elapsed_ms: int | None = None
     error: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.indexer_id,
-            "name": self.name,
-            "state": str(self.state),
-            "count": self.count,
-            "elapsed_ms": self.elapsed_ms,
-            "error": self.error,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,18 +197,6 @@ class Download:
     def complete(self) -> bool:
         return self.progress >= 1.0
 
-    def as_json(self) -> dict[str, Any]:
-        """For responses (HA actions, the panel): numbers as numbers, plain strings and lists."""
-        data = asdict(self)
-        data["status"] = str(self.status)
-        data["tags"] = list(self.tags)
-        data["stage"] = str(self.stage)
-        data["grabbed_by"] = str(self.grabbed_by) if self.grabbed_by else None
-        data["scan_sent"] = self.scan_sent
-        data["held"] = str(self.held) if self.held else None
-        data["vpn_audit"] = self.vpn_audit.as_json() if self.vpn_audit else None
-        return data
-
 
 class Hold(StrEnum):
     """Why a guard holds downloads back (the `mediahub:held:<reason>` tag in qBittorrent)."""
@@ -254,11 +225,6 @@ class TransferAudit:
     unwatched_bytes: int = 0
     unwatched_from: float | None = None  # the first stretch MediaHub was not watching
     unwatched_to: float | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["state"] = str(self.state)
-        return data
 
 
 class ConnectionStatus(StrEnum):
@@ -319,9 +285,6 @@ class Bandwidth:
     alt_download_limit: int = 0
     alt_upload_limit: int = 0
     schedule: SpeedSchedule = field(default_factory=SpeedSchedule)
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,11 +409,6 @@ class GrabResult:
     category: str | None
     queued: bool
     origin: Origin | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["origin"] = str(self.origin) if self.origin else None
-        return data
 
 
 @dataclass(frozen=True, slots=True)

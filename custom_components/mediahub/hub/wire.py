@@ -1,8 +1,10 @@
 """Every message MediaHub sends a panel, an automation or a script, once: its shape (a TypedDict
-here) and, for the messages the engine's objects do not encode themselves, the function that
-builds it. `frontend/src/wire.generated.ts` and `docs/api.md` are generated from these shapes
-(`scripts/lib/gen_wire.py`); `tests/hub/test_wire_shapes.py` checks that what the engine's
-`as_json` methods send is what is written here.
+here) and the function that builds it from the engine's objects (`*_json` below, each typed to
+return its TypedDict, so `mypy --strict` proves it builds exactly that shape). The engine's
+objects encode no message themselves. `frontend/src/wire.generated.ts` and `docs/api.md` are
+generated from these shapes (`scripts/lib/gen_wire.py`); `tests/hub/test_wire_shapes.py` checks
+what a type cannot say (enum values, keys omitted when they say nothing, the quality profile's
+stored format being this message).
 
 What a browser receives never holds a secret or a Prowlarr link.
 """
@@ -10,20 +12,17 @@ What a browser receives never holds a secret or a Prowlarr link.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired, TypedDict
 
+from .library.ready import play_links
 from .models import (
     AuditState,
-    Download as DownloadModel,
     DownloadStatus,
     Hold as HoldReason,
     IndexerState as IndexerStateKind,
-    Library as LibraryModel,
     Origin as OriginKind,
     Stage as StageKind,
     VpnState,
-    VpnStatus,
 )
 from .releases.parse import Pack, Source
 from .releases.profile import RESOLUTIONS
@@ -31,7 +30,23 @@ from .releases.profile import RESOLUTIONS
 if TYPE_CHECKING:
     from .engine import MediaHub
     from .library.marks import Marks as MarksModel
-    from .releases.score import Assessment
+    from .library.ready import ReadyItem as ReadyItemModel
+    from .models import (
+        Bandwidth as BandwidthModel,
+        Download as DownloadModel,
+        GrabResult as GrabResultModel,
+        IndexerSearchStatus,
+        Library as LibraryModel,
+        Release as ReleaseModel,
+        SpeedSchedule as SpeedScheduleModel,
+        TransferAudit,
+        TransferState,
+        VpnStatus,
+    )
+    from .releases.best import BestGrab as BestGrabModel
+    from .releases.parse import Quality as QualityModel
+    from .releases.profile import QualityProfile as QualityProfileModel
+    from .releases.score import Assessment, Reason as ReasonModel
 
 # A string that is one of an enum's values (the generated TypeScript spells them out).
 Stage = Annotated[str, StageKind]
@@ -127,6 +142,10 @@ class Verdict(TypedDict):
 
 class Assessed(Verdict, Marks):
     """A verdict with its marks, as a panel's search shows it."""
+
+
+class Judged(Release, Verdict):
+    """A release and its verdict, without the marks (what grab_best chose)."""
 
 
 class SearchResult(Release, Verdict, Marks):
@@ -270,7 +289,7 @@ class GrabResult(TypedDict):
 class BestGrab(GrabResult):
     """What grab_best chose, and the grab it made."""
 
-    release: SearchResult
+    release: Judged
     summary: str
 
 
@@ -397,9 +416,11 @@ class ServiceChange(TypedDict):
 
 
 class ScanMessage(TypedDict):
+    """MediaHub asked Plex to scan a library: one folder, or (`path` null) all of it."""
+
     library_key: str
     library: str
-    path: str
+    path: str | None
 
 
 class Refused(TypedDict):
@@ -508,7 +529,122 @@ SEARCH_EVENTS: dict[str, Any] = {
 EVENT_MAPS: dict[str, dict[str, Any]] = {"FEED_EVENTS": FEED_EVENTS, "SEARCH_EVENTS": SEARCH_EVENTS}
 
 
-# --- the messages the engine's objects do not encode themselves ----------------------------------
+# --- the encoders: each message built from the engine's objects ---------------------------------
+
+
+def _kind(kind: str) -> Literal["movie", "episode"]:
+    """A release's or a Plex item's kind (the engine knows no other two)."""
+    return "episode" if kind == "episode" else "movie"
+
+
+def indexer_status_json(status: IndexerSearchStatus) -> IndexerStatus:
+    return {
+        "id": status.indexer_id,
+        "name": status.name,
+        "state": str(status.state),
+        "count": status.count,
+        "elapsed_ms": status.elapsed_ms,
+        "error": status.error,
+    }
+
+
+def release_json(release: ReleaseModel) -> Release:
+    """A search result; its infohash stays inside."""
+    return {
+        "id": release.id,
+        "title": release.title,
+        "size": release.size,
+        "seeders": release.seeders,
+        "leechers": release.leechers,
+        "indexer": release.indexer,
+        "indexer_id": release.indexer_id,
+        "category_id": release.category_id,
+        "category": release.category,
+        "age_hours": release.age_hours,
+        "published": release.published,
+        "protocol": release.protocol,
+        "ids": list(release.ids),
+    }
+
+
+def quality_json(quality: QualityModel) -> Quality:
+    return {
+        "title": quality.title,
+        "kind": _kind(quality.kind),
+        "year": quality.year,
+        "seasons": list(quality.seasons),
+        "episodes": list(quality.episodes),
+        "pack": str(quality.pack) if quality.pack else None,
+        "resolution": quality.resolution,
+        "source": str(quality.source) if quality.source else None,
+        "video_codec": quality.video_codec,
+        "hdr": list(quality.hdr),
+        "audio": list(quality.audio),
+        "group": quality.group,
+        "languages": list(quality.languages),
+        "edition": quality.edition,
+        "proper": quality.proper,
+    }
+
+
+def reason_json(reason: ReasonModel) -> Reason:
+    return {"code": reason.code, "text": reason.text, "values": dict(reason.values)}
+
+
+def marks_json(marks: MarksModel) -> Marks:
+    plex = marks.in_plex
+    return {
+        "in_plex": (
+            {"key": plex.item.key, "title": plex.item.label, "resolution": plex.resolution}
+            if plex
+            else None
+        ),
+        "downloading": marks.downloading,
+    }
+
+
+def verdict_json(assessment: Assessment) -> Verdict:
+    """What was made of a release (a panel has its title, size and seeders already)."""
+    return {
+        "id": assessment.release.id,
+        "quality": quality_json(assessment.quality),
+        "chips": list(assessment.quality.chips),
+        "score": assessment.score,
+        "passes": assessment.passes,
+        "reasons": [reason_json(r) for r in assessment.reasons],
+    }
+
+
+def judged_json(assessment: Assessment) -> Judged:
+    return {**release_json(assessment.release), **verdict_json(assessment)}
+
+
+def assessed_json(assessment: Assessment, marks: MarksModel) -> Assessed:
+    """A verdict with its marks (a panel's search: the `assessed` event)."""
+    return {**verdict_json(assessment), **marks_json(marks)}
+
+
+def search_result_json(assessment: Assessment, marks: MarksModel) -> SearchResult:
+    """A result of the search action: the release, its verdict and its marks."""
+    return {**judged_json(assessment), **marks_json(marks)}
+
+
+def grab_result_json(result: GrabResultModel) -> GrabResult:
+    return {
+        "hash": result.hash,
+        "name": result.name,
+        "category": result.category,
+        "queued": result.queued,
+        "origin": str(result.origin) if result.origin else None,
+    }
+
+
+def best_grab_json(best: BestGrabModel) -> BestGrab:
+    return {
+        **grab_result_json(best.result),
+        "release": judged_json(best.choice),
+        "summary": best.choice.summary,
+    }
 
 
 def download_json(download: DownloadModel) -> Download:
@@ -543,14 +679,90 @@ def download_json(download: DownloadModel) -> Download:
     return data
 
 
-def download_record(download: DownloadModel) -> dict[str, Any]:
+def audit_record_json(audit: TransferAudit) -> AuditRecord:
+    """One download's whole VPN audit (in `DownloadRecord`, and Home Assistant's VPN sensor)."""
+    return {
+        "state": str(audit.state),
+        "verified_bytes": audit.verified_bytes,
+        "unprotected_bytes": audit.unprotected_bytes,
+        "unprotected_at": audit.unprotected_at,
+        "unwatched_bytes": audit.unwatched_bytes,
+        "unwatched_from": audit.unwatched_from,
+        "unwatched_to": audit.unwatched_to,
+    }
+
+
+def download_record_json(download: DownloadModel) -> DownloadRecord:
     """A download's whole record (see `DownloadRecord`)."""
-    return download.as_json()
+    stall = download.stalled
+    return {
+        "hash": download.hash,
+        "name": download.name,
+        "state": download.state,
+        "status": str(download.status),
+        "progress": download.progress,
+        "size": download.size,
+        "downloaded": download.downloaded,
+        "download_speed": download.download_speed,
+        "upload_speed": download.upload_speed,
+        "eta": download.eta,
+        "category": download.category,
+        "tags": list(download.tags),
+        "save_path": download.save_path,
+        "content_path": download.content_path,
+        "added_on": download.added_on,
+        "completed_on": download.completed_on,
+        "seeds": download.seeds,
+        "peers": download.peers,
+        "ratio": download.ratio,
+        "from_mediahub": download.from_mediahub,
+        "stage": str(download.stage),
+        "grabbed_by": str(download.grabbed_by) if download.grabbed_by else None,
+        "stalled": {"metadata": stall.metadata, "minutes": stall.minutes} if stall else None,
+        "held": str(download.held) if download.held else None,
+        "vpn_audit": audit_record_json(download.vpn_audit) if download.vpn_audit else None,
+        "plex_key": download.plex_key,
+        "scan_sent": download.scan_sent,
+    }
 
 
-def search_result(assessment: Assessment, marks: MarksModel) -> dict[str, Any]:
-    """A result of the search action (see `SearchResult`)."""
-    return {**assessment.as_json(), **marks.as_json()}
+def transfer_json(transfer: TransferState) -> Transfer:
+    return {
+        "download_speed": transfer.download_speed,
+        "upload_speed": transfer.upload_speed,
+        "alltime_download": transfer.alltime_download,
+        "alltime_upload": transfer.alltime_upload,
+        "free_space": transfer.free_space,
+        "connection_status": str(transfer.connection_status),
+        "external_ipv4": transfer.external_ipv4,
+        "dht_nodes": transfer.dht_nodes,
+        "alt_speed": transfer.alt_speed,
+        "download_limit": transfer.download_limit,
+        "upload_limit": transfer.upload_limit,
+        "queueing": transfer.queueing,
+    }
+
+
+def speed_schedule_json(schedule: SpeedScheduleModel) -> SpeedSchedule:
+    return {
+        "enabled": schedule.enabled,
+        "from_hour": schedule.from_hour,
+        "from_minute": schedule.from_minute,
+        "to_hour": schedule.to_hour,
+        "to_minute": schedule.to_minute,
+        "days": schedule.days,
+    }
+
+
+def bandwidth_json(bandwidth: BandwidthModel) -> Bandwidth:
+    return {
+        "alt_speed": bandwidth.alt_speed,
+        "download_limit": bandwidth.download_limit,
+        "upload_limit": bandwidth.upload_limit,
+        "alt_download_limit": bandwidth.alt_download_limit,
+        "alt_upload_limit": bandwidth.alt_upload_limit,
+        "schedule": speed_schedule_json(bandwidth.schedule),
+    }
 
 
 def vpn_json(status: VpnStatus) -> Vpn:
@@ -568,25 +780,65 @@ def holds_json(holds: frozenset[HoldReason]) -> Holds:
     return {"held": sorted(holds)}
 
 
+def ready_item_json(ready: ReadyItemModel, poster_base: str) -> ReadyItem:
+    """`poster_base` is where the host serves posters (+ "/<key>")."""
+    item = ready.item
+    links = play_links(ready.machine, item.key)
+    return {
+        "hash": ready.hash,
+        "name": ready.name,
+        "key": item.key,
+        "type": _kind(item.type),
+        "title": item.title,
+        "label": item.label,
+        "year": item.year,
+        "show": item.show,
+        "season": item.season,
+        "episode": item.episode,
+        "library": ready.library,
+        "resolution": item.resolution,
+        "completed_on": ready.completed_on,
+        "play": {"web": links["web"], "app": links["app"]},
+        "poster": f"{poster_base}/{item.key}" if item.thumb else None,
+    }
+
+
 def library_json(library: LibraryModel, scans: Mapping[str, float]) -> Library:
     """A Plex library, and when MediaHub last asked Plex to scan it (`Feed.scans`)."""
-    data = asdict(library)
     return {
-        "key": data["key"],
-        "title": data["title"],
-        "type": data["type"],
+        "key": library.key,
+        "title": library.title,
+        "type": library.type,
         "locations": list(library.locations),
-        "refreshing": data["refreshing"],
-        "scanned_at": data["scanned_at"],
+        "refreshing": library.refreshing,
+        "scanned_at": library.scanned_at,
         "last_scan_requested": scans.get(library.key),
     }
 
 
-async def profiles_json(engine: MediaHub) -> dict[str, Any]:
-    """Every category's quality profile, and the values its fields take (`ProfilesAnswer`)."""
+def profile_json(profile: QualityProfileModel) -> QualityProfile:
+    """A category's quality profile. This message is also the format the torrents store keeps
+    it in (`QualityProfile.as_json`, which cannot import this module: it sits below it)."""
+    return {
+        "preferred_resolution": profile.preferred_resolution,
+        "allowed_resolutions": list(profile.allowed_resolutions),
+        "max_size_gb": profile.max_size_gb,
+        "blocked_sources": [str(s) for s in profile.blocked_sources],
+        "preferred_codecs": list(profile.preferred_codecs),
+        "prefer_hdr": profile.prefer_hdr,
+        "required_words": list(profile.required_words),
+        "blocked_words": list(profile.blocked_words),
+        "blocked_groups": list(profile.blocked_groups),
+        "min_seeders": profile.min_seeders,
+        "preferred_languages": list(profile.preferred_languages),
+    }
+
+
+async def profiles_json(engine: MediaHub) -> ProfilesAnswer:
+    """Every category's quality profile, and the values its fields take."""
     stored = await engine.profiles.all()
     return {
-        "profiles": {name: profile.as_json() for name, profile in stored.items()},
+        "profiles": {name: profile_json(profile) for name, profile in stored.items()},
         "resolutions": list(RESOLUTIONS),
         "sources": [str(s) for s in Source],
     }

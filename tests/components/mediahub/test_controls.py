@@ -18,6 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.mediahub.const import DOMAIN
+from custom_components.mediahub.hub import download_record_json
 from tests.simulators.gluetun import GluetunSimulator
 from tests.support.qbittorrent import QbtInstance, hours_away_from_now, make_torrent
 from tests.support.wait import until
@@ -204,7 +205,7 @@ async def test_the_vpn_guard_raises_a_repair_while_it_holds_downloads(
     issue = issues.async_get_issue(DOMAIN, issue_id)
     assert issue is not None and issue.translation_key == "downloads_held_vpn"
     shown = runtime.engine.downloads.snapshot().downloads[infohash]
-    assert shown.held is not None and shown.as_json()["held"] == "vpn"
+    assert shown.held is not None and download_record_json(shown)["held"] == "vpn"
     with pytest.raises(ServiceValidationError) as held:
         await call(hass, "resume", loaded_entry, hash=infohash)
     assert held.value.translation_key == "held_vpn"

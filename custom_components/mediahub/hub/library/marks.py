@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ..clients.maindata import TorrentRecord
 from ..errors import InvalidInputError
@@ -19,17 +18,6 @@ class Marks:
 
     in_plex: InPlex | None = None
     downloading: float | None = None  # its torrent's progress in qBittorrent, 0..1
-
-    def as_json(self) -> dict[str, Any]:
-        plex = self.in_plex
-        return {
-            "in_plex": (
-                {"key": plex.item.key, "title": plex.item.label, "resolution": plex.resolution}
-                if plex
-                else None
-            ),
-            "downloading": self.downloading,
-        }
 
     def covers(self, assessment: Assessment) -> bool:
         """Plex already has it at the same or a better resolution than this release's."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 from urllib.parse import quote
 
 from ..models import Download, LibraryItem
@@ -41,27 +41,6 @@ class ReadyItem:
     library: str | None  # the section's title
     completed_on: int | None
     machine: str | None  # Plex's machine identifier, for the play links
-
-    def as_json(self, poster_base: str) -> dict[str, Any]:
-        """For hosts: `poster_base` is where the host serves posters (+ "/<key>")."""
-        item = self.item
-        return {
-            "hash": self.hash,
-            "name": self.name,
-            "key": item.key,
-            "type": item.type,
-            "title": item.title,
-            "label": item.label,
-            "year": item.year,
-            "show": item.show,
-            "season": item.season,
-            "episode": item.episode,
-            "library": self.library,
-            "resolution": item.resolution,
-            "completed_on": self.completed_on,
-            "play": play_links(self.machine, item.key),
-            "poster": f"{poster_base}/{item.key}" if item.thumb else None,
-        }
 
 
 def ready_items(

@@ -36,13 +36,6 @@ class BestGrab:
     choice: Assessment
     result: GrabResult
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            **self.result.as_json(),
-            "release": self.choice.as_json(),
-            "summary": self.choice.summary,
-        }
-
 
 class BestGrabs:
     """grab_best, and the replacement of what it chose when that dies."""

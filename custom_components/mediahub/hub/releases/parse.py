@@ -7,7 +7,7 @@ callers run `parse_title` off the event loop; a bounded cache makes a repeated s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 import logging
@@ -102,14 +102,6 @@ class Quality:
     languages: tuple[str, ...] = ()  # IETF tags as babelfish spells them: fr, pt-BR, mul
     edition: str | None = None
     proper: bool = False  # a PROPER or REPACK: the group fixed its own release
-
-    def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("seasons", "episodes", "hdr", "audio", "languages"):
-            data[key] = list(data[key])
-        data["source"] = str(self.source) if self.source else None
-        data["pack"] = str(self.pack) if self.pack else None
-        return data
 
     @property
     def chips(self) -> tuple[str, ...]:

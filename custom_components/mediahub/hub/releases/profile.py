@@ -37,6 +37,9 @@ class QualityProfile:
     preferred_languages: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
+        """The format the torrents store keeps a profile in (`profiles.py`). It is also the
+        message `wire.QualityProfile` (what `wire.profile_json` sends; a test holds the two
+        equal: this module sits below `wire` and cannot be typed against it)."""
         data = asdict(self)
         for key, value in data.items():
             if isinstance(value, tuple):

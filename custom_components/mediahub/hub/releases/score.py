@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 import math
 import re
-from typing import Any, Final
+from typing import Final
 
 from ..models import Release
 from .files import dangerous_name
@@ -29,9 +29,6 @@ class Reason:
     text: str
     values: tuple[tuple[str, str], ...] = ()
 
-    def as_json(self) -> dict[str, Any]:
-        return {"code": self.code, "text": self.text, "values": dict(self.values)}
-
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
@@ -45,21 +42,6 @@ class Assessment:
     @property
     def passes(self) -> bool:
         return not self.reasons
-
-    def as_json(self) -> dict[str, Any]:
-        """The release as the panel and Home Assistant show it, with what was made of it."""
-        return {**self.release.as_json(), **self.verdict_json()}
-
-    def verdict_json(self) -> dict[str, Any]:
-        """What was made of the release (the panel has its title, size and seeders already)."""
-        return {
-            "id": self.release.id,
-            "quality": self.quality.as_json(),
-            "chips": list(self.quality.chips),
-            "score": self.score,
-            "passes": self.passes,
-            "reasons": [r.as_json() for r in self.reasons],
-        }
 
     @property
     def summary(self) -> str:

@@ -25,6 +25,7 @@ from custom_components.mediahub.hub import (
     Origin,
     ServiceTimeoutError,
     ServiceUnavailableError,
+    download_record_json,
 )
 from custom_components.mediahub.services import ACTIONS
 
@@ -148,7 +149,7 @@ async def test_each_action(
 
 async def test_list_downloads_by_status(hass: HomeAssistant, engine: FixtureEngine) -> None:
     everything = await act(hass, "list_downloads", {})
-    assert everything == {"downloads": {DUNE.hash: DUNE.as_json()}}
+    assert everything == {"downloads": {DUNE.hash: download_record_json(DUNE)}}
     assert await act(hass, "list_downloads", {"status": "seeding"}) == {"downloads": {}}
 
 

@@ -18,7 +18,12 @@ from pytest_homeassistant_custom_component.typing import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.mediahub.const import CONF_USERS_CAN_GRAB, DOMAIN
-from custom_components.mediahub.hub import Origin, ServiceUnavailableError, default_profile
+from custom_components.mediahub.hub import (
+    Origin,
+    ServiceUnavailableError,
+    bandwidth_json,
+    default_profile,
+)
 
 from .conftest import ARRIVAL_2160, BANDWIDTH, DUNE, ENTRY_ID, FixtureEngine
 
@@ -193,7 +198,7 @@ async def test_bandwidth_reads_and_changes_the_limits(
 ) -> None:
     admin = await hass_ws_client(hass)
     read = await result(admin, type="mediahub/bandwidth", **ENTRY)
-    assert read == {"bandwidth": BANDWIDTH.as_json()}
+    assert read == {"bandwidth": bandwidth_json(BANDWIDTH)}
     changes = {"download_limit": 1_048_576, "schedule": {"days": 2}}
     changed = await result(admin, type="mediahub/bandwidth", **ENTRY, changes=changes)
     assert changed["bandwidth"]["download_limit"] == 1_048_576
