@@ -189,11 +189,10 @@ class MediaHub:
             await self.audit.load()
 
     async def poll(self) -> DownloadsSnapshot:
-        """One poll, what both hosts run: Plex's library followed, then qBittorrent's changes
-        and every download's life (`Downloads.refresh`, which advances the lifecycle: its
-        steps up to the confirmation in Plex), then the VPN checked, the guards applied and
-        the audit kept, then the limits in force followed."""
-        await self._follow_plex()
+        """One poll, what both hosts run: qBittorrent's changes and every download's life
+        (`Downloads.refresh`, which advances the lifecycle), then the VPN checked, the guards
+        applied and the audit kept, then the limits in force followed, and last Plex's library
+        (a slow Plex never delays the guards); what Plex newly lists is confirmed at once."""
         downloads = self.downloads
         await downloads.refresh()
         confirmed: bool | None = None
@@ -224,15 +223,18 @@ class MediaHub:
             )
         downloads.views.refresh_many(shown)
         await self.bandwidth.follow(model.transfer())
+        await self._follow_plex()
         return downloads.snapshot()
 
     async def _follow_plex(self) -> None:
-        """Keep the library index current; the lifecycle confirms scanned downloads in it.
-        First in a poll, so that poll confirms what Plex listed since the last."""
+        """Keep the library index current; what it newly lists is confirmed in this poll."""
         try:
-            await self.plexwatch.refresh(waiting=self.lifecycle.awaiting_plex)
+            changed = await self.plexwatch.refresh(waiting=self.lifecycle.awaiting_plex)
         except MediaHubError as err:
             _LOGGER.debug("Plex's library is not read now: %s", err)
+            return
+        if changed:
+            await self.lifecycle.plex_listed()
 
     async def vpn_status(self) -> VpnStatus:
         """gluetun's view compared with qBittorrent's external address (UNKNOWN without

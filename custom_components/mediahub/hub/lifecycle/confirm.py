@@ -5,8 +5,9 @@ its folder (through the path map), and `not_in_plex` if Plex has not listed it
 The fourth step of a download's life (see the package's docstring). It needs no claim: its
 marks (`mediahub:in-plex:<key>`, `mediahub:not-in-plex`, see `tags`) may be written by any
 process, since adding a tag twice changes nothing. What Plex holds is read from MediaHub's
-library index, which `library.plexwatch` keeps current (the engine follows it at the start of
-each poll, so a poll confirms what Plex listed before it).
+library index, which `library.plexwatch` keeps current (the engine follows it at the end of
+each poll, after the guards, and has what it newly lists confirmed at once:
+`Lifecycle.plex_listed`).
 """
 
 from __future__ import annotations

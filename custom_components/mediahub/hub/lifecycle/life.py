@@ -153,6 +153,11 @@ class Lifecycle:
             self.views.refresh(infohash)
 
     # 4. confirmed in Plex (only with the library index read)
+    async def plex_listed(self) -> None:
+        """Plex's library changed since this poll's step 4 (the engine follows Plex after the
+        guards): the confirmation again, at once, rather than a poll later."""
+        await self._confirm_in_plex()
+
     async def _confirm_in_plex(self) -> None:
         if not self._plex.library.loaded:
             return
