@@ -386,6 +386,22 @@ async def _libraries(call: Call) -> LibrariesAnswer:
 
 _HASH_ROUTE: Final = "/api/downloads/{hash}"
 
+
+def _control(name: str, summary: str, run: Run) -> Operation:
+    """A control of one download, by its hash (an action and `POST …/{hash}/<name>`)."""
+    return Operation(
+        name=name,
+        summary=summary,
+        fields=_hash,
+        run=run,
+        access=Access.ADMIN,
+        answer=None,
+        action=True,
+        routes=(Route("POST", f"{_HASH_ROUTE}/{name}"),),
+        refresh=Refresh.POLL,
+    )
+
+
 OPERATIONS: Final[dict[str, Operation]] = {
     op.name: op
     for op in (
@@ -492,39 +508,9 @@ OPERATIONS: Final[dict[str, Operation]] = {
             routes=(Route("POST", _HASH_ROUTE + "/redownload", 201),),
             refresh=Refresh.POLL,
         ),
-        Operation(
-            name="pause",
-            summary="Pause a download.",
-            fields=_hash,
-            run=_pause,
-            access=Access.ADMIN,
-            answer=None,
-            action=True,
-            routes=(Route("POST", _HASH_ROUTE + "/pause"),),
-            refresh=Refresh.POLL,
-        ),
-        Operation(
-            name="resume",
-            summary="Resume a download.",
-            fields=_hash,
-            run=_resume,
-            access=Access.ADMIN,
-            answer=None,
-            action=True,
-            routes=(Route("POST", _HASH_ROUTE + "/resume"),),
-            refresh=Refresh.POLL,
-        ),
-        Operation(
-            name="force_start",
-            summary="Start a download now, past qBittorrent's queue.",
-            fields=_hash,
-            run=_force_start,
-            access=Access.ADMIN,
-            answer=None,
-            action=True,
-            routes=(Route("POST", _HASH_ROUTE + "/force_start"),),
-            refresh=Refresh.POLL,
-        ),
+        _control("pause", "Pause a download.", _pause),
+        _control("resume", "Resume a download.", _resume),
+        _control("force_start", "Start a download now, past qBittorrent's queue.", _force_start),
         Operation(
             name="queue",
             summary="Move a download to the top or the bottom of qBittorrent's queue.",
