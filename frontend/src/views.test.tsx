@@ -159,6 +159,37 @@ describe("SearchView", () => {
   });
 });
 
+describe("a queued grab", () => {
+  it("is said in the panel's own words, not the server's", async () => {
+    const release = {
+      id: "r1", title: "Dune.2021.1080p.WEB-DL", size: 1, seeders: 10, leechers: 0, indexer: "TPB", indexer_id: 1,
+      category_id: 2000, category: "movies", age_hours: 1, published: null, protocol: "torrent", ids: [],
+    };
+    const transport = {
+      ...sidecarTransport,
+      search: (_query: string, _category: string | null, listener: Parameters<typeof sidecarTransport.search>[2]) => {
+        setTimeout(() => {
+          listener.results([release] as never[]);
+          listener.done();
+        });
+        return () => undefined;
+      },
+      grab: () =>
+        Promise.resolve({ hash: "a".repeat(40), name: "Dune", category: "movies", queued: true, origin: "panel", message: "SERVER'S ENGLISH" }),
+    } as typeof sidecarTransport;
+    renderBare(
+      <TransportContext.Provider value={transport}>
+        <SearchView categories={["movies"]} onDownloaded={() => undefined} />
+      </TransportContext.Provider>,
+    );
+    fireEvent.change(screen.getByLabelText("Search for a movie, show, album or book"), { target: { value: "dune" } });
+    fireEvent.click(screen.getByRole("button", { name: "Search" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Download Dune.2021.1080p.WEB-DL" }));
+    expect(await screen.findByText("qBittorrent is not reachable — Dune is queued and will start when it is back.")).toBeTruthy();
+    expect(document.body.textContent).not.toContain("SERVER'S ENGLISH");
+  });
+});
+
 describe("App", () => {
   it("starts from the fetched state, then follows the stream from its revision", async () => {
     const listeners = new Map<string, (event: MessageEvent<string>) => void>();
