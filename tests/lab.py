@@ -349,7 +349,6 @@ class Lab:
         async with http.post(
             step,
             json={
-                "poll_interval": 2,
                 "categories": self.panel_environment()["MEDIAHUB_CATEGORIES"],
                 "path_map": f"{self.media}=/data",
                 "auto_scan": True,

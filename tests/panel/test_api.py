@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 import json
 from typing import Any
 
@@ -23,6 +24,16 @@ async def grab_first(sidecar: Sidecar, query: str) -> dict:  # type: ignore[type
     status, body = await sidecar.post("/api/downloads", {"release_id": releases[0]["id"]})
     assert status == 201, body
     return body
+
+
+def listed_hashes(sidecar: Sidecar) -> Callable[[], Awaitable[list[str]]]:
+    """What the panel's list holds now (its downloads' hashes)."""
+
+    async def listed() -> list[str]:
+        _, state = await sidecar.get("/api/downloads")
+        return [d["hash"] for d in state["downloads"]]
+
+    return listed
 
 
 async def test_health_reports_each_dependency(
@@ -69,7 +80,8 @@ async def test_download_pause_resume_remove_redownload(
 ) -> None:
     body = await grab_first(sidecar, "S05E02")
     infohash = body["hash"]
-    await sidecar.panel.poll_once()
+    # Listed once qBittorrent lists it: on a loaded machine its add may land a poll later.
+    await until(listed_hashes(sidecar), "the grab in the list", between=sidecar.panel.poll_once)
     status, state = await sidecar.get("/api/downloads")
     assert [d["hash"] for d in state["downloads"]] == [infohash]
     assert state["qbittorrent"]["available"] is True
@@ -160,7 +172,7 @@ async def test_a_panel_holding_the_current_state_is_not_sent_it_again(sidecar: S
     revision, first = opened
     assert first == ("current", {"revision": revision})
     grabbed = (await grab_first(sidecar, "S05E02"))["hash"]
-    await sidecar.panel.poll_once()
+    await until(listed_hashes(sidecar), "the grab in the list", between=sidecar.panel.poll_once)
     [(name, snapshot)] = await sidecar.sse(f"/api/events?since={revision}", until=_first)
     assert name == "snapshot"
     assert [d["hash"] for d in snapshot["downloads"]] == [grabbed]
