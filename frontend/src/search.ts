@@ -143,7 +143,7 @@ export function outcome(state: SearchState): Outcome {
 
 const RESOLUTION_RANK: Record<string, number> = { "2160p": 4, "1080p": 3, "720p": 2, "576p": 1, "480p": 1 };
 
-/** Plex already has it at the same or a better resolution (hub/marks.py Marks.covers). */
+/** Plex already has it at the same or a better resolution (hub/library/marks.py Marks.covers). */
 export function plexCovers(verdict: Verdict | undefined): boolean {
   const inPlex = verdict?.in_plex;
   if (!verdict || !inPlex) return false;

@@ -71,6 +71,9 @@ def test_free_space_is_unknown_until_qbittorrent_has_measured_the_disk() -> None
     assert model.transfer().free_space is None
     model.apply({"rid": 2, "server_state": {"free_space_on_disk": 5_000_000_000}})
     assert model.transfer().free_space == 5_000_000_000
+    # Once measured, 0 is a disk that really is full: the guard must hold, grabs be refused.
+    model.apply({"rid": 3, "server_state": {"free_space_on_disk": 0}})
+    assert model.transfer().free_space == 0
 
 
 def test_states_of_both_versions_are_understood() -> None:

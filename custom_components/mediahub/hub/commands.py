@@ -684,10 +684,3 @@ STREAMS: Final[dict[str, Stream]] = {
         ),
     )
 }
-
-
-def for_users() -> frozenset[str]:
-    """The Home Assistant actions a user who is not an administrator may run from the panel."""
-    return frozenset(
-        op.name for op in OPERATIONS.values() if op.action and op.access is Access.USER
-    )

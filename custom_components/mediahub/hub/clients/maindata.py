@@ -207,6 +207,8 @@ class MaindataModel:
     server: dict[str, Any] = field(default_factory=dict)
     categories: set[str] = field(default_factory=set)
     snapshots: int = 0  # how many full updates have been applied
+    # qBittorrent has measured its disk (said a free space other than 0) since MediaHub started.
+    disk_measured: bool = False
 
     def reset(self) -> None:
         """Forget the cursor: the next poll asks for a full snapshot (e.g. after a re-login)."""
@@ -258,6 +260,7 @@ class MaindataModel:
         if kept:
             self.server.update(kept)
             changes.server_changed = True
+            self.disk_measured = self.disk_measured or bool(kept.get("free_space_on_disk"))
         self.rid = int(update.get("rid", self.rid))
         return changes
 
@@ -269,9 +272,11 @@ class MaindataModel:
             upload_speed=int(s.get("up_info_speed", 0)),
             alltime_download=int(s.get("alltime_dl", 0)),
             alltime_upload=int(s.get("alltime_ul", 0)),
-            # Until qBittorrent has measured the disk (its first answers of a session) it says
-            # 0: that is not known, not a full disk.
-            free_space=int(free) if isinstance(free, int) and free > 0 else None,
+            # Until qBittorrent has measured the disk (its first answers after it starts) it says
+            # 0: that is not known, not a full disk. Once measured, 0 is a full disk.
+            free_space=int(free)
+            if isinstance(free, int) and (free or self.disk_measured)
+            else None,
             connection_status=ConnectionStatus.parse(s.get("connection_status")),
             external_ipv4=s.get("last_external_address_v4") or None,
             dht_nodes=int(s.get("dht_nodes", 0)),

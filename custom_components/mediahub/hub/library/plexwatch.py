@@ -14,7 +14,7 @@ safety net otherwise): never the whole library, which is read once, at start.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 import logging
 import re
 from typing import Any, Final
@@ -42,12 +42,16 @@ class _RedactToken(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = _TOKEN.sub(r"\1…", str(record.msg))
+        # Text is redacted; numbers stay numbers, for the message's %d.
         if isinstance(record.args, tuple):
-            # Text is redacted; numbers stay numbers, for the message's %d.
-            record.args = tuple(
-                a if isinstance(a, int | float) else _TOKEN.sub(r"\1…", str(a)) for a in record.args
-            )
+            record.args = tuple(_redacted(a) for a in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = {k: _redacted(v) for k, v in record.args.items()}
         return True
+
+
+def _redacted(arg: object) -> object:
+    return arg if isinstance(arg, int | float) else _TOKEN.sub(r"\1…", str(arg))
 
 
 logging.getLogger("plexwebsocket").addFilter(_RedactToken())
