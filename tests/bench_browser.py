@@ -201,7 +201,12 @@ async def panel_process(environment: dict[str, str]) -> AsyncIterator[Page]:
     log = rundir / "panel.log"
     process = subprocess.Popen(  # noqa: ASYNC220 - started once, not awaited
         [sys.executable, "-m", "sidecar"],
-        env={**os.environ, **environment, "MEDIAHUB_PORT": str(port)},
+        env={
+            **os.environ,
+            **environment,
+            "MEDIAHUB_PORT": str(port),
+            "PYTHONPATH": str(REPO / "custom_components" / "mediahub"),
+        },
         cwd=REPO,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

@@ -10,13 +10,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 import os
 from pathlib import Path
-import sys
 
 from hypothesis import HealthCheck, settings
 import pytest
 import pytest_socket
-
-from custom_components.mediahub import hub
 
 from .simulators.gluetun import GluetunSimulator
 from .simulators.plex import PlexSimulator
@@ -31,11 +28,6 @@ from .support.qbittorrent import (
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-# The sidecar is a host beside the engine: it imports the engine's face as the top-level `hub`
-# (how it runs, `python -m sidecar`). In this process that face is the integration's own, so the
-# sidecar and the tests share one engine: one MediaHubError, one Settings.
-sys.modules.setdefault("hub", hub)
 
 # Property tests on a slow, loaded 2-core machine: no wall-clock limits (the first draw alone
 # can take seconds while Hypothesis builds its Unicode tables), and in CI the same examples on
