@@ -2,10 +2,13 @@
 // What MediaHub sends (both hosts): no secret or Prowlarr link ever appears here.
 
 export type Stage = "queued" | "refused" | "downloading" | "completed" | "scan_sent" | "no_library" | "available" | "not_in_plex" | "removed";
-export type Origin = "panel" | "action" | "automation" | "voice";
+export type Origin = "panel" | "action" | "automation" | "voice" | "wish";
 export type Hold = "vpn" | "disk";
 export type Status = "downloading" | "seeding" | "stopped" | "queued" | "checking" | "stalled" | "metadata" | "moving" | "errored" | "unknown";
 export type IndexerState = "pending" | "ok" | "timed_out" | "error";
+export type WishKind = "follow" | "want" | "upgrade";
+export type WishState = "wanted" | "grabbed" | "available" | "done";
+export type Happened = "made" | "searched" | "refused" | "grabbed" | "available" | "replaced" | "ended";
 
 /** One indexer's part of a search (`indexer` event): its count and time when it answered. */
 export interface IndexerStatus {
@@ -438,6 +441,7 @@ export interface QualityProfile {
   blocked_groups: string[];
   min_seeders: number;
   preferred_languages: string[];
+  cutoff: string;
 }
 
 export interface ProfilesAnswer {
@@ -448,6 +452,55 @@ export interface ProfilesAnswer {
 
 export interface ProfileAnswer {
   profile: QualityProfile;
+}
+
+/** One line of a wish's history: made, searched, refused (why), grabbed, available, ... */
+export interface WishHappening {
+  at: number;
+  what: Happened;
+  release?: string;
+  item?: string;
+  reason?: string;
+}
+
+/** A wish: follow a show, want a movie or a season, upgrade what Plex holds. */
+export interface Wish {
+  id: number;
+  kind: WishKind;
+  title: string;
+  label: string;
+  year: number | null;
+  season: number | null;
+  seasons: number[];
+  backfill: boolean;
+  category: string;
+  asked_by: string;
+  state: WishState;
+  created_at: number;
+  after: string | null;
+  current: string | null;
+  next_search: number | null;
+  grabbed: string[];
+  history: WishHappening[];
+}
+
+export interface WishList {
+  wishes: Wish[];
+}
+
+export interface WishAnswer {
+  wish: Wish;
+  joined: boolean;
+}
+
+/** What one watch cycle did. */
+export interface WatchReport {
+  ran: boolean;
+  wishes: number;
+  releases: number;
+  searches: number;
+  grabbed: string[];
+  waiting: number;
 }
 
 /** An error as the sidecar answers it (`{"error": ...}`): `code` is the key the panel's catalogs and Home Assistant's translations share, `placeholders` what its text fills in, `message` the server's English (shown only for a code the panel does not know), `values` what the panel may act on (a duplicate's existing download). */
@@ -475,8 +528,9 @@ export interface FeedEvents {
   scan: ScanMessage;
   refused: Refused;
   replaced: Replaced;
+  wishes: WishList;
 }
-export const FEED_EVENTS = ["snapshot", "current", "downloads", "service", "vpn", "holds", "ready", "bandwidth", "scan", "refused", "replaced"] as const;
+export const FEED_EVENTS = ["snapshot", "current", "downloads", "service", "vpn", "holds", "ready", "bandwidth", "scan", "refused", "replaced", "wishes"] as const;
 
 /** SEARCH_EVENTS: event name → its message. */
 export interface SearchEvents {
@@ -511,6 +565,10 @@ export const ACCESS = {
   libraries: "admin",
   profiles: "admin",
   save_profile: "admin",
+  wish: "user",
+  unwish: "user",
+  wishes: "user",
+  watch_wishes: "admin",
 } as const;
 export type OperationName = keyof typeof ACCESS;
 
@@ -537,6 +595,10 @@ export const ROUTES = {
   libraries: [{ method: "GET", path: "/api/libraries" }],
   profiles: [{ method: "GET", path: "/api/profiles" }],
   save_profile: [{ method: "POST", path: "/api/profiles/{category}" }, { method: "DELETE", path: "/api/profiles/{category}" }],
+  wish: [{ method: "POST", path: "/api/wishes" }],
+  unwish: [{ method: "DELETE", path: "/api/wishes/{wish_id}" }],
+  wishes: [{ method: "GET", path: "/api/wishes" }],
+  watch_wishes: [{ method: "POST", path: "/api/wishes/watch" }],
 } as const;
 
 /** Home Assistant's websocket command of each operation (actions: mediahub/action). */
@@ -562,6 +624,10 @@ export const COMMANDS = {
   libraries: "mediahub/libraries",
   profiles: "mediahub/profiles",
   save_profile: "mediahub/save_profile",
+  wish: "mediahub/wish",
+  unwish: "mediahub/unwish",
+  wishes: "mediahub/wishes",
+  watch_wishes: "mediahub/watch_wishes",
 } as const;
 
 /** What each operation answers. */
@@ -587,4 +653,8 @@ export interface Answers {
   libraries: LibrariesAnswer;
   profiles: ProfilesAnswer;
   save_profile: ProfileAnswer;
+  wish: WishAnswer;
+  unwish: WishAnswer;
+  wishes: WishList;
+  watch_wishes: WatchReport;
 }

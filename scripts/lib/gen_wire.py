@@ -217,6 +217,8 @@ def describe(validator: Any) -> str:
         str: "string",
         None: "null",
     }
+    if isinstance(validator, list):
+        return "list of " + " or ".join(describe(v) for v in validator)
     if validator in kinds:
         return kinds[validator]
     if (name := type(validator).__name__) in _DESCRIBED:
@@ -301,7 +303,10 @@ def _operation(op: commands.Operation) -> list[str]:
         if route.body:
             parts.append(f"body: `{route.body}`")
         elif route.body == "":
-            parts.append("body: the data; 202 when queued while qBittorrent is away")
+            queued = op.answer == "GrabResult"
+            parts.append(
+                "body: the data" + ("; 202 when queued while qBittorrent is away" if queued else "")
+            )
         if route.fixed:
             parts.append("implies " + ", ".join(f"`{k}: {v}`" for k, v in route.fixed.items()))
         out.append(

@@ -2,8 +2,10 @@
 
 Speaks the endpoints MediaHub uses, shaped by ../shared/fixtures/prowlarr/openapi.json:
 `/ping` (anonymous), `/api/v1/system/status`, `/api/v1/indexer`, `/api/v1/indexerstatus`,
-`/api/v1/search` and the per-indexer download proxy `/{id}/download`, which answers the
-.torrent bytes or a 301 to a magnet as the real one does. The API key is checked the real
+`/api/v1/search` (an empty query is an RSS search: each indexer's newest releases, as Prowlarr's
+`IsRssSearch`), the per-indexer download proxy `/{id}/download`, which answers the .torrent bytes
+or a 301 to a magnet as the real one does, and `/api/v1/customfilter` (the CRUD of
+CustomFilterResource: `{id, type, label, filters: [object]}`, where MediaHub keeps its wishes). The API key is checked the real
 way (`apikey` query, `X-Api-Key`, `Authorization: Bearer`). Each indexer has its own latency
 and failure mode, and the simulator records every request so tests can assert on them.
 Release titles come from the Torznab fixture torznab_tpb.xml.
@@ -28,6 +30,8 @@ from tests.simulators.base import SimulatorServer
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "prowlarr"
 TORZNAB_NS = {"torznab": "http://torznab.com/schemas/2015/feed"}
+
+RSS_PAGE = 100  # what an indexer's feed holds
 
 CATEGORY_NAMES = {
     2000: "Movies",
@@ -92,6 +96,11 @@ class SimRelease:
     magnet: bool = False  # the download proxy answers 301 → magnet:
     guid: str = ""
     imdb_id: int = 0  # what the indexer knows the release as (0: nothing)
+    published: datetime | None = None  # None: `age_hours` before each answer
+
+    @property
+    def publish_date(self) -> datetime:
+        return self.published or datetime.now(UTC) - timedelta(hours=self.age_hours)
 
     def __post_init__(self) -> None:
         if self.torrent is None:
@@ -139,6 +148,8 @@ class ProwlarrSimulator(SimulatorServer):
         self.available = True  # False → every request answers 503 (Prowlarr restarting)
         self._ids = itertools.count(1)
         self._stopping = asyncio.Event()  # releases "hang" requests when the simulator stops
+        self.custom_filters: dict[int, dict[str, Any]] = {}
+        self._filter_ids = itertools.count(1)
         titles = fixture_titles()
         self.add_indexer("The Pirate Bay", releases=[SimRelease(t, category=5040) for t in titles])
         self.add_indexer(
@@ -170,6 +181,11 @@ class ProwlarrSimulator(SimulatorServer):
         app.router.add_get("/api/v1/indexerstatus", self._indexer_status)
         app.router.add_get("/api/v1/search", self._search)
         app.router.add_get("/{indexer_id:\\d+}/download", self._download)
+        app.router.add_get("/api/v1/customfilter", self._filter_list)
+        app.router.add_post("/api/v1/customfilter", self._filter_create)
+        app.router.add_get("/api/v1/customfilter/{id}", self._filter_get)
+        app.router.add_put("/api/v1/customfilter/{id}", self._filter_update)
+        app.router.add_delete("/api/v1/customfilter/{id}", self._filter_delete)
         return app
 
     async def stop(self) -> None:
@@ -323,14 +339,15 @@ class ProwlarrSimulator(SimulatorServer):
             categories.append(
                 {"id": parent, "name": CATEGORY_NAMES.get(parent, "Other"), "subCategories": []}
             )
-        published = datetime.now(UTC) - timedelta(hours=release.age_hours)
+        published = release.publish_date
+        age_hours = (datetime.now(UTC) - published).total_seconds() / 3600
         return without_nulls(
             {
                 "id": 0,
                 "guid": release.guid,
-                "age": int(release.age_hours // 24),
-                "ageHours": release.age_hours,
-                "ageMinutes": release.age_hours * 60,
+                "age": int(age_hours // 24),
+                "ageHours": age_hours,
+                "ageMinutes": age_hours * 60,
                 "size": release.size,
                 "files": 1,
                 "grabs": position * 7,
@@ -394,13 +411,14 @@ class ProwlarrSimulator(SimulatorServer):
             return web.Response(
                 status=200, text='[{"guid": "trunc', content_type="application/json"
             )
-        results = [
-            self.release_resource(indexer, release, request)
-            for indexer in selected
-            if indexer.mode != "empty"
-            for release in indexer.releases
-            if self._matches(release, query, categories)
-        ]
+        results = []
+        for indexer in selected:
+            if indexer.mode == "empty":
+                continue
+            found = [r for r in indexer.releases if self._matches(r, query, categories)]
+            if not query.strip():  # an RSS search: the indexer's newest page
+                found = sorted(found, key=lambda r: r.publish_date, reverse=True)[:RSS_PAGE]
+            results += [self.release_resource(indexer, r, request) for r in found]
         return web.json_response(results)
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
@@ -425,3 +443,61 @@ class ProwlarrSimulator(SimulatorServer):
                 "Content-Disposition": f'attachment; filename="{quote(release.title)}.torrent"'
             },
         )
+
+    # --- custom filters: Prowlarr keeps them in its database, by id ------------------------
+
+    def _filter_body(self, body: Any) -> dict[str, Any] | None:
+        """CustomFilterResource (additionalProperties false): type, label, filters[object]."""
+        if not isinstance(body, dict) or set(body) - {"id", "type", "label", "filters"}:
+            return None
+        filters = body.get("filters")
+        if filters is not None and not (
+            isinstance(filters, list) and all(isinstance(f, dict) for f in filters)
+        ):
+            return None
+        return {"type": body.get("type"), "label": body.get("label"), "filters": filters or []}
+
+    async def _filter_list(self, request: web.Request) -> web.Response:
+        return web.json_response(list(self.custom_filters.values()))
+
+    async def _filter_get(self, request: web.Request) -> web.Response:
+        found = self.custom_filters.get(_int_or_none(request.match_info["id"]) or -1)
+        if found is None:
+            return web.json_response({"message": "Not Found"}, status=404)
+        return web.json_response(found)
+
+    async def _filter_create(self, request: web.Request) -> web.Response:
+        resource = self._filter_body(await _json_or_none(request))
+        if resource is None:
+            return web.json_response({"message": "invalid CustomFilterResource"}, status=400)
+        resource = {"id": next(self._filter_ids), **resource}
+        self.custom_filters[resource["id"]] = resource
+        return web.json_response(resource)
+
+    async def _filter_update(self, request: web.Request) -> web.Response:
+        filter_id = _int_or_none(request.match_info["id"])
+        resource = self._filter_body(await _json_or_none(request))
+        if resource is None:
+            return web.json_response({"message": "invalid CustomFilterResource"}, status=400)
+        if filter_id not in self.custom_filters:
+            return web.json_response({"message": "Not Found"}, status=404)
+        self.custom_filters[filter_id] = {"id": filter_id, **resource}
+        return web.json_response(self.custom_filters[filter_id])
+
+    async def _filter_delete(self, request: web.Request) -> web.Response:
+        self.custom_filters.pop(_int_or_none(request.match_info["id"]) or -1, None)
+        return web.json_response({})
+
+
+def _int_or_none(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+async def _json_or_none(request: web.Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        return None

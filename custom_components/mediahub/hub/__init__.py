@@ -42,6 +42,11 @@ from .events import (
     ReleaseRefused,
     ScanRequested,
     ServiceStatus,
+    WishAvailable,
+    WishEnded,
+    WishesChanged,
+    WishGrabbed,
+    WishMade,
 )
 from .feed import Feed, problem_of, search_messages
 from .library.index import InPlex
@@ -94,7 +99,12 @@ from .wire import (
     download_record_json,
     ready_item_json,
     vpn_json,
+    wish_json,
+    wish_list_json,
 )
+from .wishes.book import MadeWish, WishRequest
+from .wishes.model import Happened, Happening, Wish, WishKind, WishState
+from .wishes.watch import CycleReport
 
 __all__ = [
     "DEFAULT_CATEGORIES",
@@ -123,6 +133,7 @@ __all__ = [
     "BestGrab",
     "Call",
     "ConnectionStatus",
+    "CycleReport",
     "Download",
     "DownloadAdded",
     "DownloadAvailable",
@@ -137,6 +148,8 @@ __all__ = [
     "Feed",
     "GluetunClient",
     "GrabResult",
+    "Happened",
+    "Happening",
     "Hold",
     "InPlex",
     "Indexer",
@@ -146,6 +159,7 @@ __all__ = [
     "Kinds",
     "Library",
     "LibraryItem",
+    "MadeWish",
     "Marks",
     "MediaHub",
     "MediaHubError",
@@ -181,6 +195,15 @@ __all__ = [
     "TransferState",
     "VpnState",
     "VpnStatus",
+    "Wish",
+    "WishAvailable",
+    "WishEnded",
+    "WishGrabbed",
+    "WishKind",
+    "WishMade",
+    "WishRequest",
+    "WishState",
+    "WishesChanged",
     "__version__",
     "assess",
     "audit_record_json",
@@ -201,4 +224,6 @@ __all__ = [
     "valid_url",
     "validated_bandwidth",
     "vpn_json",
+    "wish_json",
+    "wish_list_json",
 ]

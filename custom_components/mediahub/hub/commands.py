@@ -23,6 +23,7 @@ import probatio as vol
 
 from .controls.bandwidth import from_kib
 from .engine import MediaHub
+from .errors import InvalidInputError
 from .feed import Feed
 from .models import NEWZNAB_BY_CATEGORY, DownloadStatus, Origin
 from .releases.score import ranked
@@ -36,6 +37,9 @@ from .wire import (
     ProfileAnswer,
     ProfilesAnswer,
     SearchAnswer,
+    WatchReport,
+    WishAnswer,
+    WishList,
     bandwidth_json,
     best_grab_json,
     download_record_json,
@@ -45,7 +49,12 @@ from .wire import (
     profile_json,
     profiles_json,
     search_result_json,
+    watch_report_json,
+    wish_json,
+    wish_list_json,
 )
+from .wishes.book import WishRequest
+from .wishes.model import WishKind
 
 
 class Access(StrEnum):
@@ -117,6 +126,12 @@ class Call:
     upload: bytes | None = None  # a .torrent file the host received (`takes_file`)
     # Home Assistant: a .torrent file on its machine, in a folder it may read (`add_torrent`).
     read_local: Callable[[str], Awaitable[bytes]] | None = None
+    user: str | None = None  # who asked, as the host knows them (a Home Assistant user's name)
+
+    @property
+    def asked_by(self) -> str:
+        """Who a wish is from: the person when the host knows them, else how they asked."""
+        return self.user or self.origin.value
 
 
 type Fields = Callable[[Kinds], dict[Any, Any]]
@@ -214,6 +229,27 @@ def _nothing(_k: Kinds) -> dict[Any, Any]:
 def _true(value: str) -> bool:
     """A query string's yes (the panel's `?delete_files=true`)."""
     return value.lower() in ("1", "true", "yes")
+
+
+def _wish_fields(k: Kinds) -> dict[Any, Any]:
+    return {
+        vol.Required("title"): vol.All(k.string, vol.Strip, vol.Length(min=1, max=200)),
+        vol.Optional("kind"): vol.In([kind.value for kind in WishKind]),
+        vol.Optional("category"): vol.In(["movies", "tv"]),
+        vol.Optional("year"): vol.All(vol.Coerce(int), vol.Range(min=1880, max=2200)),
+        vol.Optional("season"): vol.All(vol.Coerce(int), vol.Range(min=0, max=500)),
+        vol.Optional("seasons"): [vol.All(vol.Coerce(int), vol.Range(min=0, max=500))],
+        vol.Optional("backfill", default=False): k.boolean,
+        vol.Optional("plex_key"): vol.All(k.string, vol.Length(min=1, max=32)),
+    }
+
+
+def _unwish_fields(k: Kinds) -> dict[Any, Any]:
+    return {
+        vol.Exclusive("wish_id", "wish"): vol.All(vol.Coerce(int), vol.Range(min=1)),
+        vol.Exclusive("title", "wish"): vol.All(k.string, vol.Strip, vol.Length(min=1, max=200)),
+        vol.Optional("forget", default=False): k.boolean,
+    }
 
 
 # --- engine calls --------------------------------------------------------------------------------
@@ -400,6 +436,46 @@ def _control(name: str, summary: str, run: Run) -> Operation:
         routes=(Route("POST", f"{_HASH_ROUTE}/{name}"),),
         refresh=Refresh.POLL,
     )
+
+
+async def _wish(call: Call) -> WishAnswer:
+    data = call.data
+    request = WishRequest(
+        title=data["title"],
+        kind=WishKind(data["kind"]) if "kind" in data else None,
+        category=data.get("category"),
+        year=data.get("year"),
+        season=data.get("season"),
+        seasons=tuple(data.get("seasons", ())),
+        backfill=data["backfill"],
+        plex_key=data.get("plex_key"),
+    )
+    made = await call.engine.wishes.make(request, call.asked_by)
+    return {"wish": wish_json(made.wish), "joined": made.joined}
+
+
+async def _unwish(call: Call) -> WishAnswer:
+    book, data = call.engine.wishes, call.data
+    if "wish_id" in data:
+        wish = await book.get(data["wish_id"])
+    elif "title" in data:
+        wish = await book.find(data["title"])
+    else:
+        raise InvalidInputError(
+            "invalid_wish", "name the wish: its id or its title", values={"field": "wish_id"}
+        )
+    if data["forget"]:
+        await book.forget(wish)
+        return {"wish": wish_json(wish), "joined": False}
+    return {"wish": wish_json(await book.end(wish, call.asked_by)), "joined": False}
+
+
+async def _wishes(call: Call) -> WishList:
+    return wish_list_json(await call.engine.wishes.all())
+
+
+async def _watch_wishes(call: Call) -> WatchReport:
+    return watch_report_json(await call.engine.watch.cycle())
 
 
 OPERATIONS: Final[dict[str, Operation]] = {
@@ -638,6 +714,56 @@ OPERATIONS: Final[dict[str, Operation]] = {
                 Route("POST", "/api/profiles/{category}", body="profile"),
                 Route("DELETE", "/api/profiles/{category}", fixed={"profile": None}),
             ),
+        ),
+        Operation(
+            name="wish",
+            summary="Wish for something beyond one search: follow a show (its next episodes; "
+            "with backfill, what Plex misses too), want a movie or a season until an "
+            "acceptable release exists, or upgrade what Plex holds below its cutoff.",
+            fields=_wish_fields,
+            run=_wish,
+            access=Access.USER,
+            answer="WishAnswer",
+            action=True,
+            responds=True,
+            websocket="mediahub/wish",
+            routes=(Route("POST", "/api/wishes", 201, body=""),),
+        ),
+        Operation(
+            name="unwish",
+            summary="End a wish (by its id or its title); with forget, remove it and its history.",
+            fields=_unwish_fields,
+            run=_unwish,
+            access=Access.USER,
+            answer="WishAnswer",
+            action=True,
+            responds=True,
+            websocket="mediahub/unwish",
+            routes=(Route("DELETE", "/api/wishes/{wish_id}", query={"forget": _true}),),
+        ),
+        Operation(
+            name="wishes",
+            summary="Every wish, newest first, with its history.",
+            fields=_nothing,
+            run=_wishes,
+            access=Access.USER,
+            answer="WishList",
+            websocket="mediahub/wishes",
+            routes=(Route("GET", "/api/wishes"),),
+        ),
+        Operation(
+            name="watch_wishes",
+            summary="Look at the indexers' newest releases for the wishes now, not at the "
+            "next interval.",
+            fields=_nothing,
+            run=_watch_wishes,
+            access=Access.ADMIN,
+            answer="WatchReport",
+            action=True,
+            responds=True,
+            websocket="mediahub/watch_wishes",
+            routes=(Route("POST", "/api/wishes/watch"),),
+            refresh=Refresh.POLL,
         ),
     )
 }

@@ -109,6 +109,8 @@ def _boolean(value: Any) -> bool:
     raise vol.Invalid(f"not a boolean: {value!r}")
 
 
+PLEX_DISCOVER_URL: Final = "https://discover.provider.plex.tv"
+
 _SCHEMA: Final = vol.Schema(
     {
         vol.Required("prowlarr_url"): valid_url,
@@ -154,6 +156,15 @@ _SCHEMA: Final = vol.Schema(
         vol.Optional("plex_confirm_minutes", default=10.0): vol.All(
             vol.Coerce(float), vol.Range(min=0.01, max=1440)
         ),
+        # People choose 10-120 (Home Assistant's options); shorter is for tests and the bench.
+        vol.Optional("watch_minutes", default=15.0): vol.All(
+            vol.Coerce(float), vol.Range(min=0.01, max=120)
+        ),
+        vol.Optional("release_delay_minutes", default=0.0): vol.All(
+            vol.Coerce(float), vol.Range(min=0, max=1440)
+        ),
+        vol.Optional("plex_watchlist", default=False): _boolean,
+        vol.Optional("plex_discover_url", default=PLEX_DISCOVER_URL): valid_url,
     },
     extra=vol.REMOVE_EXTRA,
 )
@@ -198,6 +209,12 @@ class Settings:
     organize: tuple[str, ...] = DEFAULT_ORGANIZED
     # How long Plex has, after a download completes, to list it before it is not in Plex.
     plex_confirm_minutes: float = 10.0
+    # The wishes: how often the indexers' newest releases are read, how long an acceptable
+    # release waits for a better one (Sonarr's delay profile), the owner's Plex watchlist.
+    watch_minutes: float = 15.0
+    release_delay_minutes: float = 0.0
+    plex_watchlist: bool = False
+    plex_discover_url: str = PLEX_DISCOVER_URL  # plex.tv's watchlist service
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Settings:

@@ -38,6 +38,9 @@ from .releases.best import BestGrabs
 from .releases.profiles import ProfileStore
 from .releases.score import Assessment
 from .releases.search import SearchService
+from .wishes.book import WishBook
+from .wishes.store import WishStore
+from .wishes.watch import WishWatch
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -80,11 +83,12 @@ class MediaHub:
         outbox = Outbox(settings.state_path, time.time)
         torrents = TorrentStore(settings.torrents_path)
         scanner = LibraryScanner(self.plex, self.path_map, self.events)
+        claims = Claims(self.qbittorrent, timeout=settings.claim_timeout)
         # A download's life once qBittorrent has it: stages, steps, what the hosts show.
         self.lifecycle = Lifecycle(
             qbittorrent=self.qbittorrent,
             events=self.events,
-            claims=Claims(self.qbittorrent, timeout=settings.claim_timeout),
+            claims=claims,
             scanner=scanner,
             torrents=torrents,
             library=self.library,
@@ -118,6 +122,30 @@ class MediaHub:
             self.events,
             dead=self.lifecycle.dead,
             marks=self.marks,
+        )
+        # The household's wishes: kept in Prowlarr, watched by whichever process holds the
+        # watch claim (docs/wishes.md).
+        wish_store = WishStore(self.prowlarr)
+        self.watch = WishWatch(
+            store=wish_store,
+            search=self.search,
+            profiles=self.profiles,
+            downloads=self.downloads,
+            library=self.library,
+            claims=claims,
+            qbittorrent=self.qbittorrent,
+            plex=self.plex,
+            events=self.events,
+            interval=settings.watch_minutes * 60,
+            delay=settings.release_delay_minutes * 60,
+        )
+        self.wishes = WishBook(
+            store=wish_store,
+            watch=self.watch,
+            search=self.search,
+            profiles=self.profiles,
+            library=self.library,
+            events=self.events,
         )
 
     def marks(self, assessment: Assessment) -> Marks:
@@ -166,6 +194,11 @@ class MediaHub:
     async def watch_plex(self, session: aiohttp.ClientSession) -> None:
         """Listen to Plex's websocket until `close` (hosts run it as a background task)."""
         await self.plexwatch.listen(session)
+
+    async def watch_wishes(self) -> None:
+        """Watch for what the wishes want until cancelled (hosts run it as a background
+        task, as they run `watch_plex`)."""
+        await self.watch.run()
 
     async def close(self) -> None:
         """Close the connections MediaHub opened itself (`session` is its owner's to close)."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import logging
 
 from .models import CompletedDownload, Download, GrabResult, LibraryItem, TransferState
+from .wishes.model import Wish
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -95,6 +96,48 @@ class ServiceStatus:
     reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class WishMade:
+    """A wish was made (or, `joined`, someone asked for what an open wish already wants)."""
+
+    wish: Wish
+    joined: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WishGrabbed:
+    """The watcher grabbed a release for a wish, covering `item` ("S02E05", "movie")."""
+
+    wish: Wish
+    item: str
+    grab: GrabResult
+    release: str  # the release's summary
+
+
+@dataclass(frozen=True, slots=True)
+class WishAvailable:
+    """What a wish grabbed is in Plex: ready to watch (tell whoever asked)."""
+
+    wish: Wish
+    item: str
+    plex_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WishEnded:
+    """A wish ended: a person ended it, an upgrade finished, or it was forgotten."""
+
+    wish: Wish
+    reason: str  # "ended" | "upgraded" | "forgotten"
+
+
+@dataclass(frozen=True, slots=True)
+class WishesChanged:
+    """The wish list changed (every open and past wish, newest first)."""
+
+    wishes: tuple[Wish, ...]
+
+
 type EngineEvent = (
     DownloadAdded
     | DownloadRefused
@@ -106,6 +149,11 @@ type EngineEvent = (
     | ScanRequested
     | DownloadsChanged
     | ServiceStatus
+    | WishMade
+    | WishGrabbed
+    | WishAvailable
+    | WishEnded
+    | WishesChanged
 )
 type Listener = Callable[[EngineEvent], None]
 

@@ -93,6 +93,7 @@ class Origin(StrEnum):
     ACTION = "action"  # a Home Assistant action run by a person
     AUTOMATION = "automation"  # an action with no person behind it
     VOICE = "voice"  # Assist, and the LLM tools
+    WISH = "wish"  # MediaHub itself, for a household's wish (wishes/watch.py)
 
 
 class DownloadStatus(StrEnum):

@@ -11,7 +11,7 @@ What a browser receives never holds a secret or a Prowlarr link.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired, TypedDict
 
 from .library.ready import play_links
@@ -26,6 +26,11 @@ from .models import (
 )
 from .releases.parse import Pack, Source
 from .releases.profile import RESOLUTIONS
+from .wishes.model import (
+    Happened as HappenedKind,
+    WishKind as WishKindKind,
+    WishState as WishStateKind,
+)
 
 if TYPE_CHECKING:
     from .engine import MediaHub
@@ -47,6 +52,8 @@ if TYPE_CHECKING:
     from .releases.parse import Quality as QualityModel
     from .releases.profile import QualityProfile as QualityProfileModel
     from .releases.score import Assessment, Reason as ReasonModel
+    from .wishes.model import Happening as HappeningModel, Wish as WishModel
+    from .wishes.watch import CycleReport
 
 # A string that is one of an enum's values (the generated TypeScript spells them out).
 Stage = Annotated[str, StageKind]
@@ -54,6 +61,9 @@ Origin = Annotated[str, OriginKind]
 Hold = Annotated[str, HoldReason]
 Status = Annotated[str, DownloadStatus]
 IndexerState = Annotated[str, IndexerStateKind]
+WishKind = Annotated[str, WishKindKind]
+WishState = Annotated[str, WishStateKind]
+Happened = Annotated[str, HappenedKind]
 
 
 # --- search --------------------------------------------------------------------------------------
@@ -473,6 +483,7 @@ class QualityProfile(TypedDict):
     blocked_groups: list[str]
     min_seeders: int
     preferred_languages: list[str]
+    cutoff: str
 
 
 class ProfilesAnswer(TypedDict):
@@ -483,6 +494,61 @@ class ProfilesAnswer(TypedDict):
 
 class ProfileAnswer(TypedDict):
     profile: QualityProfile
+
+
+# --- the wishes ----------------------------------------------------------------------------------
+
+
+class WishHappening(TypedDict):
+    """One line of a wish's history: made, searched, refused (why), grabbed, available, ..."""
+
+    at: float
+    what: Happened
+    release: NotRequired[str]
+    item: NotRequired[str]  # what it covers: "S02E05", "S02" (a season pack), "movie"
+    reason: NotRequired[str]
+
+
+class Wish(TypedDict):
+    """A wish: follow a show, want a movie or a season, upgrade what Plex holds."""
+
+    id: int
+    kind: WishKind
+    title: str
+    label: str  # "Dune (2021)", "Severance season 2"
+    year: int | None
+    season: int | None  # want: the season
+    seasons: list[int]  # follow: only these (empty: all)
+    backfill: bool  # follow: also what Plex misses
+    category: str
+    asked_by: str
+    state: WishState
+    created_at: float
+    after: str | None  # follow: the newest episode out when it was made ("S02E05")
+    current: str | None  # upgrade: the copy Plex holds ("720p HDTV")
+    next_search: float | None  # when it is next searched for directly (epoch seconds)
+    grabbed: list[str]  # what it grabbed ("S02E06", "movie")
+    history: list[WishHappening]
+
+
+class WishList(TypedDict):
+    wishes: list[Wish]
+
+
+class WishAnswer(TypedDict):
+    wish: Wish
+    joined: bool  # an open wish already wanted the same thing: this is that one
+
+
+class WatchReport(TypedDict):
+    """What one watch cycle did."""
+
+    ran: bool  # false: another MediaHub is watching now
+    wishes: int
+    releases: int
+    searches: int
+    grabbed: list[str]
+    waiting: int  # acceptable releases waiting out the delay
 
 
 class ErrorBody(TypedDict):
@@ -516,6 +582,7 @@ FEED_EVENTS: dict[str, Any] = {
     "scan": ScanMessage,
     "refused": Refused,
     "replaced": Replaced,
+    "wishes": WishList,
 }
 # What a streamed search sends, by event name (`error`: Home Assistant's only).
 SEARCH_EVENTS: dict[str, Any] = {
@@ -831,6 +898,7 @@ def profile_json(profile: QualityProfileModel) -> QualityProfile:
         "blocked_groups": list(profile.blocked_groups),
         "min_seeders": profile.min_seeders,
         "preferred_languages": list(profile.preferred_languages),
+        "cutoff": profile.cutoff,
     }
 
 
@@ -841,4 +909,53 @@ async def profiles_json(engine: MediaHub) -> ProfilesAnswer:
         "profiles": {name: profile_json(profile) for name, profile in stored.items()},
         "resolutions": list(RESOLUTIONS),
         "sources": [str(s) for s in Source],
+    }
+
+
+def wish_happening_json(happening: HappeningModel) -> WishHappening:
+    message: WishHappening = {"at": happening.at, "what": happening.what.value}
+    if happening.release is not None:
+        message["release"] = happening.release
+    if happening.item is not None:
+        message["item"] = happening.item
+    if happening.reason is not None:
+        message["reason"] = happening.reason
+    return message
+
+
+def wish_json(wish: WishModel) -> Wish:
+    after = wish.after
+    return {
+        "id": wish.id,
+        "kind": wish.kind.value,
+        "title": wish.title,
+        "label": wish.label,
+        "year": wish.year,
+        "season": wish.season,
+        "seasons": list(wish.seasons),
+        "backfill": wish.backfill,
+        "category": wish.category,
+        "asked_by": wish.asked_by,
+        "state": wish.state.value,
+        "created_at": wish.created_at,
+        "after": f"S{after[0]:02d}E{after[1]:02d}" if after else None,
+        "current": wish.current,
+        "next_search": wish.search_due if wish.state.open else None,
+        "grabbed": sorted(wish.grabbed_items),
+        "history": [wish_happening_json(h) for h in wish.history],
+    }
+
+
+def wish_list_json(wishes: Iterable[WishModel]) -> WishList:
+    return {"wishes": [wish_json(w) for w in wishes]}
+
+
+def watch_report_json(report: CycleReport) -> WatchReport:
+    return {
+        "ran": report.ran,
+        "wishes": report.wishes,
+        "releases": report.releases,
+        "searches": report.searches,
+        "grabbed": list(report.grabbed),
+        "waiting": report.waiting,
     }

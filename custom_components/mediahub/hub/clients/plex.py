@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Final, Self
 
@@ -201,6 +201,31 @@ class PlexClient:
             return found[0] if found else None
 
         return await self._call(read)
+
+    async def delete_media(self, key: str, files: Sequence[str]) -> list[str]:
+        """Delete the copies (Media) of item `key` whose file is one of `files`, through Plex
+        (`DELETE /library/metadata/{key}/media/{id}`), which removes their files: the others
+        stay (Plex lists a new copy of the same movie under the same item). The files removed;
+        Plex refuses unless its "Allow media deletion" setting is on."""
+
+        def delete(server: PlexServer) -> list[str]:
+            try:
+                container = server.query(f"/library/metadata/{key}")
+            except NotFound:
+                return []
+            removed = []
+            for video in container:
+                for media in video.iter("Media"):
+                    parts = [p.get("file", "") for p in media.iter("Part")]
+                    if any(f in files for f in parts):
+                        server.query(
+                            f"/library/metadata/{key}/media/{media.get('id')}",
+                            method=server._session.delete,  # noqa: SLF001 (as plexapi's Media.delete)
+                        )
+                        removed += parts
+            return removed
+
+        return await self._call(delete)
 
     async def image(self, path: str, max_bytes: int) -> tuple[bytes, str] | None:
         """An image Plex serves (a poster), at most `max_bytes`; None when Plex has none."""

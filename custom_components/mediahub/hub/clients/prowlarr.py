@@ -7,6 +7,7 @@ module and `search.py`: error messages name the status, never the URL.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import contextlib
 from dataclasses import dataclass
 import json
 from typing import Any, Final
@@ -28,6 +29,10 @@ class TorrentPayload:
 
     torrent: bytes | None = None
     magnet: str | None = None
+
+
+class NotFoundError(Exception):
+    """Prowlarr has no such record (a custom filter another process deleted)."""
 
 
 class ProwlarrClient:
@@ -72,6 +77,32 @@ class ProwlarrClient:
         except ValueError:
             raise ServiceUnavailableError(SERVICE, "the answer was not valid JSON") from None
 
+    async def _send_json(self, method: str, path: str, body: Any | None = None) -> Any:
+        """A write (POST, PUT, DELETE) with a JSON body; its JSON answer (None when empty)."""
+        try:
+            async with self._session.request(
+                method,
+                f"{self._url}{path}",
+                json=body,
+                headers=self._headers,
+                timeout=aiohttp.ClientTimeout(total=self._timeout),
+            ) as response:
+                if response.status == 401:
+                    raise AuthenticationError(SERVICE, "the API key was refused")
+                if response.status == 404:
+                    raise NotFoundError(path)
+                if response.status >= 400:
+                    raise ServiceUnavailableError(SERVICE, f"HTTP {response.status}")
+                text = await response.text()
+        except aiohttp.ClientError as err:
+            raise ServiceUnavailableError(SERVICE, type(err).__name__) from None
+        except TimeoutError:
+            raise ServiceTimeoutError(SERVICE) from None
+        try:
+            return json.loads(text) if text.strip() else None
+        except ValueError:
+            raise ServiceUnavailableError(SERVICE, "the answer was not valid JSON") from None
+
     async def version(self) -> str:
         """Prowlarr's version; also proves the URL and API key."""
         status = await self._get_json("/api/v1/system/status")
@@ -112,6 +143,40 @@ class ProwlarrClient:
         if not isinstance(raw, list):
             raise ServiceUnavailableError(SERVICE, "unexpected search answer")
         return [item for item in raw if isinstance(item, dict)]
+
+    async def newest(self, categories: Sequence[int], time_limit: float) -> list[dict[str, Any]]:
+        """Every indexer's newest releases: a search with no term is Prowlarr's RSS search
+        (`IsRssSearch`: no term and no id), each indexer's feed page."""
+        params = [("query", ""), ("type", "search")]
+        params += [("categories", str(c)) for c in categories]
+        raw = await self._get_json("/api/v1/search", params, time_limit=time_limit)
+        if not isinstance(raw, list):
+            raise ServiceUnavailableError(SERVICE, "unexpected search answer")
+        return [item for item in raw if isinstance(item, dict)]
+
+    # Custom filters (CustomFilterResource: id, type, label, filters[object]) are Prowlarr's
+    # own JSON records; its UI shows a filter only on the page of its `type`.
+
+    async def custom_filters(self) -> list[dict[str, Any]]:
+        raw = await self._get_json("/api/v1/customfilter")
+        if not isinstance(raw, list):
+            raise ServiceUnavailableError(SERVICE, "unexpected custom filter list")
+        return [item for item in raw if isinstance(item, dict)]
+
+    async def create_custom_filter(self, resource: Mapping[str, Any]) -> dict[str, Any]:
+        created = await self._send_json("POST", "/api/v1/customfilter", dict(resource))
+        if not isinstance(created, dict) or not isinstance(created.get("id"), int):
+            raise ServiceUnavailableError(SERVICE, "unexpected custom filter")
+        return created
+
+    async def update_custom_filter(self, filter_id: int, resource: Mapping[str, Any]) -> None:
+        """Raises NotFoundError when it was deleted."""
+        body = {**resource, "id": filter_id}
+        await self._send_json("PUT", f"/api/v1/customfilter/{filter_id}", body)
+
+    async def delete_custom_filter(self, filter_id: int) -> None:
+        with contextlib.suppress(NotFoundError):  # gone already
+            await self._send_json("DELETE", f"/api/v1/customfilter/{filter_id}")
 
     def _same_origin(self, link: str) -> str:
         """Prowlarr builds proxy links from the host we called; keep them on that host."""

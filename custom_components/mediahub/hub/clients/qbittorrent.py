@@ -284,6 +284,20 @@ class QbittorrentClient:
 
         return await self._call(read)
 
+    async def tagged(self, prefix: str) -> dict[str, tuple[str, str]]:
+        """Torrents with a tag starting with `prefix`, as qBittorrent has them now:
+        hash → (name, tags)."""
+
+        def read() -> dict[str, tuple[str, str]]:
+            found = {}
+            for torrent in self._client.torrents_info():
+                tags = str(torrent.get("tags", ""))
+                if prefix in tags:
+                    found[str(torrent["hash"])] = (str(torrent.get("name", "")), tags)
+            return found
+
+        return await self._call(read)
+
     async def files(self, infohash: str) -> list[tuple[int, str, int]]:
         """A torrent's files as (index, name, size), in qBittorrent's order."""
 

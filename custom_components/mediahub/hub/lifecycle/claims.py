@@ -88,6 +88,10 @@ class Claims:
         tags = await self._qbt.tags_of(claim.infohash)
         if tags is None or not set(marks).isdisjoint(split_tags(tags)):
             return False
+        return await self.not_taken_over(claim)
+
+    async def not_taken_over(self, claim: Claim) -> bool:
+        """Read from qBittorrent now: no newer generation took the claim over."""
         for name in await self._qbt.category_names():
             other = parse_claim(name)
             if (

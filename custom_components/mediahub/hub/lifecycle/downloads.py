@@ -211,9 +211,14 @@ class Downloads:
         *,
         origin: Origin = Origin.ACTION,
         wanted: dict[str, Any] | None = None,
+        tags: tuple[str, ...] = (),
+        queue: bool = True,
     ) -> GrabResult:
         """Download a search result by its id; queued if qBittorrent is away. `wanted` (from
-        grab_best) is kept with the grab so that a dead download can be replaced."""
+        grab_best) is kept with the grab so that a dead download can be replaced. `tags` go
+        on the torrent besides MediaHub's own; without `queue` the grab is delivered now or
+        not at all (a wish's grab: another process may grab it once this one is gone, so none
+        may wait in this process's outbox)."""
         chosen = self._category(category) if category else None
         release, source = await self._sources.release(release_id)
         if chosen is None and release.category in self._categories:
@@ -224,7 +229,9 @@ class Downloads:
             "size": release.size,
             "seeders": release.seeders,
         }
-        return await self._record(source, chosen, origin, release=chosen_release, wanted=wanted)
+        return await self._record(
+            source, chosen, origin, release=chosen_release, wanted=wanted, tags=tags, queue=queue
+        )
 
     async def add_torrent(
         self, source: str, category: str | None = None, *, origin: Origin = Origin.ACTION
@@ -272,6 +279,8 @@ class Downloads:
         release: dict[str, Any] | None = None,
         wanted: dict[str, Any] | None = None,
         absent: bool = False,
+        tags: tuple[str, ...] = (),
+        queue: bool = True,
     ) -> GrabResult:
         """Check what it holds, keep the torrent and its record, put the grab in the outbox,
         deliver it if we can. `absent`: qBittorrent just said it does not have it (the model
@@ -300,6 +309,19 @@ class Downloads:
         await self._torrents.keep_record(
             meta.infohash, GrabRecord(meta.name, category, origin, self._now(), release, wanted)
         )
+        if not queue:
+            await self._ensure_categories()
+            how = delivery(meta, category, (*grab_tags(origin), *tags))
+            await self._qbt.add(
+                torrent=source.torrent,
+                magnet=source.magnet,
+                category=category,
+                infohash=meta.infohash,
+                tags=how.tags,
+                stopped=how.stopped,
+                stop_at_metadata=how.stop_at_metadata,
+            )
+            return GrabResult(meta.infohash, meta.name, category, queued=False, origin=origin)
         grab = await self._outbox.put(
             Grab(
                 hash=meta.infohash,

@@ -42,6 +42,7 @@ from .tags import (
     SCAN_MARKS,
     SCANNED,
     Claim,
+    ClaimStep,
     is_managed,
     origin_of,
     plex_key_of,
@@ -263,7 +264,10 @@ class Lifecycle:
         )
 
     def _claim_finished(self, claim: Claim) -> bool:
-        """A claim whose download is gone or past the step (left by a crash)."""
+        """A claim whose download is gone or past the step (left by a crash). The watch
+        claim names no download: a crashed holder's is taken over, not swept."""
+        if claim.step == ClaimStep.WATCH:
+            return False
         return (
             claim.infohash not in self.model.torrents
             or self.pipeline.stage(claim.infohash) in SCANNED

@@ -12,7 +12,10 @@ empty category. Each name is spelled here, with the functions that write and rea
 - `mediahub:in-plex:<key>`, `mediahub:not-in-plex`: Plex lists it as the item <key>, or had not
   in the time allowed (`confirm`);
 - `mediahub:held:<vpn|disk>`: a guard stopped it (`controls/holds.py`);
-- the category `mediahub-claim-<step>-<hash>-<generation>`: a process holds that step (`claims`).
+- `mediahub:wish:<id>:<item>`: grabbed for the wish <id>, as what it covers (`movie`, `S02`,
+  `S02E05`): the proof a wish's grab happened, whichever process made it (`wishes/watch.py`);
+- the category `mediahub-claim-<step>-<hash>-<generation>`: a process holds that step (`claims`);
+  the wishes' watch cycle is a claim too, on a fixed key (`WATCH_KEY`).
 
 (The quality profiles' categories, `mediahub-profile-<category>`, are a setting, not a
 download's record: `releases/profiles.py`.)
@@ -39,6 +42,7 @@ IN_PLEX_PREFIX: Final = "mediahub:in-plex:"  # + Plex's key of the item
 NOT_IN_PLEX: Final = "mediahub:not-in-plex"
 HELD_PREFIX: Final = "mediahub:held:"  # + the guard's reason (a Hold)
 CLAIM_PREFIX: Final = "mediahub-claim-"  # a category, not a tag
+WISH_PREFIX: Final = "mediahub:wish:"  # + the wish's id, ":", what the grab covers
 
 # The marks that end the scan step, by the stage each records.
 SCAN_MARKS: Final = {Stage.SCAN_SENT: SCAN_SENT, Stage.NO_LIBRARY: NO_LIBRARY}
@@ -71,6 +75,22 @@ def is_managed(tags: Iterable[str], category: str, adopted: Iterable[str]) -> bo
     """Grabbed by MediaHub, or in a category the user opted in: the steps after completion
     are MediaHub's to do. Anything else is shown, never touched."""
     return GRABBED in tags or category in adopted
+
+
+def wish_tag(wish_id: int, item: str) -> str:
+    """The mark of a grab made for a wish, covering `item` (wishes.model.item_key)."""
+    return f"{WISH_PREFIX}{wish_id}:{item}"
+
+
+def wish_marks(tags: Iterable[str]) -> list[tuple[int, str]]:
+    """The (wish id, item) pairs a torrent was grabbed for."""
+    found = []
+    for tag in tags:
+        if tag.startswith(WISH_PREFIX):
+            wish_id, _, item = tag[len(WISH_PREFIX) :].partition(":")
+            if wish_id.isdigit() and item:
+                found.append((int(wish_id), item))
+    return found
 
 
 # --- the stage a download's marks record ----------------------------------------------------
@@ -121,7 +141,10 @@ class ClaimStep(StrEnum):
     GUARD = "guard"
     ORGANIZE = "organize"
     SCAN = "scan"
+    WATCH = "watch"  # the wishes' watch cycle (on WATCH_KEY, not a torrent)
 
+
+WATCH_KEY: Final = "0" * 40  # the watch claim's key: no torrent has it
 
 _CLAIM: Final = re.compile(r"^mediahub-claim-([a-z]+)-([0-9a-f]{40})-(\d+)$")
 

@@ -35,6 +35,8 @@ class QualityProfile:
     blocked_groups: tuple[str, ...] = ()
     min_seeders: int = 3
     preferred_languages: tuple[str, ...] = ()
+    # An upgrade wish replaces a copy below this ("<resolution> <source>"), and stops there.
+    cutoff: str = "1080p WEB-DL"
 
     def as_json(self) -> dict[str, Any]:
         """The format the torrents store keeps a profile in (`profiles.py`). It is also the
@@ -63,7 +65,7 @@ DEFAULT_PROFILES: Final = {
 }
 # Music and books have no picture to judge: only the seeders rule applies.
 _NO_PICTURE: Final = QualityProfile(
-    preferred_resolution="", allowed_resolutions=(), max_size_gb=0.0, blocked_sources=()
+    preferred_resolution="", allowed_resolutions=(), max_size_gb=0.0, blocked_sources=(), cutoff=""
 )
 
 
@@ -110,6 +112,18 @@ def _sources(value: Any) -> tuple[Source, ...]:
     return tuple(s for s in Source if s in chosen)
 
 
+def _cutoff(value: Any) -> str:
+    """ "1080p WEB-DL", "2160p", "" (no upgrades): a resolution, then a source if any."""
+    words = str(value).split()
+    if not words:
+        return ""
+    resolution = _resolution(words[0])
+    sources = _sources(words[1:2]) if len(words) > 1 else ()
+    if len(words) > 2:
+        raise vol.Invalid(f"a resolution and a source: {value!r}")
+    return " ".join([resolution, *(s.value for s in sources)])
+
+
 _SCHEMA: Final = vol.Schema(
     {
         vol.Optional("preferred_resolution", default="1080p"): _resolution,
@@ -127,6 +141,7 @@ _SCHEMA: Final = vol.Schema(
             vol.Coerce(int), vol.Range(min=0, max=100_000)
         ),
         vol.Optional("preferred_languages", default=()): _words,
+        vol.Optional("cutoff", default="1080p WEB-DL"): _cutoff,
     },
     extra=vol.PREVENT_EXTRA,
 )

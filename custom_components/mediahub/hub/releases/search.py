@@ -27,7 +27,7 @@ from ..models import (
     IndexerState,
     Release,
 )
-from .parse import parse_title
+from .parse import Quality, parse_title
 from .profile import QualityProfile, default_profile
 from .profiles import ProfileStore
 from .score import Assessment, assess
@@ -38,6 +38,7 @@ RELEASE_TTL: Final = 30 * 60  # as long as Prowlarr keeps a release for its own 
 OUTCOME_TTL: Final = 5 * 60
 INDEXER_LIST_TTL: Final = 60.0
 MAX_QUERY_LENGTH: Final = 200
+PARSED_KEPT: Final = 5000
 
 
 @dataclass(slots=True)
@@ -190,6 +191,7 @@ class SearchService:
     _sources: dict[str, _Source] = field(default_factory=dict)
     _outcomes: dict[tuple[str, tuple[int, ...]], _CachedOutcome] = field(default_factory=dict)
     _indexers: tuple[float, list[Indexer]] | None = None
+    _parsed: dict[str, Quality] = field(default_factory=dict)  # names the feed showed
 
     async def enabled_indexers(self) -> list[Indexer]:
         """Prowlarr's enabled torrent indexers (the list is reused for a minute)."""
@@ -256,6 +258,44 @@ class SearchService:
                 task.cancel()
             profiles.cancel()
         self._remember(run.outcome)
+
+    async def newest(
+        self, categories: Sequence[int], concerns: Callable[[str], bool]
+    ) -> list[Assessment]:
+        """The indexers' newest releases (Prowlarr's RSS search) whose names `concerns`
+        accepts, de-duplicated, grabbable by id, parsed off the event loop (a name is parsed
+        once: a feed repeats most of its page from one read to the next)."""
+        indexers = {i.id: i for i in await self.enabled_indexers()}
+        raw = await self.prowlarr.newest(sorted(set(categories)), time_limit=self.deadline)
+        releases: list[Release] = []
+        seen: set[str] = set()
+        for item in raw:
+            indexer = indexers.get(item.get("indexerId"))  # type: ignore[arg-type]
+            parsed = parse_release(item, indexer) if indexer is not None else None
+            if parsed is None or not concerns(parsed[0].title):
+                continue
+            release, link, guid = parsed
+            if release.infohash in seen or guid in seen:
+                continue
+            seen.update(k for k in (release.infohash, guid) if k)
+            self._sources[release.id] = _Source(release, link, self.clock() + RELEASE_TTL)
+            releases.append(release)
+        profiles = await self._profiles()
+        return await asyncio.to_thread(self._assess_known, releases, profiles)
+
+    def _assess_known(
+        self, releases: Sequence[Release], profiles: Mapping[str, QualityProfile]
+    ) -> list[Assessment]:
+        assessed = []
+        for release in releases:
+            quality = self._parsed.get(release.title)
+            if quality is None:
+                if len(self._parsed) >= PARSED_KEPT:
+                    self._parsed.clear()
+                quality = self._parsed[release.title] = parse_title(release.title)
+            profile = profiles.get(release.category or "") or default_profile(release.category)
+            assessed.append(assess(release, quality, profile))
+        return assessed
 
     async def _profiles(self) -> Mapping[str, QualityProfile]:
         return await self.profiles.all() if self.profiles else {}
