@@ -2,7 +2,8 @@
 Assistant's, over its websocket) start from `state()` and follow what `publish` sends.
 
 The messages, by name: `downloads` (changed, removed, transfer), `service`, `vpn`, `holds`,
-`ready`, `bandwidth`, `scan`, `refused`, `replaced`. frontend/src/useEvents.ts reads them.
+`ready`, `bandwidth`, `scan`, `refused`, `replaced`, `wishes` (the whole list, when it
+changed; a panel reads it first with the `wishes` operation). frontend/src/useEvents.ts reads them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .events import (
     EngineEvent,
     ReleaseRefused,
     ScanRequested,
+    WishesChanged,
 )
 from .models import Bandwidth, Hold, VpnStatus
 from .releases.search import AssessedBatch, ResultsBatch
@@ -43,6 +45,7 @@ from .wire import (
     release_json,
     transfer_json,
     vpn_json,
+    wish_list_json,
 )
 
 Publish = Callable[[str, Any], None]
@@ -190,5 +193,7 @@ class Feed:
             case DownloadReplaced(old=old, reason=reason, release=release):
                 replaced: Replaced = {"name": old.name, "reason": reason, "replacement": release}
                 self.send("replaced", replaced)
+            case WishesChanged(wishes=wishes):
+                self.send("wishes", wish_list_json(wishes))
             case _:
                 pass
