@@ -123,6 +123,10 @@ class WishBook:
         kind = request.kind
         if kind is WishKind.UPGRADE:
             return await self._keep(await self._upgrade(request, title, year, asked_by), asked_by)
+        if kind is WishKind.FOLLOW and category == "movies":
+            raise InvalidInputError(
+                "invalid_wish", "only a show can be followed", values={"field": "kind"}
+            )
         if kind is WishKind.FOLLOW or season is not None or request.seasons:
             category = "tv"
         found = await self._found(title, year, category)
