@@ -145,7 +145,7 @@ async def test_a_wanted_movie_found_only_by_the_backoff_search_and_never_a_cam(
     )  # fmt: skip
 
     clock = FakeClock()
-    rig.engine.watch._clock = clock  # noqa: SLF001 (the week passes in the test)
+    rig.engine.watch._clock = clock
     report = await rig.engine.watch.cycle()
     assert (report.searches, report.grabbed) == (1, ())
     stored = await rig.engine.wishes.get(wish.id)

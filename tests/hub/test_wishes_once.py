@@ -31,7 +31,7 @@ class Killed(BaseException):
 def dies_during_grabs(rig: Rig, *, after_add: bool) -> None:
     """From now on `rig`'s process dies in its next grab, before or after qBittorrent takes
     the torrent, and as a dead process it never releases its claim."""
-    downloads, claims = rig.engine.downloads, rig.engine.watch._claims  # noqa: SLF001
+    downloads, claims = rig.engine.downloads, rig.engine.watch._claims
     grab = downloads.grab
 
     async def dying_grab(*args: Any, **kwargs: Any) -> Any:
