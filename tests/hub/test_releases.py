@@ -9,9 +9,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from hypothesis import given, settings, strategies as st
 import pytest
 
+from custom_components.mediahub.hub.clients.prowlarr import ProwlarrClient
 from custom_components.mediahub.hub.clients.qbittorrent import QbittorrentClient
 from custom_components.mediahub.hub.errors import InvalidInputError
 from custom_components.mediahub.hub.models import Release
@@ -29,9 +31,14 @@ from custom_components.mediahub.hub.releases.profile import (
     checked,
     default_profile,
 )
-from custom_components.mediahub.hub.releases.profiles import PREFIX, ProfileStore
+from custom_components.mediahub.hub.releases.profiles import (
+    FILTER_TYPE,
+    LEGACY_PREFIX,
+    ProfileStore,
+)
 from custom_components.mediahub.hub.releases.score import assess, ranked
 from custom_components.mediahub.hub.wire import judged_json, quality_json
+from tests.simulators.prowlarr import ProwlarrSimulator
 from tests.support.qbittorrent import QbtInstance
 
 CORPUS = Path(__file__).parent / "data" / "releases.yaml"
@@ -308,39 +315,60 @@ def test_a_number_in_the_title_is_not_taken_for_a_year() -> None:
     assert pick(releases, wanted("blade runner 2049")).quality.title == "Blade Runner 2049"
 
 
-async def test_profiles_are_kept_in_qbittorrent_and_shared(qbittorrent: QbtInstance) -> None:
-    """Two MediaHubs on one qBittorrent (4.5 and 5.3): what one saves, the other uses."""
-    panel, home_assistant = (
-        QbittorrentClient(qbittorrent.url, qbittorrent.username, qbittorrent.password)
-        for _ in range(2)
+async def test_profiles_are_kept_in_prowlarr_and_shared(
+    qbittorrent: QbtInstance, prowlarr_sim: ProwlarrSimulator
+) -> None:
+    """Two MediaHubs on one stack (qBittorrent 4.5 and 5.3): what one saves, the other uses.
+    A profile an earlier version kept in qBittorrent moves to Prowlarr, and its category goes."""
+    legacy = base64.urlsafe_b64encode(json.dumps({"min_seeders": 7}).encode()).decode()
+    qbittorrent.api(
+        "POST",
+        "torrents/createCategory",
+        data={"category": f"{LEGACY_PREFIX}tv", "savePath": legacy},
     )
-    try:
-        panel_store, ha_store = ProfileStore(panel), ProfileStore(home_assistant)
-        assert (await ha_store.get("movies")) == default_profile("movies")
-        saved = await panel_store.save("movies", {"min_seeders": 10, "blocked_groups": ["YIFY"]})
-        assert (await ha_store.get("movies")) == saved
-        assert saved.min_seeders == 10 and saved.max_size_gb == 20.0
-        with pytest.raises(InvalidInputError, match="max_size_gb"):
-            await ha_store.save("movies", {"max_size_gb": "lots"})
-        with pytest.raises(InvalidInputError):
-            await ha_store.save("games", {})
-        assert (await panel_store.get("movies")) == saved  # the refused saves changed nothing
-        # No folder is made for it, and no torrent can be in it by MediaHub's doing.
-        assert not any(qbittorrent.save_path.iterdir())
-        await ha_store.reset("movies")
-        assert (await panel_store.get("movies")) == default_profile("movies")
-        # A profile another version wrote, that this one cannot read: the default, not an error.
-        bad = base64.urlsafe_b64encode(json.dumps({"min_seeders": -5}).encode()).decode()
-        await panel.set_category_path(f"{PREFIX}music", bad)
-        assert (await ha_store.get("music")) == default_profile("music")
-        assert (await ha_store.get(None)) == default_profile(None)
-        # qBittorrent away: the last known profiles still rank a search.
-        await panel_store.save("tv", {"max_size_gb": 6})
-        qbittorrent.stop()
-        assert (await panel_store.get("tv")).max_size_gb == 6.0
-    finally:
-        await panel.close()
-        await home_assistant.close()
+    async with aiohttp.ClientSession() as session:
+        prowlarr = ProwlarrClient(session, prowlarr_sim.url, prowlarr_sim.api_key)
+        panel, home_assistant = (
+            QbittorrentClient(qbittorrent.url, qbittorrent.username, qbittorrent.password)
+            for _ in range(2)
+        )
+        try:
+            panel_store = ProfileStore(prowlarr, panel)
+            ha_store = ProfileStore(prowlarr, home_assistant)
+            assert (await ha_store.get("movies")) == default_profile("movies")
+            assert (await ha_store.get("tv")).min_seeders == 7  # moved
+            assert f"{LEGACY_PREFIX}tv" not in await panel.category_names()
+            saved = await panel_store.save(
+                "movies", {"min_seeders": 10, "blocked_groups": ["YIFY"]}
+            )
+            assert (await ha_store.get("movies")) == saved
+            assert saved.min_seeders == 10 and saved.max_size_gb == 20.0
+            with pytest.raises(InvalidInputError, match="max_size_gb"):
+                await ha_store.save("movies", {"max_size_gb": "lots"})
+            with pytest.raises(InvalidInputError):
+                await ha_store.save("games", {})
+            assert (await panel_store.get("movies")) == saved  # the refused saves changed nothing
+            # Kept in Prowlarr, one custom filter a category, and nothing in qBittorrent.
+            kept = {f["label"]: f for f in prowlarr_sim.custom_filters.values()}
+            assert sorted(kept) == ["movies", "tv"]
+            assert {f["type"] for f in kept.values()} == {FILTER_TYPE}
+            assert not [c for c in await panel.category_names() if "profile" in c]
+            assert not any(qbittorrent.save_path.iterdir())
+            await ha_store.reset("movies")
+            assert (await panel_store.get("movies")) == default_profile("movies")
+            # A profile another version wrote, that this one cannot read: the default.
+            await prowlarr.create_custom_filter(
+                {"type": FILTER_TYPE, "label": "music", "filters": [{"min_seeders": -5}]}
+            )
+            assert (await ha_store.get("music")) == default_profile("music")
+            assert (await ha_store.get(None)) == default_profile(None)
+            # Prowlarr away: the last known profiles still rank a search.
+            await panel_store.save("tv", {"max_size_gb": 6})
+            prowlarr_sim.available = False
+            assert (await panel_store.get("tv")).max_size_gb == 6.0
+        finally:
+            await panel.close()
+            await home_assistant.close()
 
 
 def test_every_rule_of_a_profile_reads_plainly_and_preferences_score() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from custom_components.mediahub.hub.releases.profiles import decode
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
 from tests.support.wait import until
@@ -46,7 +45,7 @@ async def test_results_come_first_then_what_their_names_say(
 
 
 async def test_the_profile_is_edited_in_the_panel_and_shared(
-    sidecar: Sidecar, qbittorrent5: QbtInstance
+    sidecar: Sidecar, prowlarr_sim: ProwlarrSimulator
 ) -> None:
     status, body = await sidecar.get("/api/profiles")
     assert status == 200
@@ -58,9 +57,9 @@ async def test_the_profile_is_edited_in_the_panel_and_shared(
         "/api/profiles/movies", {**body["profiles"]["movies"], "min_seeders": 10}
     )
     assert status == 200 and saved["profile"]["min_seeders"] == 10
-    # It is kept in qBittorrent, which Home Assistant's MediaHub reads too.
-    categories = (await asyncio.to_thread(qbittorrent5.api, "GET", "torrents/categories")).json()
-    assert decode(categories["mediahub-profile-movies"]["savePath"])["min_seeders"] == 10
+    # It is kept in Prowlarr, which Home Assistant's MediaHub reads too.
+    kept = [f for f in prowlarr_sim.custom_filters.values() if f["label"] == "movies"]
+    assert [f["filters"][0]["min_seeders"] for f in kept] == [10]
 
     status, refused = await sidecar.post("/api/profiles/movies", {"max_size_gb": "huge"})
     assert status == 400 and refused["error"]["code"] == "invalid_profile"

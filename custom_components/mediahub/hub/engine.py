@@ -60,7 +60,7 @@ class MediaHub:
         self.qbittorrent = QbittorrentClient(
             settings.qbittorrent_url, settings.qbittorrent_username, settings.qbittorrent_password
         )
-        self.profiles = ProfileStore(self.qbittorrent)
+        self.profiles = ProfileStore(self.prowlarr, self.qbittorrent)
         self.search = SearchService(self.prowlarr, self.profiles, deadline=settings.search_timeout)
         self.plex = PlexClient(settings.plex_url, settings.plex_token)
         self.gluetun = (

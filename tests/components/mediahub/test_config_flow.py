@@ -8,6 +8,7 @@ import dataclasses
 from typing import Any
 from unittest.mock import patch
 
+import aiohttp
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -15,6 +16,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.mediahub.const import DOMAIN
+from custom_components.mediahub.hub.clients.prowlarr import ProwlarrClient
 from custom_components.mediahub.hub.clients.qbittorrent import QbittorrentClient
 from custom_components.mediahub.hub.releases.profiles import ProfileStore
 from custom_components.mediahub.stack import SPECS, Service
@@ -299,9 +301,12 @@ async def test_options_show_the_defaults_as_text(
 
 
 async def test_quality_profile_in_options_is_the_panels(
-    stack_hass: HomeAssistant, loaded_entry: MockConfigEntry, qbittorrent5: QbtInstance
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
 ) -> None:
-    """Edited in Home Assistant, kept in qBittorrent: a sidecar on the same qBittorrent sees it."""
+    """Edited in Home Assistant, kept in Prowlarr: a sidecar on the same stack sees it."""
     hass = stack_hass
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
@@ -329,10 +334,12 @@ async def test_quality_profile_in_options_is_the_panels(
     assert "too long" in result["description_placeholders"]["error"]
     result = await hass.config_entries.options.async_configure(result["flow_id"], profile)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    # Another MediaHub (the sidecar) on the same qBittorrent reads the same profile.
+    # Another MediaHub (the sidecar) on the same stack reads the same profile.
     other = QbittorrentClient(qbittorrent5.url, qbittorrent5.username, qbittorrent5.password)
     try:
-        tv = await ProfileStore(other).get("tv")
+        async with aiohttp.ClientSession() as session:
+            prowlarr = ProwlarrClient(session, prowlarr_sim.url, prowlarr_sim.api_key)
+            tv = await ProfileStore(prowlarr, other).get("tv")
     finally:
         await other.close()
     assert (tv.preferred_resolution, tv.max_size_gb, tv.min_seeders) == ("2160p", 8.0, 5)

@@ -370,17 +370,6 @@ class QbittorrentClient:
 
         return await self._call(read)
 
-    async def set_category_path(self, name: str, save_path: str) -> None:
-        """Create the category with this save path, or change the path of the existing one."""
-
-        def put() -> None:
-            try:
-                self._client.torrents_create_category(name=name, save_path=save_path)
-            except qbittorrentapi.Conflict409Error:
-                self._client.torrents_edit_category(name=name, save_path=save_path)
-
-        await self._call(put)
-
     async def category_names(self) -> list[str]:
         return list(await self.category_paths())
 

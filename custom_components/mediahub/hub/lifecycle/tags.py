@@ -17,8 +17,8 @@ empty category. Each name is spelled here, with the functions that write and rea
 - the category `mediahub-claim-<step>-<hash>-<generation>`: a process holds that step (`claims`);
   the wishes' watch cycle is a claim too, on a fixed key (`WATCH_KEY`).
 
-(The quality profiles' categories, `mediahub-profile-<category>`, are a setting, not a
-download's record: `releases/profiles.py`.)
+(The quality profiles and the wishes are not a download's record: they live in Prowlarr,
+`releases/profiles.py` and `wishes/store.py`.)
 """
 
 from __future__ import annotations
