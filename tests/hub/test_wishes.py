@@ -208,6 +208,25 @@ async def test_a_wish_made_by_one_process_is_seen_by_another(
     assert Origin.WISH.value == "wish"
 
 
+async def test_a_wish_ended_while_a_cycle_runs_stays_ended(rig: Rig) -> None:
+    """The watch claim keeps other watchers out, not people: ending a wish in the middle of a
+    cycle that then rewrites it is kept."""
+    publish(rig, "Paper.Comet.2020.720p.BluRay.x264-GRP", category=MOVIES, days_ago=200)
+    made = await rig.engine.wishes.make(WishRequest("Paper Comet"), "Ada")
+    search = rig.engine.watch._search
+    newest = search.newest
+
+    async def ended_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        await rig.engine.wishes.end(made.wish, "Bob")
+        return await newest(*args, **kwargs)
+
+    search.newest = ended_meanwhile  # type: ignore[method-assign]
+    await rig.engine.watch.cycle()
+    stored = await rig.engine.wishes.get(made.wish.id)
+    assert stored.state is WishState.DONE
+    assert [h.reason for h in stored.history if h.what is Happened.ENDED] == ["Bob"]
+
+
 class FakeClock:
     def __init__(self) -> None:
         self.now = datetime.now(UTC).timestamp()

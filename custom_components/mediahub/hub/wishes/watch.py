@@ -153,13 +153,27 @@ class WishWatch:
             report = await self._watch(
                 wishes, held, changed, claim_ok=lambda: self._claims.not_taken_over(claim)
             )
-            for wish in changed.values():
-                await self._store.save(wish)
             if changed:
+                await self._write_back(changed)
                 self._events.emit(WishesChanged(ordered(self._store.known.values())))
             return report
         finally:
             await self._claims.release(ClaimStep.WATCH, WATCH_KEY, self._downloads.model.categories)
+
+    async def _write_back(self, changed: Mapping[int, Wish]) -> None:
+        """Save what this cycle changed. A person may have ended or forgotten a wish while
+        the cycle ran (the watch claim does not stop them): what they did is kept."""
+        now_stored = await self._store.load()
+        for wish in changed.values():
+            stored = now_stored.get(wish.id)
+            if stored is None:
+                continue  # forgotten meanwhile
+            theirs = [
+                h for h in stored.history if h.what is Happened.ENDED and h not in wish.history
+            ]
+            if stored.state is WishState.DONE and wish.state is not WishState.DONE:
+                wish = replace(wish, state=WishState.DONE)
+            await self._store.save(wish.happened(*theirs) if theirs else wish)
 
     async def _held(self) -> dict[int, dict[str, Held]]:
         """What each wish holds in qBittorrent now: wish id → item → torrent (read now, not
