@@ -171,9 +171,9 @@ class WishWatch:
             theirs = [
                 h for h in stored.history if h.what is Happened.ENDED and h not in wish.history
             ]
-            if stored.state is WishState.DONE and wish.state is not WishState.DONE:
-                wish = replace(wish, state=WishState.DONE)
-            await self._store.save(wish.happened(*theirs) if theirs else wish)
+            ended = stored.state is WishState.DONE
+            kept = replace(wish, state=WishState.DONE) if ended else wish
+            await self._store.save(kept.happened(*theirs) if theirs else kept)
 
     async def _held(self) -> dict[int, dict[str, Held]]:
         """What each wish holds in qBittorrent now: wish id → item → torrent (read now, not
