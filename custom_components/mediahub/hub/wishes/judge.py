@@ -8,9 +8,10 @@ what `releases.parse` reads in it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+import re
 from typing import Final
 
 from ..library.index import LibraryIndex, rank
@@ -95,28 +96,46 @@ def held_episodes(items: Iterable[str]) -> tuple[set[tuple[int, int]], set[int]]
 
 
 def same_title(wish: Wish, assessment: Assessment) -> bool:
+    return _same_title(normalized(wish.title), wish.year, assessment)
+
+
+def _same_title(folded: str, year: int | None, assessment: Assessment) -> bool:
     quality = assessment.quality
-    if normalized(quality.title) != normalized(wish.title):
+    if normalized(quality.title) != folded:
         return False
-    return (
-        wish.year is None
-        or quality.year is None
-        or quality.year == wish.year
-        or (
-            quality.kind == "episode"  # a show's year in a release name is its first season's
-        )
-    )
+    # A show's year in a release name is its first season's: only a movie's must agree.
+    return year is None or quality.year in (None, year) or quality.kind == "episode"
 
 
-def might_match(wishes: Iterable[Wish]) -> list[str]:
-    """The folded titles a release name must start with to concern a wish (a cheap test
-    before parsing: most of a feed concerns no wish)."""
-    return sorted({normalized(w.title) for w in wishes})
+_EPISODE: Final = re.compile(r"\bs(\d{1,3})e(\d{1,4})\b", re.IGNORECASE)
 
 
-def concerns(title: str, prefixes: Sequence[str]) -> bool:
-    text = normalized(title)
-    return any(text == p or text.startswith(p + " ") for p in prefixes)
+class Prefilter:
+    """Whether a release name may concern an open wish, before it is parsed (parsing is what a
+    watch cycle spends its time on, and most of a feed concerns no wish): its folded name
+    starts with a wished title, and, for a show followed from its newest episode on, the
+    episode it names (`S02E05`) is not one of the past."""
+
+    def __init__(self, wishes: Iterable[Wish]) -> None:
+        self._by_title: dict[str, list[Wish]] = {}
+        for wish in wishes:
+            self._by_title.setdefault(normalized(wish.title), []).append(wish)
+        self._lengths = sorted({len(title.split()) for title in self._by_title})
+
+    def __call__(self, name: str) -> bool:
+        words = normalized(name).split()
+        for length in self._lengths:
+            wishes = self._by_title.get(" ".join(words[:length]))
+            if wishes and any(_may_want(wish, name) for wish in wishes):
+                return True
+        return False
+
+
+def _may_want(wish: Wish, name: str) -> bool:
+    if wish.kind is not WishKind.FOLLOW or wish.backfill or wish.after is None:
+        return True
+    match = _EPISODE.search(name)
+    return match is None or (int(match[1]), int(match[2])) > wish.after
 
 
 def _published(assessment: Assessment) -> float | None:
@@ -230,13 +249,17 @@ def judge(
     """The best acceptable release for each thing each open wish still wants, a season pack
     before its episodes; the releases that matched but were refused; how many acceptable ones
     wait for the delay (a better one published within it wins)."""
-    open_wishes = [w for w in wishes if w.state.open]
+    by_title: dict[str, list[Wish]] = {}
+    for wish in wishes:
+        if wish.state.open:
+            by_title.setdefault(normalized(wish.title), []).append(wish)
     best: dict[tuple[int, str], Candidate] = {}
     refusals: dict[tuple[int, str], Refusal] = {}
     waiting: set[tuple[int, str]] = set()
     for assessment in ranked(assessments):
-        for wish in open_wishes:
-            if not same_title(wish, assessment):
+        folded = normalized(assessment.quality.title)
+        for wish in by_title.get(folded, ()):
+            if not _same_title(folded, wish.year, assessment):
                 continue
             cutoff = parse_picture(cutoffs.get(wish.category) or DEFAULT_CUTOFF)
             item = _item_wanted(wish, assessment, library, held.get(wish.id, set()), cutoff)

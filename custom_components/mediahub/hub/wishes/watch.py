@@ -42,7 +42,7 @@ from ..models import NEWZNAB_BY_CATEGORY, Origin
 from ..releases.profiles import ProfileStore
 from ..releases.score import Assessment
 from ..releases.search import SearchService
-from .judge import concerns, judge, might_match, same_title
+from .judge import Prefilter, judge, same_title
 from .model import Happened, Happening, Wish, WishKind, WishState
 from .store import WishStore
 
@@ -251,9 +251,8 @@ class WishWatch:
         if not open_wishes:
             return CycleReport(ran=True, wishes=len(wishes))
         now = self._clock()
-        prefixes = might_match(open_wishes)
         categories = sorted({NEWZNAB_BY_CATEGORY[w.category] for w in open_wishes})
-        assessments = await self._search.newest(categories, lambda t: concerns(t, prefixes))
+        assessments = await self._search.newest(categories, Prefilter(open_wishes))
         searches = 0
         due = [w for w in open_wishes if _searches(w) and (w.search_due or 0) <= now]
         due.sort(key=lambda w: w.search_due or 0)
