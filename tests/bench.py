@@ -1252,13 +1252,15 @@ async def bench_wishes(rows: list[Row], binary: Any) -> None:
             )
             async with aiohttp.ClientSession() as session:
                 engine = MediaHub(settings, session)
-                await engine.start()
-                await engine.poll()
-                store = WishStore(engine.prowlarr)
-                stored = [await store.create(wish) for wish in wishes]
-                await _bench_cycle(rows, engine, sim, qbt, stored, to_grab, concerning)
-                await _bench_latency(rows, engine, sim, qbt, stored, feeds, rng)
-                await engine.close()
+                try:
+                    await engine.start()
+                    await engine.poll()
+                    store = WishStore(engine.prowlarr)
+                    stored = [await store.create(wish) for wish in wishes]
+                    await _bench_cycle(rows, engine, sim, qbt, stored, to_grab, concerning)
+                    await _bench_latency(rows, engine, sim, qbt, stored, feeds, rng)
+                finally:
+                    await engine.close()
         finally:
             await asyncio.to_thread(qbt.stop)
 
