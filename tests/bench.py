@@ -1076,7 +1076,7 @@ FOLLOWED = 150  # open wishes: followed shows...
 WANTED = 50  # ...and wanted movies
 FEED_INDEXERS = 10  # each indexer's newest page is RSS_PAGE (100) releases: 1,000 in all
 NEW_EPISODES = 40  # new episodes of followed shows in the feed (each also as a worse copy)
-PAST_EPISODES = 60  # episodes of followed shows out before the wish: judged, not wanted
+PAST_EPISODES = 60  # episodes of followed shows out before the wish: dropped by name
 NEW_MOVIES = 10  # wanted movies in the feed, acceptable
 CAM_MOVIES = 10  # other wanted movies in the feed, only as a CAM (refused)
 WATCH_MINUTES = 0.1  # the latency row's interval: 6 s
@@ -1194,7 +1194,9 @@ def _bench_feed(wishes: list[Wish], rng: random.Random) -> tuple[list[SimRelease
     newest = dt.datetime.now(dt.UTC)
     for n, release in enumerate(feed):  # all published in the last few hours
         release.published = newest - dt.timedelta(seconds=10 * (n + 1))
-    return feed, grab, len(concerning)
+    # The past episodes name a wish, but the episode they name is before the newest one out
+    # when the show was followed: dropped by their names, never parsed.
+    return feed, grab, len(concerning) - PAST_EPISODES
 
 
 async def _longest_stall(stop: asyncio.Event, stalls: list[float]) -> None:
@@ -1321,7 +1323,8 @@ async def _bench_cycle(
         f"{FOLLOWED} followed shows + {WANTED} wanted movies (invented titles, written straight "
         f"into Prowlarr's custom filters with WishStore.create, backoff searches not due); "
         f"{FEED_INDEXERS} indexers × 100 newest releases, answering at once; "
-        f"{concerning} name a wish and are parsed and judged, the rest dropped by name; "
+        f"{concerning + PAST_EPISODES} name a wish, {PAST_EPISODES} of them past episodes "
+        f"dropped by name, {concerning} parsed and judged, the rest dropped by name; "
         f"grabbed exactly the {NEW_EPISODES} new episodes (best of two copies) and "
         f"{NEW_MOVIES} movies, each once by its tag; {CAM_MOVIES} CAMs refused"
     )
