@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import aiohttp
 import pytest
 
 from custom_components.mediahub.hub.clients.gluetun import GluetunClient
 from custom_components.mediahub.hub.clients.plex import PlexClient
-from custom_components.mediahub.hub.errors import AuthenticationError, InvalidInputError
+from custom_components.mediahub.hub.errors import (
+    AuthenticationError,
+    InvalidInputError,
+    ServiceUnavailableError,
+)
 from custom_components.mediahub.hub.events import DownloadAdded
 from custom_components.mediahub.hub.models import VpnState
 from tests.simulators.gluetun import GluetunSimulator
 from tests.simulators.plex import PlexSimulator, Refresh
 from tests.support.qbittorrent import QbtInstance
+from tests.support.wait import until
 
 from .conftest import RigFactory
 
@@ -43,6 +49,53 @@ async def test_plex_identity_libraries_recently_added_and_scans(plex_sim: PlexSi
         await plex.scan("42")
     with pytest.raises(AuthenticationError):
         await PlexClient(plex_sim.url, "wrong").identity()
+
+
+async def test_plex_deletes_one_copy_of_an_item_and_keeps_the_other(
+    plex_sim: PlexSimulator, tmp_path: Path
+) -> None:
+    """The upgrade's last step: Plex lists the new copy under the same item, and the old copy
+    (its Media, and its file) is deleted through Plex."""
+    plex_sim.set_locations("1", "/data/movies")
+    plex_sim.media("/data", tmp_path)
+    folder = tmp_path / "movies" / "Arrival (2016)"
+    folder.mkdir(parents=True)
+    old, new = folder / "Arrival (2016) - 720p.mkv", folder / "Arrival (2016) - 1080p.mkv"
+    plex = PlexClient(plex_sim.url, plex_sim.token)
+    try:
+        for listed, file in enumerate((old, new), start=1):  # the old copy, then the upgrade
+            file.write_bytes(b"\0" * 1024)
+            await plex.scan("1", "/data/movies/Arrival (2016)")
+            await until(
+                lambda n=listed: len(plex_sim.files()) == n, "the copy listed", interval=0.05
+            )
+        [key] = plex_sim.items
+        item = await plex.item(key)
+        assert item is not None and item.resolution == "720p"  # the first copy's
+        assert sorted(item.files) == sorted(
+            f"/data/movies/Arrival (2016)/{f.name}" for f in (old, new)
+        )
+        old_file = f"/data/movies/Arrival (2016)/{old.name}"
+
+        plex_sim.allow_media_deletion = False  # Plex refuses: the old copy stays
+        with pytest.raises(ServiceUnavailableError):
+            await plex.delete_media(key, [old_file])
+        assert old.exists()
+        plex_sim.allow_media_deletion = True
+
+        assert await plex.delete_media(key, [old_file]) == [old_file]
+        assert not old.exists() and new.exists()
+        item = await plex.item(key)
+        assert item is not None
+        assert (item.files, item.resolution) == (
+            (f"/data/movies/Arrival (2016)/{new.name}",),
+            "1080p",
+        )
+        assert await plex.delete_media(key, [old_file]) == []  # nothing left to delete
+        assert await plex.delete_media("999999", [old_file]) == []  # an item Plex dropped
+        assert plex_sim.deleted == [old_file]
+    finally:
+        await plex.close()
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,13 @@ item is served as `/library/metadata/<key>` and in `/library/sections/<key>/all?
 sortable by `addedAt`), in the fixture's `Video`/`Media`/`Part` shape, with its poster at its
 `thumb`. `/:/websockets/notifications` sends what real Plex sends around a scan: timeline entries
 (state 0 created, then 5 done) and the scan's activity; shapes in tests/simulators/plex_notifications.json.
+
+An item holds one or more copies (`Media`, each with its `id` and one `Part`), as real Plex lists
+two files of the same movie (same title and year in the same section) or of the same episode:
+one item, two Media. `DELETE /library/metadata/<key>/media/<id>` (the community spec's
+deleteMediaItem) removes one copy and its file on disk, as Plex does when its "Allow media
+deletion" setting (`allow_media_deletion`, the root's `allowMediaDeletion`) is on, and refuses
+with 400 when it is off; an item left without a copy leaves the library (timeline state 9).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import asyncio
 import contextlib
 import copy
 from dataclasses import dataclass, field
+import itertools
 import json
 from pathlib import Path, PurePosixPath
 import re
@@ -53,6 +61,15 @@ EPISODE_NAME = re.compile(
 )
 
 
+def _resolution(stem: str) -> str:
+    """The `videoResolution` Plex would measure, read from the name's quality (2160p, 720p,
+    480p); 1080 when the name says none."""
+    found = re.search(r"(?<!\d)(2160|1080|720|480)p", stem, re.IGNORECASE)
+    if found is None:
+        return "1080"
+    return {"480": "sd"}.get(found[1], found[1])
+
+
 def _poster_png(width: int = 120, height: int = 180) -> bytes:
     """A poster-shaped PNG (a dusk gradient): what the poster route serves."""
     rows = b"".join(
@@ -73,17 +90,28 @@ def _poster_png(width: int = 120, height: int = 180) -> bytes:
 
 
 POSTER = _poster_png()
+_MEDIA_IDS = itertools.count(396946)  # Plex numbers every Media of the server in one sequence
+
+
+@dataclass
+class SimMedia:
+    """One copy of an item: a `Media` with its one `Part` (the file)."""
+
+    file: str  # Plex's path of the file
+    resolution: str = "1080"
+    id: str = field(default_factory=lambda: str(next(_MEDIA_IDS)))
 
 
 @dataclass
 class SimItem:
-    """A movie or an episode the simulated Plex lists."""
+    """A movie or an episode the simulated Plex lists, with its copies (`media`, at least one
+    while it is listed); `file` and `resolution` are its first copy's."""
 
     key: str
     type: str  # movie | episode
     title: str
     section: str
-    file: str  # Plex's path of its one file
+    file: str  # Plex's path of its first copy's file
     year: int | None = None
     resolution: str = "1080"
     guid: str | None = None
@@ -92,6 +120,30 @@ class SimItem:
     season: int | None = None
     episode: int | None = None
     added_at: int = field(default_factory=lambda: int(time.time()))
+    media: list[SimMedia] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.media:
+            self.media.append(SimMedia(self.file, self.resolution))
+        self._first()
+
+    def _first(self) -> None:
+        if self.media:
+            self.file, self.resolution = self.media[0].file, self.media[0].resolution
+
+    @property
+    def files(self) -> list[str]:
+        return [m.file for m in self.media]
+
+    def add_media(self, file: str, resolution: str = "1080") -> SimMedia:
+        """Another copy of the same item (a second file Plex matched to it)."""
+        media = SimMedia(file, resolution)
+        self.media.append(media)
+        return media
+
+    def remove_media(self, media: SimMedia) -> None:
+        self.media.remove(media)
+        self._first()
 
 
 @dataclass(frozen=True)
@@ -115,6 +167,8 @@ class PlexSimulator(SimulatorServer):
         self.refreshes: list[Refresh] = []
         self.requests: list[str] = []  # every path asked, with its query
         self.available = True
+        self.allow_media_deletion = True  # Plex's "Allow media deletion" setting
+        self.deleted: list[str] = []  # Plex's paths of the files a media deletion removed
         root = ET.fromstring(fixture("library_sections.xml"))
         self._sections_root = root
         self.items: dict[str, SimItem] = {}
@@ -169,6 +223,10 @@ class PlexSimulator(SimulatorServer):
         self.items[key] = item
         return item
 
+    def files(self) -> list[str]:
+        """Plex's paths of every copy of every item it lists."""
+        return [file for item in self.items.values() for file in item.files]
+
     def _local(self, plex_path: str) -> Path | None:
         path = PurePosixPath(plex_path)
         for prefix, folder in self._media:
@@ -186,7 +244,7 @@ class PlexSimulator(SimulatorServer):
             if plex_path
             else [str(loc.get("path")) for loc in self.section(section).findall("Location")]
         )
-        known = {item.file for item in self.items.values()}
+        known = {file for item in self.items.values() for file in item.files}
         await self._notify(NOTIFICATIONS["activity_started"], section=section)
         for root in roots:
             local = self._local(root)
@@ -202,17 +260,37 @@ class PlexSimulator(SimulatorServer):
                 if file in known:
                     continue
                 item = self._read(kind, section, video, file)
-                if item is not None:
-                    self.items[item.key] = item
-                    await self._notify(NOTIFICATIONS["timeline_created"], item=item)
-                    await self._notify(NOTIFICATIONS["timeline_done"], item=item)
+                if item is None:
+                    continue
+                known.add(file)
+                same = self._same(item)
+                if same is not None:  # another file of a listed item: a second copy of it
+                    same.add_media(item.file, item.resolution)
+                    await self._notify(NOTIFICATIONS["timeline_done"], item=same)
+                    continue
+                self.items[item.key] = item
+                await self._notify(NOTIFICATIONS["timeline_created"], item=item)
+                await self._notify(NOTIFICATIONS["timeline_done"], item=item)
         await self._notify(NOTIFICATIONS["activity_ended"], section=section)
+
+    def _same(self, new: SimItem) -> SimItem | None:
+        """The listed item a newly read file is another copy of: the same movie (title and
+        year) or the same episode, in the same section."""
+
+        def identity(item: SimItem) -> tuple[object, ...]:
+            if item.type == "movie":
+                return (item.type, item.section, item.title.casefold(), item.year)
+            show = (item.show or "").casefold()
+            return (item.type, item.section, show, item.year, item.season, item.episode)
+
+        wanted = identity(new)
+        return next((i for i in self.items.values() if identity(i) == wanted), None)
 
     def _read(self, kind: str | None, section: str, video: Path, file: str) -> SimItem | None:
         """An item for a file Plex can place, from its name; None for one it cannot."""
         self._next_key += 1
         key = str(self._next_key)
-        resolution = "2160" if "2160p" in video.stem else "1080"
+        resolution = _resolution(video.stem)
         if kind == "show":
             match = EPISODE_NAME.match(video.stem)
             if not match:
@@ -266,11 +344,23 @@ class PlexSimulator(SimulatorServer):
                 parentYear=str(item.year or ""),
             )  # fmt: skip
         video.attrib.update(values)
-        media = video.find("Media")
-        part = video.find(".//Part")
-        assert media is not None and part is not None
-        media.set("videoResolution", item.resolution)
-        part.set("file", item.file)
+        template_media = video.find("Media")
+        assert template_media is not None and template_media.find("Part") is not None
+        video.remove(template_media)
+        for number, copy_of in enumerate(item.media):  # Media come before Guid, as Plex lists
+            media = copy.deepcopy(template_media)
+            part = media.find("Part")
+            assert part is not None
+            part_id = str(int(copy_of.id) + 438)
+            media.set("id", copy_of.id)
+            media.set("videoResolution", copy_of.resolution)
+            part.set("id", part_id)
+            part.set(
+                "key",
+                f"/library/parts/{part_id}/{item.added_at}/file{PurePosixPath(copy_of.file).suffix}",
+            )
+            part.set("file", copy_of.file)
+            video.insert(number, media)
         for guid in item.ids:  # as Plex lists them with includeGuids=1
             ET.SubElement(video, "Guid", id=guid)
         return video
@@ -291,6 +381,7 @@ class PlexSimulator(SimulatorServer):
         app.router.add_get("/library/sections/{key}/all", self._section_all)
         app.router.add_get("/library/recentlyAdded", self._recently_added)
         app.router.add_get("/library/metadata/{key}", self._metadata)
+        app.router.add_delete("/library/metadata/{key}/media/{media}", self._delete_media)
         app.router.add_get("/library/metadata/{key}/thumb/{stamp}", self._thumb)
         app.router.add_get("/:/websockets/notifications", self._websocket)
         return app
@@ -328,6 +419,7 @@ class PlexSimulator(SimulatorServer):
         )
         root = ET.fromstring(body)
         root.set("version", self.version)
+        root.set("allowMediaDeletion", "1" if self.allow_media_deletion else "0")
         return web.Response(text=ET.tostring(root, encoding="unicode"), content_type=XML)
 
     async def _library(self, request: web.Request) -> web.Response:
@@ -400,6 +492,32 @@ class PlexSimulator(SimulatorServer):
         if item is None:
             return web.Response(status=404)
         return self._container([self.element(item)], 1)
+
+    async def _delete_media(self, request: web.Request) -> web.Response:
+        """deleteMediaItem: one copy of an item and its file; the item leaves the library
+        with its last copy. 400 while media deletion is not allowed, 404 for an unknown copy."""
+        item = self.items.get(request.match_info["key"])
+        copies = item.media if item is not None else []
+        media = next((m for m in copies if m.id == request.match_info["media"]), None)
+        if item is None or media is None:
+            return web.Response(
+                status=404, text="<html><head><title>Not Found</title></head></html>"
+            )
+        if not self.allow_media_deletion:
+            return web.Response(
+                status=400, text="<html><head><title>Bad Request</title></head></html>"
+            )
+        local = self._local(media.file)
+        if local is not None:
+            local.unlink(missing_ok=True)
+        self.deleted.append(media.file)
+        item.remove_media(media)
+        if item.media:
+            await self._notify(NOTIFICATIONS["timeline_done"], item=item)
+        else:
+            del self.items[item.key]
+            await self._notify(NOTIFICATIONS["timeline_deleted"], item=item)
+        return web.Response(status=200)
 
     async def _thumb(self, request: web.Request) -> web.Response:
         if request.match_info["key"] not in self.items:

@@ -12,6 +12,7 @@ from plexapi.exceptions import Unauthorized
 from plexapi.server import PlexServer
 from plexwebsocket import SIGNAL_CONNECTION_STATE, STATE_CONNECTED, PlexWebsocket
 import pytest
+import yaml
 
 from tests.support.wait import until
 
@@ -190,3 +191,103 @@ async def test_plexwebsocket_hears_a_scan_as_real_plex_tells_it(
     activity = [d["ActivityNotification"][0] for k, d in heard if k == "activity"]
     assert [a["event"] for a in activity] == ["started", "ended"]
     assert activity[0]["Activity"]["type"] == "library.update.section"
+
+
+SPEC_PATH = (
+    Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "plex" / "plex-api-spec.yaml"
+)
+
+
+def _operation(operation_id: str) -> tuple[str, str, dict[str, Any]]:
+    """The spec's path, method and operation for an operationId."""
+    spec = yaml.safe_load(SPEC_PATH.read_text())
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                return path, method, operation
+    raise AssertionError(f"the spec has no {operation_id}")
+
+
+async def _delete(sim: PlexSimulator, path: str, token: bool = True) -> tuple[int, str]:
+    headers = {"X-Plex-Token": sim.token} if token else {}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.delete(sim.url + path, headers=headers) as response,
+    ):
+        return response.status, await response.text()
+
+
+async def test_delete_media_follows_the_spec_and_removes_one_copy_and_its_file(
+    plex_sim: PlexSimulator, tmp_path: Path
+) -> None:
+    path, method, operation = _operation("deleteMediaItem")
+    assert (path, method) == ("/library/metadata/{ids}/media/{mediaItem}", "delete")
+    assert {"200", "400", "404"} <= set(operation["responses"])
+    plex_sim.set_locations("1", "/data/movies")
+    plex_sim.media("/data", tmp_path)
+    old = _named(tmp_path, "movies/Arrival (2016)/Arrival (2016) - 720p.mkv")
+    new = _named(tmp_path, "movies/Arrival (2016)/Arrival (2016) - 2160p.mkv")
+    await _scanned(plex_sim, "1", "/data/movies/Arrival (2016)")
+    # Two files of the same movie: one item with two Media, each with its id.
+    [item] = plex_sim.items.values()
+    status, body = await fetch(plex_sim, f"/library/metadata/{item.key}")
+    assert status == 200
+    media = ET.fromstring(body).findall("./Video/Media")
+    assert [m.findtext("Part") is not None for m in media] == [True, True]
+    ids = [str(m.get("id")) for m in media]
+    assert len(set(ids)) == 2
+    files = [str(m.find("Part").get("file")) for m in media]  # type: ignore[union-attr]
+    assert sorted(files) == sorted(f"/data/movies/Arrival (2016)/{f.name}" for f in (old, new))
+    route = path.format(
+        ids=item.key, mediaItem=ids[files.index(f"/data/movies/Arrival (2016)/{old.name}")]
+    )
+
+    assert (await _delete(plex_sim, route, token=False))[0] == 401
+    assert (await _delete(plex_sim, path.format(ids=item.key, mediaItem="1")))[0] == 404
+    assert (await _delete(plex_sim, path.format(ids="999999", mediaItem=ids[0])))[0] == 404
+    plex_sim.allow_media_deletion = False
+    status, body = await fetch(plex_sim, "/")
+    assert ET.fromstring(body).get("allowMediaDeletion") == "0"
+    assert (await _delete(plex_sim, route))[0] == 400  # "Media item could not be deleted"
+    assert old.exists()
+    plex_sim.allow_media_deletion = True
+
+    assert (await _delete(plex_sim, route))[0] == 200
+    assert not old.exists() and new.exists()
+    status, body = await fetch(plex_sim, f"/library/metadata/{item.key}")
+    [left] = ET.fromstring(body).findall("./Video/Media")
+    assert left.get("id") != ids[files.index(f"/data/movies/Arrival (2016)/{old.name}")]
+    assert (await _delete(plex_sim, route))[0] == 404  # that copy is gone
+
+    # The last copy goes: the item leaves the library, and Plex says so (timeline state 9).
+    assert (await _delete(plex_sim, path.format(ids=item.key, mediaItem=left.get("id"))))[0] == 200
+    assert not new.exists()
+    assert plex_sim.items == {}
+    assert (await fetch(plex_sim, f"/library/metadata/{item.key}"))[0] == 404
+    timeline = [
+        m["NotificationContainer"]["TimelineEntry"][0]
+        for m in plex_sim.notified
+        if m["NotificationContainer"]["type"] == "timeline"
+    ]
+    assert (timeline[-1]["itemID"], timeline[-1]["state"]) == (item.key, 9)
+
+
+async def test_plexapi_sees_two_copies_of_a_movie_as_one_item(
+    plex_sim: PlexSimulator, tmp_path: Path
+) -> None:
+    plex_sim.set_locations("1", "/data/movies")
+    plex_sim.media("/data", tmp_path)
+    _named(tmp_path, "movies/Dune (2021)/Dune (2021) - 720p.mkv")
+    await _scanned(plex_sim, "1", "/data/movies/Dune (2021)")
+    _named(tmp_path, "movies/Dune (2021)/Dune (2021) - 2160p.mkv")
+    await _scanned(plex_sim, "1", "/data/movies/Dune (2021)")
+
+    def read() -> list[tuple[str, str]]:
+        server = PlexServer(plex_sim.url, plex_sim.token, timeout=10)
+        [movie] = server.library.sectionByID(1).search(libtype="movie")
+        return [(m.videoResolution, m.parts[0].file) for m in movie.reload().media]
+
+    assert await asyncio.to_thread(read) == [
+        ("720", "/data/movies/Dune (2021)/Dune (2021) - 720p.mkv"),
+        ("2160", "/data/movies/Dune (2021)/Dune (2021) - 2160p.mkv"),
+    ]

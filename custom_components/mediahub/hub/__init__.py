@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 from .announcements import LEDGER_VERSION, Announcements
 from .clients.gluetun import GluetunClient
 from .clients.plex import PlexClient
+from .clients.plextv import PlexWatchlist, WatchlistItem
 from .clients.prowlarr import MAX_TORRENT_BYTES, ProwlarrClient
 from .clients.qbittorrent import QbittorrentClient
 from .commands import OPERATIONS, PLAIN, STREAMS, Access, Call, Kinds, Operation, Refresh, Route
@@ -105,6 +106,7 @@ from .wire import (
 from .wishes.book import MadeWish, WishRequest
 from .wishes.model import Happened, Happening, Wish, WishKind, WishState
 from .wishes.watch import CycleReport
+from .wishes.watchlist import WatchlistSync
 
 __all__ = [
     "DEFAULT_CATEGORIES",
@@ -169,6 +171,7 @@ __all__ = [
     "PathMap",
     "PlexClient",
     "PlexServerInfo",
+    "PlexWatchlist",
     "ProwlarrClient",
     "QbittorrentClient",
     "Quality",
@@ -195,6 +198,8 @@ __all__ = [
     "TransferState",
     "VpnState",
     "VpnStatus",
+    "WatchlistItem",
+    "WatchlistSync",
     "Wish",
     "WishAvailable",
     "WishEnded",
