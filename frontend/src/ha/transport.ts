@@ -8,7 +8,7 @@ import { heldMessages, type EventStream } from "../eventStream";
 import type { AddSource, DownloadAction, SearchListener, Transport } from "../transport";
 import { commandOf } from "../operations";
 import type { GrabResult, IndexerStatus, ProfilesResponse, Release, Verdict } from "../types";
-import type { BandwidthAnswer, LibrariesAnswer, OperationName, ProfileAnswer } from "../wire.generated";
+import type { BandwidthAnswer, LibrariesAnswer, OperationName, ProfileAnswer, WatchReport, WishAnswer, WishList } from "../wire.generated";
 
 type Unsubscribe = () => Promise<void>;
 
@@ -149,5 +149,9 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
     image: async (path) => (await hass.callWS<{ path: string }>({ type: "auth/sign_path", path })).path,
     profiles: () => run<ProfilesResponse>("profiles"),
     saveProfile: async (profileCategory, profile) => (await run<ProfileAnswer>("save_profile", { category: profileCategory, profile })).profile,
+    wishes: async () => (await run<WishList>("wishes")).wishes,
+    wish: (request) => run<WishAnswer>("wish", { ...request }),
+    unwish: (wishId, forget) => run<WishAnswer>("unwish", { wish_id: wishId, forget }),
+    watchWishes: () => run<WatchReport>("watch_wishes"),
   };
 }
