@@ -5,17 +5,19 @@ import { formatBytes, formatSpeed } from "./format";
 import { LibrariesView } from "./LibrariesView";
 import { SearchView } from "./SearchView";
 import { SettingsView } from "./SettingsView";
+import { WishesView } from "./WishesView";
 import { language, t, type MessageKey } from "./i18n";
 import { useTransport } from "./transport";
 import { useEvents } from "./useEvents";
 
-type Tab = "search" | "downloads" | "libraries" | "settings";
+type Tab = "search" | "downloads" | "wishes" | "libraries" | "settings";
 
 // Icons are drawn, not symbols from a font: a phone's fonts may lack a symbol, and finding
 // one in a fallback font cost the first frame some 25 ms of layout in Chromium on Linux.
 const TABS: { id: Tab; label: MessageKey; icon: string }[] = [
   { id: "search", label: "tab.search", icon: "M10.5 4a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13M15.5 15.5 20 20" },
   { id: "downloads", label: "tab.downloads", icon: "M12 4v11m-5-5 5 5 5-5M5 20h14" },
+  { id: "wishes", label: "tab.wishes", icon: "M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8-5.2-2.7-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z" },
   { id: "libraries", label: "tab.libraries", icon: "M4 5h16v11H4zM8 20h8M10.5 8.5v4l3.5-2z" },
   { id: "settings", label: "tab.settings", icon: "M4 7h9m4 0h3M4 17h3m4 0h9M15 5v4M9 15v4" },
 ];
@@ -63,8 +65,11 @@ export function App({ onMenu }: { onMenu?: (() => void) | undefined } = {}) {
       </header>
       <Banners live={live} />
       <main>
-        {current === "search" && <SearchView categories={live.categories} onDownloaded={() => setTab("downloads")} />}
+        {current === "search" && (
+          <SearchView categories={live.categories} onDownloaded={() => setTab("downloads")} onWishes={() => setTab("wishes")} />
+        )}
         {current === "downloads" && <DownloadsView live={live} />}
+        {current === "wishes" && <WishesView live={live} />}
         {current === "libraries" && <LibrariesView scanned={live.scanned} />}
         {current === "settings" && <SettingsView />}
       </main>

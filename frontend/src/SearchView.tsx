@@ -20,27 +20,40 @@ import {
   type SortKey,
 } from "./search";
 import { categoryLabel, t } from "./i18n";
-import { useTransport } from "./transport";
+import { useTransport, type WishRequest } from "./transport";
 import type { Release } from "./types";
 import { WindowedList } from "./WindowedList";
+import { askerLabel, wishTargets, type WishTarget } from "./wishes";
 
 
 interface Props {
   categories: string[];
   onDownloaded: () => void;
+  /** Open the Wishes tab (after a wish was made here). */
+  onWishes?: () => void;
 }
+
+type Notice = { kind: "ok" | "warn" | "error"; text: string };
+
+const wishOf = (target: WishTarget): WishRequest => ({
+  title: target.title,
+  kind: target.kind,
+  category: target.category,
+  ...(target.year ? { year: target.year } : {}),
+});
 
 const releaseKey = (release: Release) => release.id;
 const SORTS: readonly SortKey[] = ["score", "seeders", "size", "age"];
 
-export function SearchView({ categories, onDownloaded }: Props) {
+export function SearchView({ categories, onDownloaded, onWishes }: Props) {
   const [query, setQuery] = useState("");
   const [category, setCategory] = useState("");
   const [search, setSearch] = useState<SearchState | null>(null);
   const [sort, setSort] = useState<SortKey>("score");
   const [filter, setFilter] = useState("");
   const [quality, setQuality] = useState<QualityFilter>({ resolution: null, source: null });
-  const [notice, setNotice] = useState<{ kind: "ok" | "warn" | "error"; text: string } | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [wished, setWished] = useState<Notice | null>(null); // what the last wish made here said
   const [busy, setBusy] = useState<string | null>(null);
   const [confirmGrab, setConfirmGrab] = useState<string | null>(null); // a result Plex has
   const transport = useTransport();
@@ -57,6 +70,7 @@ export function SearchView({ categories, onDownloaded }: Props) {
     setFilter("");
     setQuality({ resolution: null, source: null });
     setNotice(null);
+    setWished(null);
     stop.current = transport.search(q, category, {
       indexer: (status) => setSearch((s) => (s ? withIndexer(s, status) : s)),
       results: (releases) => setSearch((s) => (s ? withReleases(s, releases) : s)),
@@ -88,6 +102,22 @@ export function SearchView({ categories, onDownloaded }: Props) {
     }
   }
 
+  async function wish(key: string, request: WishRequest) {
+    setBusy(key);
+    setWished(null);
+    try {
+      const { wish: made, joined } = await transport.wish(request);
+      const text = joined
+        ? t("search.wished_joined", { label: made.label, who: askerLabel(made.asked_by) })
+        : t(made.kind === "follow" ? "search.wished_follow" : "search.wished_want", { label: made.label });
+      setWished({ kind: "ok", text });
+    } catch (error) {
+      setWished({ kind: "error", text: describe(error) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
   const shown = useMemo(
     () => (search ? sortReleases(filterQuality(filterReleases(search.releases, filter), quality), sort) : []),
     [search, filter, quality, sort],
@@ -97,6 +127,14 @@ export function SearchView({ categories, onDownloaded }: Props) {
   const toggle = (key: keyof QualityFilter, value: string) =>
     setQuality((q) => ({ ...q, [key]: q[key] === value ? null : value }));
   const state = search ? outcome(search) : null;
+  const targets = useMemo(() => (search?.done ? wishTargets(search.releases) : []), [search]);
+  // Results, none of which the profile accepts: wish for the first title, to come later.
+  const nothingAcceptable = state === "results" && best === null;
+  const whenOut: WishRequest | null = !search
+    ? null
+    : targets[0]
+      ? wishOf(targets[0])
+      : { title: search.query, ...(category === "movies" || category === "tv" ? { category } : {}) };
 
   return (
     <section aria-labelledby="search-title">
@@ -200,6 +238,56 @@ export function SearchView({ categories, onDownloaded }: Props) {
           )}
           {state === "searching" && !search.releases.length && <p className="empty">{t("search.searching")}</p>}
           {state === "nothing" && <p className="empty">{t("search.nothing", { query: search.query })}</p>}
+          {nothingAcceptable && <p className="notice warn">{t("search.nothing_acceptable")}</p>}
+          {(state === "nothing" || nothingAcceptable) && whenOut && (
+            <div className="wish-offer">
+              <button
+                type="button"
+                className="primary"
+                disabled={busy === "when-out"}
+                onClick={() => void wish("when-out", whenOut)}
+                aria-label={t("search.want_when_out_label", { title: whenOut.title })}
+              >
+                {busy === "when-out" ? t("search.wishing") : t("search.want_when_out")}
+              </button>
+            </div>
+          )}
+          {!nothingAcceptable && targets.length > 0 && (
+            <ul className="wish-offers" aria-label={t("search.wish_offers")}>
+              {targets.map((target) => {
+                const key = `${target.category}-${target.label}`;
+                const follow = target.kind === "follow";
+                return (
+                  <li key={key}>
+                    <span className="label">
+                      {target.label} <span className="hint">{categoryLabel(target.category)}</span>
+                    </span>
+                    <button
+                      type="button"
+                      disabled={busy === key}
+                      onClick={() => void wish(key, wishOf(target))}
+                      aria-label={t(follow ? "search.follow_label" : "search.want_label", { title: target.label })}
+                    >
+                      {busy === key ? t("search.wishing") : t(follow ? "search.follow" : "search.want")}
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+          {wished && (
+            <p className={`notice ${wished.kind}`} role={wished.kind === "error" ? "alert" : "status"}>
+              {wished.text}
+              {wished.kind === "ok" && onWishes && (
+                <>
+                  {" "}
+                  <button type="button" className="link" onClick={onWishes}>
+                    {t("search.see_wishes")}
+                  </button>
+                </>
+              )}
+            </p>
+          )}
           {state === "all_failed" && (
             <p className="empty" role="alert">
               {t("search.all_failed")}

@@ -15,6 +15,13 @@ const textList = (text: string) =>
     .map((w) => w.trim())
     .filter(Boolean);
 
+/** A profile's cutoff ("1080p WEB-DL", "2160p", "": no upgrades) as its two parts, and back. */
+export function cutoffParts(cutoff: string): { resolution: string; source: string } {
+  const [resolution = "", source = ""] = cutoff.trim().split(/\s+/);
+  return { resolution, source };
+}
+export const cutoffText = (resolution: string, source: string) => (resolution ? [resolution, source].filter(Boolean).join(" ") : "");
+
 /** The quality profile of each category: the same file Home Assistant's options edit. */
 export function SettingsView() {
   const transport = useTransport();
@@ -31,6 +38,7 @@ export function SettingsView() {
       .catch((error: unknown) => setNotice({ kind: "error", text: describe(error) }));
   }, [transport]);
   const draft = edits[category] ?? data?.profiles[category] ?? null;
+  const cut = cutoffParts(draft?.cutoff ?? "");
 
   const change = <K extends keyof QualityProfile>(key: K, value: QualityProfile[K]) => {
     if (draft) setEdits((e) => ({ ...e, [category]: { ...draft, [key]: value } }));
@@ -110,6 +118,39 @@ export function SettingsView() {
                 {s}
               </label>
             ))}
+          </fieldset>
+          <fieldset className="cutoff">
+            <legend>{t("profile.cutoff")}</legend>
+            <p className="hint">{t("profile.cutoff_hint")}</p>
+            <label>
+              {t("profile.cutoff_resolution")}
+              <select
+                value={cut.resolution}
+                onChange={(e) => change("cutoff", cutoffText(e.target.value, cut.source))}
+              >
+                <option value="">{t("profile.cutoff_none")}</option>
+                {data.resolutions.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t("profile.cutoff_source")}
+              <select
+                value={cut.source}
+                disabled={!cut.resolution}
+                onChange={(e) => change("cutoff", cutoffText(cut.resolution, e.target.value))}
+              >
+                <option value="">{t("profile.cutoff_any_source")}</option>
+                {data.sources.map((source) => (
+                  <option key={source} value={source}>
+                    {source}
+                  </option>
+                ))}
+              </select>
+            </label>
           </fieldset>
           <label>
             {t(category === "tv" ? "profile.max_size_episode" : "profile.max_size")}

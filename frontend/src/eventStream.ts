@@ -19,6 +19,7 @@ export const EVENT_NAMES = [
   "scan",
   "refused",
   "replaced",
+  "wishes",
 ] as const;
 
 export interface Message {

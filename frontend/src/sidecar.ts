@@ -5,7 +5,7 @@ import { openEvents, takeEarly } from "./eventStream";
 import type { Transport } from "./transport";
 import { routeOf } from "./operations";
 import type { GrabResult, IndexerStatus, ProfilesResponse } from "./types";
-import type { BandwidthAnswer, LibrariesAnswer, ProfileAnswer } from "./wire.generated";
+import type { BandwidthAnswer, LibrariesAnswer, ProfileAnswer, WatchReport, WishAnswer, WishList } from "./wire.generated";
 
 const SEARCH_EVENTS = ["indexer", "results", "assessed", "done"] as const;
 
@@ -53,4 +53,9 @@ export const sidecarTransport: Transport = {
   profiles: () => getJson<ProfilesResponse>(routeOf("profiles", "GET")),
   saveProfile: async (category, profile) =>
     (await send<ProfileAnswer>(profile ? "POST" : "DELETE", routeOf("save_profile", profile ? "POST" : "DELETE", { category }), profile ?? {})).profile,
+  wishes: async () => (await getJson<WishList>(routeOf("wishes", "GET"))).wishes,
+  wish: (request) => send<WishAnswer>("POST", routeOf("wish", "POST"), request),
+  unwish: (wishId, forget) =>
+    send<WishAnswer>("DELETE", `${routeOf("unwish", "DELETE", { wish_id: String(wishId) })}${forget ? "?forget=true" : ""}`),
+  watchWishes: () => send<WatchReport>("POST", routeOf("watch_wishes", "POST")),
 };

@@ -5,6 +5,7 @@
 import { createContext, useContext } from "react";
 import type { EventStream } from "./eventStream";
 import type { Bandwidth, GrabResult, IndexerStatus, Library, ProfilesResponse, QualityProfile, Release, Verdict } from "./types";
+import type { WatchReport, Wish, WishAnswer, WishKind } from "./wire.generated";
 
 /** What a streamed search reports, as indexers answer. */
 export interface SearchListener {
@@ -17,6 +18,15 @@ export interface SearchListener {
 }
 
 export type DownloadAction = "pause" | "resume" | "force_start" | "top" | "bottom" | "redownload";
+/** What a person wishes for (hub/commands.py `wish`): the engine reads the rest from the title
+ * and the indexers when a field is left out. */
+export interface WishRequest {
+  title: string;
+  kind?: WishKind;
+  category?: "movies" | "tv";
+  year?: number;
+}
+
 export type AddSource = { magnet: string } | { torrent_url: string } | { file: Blob };
 
 export interface Transport {
@@ -42,6 +52,14 @@ export interface Transport {
   image(path: string): Promise<string>;
   /** Save a category's profile, or with null, go back to its defaults. */
   saveProfile(category: string, profile: QualityProfile | null): Promise<QualityProfile>;
+  /** Every wish, newest first; then the feed's `wishes` event says each change. */
+  wishes(): Promise<Wish[]>;
+  /** Make a wish (`joined`: an open wish already wanted the same thing, and is the answer). */
+  wish(request: WishRequest): Promise<WishAnswer>;
+  /** End a wish (it stays in the history), or with `forget`, remove it and its history. */
+  unwish(wishId: number, forget: boolean): Promise<WishAnswer>;
+  /** Look at the indexers for the wishes now (an administrator's). */
+  watchWishes(): Promise<WatchReport>;
 }
 
 export const TransportContext = createContext<Transport | null>(null);

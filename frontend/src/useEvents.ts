@@ -6,6 +6,8 @@ import { EVENT_NAMES, earlyStream, type Message } from "./eventStream";
 import { t } from "./i18n";
 import { useTransport } from "./transport";
 import type { Bandwidth, DownloadsDiff, Hold, PanelState, ReadyItem, Vpn } from "./types";
+import type { WishList } from "./wire.generated";
+import { withWishesEvent, type LiveWishes } from "./wishes";
 
 export interface LiveState {
   downloads: DownloadsState;
@@ -23,6 +25,8 @@ export interface LiveState {
   scanned: number; // bumps when Plex was asked to scan, so libraries refresh
   /** What MediaHub did on its own: refused a release after its file check, replaced a dead one. */
   notices: string[];
+  /** The wish list as the feed last sent it (null until it has: the Wishes tab reads it). */
+  wishes: LiveWishes | null;
 }
 
 const initial: LiveState = {
@@ -38,6 +42,7 @@ const initial: LiveState = {
   categories: [], // the server's, from the first snapshot (MEDIAHUB_CATEGORIES)
   scanned: 0,
   notices: [],
+  wishes: null,
 };
 
 const NOTICES_KEPT = 3;
@@ -89,6 +94,7 @@ const REDUCERS: Record<(typeof EVENT_NAMES)[number], Reducer> = {
     const replaced = data as { name: string; reason: string; replacement: string };
     return notice(prev, t("notice.replaced", { name: replaced.name, reason: replaced.reason, replacement: replaced.replacement }));
   },
+  wishes: (data, prev) => ({ ...prev, wishes: withWishesEvent(prev.wishes, (data as WishList).wishes) }),
 };
 
 function apply(prev: LiveState, { name, data }: Message): LiveState {

@@ -33,6 +33,7 @@ const live = (overrides: Partial<LiveState> = {}): LiveState => ({
   categories: ["movies", "tv"],
   scanned: 0,
   notices: [],
+  wishes: null,
   ...overrides,
 });
 

@@ -4,9 +4,8 @@ sidecar, a real qBittorrent and the simulators: search → download → progress
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import replace
-import os
 from pathlib import Path
 import re
 
@@ -21,7 +20,6 @@ from tests.panel.conftest import Sidecar, serve, sidecar_settings
 from tests.simulators.gluetun import GluetunSimulator
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease, tiny_torrent
-from tests.support.browser import chromium, chromium_path
 from tests.support.qbittorrent import (
     QbtInstance,
     SeededTorrent,
@@ -31,43 +29,13 @@ from tests.support.qbittorrent import (
 )
 from tests.support.wait import until
 
+from .conftest import PHONE, phone
+
 pytestmark = pytest.mark.browser
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148"  # Play opens the app
 )
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    if chromium_path() is None:
-        pytest.skip("no chromium installed")
-    async with chromium() as started:
-        yield started
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Callable[[str], Path]:
-    """Where screenshots go: docs/screenshots with MEDIAHUB_UPDATE_SCREENSHOTS=1, else tmp."""
-    folder = DOCS if os.environ.get("MEDIAHUB_UPDATE_SCREENSHOTS") == "1" else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return lambda name: folder / f"{name}.png"
-
-
-async def phone(
-    browser: Browser, sidecar: Sidecar, user_agent: str | None = None, locale: str = "en-US"
-) -> Page:
-    """The panel on a phone-sized screen (with `user_agent`, that phone's browser; `locale`,
-    its language)."""
-    context = await browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale=locale,
-        **({"user_agent": user_agent} if user_agent else {}),
-    )  # fmt: skip
-    page = await context.new_page()
-    await page.goto(sidecar.url)
-    return page
 
 
 async def grab_the_episode(page: Page) -> None:

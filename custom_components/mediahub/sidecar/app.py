@@ -110,6 +110,7 @@ class Panel:
         self.feed = Feed(self.engine, self.broker.publish, posters=POSTERS)
         self.search_limiter = RateLimiter()
         self.watcher: asyncio.Task[None] | None = None  # listening to Plex's websocket
+        self.wish_watcher: asyncio.Task[None] | None = None  # the wishes' watch cycles
         self._wake = asyncio.Event()
         self._vpn_checked = 0.0
         self._vpn_due = False
@@ -348,7 +349,9 @@ async def _body_up_to(request: web.Request, cap: int) -> bytes | None:
 
 
 def _route_handler(op: Operation, route: Route) -> Handler:
-    """The route's handler: the data from its path, query and body, then the operation."""
+    """The route's handler: the data from its path, query and body, then the operation. A
+    route whose `body` is "" takes the JSON body as the data itself (what the path, the query
+    and the route fix win over it)."""
 
     async def handle(request: web.Request) -> web.StreamResponse:
         data: dict[str, Any] = {name: request.match_info[name] for name in route.params}
@@ -357,6 +360,8 @@ def _route_handler(op: Operation, route: Route) -> Handler:
                 data[name] = parse(request.query[name])
         if route.body:
             data[route.body] = await _json_body(request)
+        elif route.body == "":
+            data = {**await _json_body(request), **data}
         return await _run(request, op, route, {**data, **route.fixed})
 
     handle.__name__ = op.name
@@ -459,8 +464,11 @@ def create_app(settings: Settings) -> web.Application:
             panel.watcher = asyncio.create_task(
                 panel.engine.watch_plex(session), name="mediahub-plex-websocket"
             )
+            panel.wish_watcher = asyncio.create_task(
+                panel.engine.watch_wishes(), name="mediahub-wishes"
+            )
             yield
-            for task in (poller, panel.watcher):
+            for task in (poller, panel.watcher, panel.wish_watcher):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
@@ -473,8 +481,9 @@ def create_app(settings: Settings) -> web.Application:
             panel = app[PANEL]
             panel.broker.close_all()
             panel.engine.plexwatch.close()
-            if panel.watcher is not None:
-                panel.watcher.cancel()
+            for task in (panel.watcher, panel.wish_watcher):
+                if task is not None:
+                    task.cancel()
 
     app.cleanup_ctx.append(lifecycle)
     app.on_shutdown.append(end_streams)

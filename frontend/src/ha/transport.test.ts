@@ -100,6 +100,30 @@ describe("the Home Assistant transport", () => {
     expect(calls[2]).toMatchObject({ action: "remove", data: { hash: "h", delete_files: true } });
   });
 
+  it("makes, lists and ends wishes with their own commands, and says a refusal in the panel's words", async () => {
+    const wish = { id: 7, label: "Severance", kind: "follow" };
+    const { hass, calls } = fakeHass({
+      "mediahub/wishes": { wishes: [wish] },
+      "mediahub/wish": { wish, joined: true },
+      "mediahub/unwish": {
+        code: "home_assistant_error",
+        message: "there is no wish 8",
+        translation_domain: "mediahub",
+        translation_key: "unknown_wish",
+        translation_placeholders: { wish: "8" },
+      },
+    });
+    hass.localize = () => ""; // this Home Assistant has no translation for it yet
+    const transport = homeAssistantTransport(hass, stack);
+    expect(await transport.wishes()).toEqual([wish]);
+    expect(calls.at(-1)).toEqual({ type: "mediahub/wishes", entry_id: "e1" });
+    expect(await transport.wish({ title: "Severance", kind: "follow", category: "tv" })).toEqual({ wish, joined: true });
+    expect(calls.at(-1)).toEqual({ type: "mediahub/wish", entry_id: "e1", title: "Severance", kind: "follow", category: "tv" });
+    const refusal = await transport.unwish(8, true).catch((e: unknown) => e);
+    expect(calls.at(-1)).toEqual({ type: "mediahub/unwish", entry_id: "e1", wish_id: 8, forget: true });
+    expect(refusal).toMatchObject({ code: "unknown_wish", message: "There is no wish 8." });
+  });
+
   it("signs a poster's path, which an <img> cannot otherwise load from Home Assistant", async () => {
     const { hass, calls } = fakeHass({ "auth/sign_path": { path: "/api/mediahub/posters/e1/7?authSig=x" } });
     expect(await homeAssistantTransport(hass, stack).image("/api/mediahub/posters/e1/7")).toBe("/api/mediahub/posters/e1/7?authSig=x");

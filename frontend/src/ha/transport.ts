@@ -3,12 +3,12 @@
 // remotely too, and never asks the sidecar at :3000.
 
 import { ApiError } from "../api";
-import { t } from "../i18n";
+import { errorText, t } from "../i18n";
 import { heldMessages, type EventStream } from "../eventStream";
 import type { AddSource, DownloadAction, SearchListener, Transport } from "../transport";
 import { commandOf } from "../operations";
 import type { GrabResult, IndexerStatus, ProfilesResponse, Release, Verdict } from "../types";
-import type { BandwidthAnswer, LibrariesAnswer, OperationName, ProfileAnswer } from "../wire.generated";
+import type { BandwidthAnswer, LibrariesAnswer, OperationName, ProfileAnswer, WatchReport, WishAnswer, WishList } from "../wire.generated";
 
 type Unsubscribe = () => Promise<void>;
 
@@ -49,7 +49,11 @@ function asApiError(hass: Hass, error: unknown): ApiError {
   const values = e.translation_placeholders ?? {};
   const key = e.translation_key && e.translation_domain ? `component.${e.translation_domain}.exceptions.${e.translation_key}.message` : null;
   const translated = key && hass.localize ? hass.localize(key, values) : "";
-  return new ApiError(e.translation_key ?? e.code ?? "error", translated || e.message || t("ha.refused"), 0, values);
+  const code = e.translation_key ?? e.code ?? "error";
+  // Home Assistant's translation, else the panel's own words for the code (a Home Assistant
+  // older than the panel lacks the newest), else Home Assistant's English.
+  const fallback = e.message || t("ha.refused");
+  return new ApiError(code, translated || (e.translation_key ? errorText(code, values, fallback) : fallback), 0, values);
 }
 
 /** The stack named (or the first this user may use), or null when there is none. */
@@ -149,5 +153,9 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
     image: async (path) => (await hass.callWS<{ path: string }>({ type: "auth/sign_path", path })).path,
     profiles: () => run<ProfilesResponse>("profiles"),
     saveProfile: async (profileCategory, profile) => (await run<ProfileAnswer>("save_profile", { category: profileCategory, profile })).profile,
+    wishes: async () => (await run<WishList>("wishes")).wishes,
+    wish: (request) => run<WishAnswer>("wish", { ...request }),
+    unwish: (wishId, forget) => run<WishAnswer>("unwish", { wish_id: wishId, forget }),
+    watchWishes: () => run<WatchReport>("watch_wishes"),
   };
 }

@@ -1,0 +1,213 @@
+// The Wishes tab's logic: its three sections, the list kept current from the operation and the
+// feed's event, the happenings in words, and what a search offers to wish for.
+import { describe, expect, it } from "vitest";
+import type { Release } from "./types";
+import type { Wish, WishHappening } from "./wire.generated";
+import {
+  currentWishes,
+  formatDue,
+  groupWishes,
+  happeningText,
+  recentHappenings,
+  upsertWish,
+  wishTargets,
+  wishWhen,
+  withWishesEvent,
+  withoutWish,
+} from "./wishes";
+
+const NOW = 1_800_000_000;
+
+const wish = (overrides: Partial<Wish> & Pick<Wish, "id">): Wish => ({
+  kind: "want",
+  title: "Dune Part Three",
+  label: "Dune Part Three (2026)",
+  year: 2026,
+  season: null,
+  seasons: [],
+  backfill: false,
+  category: "movies",
+  asked_by: "panel",
+  state: "wanted",
+  created_at: NOW - 3600,
+  after: null,
+  current: null,
+  next_search: NOW + 1800,
+  grabbed: [],
+  history: [{ at: NOW - 3600, what: "made", reason: "panel" }],
+  ...overrides,
+});
+
+const follow = wish({ id: 1, kind: "follow", title: "Severance", label: "Severance", year: null, category: "tv", after: "S02E03" });
+const wanted = wish({ id: 2 });
+const grabbed = wish({
+  id: 3,
+  title: "Heat",
+  label: "Heat (1995)",
+  state: "grabbed",
+  history: [
+    { at: NOW - 7200, what: "made", reason: "voice" },
+    { at: NOW - 600, what: "grabbed", release: "Heat 1995 1080p BluRay", item: "movie" },
+  ],
+});
+const upgrade = wish({ id: 4, kind: "upgrade", title: "Alien", label: "Alien (1979)", current: "720p HDTV" });
+const available = wish({
+  id: 5,
+  title: "Arrival",
+  label: "Arrival (2016)",
+  state: "available",
+  history: [
+    { at: NOW - 9000, what: "made", reason: "Anna" },
+    { at: NOW - 8000, what: "refused", release: "Arrival 2016 CAM", reason: "CAM is blocked" },
+    { at: NOW - 5000, what: "grabbed", release: "Arrival 2016 1080p WEB-DL", item: "movie" },
+    { at: NOW - 100, what: "available", release: "Arrival 2016 1080p WEB-DL", item: "movie" },
+  ],
+});
+const stopped = wish({ id: 6, kind: "follow", title: "Lost", label: "Lost", state: "done", category: "tv" });
+
+describe("groupWishes", () => {
+  it("puts open follows under following, open wants and upgrades under wanted, the rest in history", () => {
+    const sections = groupWishes([follow, wanted, grabbed, upgrade, available, stopped]);
+    expect(sections.following.map((w) => w.id)).toEqual([1]);
+    expect(sections.wanted.map((w) => w.id)).toEqual([2, 3, 4]);
+    expect(sections.history.map((w) => w.id)).toEqual([5, 6]); // a stopped follow too
+  });
+
+  it("keeps the server's order and is empty for no wishes", () => {
+    expect(groupWishes([grabbed, wanted]).wanted.map((w) => w.id)).toEqual([3, 2]);
+    expect(groupWishes([])).toEqual({ following: [], wanted: [], history: [] });
+  });
+});
+
+describe("the list kept current", () => {
+  it("shows nothing until the list was read or sent", () => {
+    expect(currentWishes(null, null)).toBeNull();
+  });
+
+  it("takes the feed's list over a read asked for before it came", () => {
+    const read = { list: [wanted], asked: 0 };
+    const live = withWishesEvent(null, [grabbed, wanted]);
+    expect(live.seq).toBe(1);
+    expect(currentWishes(read, live)).toEqual([grabbed, wanted]);
+  });
+
+  it("keeps a read (or the tab's own change) asked for after the feed's last list", () => {
+    const live = withWishesEvent(withWishesEvent(null, [wanted]), [grabbed]);
+    expect(live.seq).toBe(2);
+    expect(currentWishes({ list: [available], asked: 2 }, live)).toEqual([available]);
+    // ...until the feed sends a newer one.
+    expect(currentWishes({ list: [available], asked: 2 }, withWishesEvent(live, [stopped]))).toEqual([stopped]);
+  });
+
+  it("updates a wish in place, puts a new one first, and forgets one", () => {
+    const ended = { ...wanted, state: "done" as const };
+    expect(upsertWish([grabbed, wanted], ended)).toEqual([grabbed, ended]);
+    expect(upsertWish([grabbed], wanted)).toEqual([wanted, grabbed]);
+    expect(withoutWish([grabbed, wanted], 3)).toEqual([wanted]);
+  });
+});
+
+describe("in words", () => {
+  const said = (h: WishHappening) => happeningText(h);
+
+  it("says each happening, with who asked and the number a search found", () => {
+    expect(said({ at: 0, what: "made", reason: "panel" })).toBe("Wished for by the panel");
+    expect(said({ at: 0, what: "made", reason: "Anna" })).toBe("Wished for by Anna");
+    expect(said({ at: 0, what: "searched", reason: "3 releases" })).toBe("Searched the indexers: 3 found");
+    expect(said({ at: 0, what: "refused", release: "X CAM", reason: "CAM is blocked" })).toBe("Refused: CAM is blocked");
+    expect(said({ at: 0, what: "refused" })).toBe("Refused");
+    expect(said({ at: 0, what: "grabbed", release: "X 1080p" })).toBe("Grabbed");
+    expect(said({ at: 0, what: "available" })).toBe("In Plex, ready to watch");
+    expect(said({ at: 0, what: "replaced" })).toBe("Replaced the old copy");
+    expect(said({ at: 0, what: "ended", reason: "voice" })).toBe("Ended by voice");
+  });
+
+  it("gives a wish's last grab, else its next search, else what a follow waits for", () => {
+    expect(wishWhen(grabbed, NOW)).toBe("last grab 10 min. ago");
+    expect(wishWhen(wanted, NOW)).toBe("next search in 30 min.");
+    expect(wishWhen({ ...wanted, next_search: NOW - 5 }, NOW)).toBe("next search soon");
+    expect(wishWhen(follow, NOW)).toBe("episodes after S02E03");
+    expect(wishWhen({ ...follow, after: null }, NOW)).toBe("watching for new episodes");
+    expect(wishWhen(stopped, NOW)).toBeNull();
+  });
+
+  it("formats a moment to come", () => {
+    expect(formatDue(NOW + 3 * 3600, NOW)).toBe("in 3 hr.");
+    expect(formatDue(NOW + 2 * 86400, NOW)).toBe("in 2 days");
+  });
+
+  it("lists the newest happenings across wishes, without the made and searched ones", () => {
+    const recent = recentHappenings([grabbed, available, wanted]);
+    expect(recent.map(({ wish: w, happening }) => `${w.id}:${happening.what}`)).toEqual([
+      "5:available",
+      "3:grabbed",
+      "5:grabbed",
+      "5:refused",
+    ]);
+    expect(recentHappenings([available], 2)).toHaveLength(2);
+  });
+});
+
+describe("wishTargets", () => {
+  const result = (id: string, title: string, category: string | null, quality: Partial<NonNullable<Release["verdict"]>["quality"]>): Release => ({
+    id,
+    title,
+    size: 1,
+    seeders: 1,
+    leechers: 0,
+    indexer: "x",
+    indexer_id: 1,
+    category_id: null,
+    category,
+    age_hours: 1,
+    published: null,
+    protocol: "torrent",
+    ids: [],
+    verdict: {
+      id,
+      chips: [],
+      score: 1,
+      passes: true,
+      reasons: [],
+      quality: {
+        title: "",
+        kind: "movie",
+        year: null,
+        seasons: [],
+        episodes: [],
+        pack: null,
+        resolution: "1080p",
+        source: null,
+        video_codec: null,
+        hdr: [],
+        audio: [],
+        group: null,
+        languages: [],
+        edition: null,
+        proper: false,
+        ...quality,
+      },
+    },
+  });
+
+  it("offers to follow a show and want a movie, the most released first", () => {
+    const targets = wishTargets([
+      result("1", "Severance S02E01", "tv", { title: "Severance", kind: "episode", seasons: [2], episodes: [1] }),
+      result("2", "Dune 2021 1080p", "movies", { title: "Dune", year: 2021 }),
+      result("3", "Severance S02E02", "tv", { title: "Severance", kind: "episode", seasons: [2], episodes: [2] }),
+      result("4", "Dune 2021 720p", null, { title: "Dune", year: 2021, resolution: "720p" }),
+      result("5", "Dune 1984", "movies", { title: "Dune", year: 1984 }),
+    ]);
+    expect(targets).toEqual([
+      { kind: "follow", title: "Severance", year: null, category: "tv", label: "Severance" },
+      { kind: "want", title: "Dune", year: 2021, category: "movies", label: "Dune (2021)" },
+    ]);
+  });
+
+  it("offers nothing for music, books or results not judged yet", () => {
+    const album = result("1", "Artist - Album FLAC", "music", { title: "Artist Album", resolution: null });
+    const unknown: Release = { ...result("2", "Dune 2021", "movies", { title: "Dune" }) };
+    delete unknown.verdict; // not judged yet
+    expect(wishTargets([album, unknown])).toEqual([]);
+  });
+});
