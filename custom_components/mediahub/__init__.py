@@ -36,6 +36,7 @@ PLATFORMS = [
     Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
+    Platform.TODO,
 ]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -90,6 +91,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
         hass, engine.watch_plex(async_get_clientsession(hass)), "mediahub-plex-websocket"
     )
     entry.async_on_unload(engine.plexwatch.close)
+    # The household's wishes, watched until the entry unloads (its background tasks are
+    # cancelled then); one process at a time watches them (the engine's watch claim).
+    entry.async_create_background_task(hass, engine.watch_wishes(), "mediahub-wishes")
     async_setup_repairs(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await async_show_panel(hass, [*hass.config_entries.async_loaded_entries(DOMAIN), entry])
