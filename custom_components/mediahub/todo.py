@@ -104,9 +104,9 @@ class WantedList(MediaHubEntity, TodoListEntity):
     async def async_update_todo_item(self, item: TodoItem) -> None:
         """Completing an item ends its wish; nothing else of a wish is changed here."""
         wish = self._wish(item.uid)
-        if item.status is TodoItemStatus.COMPLETED and wish.state.open:
+        if item.status == TodoItemStatus.COMPLETED and wish.state.open:
             await self._run("unwish", {"wish_id": wish.id})
-        elif item.status is TodoItemStatus.NEEDS_ACTION and not wish.state.open:
+        elif item.status == TodoItemStatus.NEEDS_ACTION and not wish.state.open:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="wish_ended",
