@@ -114,6 +114,7 @@ async def test_a_wish_made_by_the_action_is_on_the_wanted_list_until_completed(
         str(wish["id"]),
     )
     assert item["description"] == f"Following · waiting for a release · asked by {wish['asked_by']}"
+    await hass.async_block_till_done()  # the bus delivers events to listeners
     [event] = made
     assert {k: event.data[k] for k in ("wish_id", "label", "kind", "asked_by", "joined")} == {
         "wish_id": wish["id"],
@@ -140,6 +141,7 @@ async def test_a_wish_made_by_the_action_is_on_the_wanted_list_until_completed(
     assert hass.states.get(wanted).state == "0"  # type: ignore[union-attr]
     [item] = await items(hass, wanted)
     assert item["status"] == "completed"
+    await hass.async_block_till_done()
     [event] = ended
     assert (event.data["wish_id"], event.data["reason"], event.data["state"]) == (
         wish["id"],
@@ -152,6 +154,7 @@ async def test_a_wish_made_by_the_action_is_on_the_wanted_list_until_completed(
         "todo", "remove_item", {"entity_id": wanted, "item": ["Severance"]}, blocking=True
     )
     assert stored(prowlarr_sim) == {}
+    await hass.async_block_till_done()
     assert [e.data["reason"] for e in ended] == ["ended", "forgotten"]
     await hass.services.async_call(
         "todo",
@@ -162,6 +165,7 @@ async def test_a_wish_made_by_the_action_is_on_the_wanted_list_until_completed(
     )
     [item] = await items(hass, wanted)
     assert item["summary"] == "Severance" and item["status"] == "needs_action"
+    await hass.async_block_till_done()
     assert made[-1].data["asked_by"] == hass_admin_user.name
     assert len(made) == 3  # the action's, the joined one, the to-do list's: each once
 
@@ -205,14 +209,16 @@ async def test_a_followed_show_grabs_the_new_episode_once(
     # Looking again grabs nothing more: the episode is the wish's already.
     again = await call(hass, "watch_wishes", loaded_entry)
     assert again["grabbed"] == []
-    await hass.async_block_till_done()
+    await hass.async_block_till_done()  # the bus delivers any event it had
     assert len(grabbed) == 1
     names = [t["name"] for t in await asyncio.to_thread(qbittorrent5.torrents)]
     assert names == ["Severance.S02E04.1080p.WEB.H264-GGEZ"]
 
 
 async def converse(hass: HomeAssistant, text: str, language: str, context: Context) -> str:
+    """What the default agent answers; the events it caused delivered to their listeners."""
     result = await conversation.async_converse(hass, text, None, context, language=language)
+    await hass.async_block_till_done()
     speech: str = result.response.speech["plain"]["speech"]
     return speech
 
