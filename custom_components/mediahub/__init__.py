@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from homeassistant.const import Platform
@@ -36,6 +37,7 @@ PLATFORMS = [
     Platform.NUMBER,
     Platform.SENSOR,
     Platform.SWITCH,
+    Platform.TODO,
 ]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -54,9 +56,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
     """Build the engine for this stack and its coordinators."""
     settings = entry_settings(hass, entry.entry_id, entry.data, entry.options)
     engine = MediaHub(settings, async_get_clientsession(hass))
+    watching: list[asyncio.Task[None]] = []
+
+    async def close() -> None:
+        # The wishes' watch first: a cycle cancelled mid-way still gives its claim back in
+        # qBittorrent, and must be done with qBittorrent before the engine closes its session.
+        for task in watching:
+            task.cancel()
+        await asyncio.gather(*watching, return_exceptions=True)
+        await engine.close()
+
     # Closed on unload, and also when setup fails from here on (Home Assistant runs the unload
     # callbacks then too): a retried setup must not leave qBittorrent's session behind.
-    entry.async_on_unload(engine.close)
+    entry.async_on_unload(close)
     # Every limit is an entity here, and follows qBittorrent within one poll (bandwidth.py).
     engine.bandwidth.reread_every = 0
     await engine.start()
@@ -90,6 +102,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
         hass, engine.watch_plex(async_get_clientsession(hass)), "mediahub-plex-websocket"
     )
     entry.async_on_unload(engine.plexwatch.close)
+    # The household's wishes, watched until the entry unloads (`close` cancels it); one
+    # process at a time watches them (the engine's watch claim).
+    watching.append(
+        entry.async_create_background_task(hass, engine.watch_wishes(), "mediahub-wishes")
+    )
     async_setup_repairs(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await async_show_panel(hass, [*hass.config_entries.async_loaded_entries(DOMAIN), entry])

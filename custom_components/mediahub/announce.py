@@ -17,6 +17,10 @@ from .const import (
     EVENT_DOWNLOAD_REPLACED,
     EVENT_RELEASE_REFUSED,
     EVENT_SCAN_REQUESTED,
+    EVENT_WISH_AVAILABLE,
+    EVENT_WISH_ENDED,
+    EVENT_WISH_GRABBED,
+    EVENT_WISH_MADE,
     POSTERS_URL,
 )
 from .hub import (
@@ -33,6 +37,11 @@ from .hub import (
     ReadyItem,
     ReleaseRefused,
     ScanRequested,
+    Wish,
+    WishAvailable,
+    WishEnded,
+    WishGrabbed,
+    WishMade,
     ready_item_json,
 )
 
@@ -119,11 +128,45 @@ class Announcer:
                         "path": event.path,
                     },
                 )
+            case WishMade() | WishGrabbed() | WishAvailable() | WishEnded():
+                self._forward_wish(event, base)
             case DownloadsChanged(removed=removed) if removed:
                 self.ledger.forget(removed)
                 self._save()
             case _:
                 pass
+
+    def _forward_wish(
+        self, event: WishMade | WishGrabbed | WishAvailable | WishEnded, base: dict[str, Any]
+    ) -> None:
+        """A wish's events. The engine emits each once (its history records it, under the
+        watch claim when the watcher tells), so no ledger is kept for them here."""
+        match event:
+            case WishMade(wish=wish, joined=joined):
+                self._hass.bus.async_fire(
+                    EVENT_WISH_MADE, {**base, **_wish_data(wish), "joined": joined}
+                )
+            case WishGrabbed(wish=wish, item=item, grab=grab, release=release):
+                self._hass.bus.async_fire(
+                    EVENT_WISH_GRABBED,
+                    {
+                        **base,
+                        **_wish_data(wish),
+                        "item": item,
+                        "release": release,
+                        "hash": grab.hash,
+                        "name": grab.name,
+                    },
+                )
+            case WishAvailable(wish=wish, item=item, plex_key=plex_key):
+                self._hass.bus.async_fire(
+                    EVENT_WISH_AVAILABLE,
+                    {**base, **_wish_data(wish), "item": item, "key": plex_key},
+                )
+            case WishEnded(wish=wish, reason=reason):
+                self._hass.bus.async_fire(
+                    EVENT_WISH_ENDED, {**base, **_wish_data(wish), "reason": reason}
+                )
 
     def _available_data(self, event: DownloadAvailable) -> dict[str, Any]:
         """What `mediahub_available` carries: the item, its play links and a poster path on
@@ -133,6 +176,8 @@ class Announcer:
             "name": event.download.name,
             "key": event.plex_key,
             "label": event.download.name,
+            # "wish": the wish's own event (mediahub_wish_available) tells whoever asked.
+            "grabbed_by": str(event.download.origin) if event.download.origin else None,
         }
         ready = self._available(event)
         if ready is not None:
@@ -165,4 +210,16 @@ def _grab_data(grab: GrabResult) -> dict[str, Any]:
         "name": grab.name,
         "category": grab.category,
         "grabbed_by": str(grab.origin) if grab.origin else None,
+    }
+
+
+def _wish_data(wish: Wish) -> dict[str, Any]:
+    return {
+        "wish_id": wish.id,
+        "title": wish.title,
+        "label": wish.label,
+        "kind": wish.kind.value,
+        "category": wish.category,
+        "asked_by": wish.asked_by,
+        "state": wish.state.value,
     }

@@ -36,13 +36,16 @@ from .const import (
     CONF_PLEX_CONFIRM_MINUTES,
     CONF_PLEX_TOKEN,
     CONF_PLEX_URL,
+    CONF_PLEX_WATCHLIST,
     CONF_PROWLARR_API_KEY,
     CONF_PROWLARR_URL,
     CONF_QBITTORRENT_PASSWORD,
     CONF_QBITTORRENT_URL,
     CONF_QBITTORRENT_USERNAME,
+    CONF_RELEASE_DELAY_MINUTES,
     CONF_USERS_CAN_GRAB,
     CONF_VPN_GUARD,
+    CONF_WATCH_MINUTES,
     DOMAIN,
 )
 from .hub import (
@@ -286,8 +289,8 @@ BOX: Final = selector.NumberSelectorMode.BOX
 
 class MediaHubOptionsFlow(OptionsFlowWithReload):
     """Two menus: the settings (polling, categories → folders, the path map, automatic Plex
-    scans, adopted categories, the hosts a .torrent URL may point at) and the quality profile
-    of each category (kept in qBittorrent, shared with the panel)."""
+    scans, adopted categories, the hosts a .torrent URL may point at, the wishes' watch) and
+    the quality profile of each category (kept in qBittorrent, shared with the panel)."""
 
     _category: str = "movies"
 
@@ -398,6 +401,25 @@ class MediaHubOptionsFlow(OptionsFlowWithReload):
                         min=0, max=10000, step=0.1, unit_of_measurement="GB", mode=BOX
                     )
                 ),
+                # The wishes: how often the indexers' newest releases are read, and how long
+                # an acceptable release waits for a better one in the same batch.
+                vol.Required(
+                    CONF_WATCH_MINUTES, default=options.get(CONF_WATCH_MINUTES, 15)
+                ): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=10, max=120, step=1, unit_of_measurement="min", mode=BOX
+                    )
+                ),
+                vol.Required(
+                    CONF_RELEASE_DELAY_MINUTES, default=options.get(CONF_RELEASE_DELAY_MINUTES, 0)
+                ): selector.NumberSelector(
+                    selector.NumberSelectorConfig(
+                        min=0, max=120, step=1, unit_of_measurement="min", mode=BOX
+                    )
+                ),
+                vol.Required(
+                    CONF_PLEX_WATCHLIST, default=options.get(CONF_PLEX_WATCHLIST, False)
+                ): bool,
             }
         )
         return self.async_show_form(

@@ -28,6 +28,11 @@ CONF_MIN_FREE_GB: Final = "min_free_gb"
 CONF_ORGANIZE: Final = "organize"
 CONF_PLEX_CONFIRM_MINUTES: Final = "plex_confirm_minutes"
 CONF_USERS_CAN_GRAB: Final = "users_can_grab"  # the sidebar panel: search and grab for all
+# The wishes: how often the indexers' newest releases are read, how long an acceptable release
+# waits for a better one, and the owner's Plex watchlist as wishes.
+CONF_WATCH_MINUTES: Final = "watch_minutes"
+CONF_RELEASE_DELAY_MINUTES: Final = "release_delay_minutes"
+CONF_PLEX_WATCHLIST: Final = "plex_watchlist"
 
 # How often Home Assistant polls qBittorrent: MediaHub decides, as core integrations do (an
 # incremental sync costs ~3 KB, and Plex's websocket asks for a poll at once when it matters).
@@ -44,5 +49,9 @@ EVENT_SCAN_REQUESTED: Final = "mediahub_scan_requested"
 EVENT_RELEASE_REFUSED: Final = "mediahub_release_refused"
 EVENT_DOWNLOAD_REPLACED: Final = "mediahub_download_replaced"
 EVENT_AVAILABLE: Final = "mediahub_available"
+EVENT_WISH_MADE: Final = "mediahub_wish_made"
+EVENT_WISH_GRABBED: Final = "mediahub_wish_grabbed"
+EVENT_WISH_AVAILABLE: Final = "mediahub_wish_available"
+EVENT_WISH_ENDED: Final = "mediahub_wish_ended"
 # Where Home Assistant serves posters (views.py): a path on Home Assistant, without Plex's token.
 POSTERS_URL: Final = "/api/mediahub/posters/{entry_id}"

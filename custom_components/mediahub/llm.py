@@ -9,7 +9,15 @@ from homeassistant.helpers import intent
 from homeassistant.helpers.llm import LLM_API_ASSIST, IntentTool, LLMContext, Tool, ToolAnnotations
 
 from .const import DOMAIN
-from .intent import INTENT_DOWNLOAD, INTENT_SCAN, INTENT_STATUS
+from .intent import (
+    INTENT_COMING,
+    INTENT_DOWNLOAD,
+    INTENT_FOLLOW,
+    INTENT_SCAN,
+    INTENT_STATUS,
+    INTENT_UNWISH,
+    INTENT_WANT,
+)
 
 # intent → (title, annotations)
 LLM_INTENTS = {
@@ -17,6 +25,11 @@ LLM_INTENTS = {
     INTENT_DOWNLOAD: ("Download media", ToolAnnotations(idempotent=False, open_world=True)),
     INTENT_STATUS: ("Download status", ToolAnnotations(read_only=True, open_world=False)),
     INTENT_SCAN: ("Scan Plex library", ToolAnnotations(idempotent=True, open_world=False)),
+    # Wishes are kept in Prowlarr and fulfilled from the indexers: the world outside.
+    INTENT_FOLLOW: ("Follow a show", ToolAnnotations(idempotent=True, open_world=True)),
+    INTENT_WANT: ("Want a movie", ToolAnnotations(idempotent=True, open_world=True)),
+    INTENT_UNWISH: ("End a wish", ToolAnnotations(idempotent=True, open_world=False)),
+    INTENT_COMING: ("Wishes", ToolAnnotations(read_only=True, open_world=False)),
 }
 
 

@@ -1,9 +1,10 @@
 """Actions: the operations of `hub/commands.py` that are Home Assistant actions (search, grab,
 grab_best, add_torrent, pause, resume, force_start, queue, remove, redownload, list_downloads,
-scan_library, set_bandwidth). Each names its stack with `config_entry_id`; bad input is a
-translated ServiceValidationError and nothing changes; a service failing is a
-HomeAssistantError. What each does, and its schema, is the table's; this adapter adds Home
-Assistant's concepts: the config entry, who ran it, its files, and the refresh after a change."""
+scan_library, set_bandwidth, wish, unwish, watch_wishes). Each names its stack with
+`config_entry_id`; bad input is a translated ServiceValidationError and nothing changes; a
+service failing is a HomeAssistantError. What each does, and its schema, is the table's; this
+adapter adds Home Assistant's concepts: the config entry, who ran it (a wish's `asked_by`), its
+files, and the refresh after a change."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Final
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import (
+    Context,
     HomeAssistant,
     ServiceCall,
     ServiceResponse,
@@ -76,11 +78,22 @@ QUEUE_SCHEMA: Final = ACTIONS["queue"].schema
 BANDWIDTH_SCHEMA: Final = ACTIONS["set_bandwidth"].schema
 LIST_SCHEMA: Final = ACTIONS["list_downloads"].schema
 SCAN_SCHEMA: Final = ACTIONS["scan_library"].schema
+WISH_SCHEMA: Final = ACTIONS["wish"].schema
+UNWISH_SCHEMA: Final = ACTIONS["unwish"].schema
 
 
 def _origin(call: ServiceCall) -> Origin:
     """A person ran the action, or an automation or script did on its own."""
     return Origin.ACTION if call.context.user_id else Origin.AUTOMATION
+
+
+async def user_name(hass: HomeAssistant, context: Context) -> str | None:
+    """The name of the Home Assistant user behind `context` (who asked for a wish), None when
+    no person is (an automation, a script)."""
+    if context.user_id is None:
+        return None
+    user = await hass.auth.async_get_user(context.user_id)
+    return user.name if user is not None and user.name else None
 
 
 async def _read_torrent_file(hass: HomeAssistant, path: str) -> bytes:
@@ -122,6 +135,7 @@ async def _run(call: ServiceCall) -> ServiceResponse:
         data={k: v for k, v in call.data.items() if k != ATTR_CONFIG_ENTRY_ID},
         origin=_origin(call),
         read_local=read_local,
+        user=await user_name(call.hass, call.context),
     )
     async with engine_errors():
         response: ServiceResponse = await action.operation.run(request)

@@ -213,6 +213,7 @@ def _command(op: Operation) -> WebSocketCommandHandler:
             data=data,
             origin=Origin.ACTION,
             upload=upload,
+            user=connection.user.name or None,
         )
         async with engine_errors():
             answer = await op.run(call)

@@ -19,6 +19,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.mediahub.const import DOMAIN, DOWNLOADS_INTERVAL
 from custom_components.mediahub.hub.config import Settings
 
+# The background tasks that run until the entry unloads.
+FOREVER = frozenset({"mediahub-plex-websocket", "mediahub-wishes"})
 # Time enough for one poll of the downloads coordinator to fall due.
 A_POLL = DOWNLOADS_INTERVAL + timedelta(seconds=1)
 
@@ -44,15 +46,15 @@ def capture(hass: HomeAssistant, event_type: str) -> list[Event]:
 
 async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
     """Move time on and wait for what that started: the coordinators' refreshes run as
-    background tasks; Plex's websocket listener, one too, never ends and is not waited for."""
+    background tasks; Plex's websocket listener and the wishes' watch loop, two too, never end
+    and are not waited for."""
     freezer.tick(delta)
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     while pending := [
         task
         for task in hass._background_tasks
-        if not task.done()
-        and not (isinstance(task, asyncio.Task) and task.get_name() == "mediahub-plex-websocket")
+        if not task.done() and not (isinstance(task, asyncio.Task) and task.get_name() in FOREVER)
     ]:
         await asyncio.wait(pending)
         await hass.async_block_till_done()

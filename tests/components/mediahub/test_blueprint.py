@@ -1,11 +1,13 @@
 """The repo's automation blueprint, "Notify my phone when a download is ready to watch",
 validated by Home Assistant itself: imported as a blueprint, used by an automation for a
-Companion-app phone, and run on a `mediahub_available` event."""
+Companion-app phone, and run on a `mediahub_available` event; and on a
+`mediahub_wish_available` event, the phone of whoever asked for the wish."""
 
 from __future__ import annotations
 
 from pathlib import Path
 import shutil
+from typing import Any
 
 from homeassistant.components.automation.config import async_validate_config_item
 from homeassistant.core import HomeAssistant
@@ -53,31 +55,76 @@ async def test_the_blueprint_notifies_a_phone_with_the_poster_and_a_play_button(
         "alias": "Ready to watch",
         "use_blueprint": {
             "path": f"mediahub/{BLUEPRINT.name}",
-            "input": {"phone": phone.id},
+            "input": {"phone": phone.id, "asker": "Anna"},
         },
     }
     validated = await async_validate_config_item(hass, "ready", automation)
     assert validated is not None and validated.validation_error is None, validated
+    assert [(t["platform"], t["id"]) for t in validated["triggers"]] == [
+        ("event", "download"),
+        ("event", "wish"),
+    ]
+    assert "mediahub_wish_available" in BLUEPRINT.read_text()
     # What the phone receives for an event like test_available's: rendered by Home Assistant.
-    [action] = validated["actions"]
-    assert (action["domain"], action["type"], action["device_id"]) == (
-        "mobile_app",
-        "notify",
-        phone.id,
-    )
+    [choose] = validated["actions"]
+    [wish_branch] = choose["choose"]
+    [download_action] = choose["default"]
+    [wish_action] = wish_branch["sequence"]
+    for action in (download_action, wish_action):
+        assert (action["domain"], action["type"], action["device_id"]) == (
+            "mobile_app",
+            "notify",
+            phone.id,
+        )
     event = {
         "label": "Arrival (2016)",
         "resolution": "1080p",
         "poster": "/api/mediahub/posters/01J/1001",
         "play_app": "plex://preplay/?metadataKey=%2Flibrary%2Fmetadata%2F1001&server=m",
+        "grabbed_by": "action",
     }
-    variables = {"trigger": {"event": {"data": event}}}
-    message = template.render_complex(action["message"], variables)
-    data = template.render_complex(action["data"], variables)
+    variables = {"trigger": {"id": "download", "event": {"data": event}}, "asker": "Anna"}
+    message = template.render_complex(download_action["message"], variables)
+    data = template.render_complex(download_action["data"], variables)
     assert message == "Arrival (2016) is in Plex (1080p)."
     assert data["image"] == event["poster"]
     assert data["url"] == data["clickAction"] == event["play_app"]
     assert data["actions"] == [{"action": "URI", "title": "Play", "uri": event["play_app"]}]
+    [condition] = validated["conditions"]
+    assert _holds(condition, variables)
+    # A download grabbed for a wish is told by the wish's event instead, to whoever asked.
+    assert not _holds(
+        condition,
+        {
+            **variables,
+            "trigger": {"id": "download", "event": {"data": {**event, "grabbed_by": "wish"}}},
+        },
+    )
+    wish = {"label": "Severance", "item": "S02E04", "asked_by": "Anna", "kind": "follow"}
+    told = {"trigger": {"id": "wish", "event": {"data": wish}}, "asker": "Anna"}
+    assert _holds(condition, told)
+    assert template.render_complex(wish_action["message"], told) == (
+        "Severance S02E04 is in Plex: you wished for it."
+    )
+    movie = {
+        "trigger": {
+            "id": "wish",
+            "event": {"data": {**wish, "label": "Dune (2021)", "item": "movie"}},
+        },
+        "asker": "Anna",
+    }
+    assert template.render_complex(wish_action["message"], movie) == (
+        "Dune (2021) is in Plex: you wished for it."
+    )
+    # Someone else's wish is not told on Anna's phone; with no asker set, every wish is.
+    assert not _holds(condition, {**told, "asker": "Ben"})
+    assert _holds(condition, {**told, "asker": ""})
+
+
+def _holds(condition: dict[str, Any], variables: dict[str, Any]) -> bool:
+    """The blueprint's template condition, rendered as Home Assistant renders it."""
+    rendered = template.render_complex(condition["value_template"], variables)
+    return str(rendered).strip().lower() == "true"
 
 
 async def test_a_broken_blueprint_is_refused(hass: HomeAssistant, tmp_path: Path) -> None:

@@ -35,6 +35,10 @@ async def test_intents_without_a_loaded_stack(
         "MediaHubDownload",
         "MediaHubDownloadStatus",
         "MediaHubScanLibrary",
+        "MediaHubFollow",
+        "MediaHubWant",
+        "MediaHubWhatsComing",
+        "MediaHubUnwish",
     }
     with pytest.raises(intent.IntentHandleError):
         await intent.async_handle(stack_hass, "test", "MediaHubDownloadStatus", {})

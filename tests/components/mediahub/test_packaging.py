@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 import re
 
-from hassil import Intents, recognize
+from hassil import Intents, recognize, recognize_best
 import pytest
 import yaml
 
@@ -52,7 +52,7 @@ def test_every_action_field_entity_and_icon_is_translated() -> None:
         assert set(spec["fields"]) == set(text["fields"])
         assert action in icons["services"]
     sources = {p.stem: p.read_text() for p in COMPONENT.glob("*.py")}
-    for platform in ("sensor", "binary_sensor", "button"):
+    for platform in ("sensor", "binary_sensor", "button", "todo"):
         for key, text in strings["entity"][platform].items():
             assert text["name"]
             assert key in icons["entity"][platform]
@@ -126,6 +126,57 @@ def test_custom_sentences_reach_the_intents() -> None:
         "MediaHubScanLibrary",
         "movies",
     )
+
+
+# What a person says for each wish intent, in each language (Home Assistant's default agent
+# takes the best match, as recognize_best does: "folge X nicht mehr" is not "folge X").
+WISH_SENTENCES = {
+    "en": [
+        ("follow Severance", "MediaHubFollow"),
+        ("get Dune Part Three when it is out", "MediaHubWant"),
+        ("what's coming", "MediaHubWhatsComing"),
+        ("stop following Severance", "MediaHubUnwish"),
+    ],
+    "de": [
+        ("folge Severance", "MediaHubFollow"),
+        ("hol mir Dune Part Three sobald er raus ist", "MediaHubWant"),
+        ("was kommt", "MediaHubWhatsComing"),
+        ("folge Severance nicht mehr", "MediaHubUnwish"),
+    ],
+    "fr": [
+        ("suis Severance", "MediaHubFollow"),
+        ("récupère Dune Part Three quand il sortira", "MediaHubWant"),
+        ("qu'est-ce qui arrive", "MediaHubWhatsComing"),
+        ("arrête de suivre Severance", "MediaHubUnwish"),
+    ],
+    "es": [
+        ("sigue Severance", "MediaHubFollow"),
+        ("consigue Dune Part Three cuando salga", "MediaHubWant"),
+        ("qué viene", "MediaHubWhatsComing"),
+        ("deja de seguir Severance", "MediaHubUnwish"),
+    ],
+    "nl": [
+        ("volg Severance", "MediaHubFollow"),
+        ("haal Dune Part Three zodra het uit is", "MediaHubWant"),
+        ("wat komt er aan", "MediaHubWhatsComing"),
+        ("volg Severance niet meer", "MediaHubUnwish"),
+    ],
+}
+
+
+@pytest.mark.parametrize("language", sorted(WISH_SENTENCES))
+def test_the_wish_sentences_reach_their_intents(language: str) -> None:
+    path = ROOT / "docs" / "custom_sentences" / language / "mediahub.yaml"
+    sentences = yaml.safe_load(path.read_text())
+    assert sentences["language"] == language
+    intents = Intents.from_dict(sentences)
+    for text, intent_name in WISH_SENTENCES[language]:
+        result = recognize_best(text, intents)
+        assert result is not None, text
+        assert result.intent.name == intent_name, text
+        title = result.entities.get("title")
+        if title is not None:
+            assert title.value.strip() in ("Severance", "Dune Part Three"), text
 
 
 def test_brand_icons_are_square_pngs() -> None:

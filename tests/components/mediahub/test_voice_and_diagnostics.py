@@ -161,13 +161,27 @@ async def test_llm_agents_get_the_intents_as_tools(
     assert sorted(ours) == [
         "mediahub__MediaHubDownload",
         "mediahub__MediaHubDownloadStatus",
+        "mediahub__MediaHubFollow",
         "mediahub__MediaHubScanLibrary",
+        "mediahub__MediaHubUnwish",
+        "mediahub__MediaHubWant",
+        "mediahub__MediaHubWhatsComing",
     ]
+    assert ours["mediahub__MediaHubWhatsComing"].annotations.read_only is True
     assert ours["mediahub__MediaHubDownloadStatus"].annotations.read_only is True
     api = await llm.async_get_api(stack_hass, llm.LLM_API_ASSIST, llm_context)
     assert "mediahub__MediaHubDownload" in {t.name for t in api.tools}
     result = await api.async_call_tool(llm.ToolInput("mediahub__MediaHubDownloadStatus", {}))
     assert result.data["speech"]["plain"]["speech"] == "Nothing is downloading."
+    # The wish tools: an agent follows a show and lists what is coming.
+    result = await api.async_call_tool(
+        llm.ToolInput("mediahub__MediaHubFollow", {"title": "Severance"})
+    )
+    assert result.data["speech"]["plain"]["speech"] == (
+        "Following Severance. New episodes will be downloaded as they come out."
+    )
+    result = await api.async_call_tool(llm.ToolInput("mediahub__MediaHubWhatsComing", {}))
+    assert result.data["speech"]["plain"]["speech"] == "Following Severance."
 
 
 async def test_diagnostics_hold_no_secret(

@@ -30,6 +30,7 @@ from custom_components.mediahub.hub import (
     Bandwidth,
     BestGrab,
     ConnectionStatus,
+    CycleReport,
     Download,
     DownloadCounts,
     DownloadsSnapshot,
@@ -43,6 +44,7 @@ from custom_components.mediahub.hub import (
     InvalidInputError,
     Library,
     LibraryItem,
+    MadeWish,
     Marks,
     MediaHubError,
     Origin,
@@ -62,6 +64,10 @@ from custom_components.mediahub.hub import (
     TransferState,
     VpnState,
     VpnStatus,
+    Wish,
+    WishKind,
+    WishRequest,
+    WishState,
     assess,
     checked_profile,
     default_profile,
@@ -510,6 +516,83 @@ class _PlexWatch:
         return None
 
 
+# The wish list: a show followed, and a movie that came (done wishes are completed items).
+WISHES: Final = (
+    Wish(
+        kind=WishKind.FOLLOW,
+        title="Severance",
+        category="tv",
+        asked_by="Anna",
+        created_at=1_767_225_600.0,
+        id=2,
+    ),
+    Wish(
+        kind=WishKind.WANT,
+        title="Dune Part Three",
+        category="movies",
+        asked_by="voice",
+        created_at=1_767_139_200.0,
+        id=1,
+        year=2026,
+        state=WishState.AVAILABLE,
+    ),
+)
+
+
+@dataclass
+class _Wishes:
+    """`engine.wishes`: the list as Prowlarr would keep it; a new wish is number 3."""
+
+    wishes: tuple[Wish, ...]
+    calls: Calls
+
+    async def all(self) -> tuple[Wish, ...]:
+        return self.wishes
+
+    async def get(self, wish_id: int) -> Wish:
+        found = next((w for w in self.wishes if w.id == wish_id), None)
+        if found is None:
+            raise InvalidInputError("unknown_wish", "no such wish", values={"wish": str(wish_id)})
+        return found
+
+    async def find(self, title: str) -> Wish:
+        found = next((w for w in self.wishes if w.title.casefold() == title.casefold()), None)
+        if found is None:
+            raise InvalidInputError("unknown_wish", "no such wish", values={"wish": title})
+        return found
+
+    async def make(self, request: WishRequest, asked_by: str) -> MadeWish:
+        self.calls("wishes.make", request=request, asked_by=asked_by)
+        kind = request.kind or WishKind.FOLLOW
+        made = Wish(
+            kind=kind,
+            title=request.title,
+            category=request.category or "tv",
+            asked_by=asked_by,
+            created_at=1_767_312_000.0,
+            id=3,
+        )
+        return MadeWish(made, joined=False)
+
+    async def end(self, wish: Wish, by: str) -> Wish:
+        self.calls("wishes.end", wish_id=wish.id, by=by)
+        return replace(wish, state=WishState.DONE)
+
+    async def forget(self, wish: Wish) -> None:
+        self.calls("wishes.forget", wish_id=wish.id)
+
+
+@dataclass
+class _Watch:
+    """`engine.watch`: one cycle, now."""
+
+    calls: Calls
+
+    async def cycle(self) -> CycleReport:
+        self.calls("watch.cycle")
+        return CycleReport(ran=True, wishes=2, releases=40, searches=1, grabbed=(), waiting=0)
+
+
 class FixtureEngine:
     """What the integration uses of `hub.engine.MediaHub`, answering from the models above;
     `calls` is what it was asked to do, `polls` how often it was polled."""
@@ -529,6 +612,8 @@ class FixtureEngine:
         self.guards = _Guards(min_free=1_000_000_000)
         self.gluetun = object()  # configured
         self.plexwatch = _PlexWatch()
+        self.wishes = _Wishes(WISHES, self.calls)
+        self.watch = _Watch(self.calls)
         self.path_map = PathMap([("/media", "/data")])
         self.closed = False
 
@@ -542,6 +627,9 @@ class FixtureEngine:
         return VPN
 
     async def watch_plex(self, _session: object) -> None:
+        return None
+
+    async def watch_wishes(self) -> None:
         return None
 
     def ready_to_watch(self, limit: int = 20) -> list[ReadyItem]:

@@ -25,6 +25,8 @@ from custom_components.mediahub.hub import (
     Origin,
     ServiceTimeoutError,
     ServiceUnavailableError,
+    WishKind,
+    WishRequest,
     download_record_json,
 )
 from custom_components.mediahub.services import ACTIONS
@@ -124,6 +126,20 @@ EACH_ACTION: dict[str, tuple[dict[str, Any], tuple[str, dict[str, Any]] | None]]
         {"library": "Movies", "path": "/media/movies/Arrival (2016)"},
         ("downloads.scan_library", {"key": "Movies", "path": "/media/movies/Arrival (2016)"}),
     ),
+    "wish": (
+        {"title": " Severance ", "kind": "follow", "seasons": [2, 3]},
+        (
+            "wishes.make",
+            {
+                "request": WishRequest(
+                    title="Severance", kind=WishKind.FOLLOW, seasons=(2, 3), backfill=False
+                ),
+                "asked_by": "automation",  # no person behind it
+            },
+        ),
+    ),
+    "unwish": ({"wish_id": 2}, ("wishes.end", {"wish_id": 2, "by": "automation"})),
+    "watch_wishes": ({}, ("watch.cycle", {})),
 }
 
 
@@ -170,6 +186,29 @@ async def test_a_persons_grab_is_theirs(
     await act(hass, "grab_best", {"query": "Arrival", "season": 0}, person)
     assert [arguments["origin"] for _, arguments in engine.calls.made] == [Origin.ACTION] * 2
     assert engine.calls.made[1][1]["season"] == 0
+
+
+async def test_a_persons_wish_is_asked_by_them(
+    hass: HomeAssistant, engine: FixtureEngine, hass_admin_user: MockUser
+) -> None:
+    """Run by a person, a wish is asked by their Home Assistant name, and so is its end."""
+    person = Context(user_id=hass_admin_user.id)
+    made = await act(hass, "wish", {"title": "Severance"}, person)
+    assert made is not None and made["wish"]["asked_by"] == hass_admin_user.name
+    assert made["joined"] is False
+    await act(hass, "unwish", {"title": "severance", "forget": True}, person)
+    await act(hass, "unwish", {"wish_id": 1}, person)
+    assert [(name, args.get("asked_by", args.get("by"))) for name, args in engine.calls.made] == [
+        ("wishes.make", hass_admin_user.name),
+        ("wishes.forget", None),
+        ("wishes.end", hass_admin_user.name),
+    ]
+    with pytest.raises(ServiceValidationError) as err:
+        await act(hass, "unwish", {"wish_id": 99}, person)
+    assert (err.value.translation_key, err.value.translation_placeholders) == (
+        "unknown_wish",
+        {"service": "MediaHub", "wish": "99"},
+    )
 
 
 async def test_add_torrent_reads_a_file_home_assistant_may_read(

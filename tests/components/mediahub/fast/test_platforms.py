@@ -15,7 +15,14 @@ from syrupy.assertion import SnapshotAssertion
 @pytest.mark.usefixtures("fixture_engine", "entity_registry_enabled_by_default")
 @pytest.mark.parametrize(
     "platform",
-    [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.BUTTON, Platform.NUMBER, Platform.SWITCH],
+    [
+        Platform.SENSOR,
+        Platform.BINARY_SENSOR,
+        Platform.BUTTON,
+        Platform.NUMBER,
+        Platform.SWITCH,
+        Platform.TODO,
+    ],
 )
 async def test_platform(
     hass: HomeAssistant,

@@ -72,6 +72,10 @@ COMMANDS = {
     "mediahub/libraries",
     "mediahub/all_downloads",
     "mediahub/add_torrent_file",
+    "mediahub/wish",
+    "mediahub/unwish",
+    "mediahub/wishes",
+    "mediahub/watch_wishes",
 }
 
 
@@ -300,6 +304,23 @@ async def test_add_torrent_file_adds_an_upload_once(
     ]
 
 
+async def test_the_panels_wishes_are_asked_by_the_person(
+    hass: HomeAssistant, engine: FixtureEngine, hass_ws_client: WebSocketGenerator
+) -> None:
+    """A wish made in the sidebar is the signed-in person's (their Home Assistant name), through
+    the wish command and through the action command alike."""
+    admin = await hass_ws_client(hass)
+    made = await result(admin, type="mediahub/wish", **ENTRY, title="Severance")
+    await result(
+        admin, type="mediahub/action", **ENTRY, action="wish", data={"title": "Dune Part Three"}
+    )
+    listed = await result(admin, type="mediahub/wishes", **ENTRY)
+    askers = [arguments["asked_by"] for _, arguments in engine.calls.made]
+    assert askers[0] == askers[1] == made["wish"]["asked_by"]
+    assert askers[0] not in ("action", "automation")
+    assert [w["label"] for w in listed["wishes"]] == ["Severance", "Dune Part Three (2026)"]
+
+
 # What only an administrator may do, even where users may search and grab.
 FOR_ADMINISTRATORS: list[dict[str, Any]] = [
     {"type": "mediahub/bandwidth"},
@@ -314,6 +335,8 @@ FOR_ADMINISTRATORS: list[dict[str, Any]] = [
     {"type": "mediahub/action", "action": "set_bandwidth", "data": {"download_limit": 10}},
     {"type": "mediahub/action", "action": "scan_library", "data": {"library": "1"}},
     {"type": "mediahub/action", "action": "list_downloads"},
+    {"type": "mediahub/watch_wishes"},
+    {"type": "mediahub/action", "action": "watch_wishes"},
 ]
 # What a user may do where the stack lets them.
 FOR_USERS: list[dict[str, Any]] = [
@@ -322,6 +345,10 @@ FOR_USERS: list[dict[str, Any]] = [
     {"type": "mediahub/action", "action": "search", "data": {"query": "arrival"}},
     {"type": "mediahub/action", "action": "grab", "data": {"release_id": ARRIVAL_2160.id}},
     {"type": "mediahub/action", "action": "grab_best", "data": {"query": "Arrival"}},
+    {"type": "mediahub/wish", "title": "Severance"},
+    {"type": "mediahub/unwish", "wish_id": 2},
+    {"type": "mediahub/wishes"},
+    {"type": "mediahub/action", "action": "wish", "data": {"title": "Severance"}},
 ]
 
 
@@ -352,6 +379,9 @@ async def test_a_user_is_refused_what_is_not_theirs(
         "downloads.grab",
         "search.search",
         "search.search_all",
+        "wishes.end",
+        "wishes.make",
+        "wishes.make",
     ]
 
 
