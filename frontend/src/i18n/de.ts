@@ -314,6 +314,7 @@ const de: Catalog = {
   "error.too_many_wishes": "Es gibt schon {limit} offene Wünsche: beende zuerst einige.",
   "error.not_in_plex": "Plex hat kein {title}, das verbessert werden könnte.",
   "error.at_cutoff": "{title} ist in Plex schon {quality}, auf oder über der Grenze ({cutoff}).",
+  "error.wish_ended": "{wish} ist beendet: wünsche es stattdessen neu.",
   "error.unknown_stack": "Kein geladener MediaHub-Stack hat die ID {entry_id}.",
   "error.unknown_upload": "Die hochgeladene Datei ist nicht mehr da: Sende sie erneut.",
   "error.rate_limited": "Zu viele Suchen: Warte ein paar Sekunden und suche dann erneut.",

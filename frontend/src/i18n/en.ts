@@ -315,6 +315,7 @@ const en = {
   "error.too_many_wishes": "There are already {limit} open wishes: end some first.",
   "error.not_in_plex": "Plex has no {title} to upgrade.",
   "error.at_cutoff": "{title} is already {quality} in Plex, at or above the cutoff ({cutoff}).",
+  "error.wish_ended": "{wish} has ended: make a new wish for it instead.",
   "error.unknown_stack": "No loaded MediaHub stack has the id {entry_id}.",
   "error.unknown_upload": "The uploaded file is gone: send it again.",
   "error.rate_limited": "Too many searches: wait a few seconds, then search again.",

@@ -314,6 +314,7 @@ const es: Catalog = {
   "error.too_many_wishes": "Ya hay {limit} deseos abiertos: termina algunos primero.",
   "error.not_in_plex": "Plex no tiene {title} para mejorar.",
   "error.at_cutoff": "{title} ya está en {quality} en Plex, en el límite o por encima ({cutoff}).",
+  "error.wish_ended": "{wish} ha terminado: pide un deseo nuevo en su lugar.",
   "error.unknown_stack": "Ninguna instalación de MediaHub cargada tiene el id {entry_id}.",
   "error.unknown_upload": "El archivo subido ya no está: vuelve a enviarlo.",
   "error.rate_limited": "Demasiadas búsquedas: espera unos segundos y vuelve a buscar.",

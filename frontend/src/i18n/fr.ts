@@ -314,6 +314,7 @@ const fr: Catalog = {
   "error.too_many_wishes": "Il y a déjà {limit} souhaits ouverts : terminez-en d'abord quelques-uns.",
   "error.not_in_plex": "Plex n'a pas {title} à améliorer.",
   "error.at_cutoff": "{title} est déjà en {quality} dans Plex, au niveau du seuil ou au-dessus ({cutoff}).",
+  "error.wish_ended": "{wish} est terminé : faites plutôt un nouveau souhait.",
   "error.unknown_stack": "Aucune installation MediaHub chargée n’a l’identifiant {entry_id}.",
   "error.unknown_upload": "Le fichier envoyé n’est plus là : envoyez-le à nouveau.",
   "error.rate_limited": "Trop de recherches : attendez quelques secondes, puis recherchez à nouveau.",

@@ -314,6 +314,7 @@ const nl: Catalog = {
   "error.too_many_wishes": "Er zijn al {limit} open wensen: beëindig er eerst een paar.",
   "error.not_in_plex": "Plex heeft geen {title} om te verbeteren.",
   "error.at_cutoff": "{title} staat al in {quality} in Plex, op of boven de grens ({cutoff}).",
+  "error.wish_ended": "{wish} is beëindigd: doe er in plaats daarvan een nieuwe wens voor.",
   "error.unknown_stack": "Geen geladen MediaHub-installatie heeft het id {entry_id}.",
   "error.unknown_upload": "Het geüploade bestand is er niet meer: stuur het opnieuw.",
   "error.rate_limited": "Te veel zoekopdrachten: wacht een paar seconden en zoek dan opnieuw.",
