@@ -173,3 +173,46 @@ async def test_a_sync_with_plex_tv_away_raises_and_makes_nothing(
     assert await rig.engine.wishes.all() == ()
     plextv_sim.available = True
     assert await sync.sync() == 1
+
+
+async def test_the_engine_reads_the_watchlist_when_it_watches(
+    qbittorrent5: QbtInstance,
+    make_rig: RigFactory,
+    plextv_sim: PlexTvSimulator,
+) -> None:
+    """With the watchlist option on, each watch cycle first makes wishes of the watchlist;
+    with plex.tv away, the cycle still watches the wishes already made."""
+    rig = await make_rig(qbittorrent5, plex_watchlist=True, plex_discover_url=plextv_sim.url)
+    plextv_sim.token = rig.settings.plex_token  # one Plex account: the server's token
+    rig.prowlarr.add_indexer(
+        "Films", releases=[SimRelease("Sintel.2010.1080p.WEB-DL.x264-GRP", category=2040)]
+    )
+    await rig.poll_until(lambda: rig.engine.library.loaded, what="the library index")
+    wishes = rig.engine.wishes
+    asked = await wishes.make(
+        WishRequest("Cosmos Laundromat", WishKind.WANT, "movies", 2015), "panel"
+    )
+    plextv_sim.available = False
+    report = await rig.engine.watch.cycle()
+    assert report.ran
+    assert [w.id for w in await wishes.all()] == [asked.wish.id]
+    plextv_sim.available = True
+    key = plextv_sim.add("movie", "Sintel", 2010)
+    assert (await rig.engine.watch.cycle()).ran
+    made = [w for w in await wishes.all() if w.source_key == key]
+    assert [(w.title, w.asked_by) for w in made] == [("Sintel", "watchlist")]
+    assert made[0].state in (WishState.GRABBED, WishState.WANTED)
+    assert any(r.headers["X-Plex-Token"] == rig.settings.plex_token for r in plextv_sim.requests)
+
+
+async def test_without_the_option_plex_tv_is_never_asked(
+    qbittorrent5: QbtInstance,
+    make_rig: RigFactory,
+    plextv_sim: PlexTvSimulator,
+) -> None:
+    rig = await make_rig(qbittorrent5, plex_discover_url=plextv_sim.url)
+    plextv_sim.token = rig.settings.plex_token
+    plextv_sim.add("movie", "Sintel", 2010)
+    assert (await rig.engine.watch.cycle()).ran
+    assert plextv_sim.requests == []
+    assert await rig.engine.wishes.all() == ()

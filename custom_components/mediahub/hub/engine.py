@@ -11,6 +11,7 @@ import aiohttp
 
 from .clients.gluetun import GluetunClient
 from .clients.plex import PlexClient
+from .clients.plextv import PlexWatchlist
 from .clients.prowlarr import ProwlarrClient
 from .clients.qbittorrent import QbittorrentClient
 from .clients.urlfetch import TorrentUrlFetcher
@@ -41,6 +42,7 @@ from .releases.search import SearchService
 from .wishes.book import WishBook
 from .wishes.store import WishStore
 from .wishes.watch import WishWatch
+from .wishes.watchlist import WatchlistSync
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -147,6 +149,10 @@ class MediaHub:
             library=self.library,
             events=self.events,
         )
+        if settings.plex_watchlist and settings.plex_token:
+            # The owner's Plex watchlist becomes wishes, read at the start of each watch cycle.
+            watchlist = PlexWatchlist(session, settings.plex_discover_url, settings.plex_token)
+            self.watch.before_cycle = WatchlistSync(watchlist, self.wishes).sync
 
     def marks(self, assessment: Assessment) -> Marks:
         """A search result's marks: in Plex (at which quality), in qBittorrent (how far)."""

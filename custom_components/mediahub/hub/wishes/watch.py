@@ -21,7 +21,7 @@ timeout (a newer generation), and step 1 finds whatever the dead one grabbed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 import contextlib
 from dataclasses import dataclass, replace
 import logging
@@ -114,6 +114,9 @@ class WishWatch:
         self._wake = asyncio.Event()
         self._running = asyncio.Lock()  # the loop and "watch now" never run two cycles at once
         self.last: CycleReport | None = None
+        # Runs first in each cycle this process watches (the Plex watchlist's sync): under the
+        # watch claim, so two processes never make the same wish from one source at once.
+        self.before_cycle: Callable[[], Awaitable[object]] | None = None
 
     def wake(self) -> None:
         """Run a cycle now (a wish was made: its first search should not wait)."""
@@ -143,6 +146,11 @@ class WishWatch:
         if claim is None:
             return CycleReport(ran=False)
         try:
+            if self.before_cycle is not None:
+                try:
+                    await self.before_cycle()
+                except MediaHubError as err:  # plex.tv away: the wishes already made still count
+                    _LOGGER.info("Wishes not added before watching: %s", err)
             wishes = await self._store.load()
             held = await self._held()
             changed: dict[int, Wish] = {}
