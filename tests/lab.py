@@ -127,6 +127,7 @@ class Lab:
         self.login = Login("lab", secrets.token_urlsafe(9))
         self.entry_id = ""
         self.seeded: dict[str, SeededTorrent] = {}  # by release title
+        self.indexer = self.prowlarr.add_indexer("Lab Seeds", latency=0.2)
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
 
     # --- starting ----------------------------------------------------------------------------
@@ -145,27 +146,8 @@ class Lab:
             (self.logs / f"{name}.log").symlink_to(
                 Path("..") / instance.profile.relative_to(self.root) / "stdout.log"
             )
-        indexer = self.prowlarr.add_indexer("Lab Seeds", latency=0.2)
         for title, category, size in LAB_TORRENTS:
-            torrent = await asyncio.to_thread(
-                seed,
-                self.seeder,
-                title.replace(" ", "."),
-                size,
-                folder=True,
-                trackers=[self.tracker.announce_url],
-            )
-            self.seeded[title] = torrent
-            indexer.releases.append(
-                SimRelease(
-                    title,
-                    category=category,
-                    size=size,
-                    seeders=100 + size // 2**20,
-                    torrent=torrent.torrent_bytes,
-                    infohash=torrent.infohash,
-                )
-            )
+            await self.publish(title, category, size)
         await self.prowlarr.start()
         stack.push_async_callback(self.prowlarr.stop)
         for key, folder in (("1", "movies"), ("2", "tv"), ("3", "music")):
@@ -185,6 +167,33 @@ class Lab:
             await self._onboard(http)
             self.entry_id = await self._configure_mediahub(http)
             await self._remove_entries(http, NEEDS_THE_INTERNET)
+
+    async def publish(
+        self, title: str, category: int, size: int, *, age_hours: float = 30.0
+    ) -> SeededTorrent:
+        """Seed a release and list it on the lab's indexer."""
+        assert self.seeder is not None
+        torrent = await asyncio.to_thread(
+            seed,
+            self.seeder,
+            title.replace(" ", "."),
+            size,
+            folder=True,
+            trackers=[self.tracker.announce_url],
+        )
+        self.seeded[title] = torrent
+        self.indexer.releases.append(
+            SimRelease(
+                title,
+                category=category,
+                size=size,
+                seeders=100 + size // 2**20,
+                torrent=torrent.torrent_bytes,
+                infohash=torrent.infohash,
+                age_hours=age_hours,
+            )
+        )
+        return torrent
 
     def panel_environment(self) -> dict[str, str]:
         assert self.qbittorrent is not None
@@ -503,6 +512,8 @@ class Lab:
                     total.isdigit() and int(total) >= 1,
                     f"sensor.qbittorrent_total_downloads = {total}",
                 )
+                print("A wish:", flush=True)
+                await self._check_wish(http, step)
             print("Home Assistant itself:", flush=True)
             await self._check_home_assistant(http, step)
             print("The lab:", flush=True)
@@ -523,6 +534,56 @@ class Lab:
         # Worded so that CI's test counter keeps reading pytest's closing line, not this one.
         print(f"lab check: {len(steps) - len(failed)} of {len(steps)} steps worked", flush=True)
         return not failed
+
+    async def _check_wish(
+        self, http: aiohttp.ClientSession, step: Callable[[str, bool, str], bool]
+    ) -> None:
+        """Follow the show whose first episode is in Plex; its next episode comes out, is
+        grabbed once by whichever process watches, downloads, and Plex lists it."""
+        assert self.qbittorrent is not None
+        made = await self.action(
+            http, "wish", title="Elephants Dream", kind="follow", category="tv"
+        )
+        wish = made["wish"]
+        if not step(
+            "mediahub.wish: follow Elephants Dream",
+            wish["state"] == "wanted" and wish["after"] == "S01E01",
+            f"wish {wish['id']} {wish['state']}, after {wish['after']}",
+        ):
+            return
+        title = "Elephants Dream 2006 S01E02 HDTV"
+        episode = await self.publish(title, 5040, 8 * 1024 * 1024, age_hours=0.1)
+
+        async def seen_by_the_panel(what: str) -> int:
+            """How often the wish's history, as the panel reads it, has `what` for S01E02. The
+            sidecar reads the list where Home Assistant wrote it (Prowlarr holds it)."""
+            async with http.get(f"{PANEL_URL}/api/wishes") as response:
+                listed = await response.json()
+            mine: dict[str, Any] = next(
+                (w for w in listed["wishes"] if w["id"] == wish["id"]), {"history": []}
+            )
+            return sum(h["what"] == what and h.get("item") == "S01E02" for h in mine["history"])
+
+        async def watched_until(what: str) -> bool:
+            # Either process may hold the watch claim; asking again is what a person would do.
+            await self.action(http, "watch_wishes")
+            return await seen_by_the_panel(what) > 0
+
+        ok = await _holds(lambda: watched_until("grabbed"), 60)
+
+        async def downloading() -> bool:
+            listed = await self.action(http, "list_downloads")
+            return episode.infohash in listed["downloads"]
+
+        held = ok and await _holds(downloading, 60)
+        times = await seen_by_the_panel("grabbed")
+        step(
+            "mediahub.watch_wishes: the new episode grabbed, once",
+            ok and held and times == 1,
+            f"{title}: grabbed {times} time(s), seen by Home Assistant's list_downloads: {held}",
+        )
+        ok = await _holds(lambda: watched_until("available"), 90)
+        step("the new episode in Plex, seen by the panel", ok, "GET /api/wishes: S01E02 available")
 
     async def _check_home_assistant(
         self, http: aiohttp.ClientSession, step: Callable[[str, bool, str], bool]
