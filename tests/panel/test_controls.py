@@ -38,7 +38,7 @@ async def test_a_torrent_file_is_added_once_and_bad_ones_add_nothing(
     await sidecar.panel.poll_once()
 
     status, body = await upload(sidecar, torrent)
-    assert status == 400
+    assert status == 409
     assert body["error"]["code"] == "already_added"
     assert body["error"]["values"] == {"name": "Heat.1995.1080p.mkv", "hash": infohash}
 
@@ -70,7 +70,7 @@ async def test_a_torrent_file_is_added_once_and_bad_ones_add_nothing(
     status, body = await sidecar.post(
         "/api/downloads", {"magnet": f"magnet:?xt=urn:btih:{infohash}"}
     )
-    assert (status, body["error"]["code"]) == (400, "already_added")
+    assert (status, body["error"]["code"]) == (409, "already_added")
 
 
 async def test_limits_slow_mode_and_everything_at_once(

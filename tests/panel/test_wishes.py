@@ -71,7 +71,7 @@ async def test_a_show_is_followed_and_bad_wishes_answer_with_their_code(
         ({"title": "x" * 201}, 400, "invalid_input"),
         ({"title": "Heat", "kind": "sometimes"}, 400, "invalid_input"),
         ({"title": "S02"}, 400, "invalid_wish"),  # a season of nothing named
-        ({"title": "Nothing Plex Holds", "kind": "upgrade"}, 400, "not_in_plex"),
+        ({"title": "Nothing Plex Holds", "kind": "upgrade"}, 404, "not_in_plex"),
     ]
     for data, expected_status, code in cases:
         status, body = await sidecar.post("/api/wishes", data)

@@ -82,7 +82,8 @@ class Outcome:
 
 
 # The table, most specific first. InvalidInputError's own code names its translation; the
-# panel answers 404 for what does not exist and 400 for the rest.
+# panel answers 404 for what does not exist, 409 for what the current state refuses (it is
+# already there, enough is wished, an ended wish) and 400 for the rest.
 _UNAVAILABLE: Final = Outcome(
     code="service_unavailable",
     http_status=503,
@@ -102,13 +103,19 @@ _OUTCOMES: Final[dict[type[MediaHubError], Outcome]] = {
     ),
     MediaHubError: _UNAVAILABLE,
 }
-_NOT_FOUND: Final = ("unknown_", "no_stored")
+_NOT_FOUND: Final = ("unknown_", "no_stored", "not_in_plex")
+_CONFLICT: Final = ("already_", "too_many_", "at_cutoff", "wish_ended")
 
 
 def outcome(err: MediaHubError) -> Outcome:
     """How `err` is shown: its row of the table."""
     if isinstance(err, InvalidInputError):
-        status = 404 if err.code.startswith(_NOT_FOUND) else 400
+        if err.code.startswith(_NOT_FOUND):
+            status = 404
+        elif err.code.startswith(_CONFLICT):
+            status = 409
+        else:
+            status = 400
         return Outcome(
             code=err.code, http_status=status, callers_mistake=True, panel_message="{message}"
         )
