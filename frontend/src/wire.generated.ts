@@ -461,6 +461,7 @@ export interface WishHappening {
   release?: string;
   item?: string;
   reason?: string;
+  reasons?: Reason[];
 }
 
 /** A wish: follow a show, want a movie or a season, upgrade what Plex holds. */

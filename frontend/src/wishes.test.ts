@@ -1,6 +1,7 @@
 // The Wishes tab's logic: its three sections, the list kept current from the operation and the
 // feed's event, the happenings in words, and what a search offers to wish for.
 import { describe, expect, it } from "vitest";
+import { loadLanguage } from "./i18n";
 import type { Release } from "./types";
 import type { Wish, WishHappening } from "./wire.generated";
 import {
@@ -120,6 +121,26 @@ describe("in words", () => {
     expect(said({ at: 0, what: "available" })).toBe("In Plex, ready to watch");
     expect(said({ at: 0, what: "replaced" })).toBe("Replaced the old copy");
     expect(said({ at: 0, what: "ended", reason: "voice" })).toBe("Ended by voice");
+  });
+
+  it("says why a release was refused in the household's language, the engine's words for an unknown rule", async () => {
+    const refused: WishHappening = {
+      at: 0,
+      what: "refused",
+      release: "Arrival 2016 CAM",
+      reason: "CAM; a rule this panel does not know",
+      reasons: [
+        { code: "blocked_source", text: "CAM", values: { source: "CAM" } },
+        { code: "a_rule_from_a_newer_engine", text: "a rule this panel does not know", values: {} },
+      ],
+    };
+    expect(said(refused)).toBe("Refused: CAM is blocked · a rule this panel does not know");
+    await loadLanguage("de");
+    try {
+      expect(said(refused)).toContain("CAM ist gesperrt");
+    } finally {
+      await loadLanguage("en");
+    }
   });
 
   it("gives a wish's last grab, else its next search, else what a follow waits for", () => {

@@ -2,7 +2,7 @@
 // their happenings in words, and the list kept current from the `wishes` operation and the
 // feed's `wishes` event (whichever is newer). Also what a search's results offer to wish for.
 
-import { formatWhen } from "./format";
+import { formatReason, formatWhen } from "./format";
 import { known, language, t } from "./i18n";
 import type { Release } from "./types";
 import type { Wish, WishHappening, WishKind } from "./wire.generated";
@@ -81,8 +81,11 @@ export function happeningText(happening: WishHappening): string {
       const count = /^(\d+)/.exec(reason)?.[1] ?? "0";
       return t("happened.searched", { count });
     }
-    case "refused":
-      return reason ? t("happened.refused", { reason }) : t("happened.refused_plain");
+    case "refused": {
+      // The rules a release breaks, in the panel's words; the engine's English otherwise.
+      const why = happening.reasons?.length ? happening.reasons.map(formatReason).join(" · ") : reason;
+      return why ? t("happened.refused", { reason: why }) : t("happened.refused_plain");
+    }
     case "ended":
       return t("happened.ended", { who: askerLabel(reason || "panel") });
     default:

@@ -152,6 +152,10 @@ async def test_a_wanted_movie_found_only_by_the_backoff_search_and_never_a_cam(
     refused = [h for h in stored.history if h.what is Happened.REFUSED]
     assert [h.release for h in refused] == ["Quiet.Harbor.2019.HDCAM.x264-NOGRP"]
     assert "CAM" in (refused[0].reason or "")
+    # Kept with its codes (read back from Prowlarr), so a panel says it in its own language.
+    assert [(r.code, dict(r.values)) for r in refused[0].reasons] == [
+        ("blocked_source", {"source": "CAM"})
+    ]
     assert stored.search_due == pytest.approx(clock() + 3600)
 
     publish(rig, "Quiet.Harbor.2019.1080p.BluRay.x264-AMIABLE", category=MOVIES, days_ago=380)

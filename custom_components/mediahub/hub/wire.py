@@ -506,7 +506,8 @@ class WishHappening(TypedDict):
     what: Happened
     release: NotRequired[str]
     item: NotRequired[str]  # what it covers: "S02E05", "S02" (a season pack), "movie"
-    reason: NotRequired[str]
+    reason: NotRequired[str]  # English; a refused release's rules are also in `reasons`
+    reasons: NotRequired[list[Reason]]
 
 
 class Wish(TypedDict):
@@ -920,6 +921,8 @@ def wish_happening_json(happening: HappeningModel) -> WishHappening:
         message["item"] = happening.item
     if happening.reason is not None:
         message["reason"] = happening.reason
+    if happening.reasons:
+        message["reasons"] = [reason_json(r) for r in happening.reasons]
     return message
 
 

@@ -14,6 +14,8 @@ from enum import StrEnum
 import re
 from typing import Any, Final
 
+from ..releases.score import Reason
+
 HISTORY_KEPT: Final = 50  # a follow's history grows with every episode: the newest are kept
 
 
@@ -55,14 +57,19 @@ class Happening:
     what: Happened
     release: str | None = None  # a release's name
     item: str | None = None  # what it covers: "S01E03", "S01", "movie"
-    reason: str | None = None
+    reason: str | None = None  # English words (a refusal's reasons also come as codes)
     hash: str | None = None
+    reasons: tuple[Reason, ...] = ()  # a refused release: the rules it breaks, to translate
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"at": self.at, "what": self.what.value}
         for name in ("release", "item", "reason", "hash"):
             if (value := getattr(self, name)) is not None:
                 data[name] = value
+        if self.reasons:
+            data["reasons"] = [
+                {"code": r.code, "text": r.text, "values": dict(r.values)} for r in self.reasons
+            ]
         return data
 
     @classmethod
@@ -74,6 +81,15 @@ class Happening:
             item=_text(data.get("item")),
             reason=_text(data.get("reason")),
             hash=_text(data.get("hash")),
+            reasons=tuple(
+                Reason(
+                    str(r["code"]),
+                    str(r["text"]),
+                    tuple((str(k), str(v)) for k, v in (r.get("values") or {}).items()),
+                )
+                for r in data.get("reasons") or ()
+                if isinstance(r, Mapping) and "code" in r and "text" in r
+            ),
         )
 
 

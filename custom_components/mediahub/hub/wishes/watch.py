@@ -292,8 +292,17 @@ class WishWatch:
             title = refusal.assessment.release.title
             if any(h.what is Happened.REFUSED and h.release == title for h in wish.history):
                 continue
-            reasons = "; ".join(r.text for r in refusal.assessment.reasons)
-            wish = wish.happened(Happening(now, Happened.REFUSED, title, refusal.item, reasons))
+            reasons = refusal.assessment.reasons
+            wish = wish.happened(
+                Happening(
+                    now,
+                    Happened.REFUSED,
+                    title,
+                    refusal.item,
+                    "; ".join(r.text for r in reasons),
+                    reasons=reasons,
+                )
+            )
             changed[wish.id] = wishes[wish.id] = wish
         grabbed = []
         for candidate in verdicts.grabs:
