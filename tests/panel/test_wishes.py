@@ -65,6 +65,8 @@ async def test_a_show_is_followed_and_bad_wishes_answer_with_their_code(
     status, body = await sidecar.post("/api/wishes", {"title": "Series Title", "kind": "follow"})
     assert status == 201, body
     assert (body["wish"]["kind"], body["wish"]["category"]) == ("follow", "tv")
+    # Only what comes next is followed: it is never searched for by name, so no "next search".
+    assert body["wish"]["next_search"] is None
 
     cases: list[tuple[dict[str, Any], int, str]] = [
         ({"title": ""}, 400, "invalid_input"),  # the schema's

@@ -943,7 +943,7 @@ def wish_json(wish: WishModel) -> Wish:
         "created_at": wish.created_at,
         "after": f"S{after[0]:02d}E{after[1]:02d}" if after else None,
         "current": wish.current,
-        "next_search": wish.search_due if wish.state.open else None,
+        "next_search": wish.search_due if wish.state.open and wish.searched_directly else None,
         "grabbed": sorted(wish.grabbed_items),
         "history": [wish_happening_json(h) for h in wish.history],
     }

@@ -149,6 +149,12 @@ class Wish:
         return f"{text} season {self.season}" if self.season is not None else text
 
     @property
+    def searched_directly(self) -> bool:
+        """Whether the watch searches for it by name (with a backoff), not only among the
+        newest releases: what is wanted now, not only what comes next."""
+        return self.kind is not WishKind.FOLLOW or self.backfill
+
+    @property
     def grabbed_items(self) -> dict[str, str]:
         """What this wish has grabbed: item key → infohash (from its history)."""
         return {

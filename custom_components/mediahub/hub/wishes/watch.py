@@ -262,7 +262,7 @@ class WishWatch:
         categories = sorted({NEWZNAB_BY_CATEGORY[w.category] for w in open_wishes})
         assessments = await self._search.newest(categories, Prefilter(open_wishes))
         searches = 0
-        due = [w for w in open_wishes if _searches(w) and (w.search_due or 0) <= now]
+        due = [w for w in open_wishes if w.searched_directly and (w.search_due or 0) <= now]
         due.sort(key=lambda w: w.search_due or 0)
         for wish in due[:SEARCHES_PER_CYCLE]:
             found = await self._direct_search(wish)
@@ -365,11 +365,6 @@ class WishWatch:
             wish = replace(wish, state=WishState.GRABBED)
         self._events.emit(WishGrabbed(wish, item, result, assessment.summary))
         return wish
-
-
-def _searches(wish: Wish) -> bool:
-    """Who is searched directly: what is wanted now, not only what comes next."""
-    return wish.kind is not WishKind.FOLLOW or wish.backfill
 
 
 def _tried(assessment: Assessment, tried: Mapping[int, set[str | None]]) -> bool:
