@@ -87,13 +87,28 @@ def _origin(call: ServiceCall) -> Origin:
     return Origin.ACTION if call.context.user_id else Origin.AUTOMATION
 
 
-async def user_name(hass: HomeAssistant, context: Context) -> str | None:
-    """The name of the Home Assistant user behind `context` (who asked for a wish), None when
-    no person is (an automation, a script)."""
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Who is behind a context, as an engine call carries them."""
+
+    name: str | None = None
+    user_id: str | None = None
+    admin: bool = True  # no person (an automation, a script): what the household set up
+
+
+async def person(hass: HomeAssistant, context: Context) -> Person:
+    """The Home Assistant user behind `context` (who asked for a wish, who may approve one)."""
     if context.user_id is None:
-        return None
+        return Person()
     user = await hass.auth.async_get_user(context.user_id)
-    return user.name if user is not None and user.name else None
+    if user is None:
+        return Person(user_id=context.user_id, admin=False)
+    return Person(user.name or None, user.id, user.is_admin)
+
+
+async def user_name(hass: HomeAssistant, context: Context) -> str | None:
+    """The name of the Home Assistant user behind `context`, None when no person is."""
+    return (await person(hass, context)).name
 
 
 async def _read_torrent_file(hass: HomeAssistant, path: str) -> bytes:
@@ -129,13 +144,16 @@ async def _run(call: ServiceCall) -> ServiceResponse:
     async def read_local(path: str) -> bytes:
         return await _read_torrent_file(call.hass, path)
 
+    asker = await person(call.hass, call.context)
     request = Call(
         engine=runtime.engine,
         feed=runtime.downloads.feed,
         data={k: v for k, v in call.data.items() if k != ATTR_CONFIG_ENTRY_ID},
         origin=_origin(call),
         read_local=read_local,
-        user=await user_name(call.hass, call.context),
+        user=asker.name,
+        user_id=asker.user_id,
+        admin=asker.admin,
     )
     async with engine_errors():
         response: ServiceResponse = await action.operation.run(request)

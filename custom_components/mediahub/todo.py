@@ -21,7 +21,7 @@ from .coordinator import IndexersCoordinator, MediaHubConfigEntry
 from .entity import MediaHubEntity
 from .errors import engine_errors
 from .hub import OPERATIONS, Call, EngineEvent, Origin, Wish, WishesChanged, WishKind, WishState
-from .services import HA_KINDS, user_name
+from .services import HA_KINDS, person
 from .speech import say
 
 # Each change writes to Prowlarr: one at a time.
@@ -132,12 +132,15 @@ class WantedList(MediaHubEntity, TodoListEntity):
         """An operation of the table, as the person who changed the list."""
         operation = OPERATIONS[name]
         context = self._context or Context()
+        asker = await person(self.hass, context)
         call = Call(
             engine=self.coordinator.engine,
             feed=self.coordinator.config_entry.runtime_data.downloads.feed,
             data=operation.schema(HA_KINDS)(data),
             origin=Origin.ACTION if context.user_id else Origin.AUTOMATION,
-            user=await user_name(self.hass, context),
+            user=asker.name,
+            user_id=asker.user_id,
+            admin=asker.admin,
         )
         async with engine_errors():
             await operation.run(call)

@@ -214,6 +214,8 @@ def _command(op: Operation) -> WebSocketCommandHandler:
             origin=Origin.ACTION,
             upload=upload,
             user=connection.user.name or None,
+            user_id=connection.user.id,
+            admin=connection.user.is_admin,
         )
         async with engine_errors():
             answer = await op.run(call)

@@ -127,6 +127,10 @@ class Call:
     # Home Assistant: a .torrent file on its machine, in a folder it may read (`add_torrent`).
     read_local: Callable[[str], Awaitable[bytes]] | None = None
     user: str | None = None  # who asked, as the host knows them (a Home Assistant user's name)
+    user_id: str | None = None  # that person's Home Assistant user id, when the host knows it
+    # Whether they administer the household's MediaHub: a host that knows no people (the
+    # sidecar without sign-in) trusts whoever reaches it, as it always has.
+    admin: bool = True
 
     @property
     def asked_by(self) -> str:
