@@ -918,15 +918,15 @@ class Lab:
         return await _holds(complete, 60)
 
 
-def _confirmed_http_config(storage: Path) -> None:
-    """Home Assistant's HTTP settings (loopback only, port 8123) as its own store keeps a
+def _confirmed_http_config(storage: Path, port: int = HA_PORT) -> None:
+    """Home Assistant's HTTP settings (loopback only, `port`) as its own store keeps a
     confirmed config. Set in configuration.yaml instead, they become a pending change that
     Home Assistant reverts after 5 minutes unless a person confirms it, restarting itself and
-    leaving :8123 dead. Built with Home Assistant's own schema and storage keys."""
+    leaving its port dead. Built with Home Assistant's own schema and storage keys."""
     from homeassistant.components.http import config as http_config  # noqa: PLC0415
 
     stable = {
-        **http_config.HTTP_STORAGE_SCHEMA({"server_host": ["127.0.0.1"], "server_port": HA_PORT}),
+        **http_config.HTTP_STORAGE_SCHEMA({"server_host": ["127.0.0.1"], "server_port": port}),
         http_config.HTTP_CONFIG_CREATED_AT: datetime.now(UTC).isoformat(),
         http_config.HTTP_CONFIG_ERROR: None,
         http_config.HTTP_CONFIG_ERROR_MESSAGE: None,

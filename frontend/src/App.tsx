@@ -7,6 +7,7 @@ import { SearchView } from "./SearchView";
 import { SettingsView } from "./SettingsView";
 import { WishesView } from "./WishesView";
 import { language, t, type MessageKey } from "./i18n";
+import { useSession } from "./session";
 import { useTransport } from "./transport";
 import { useEvents } from "./useEvents";
 
@@ -31,7 +32,11 @@ function tabFromHash(): Tab {
 /** `onMenu`: in Home Assistant's sidebar on a phone, the button that opens HA's menu. */
 export function App({ onMenu }: { onMenu?: (() => void) | undefined } = {}) {
   const { features } = useTransport();
-  const tabs = TABS.filter((t) => (t.id === "libraries" ? features.libraries : t.id === "settings" ? features.settings : true));
+  // Settings also says who is signed in (and signs them out), for anyone signed in.
+  const signedIn = useSession().user !== null;
+  const tabs = TABS.filter((t) =>
+    t.id === "libraries" ? features.libraries : t.id === "settings" ? features.settings || signedIn : true,
+  );
   const [current, setTabState] = useState<Tab>(tabFromHash);
   const setTab = (next: Tab) => {
     setTabState(next);

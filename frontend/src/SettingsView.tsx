@@ -3,6 +3,7 @@ import { describe } from "./api";
 import { BandwidthSettings } from "./BandwidthSettings";
 import { FormEnd, type FormNotice } from "./FormEnd";
 import { categoryLabel, t } from "./i18n";
+import { signOut, useSession } from "./session";
 import { useTransport } from "./transport";
 import type { ProfilesResponse, QualityProfile } from "./types";
 
@@ -22,8 +23,47 @@ export function cutoffParts(cutoff: string): { resolution: string; source: strin
 }
 export const cutoffText = (resolution: string, source: string) => (resolution ? [resolution, source].filter(Boolean).join(" ") : "");
 
-/** The quality profile of each category: the same file Home Assistant's options edit. */
+/** Who is signed in (the sidecar's sign-in), and the way out. */
+export function Account() {
+  const { user } = useSession();
+  const [leaving, setLeaving] = useState(false);
+  if (!user) return null;
+  return (
+    <section aria-labelledby="account-title">
+      <h2 id="account-title">{t("account.title")}</h2>
+      <div className="account">
+        <p>
+          {t("account.signed_in_as", { name: user.name })}
+          <br />
+          <span className="hint">{t(user.admin ? "account.admin" : "account.user")}</span>
+        </p>
+        <button
+          type="button"
+          disabled={leaving}
+          onClick={() => {
+            setLeaving(true);
+            void signOut();
+          }}
+        >
+          {t("account.sign_out")}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** Settings: who is signed in, then (for an administrator) bandwidth and quality profiles. */
 export function SettingsView() {
+  return (
+    <>
+      <Account />
+      {useTransport().features.settings && <Profiles />}
+    </>
+  );
+}
+
+/** The quality profile of each category: the same file Home Assistant's options edit. */
+function Profiles() {
   const transport = useTransport();
   const [data, setData] = useState<ProfilesResponse | null>(null);
   const [category, setCategory] = useState("movies");

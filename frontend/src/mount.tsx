@@ -1,15 +1,32 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { takeEarly } from "./eventStream";
+import { SessionContext, type SessionInfo } from "./session";
 import { sidecarTransport } from "./sidecar";
+import { SignIn } from "./SignIn";
 import { TransportContext } from "./transport";
 
-export function mount(root: HTMLElement): void {
+export function mount(root: HTMLElement, session: SessionInfo): void {
+  if (session.sign_in && !session.user) {
+    takeEarly()?.close(); // the server refused it: nobody is signed in
+    createRoot(root).render(
+      <StrictMode>
+        <SignIn />
+      </StrictMode>,
+    );
+    return;
+  }
+  // Someone who is not an administrator is not offered what the server would refuse them.
+  const admin = session.user?.admin ?? true;
+  const transport = admin ? sidecarTransport : { ...sidecarTransport, features: { control: false, libraries: false, settings: false } };
   createRoot(root).render(
     <StrictMode>
-      <TransportContext.Provider value={sidecarTransport}>
-        <App />
-      </TransportContext.Provider>
+      <SessionContext.Provider value={session}>
+        <TransportContext.Provider value={transport}>
+          <App />
+        </TransportContext.Provider>
+      </SessionContext.Provider>
     </StrictMode>,
   );
 }

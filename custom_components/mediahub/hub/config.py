@@ -165,6 +165,9 @@ _SCHEMA: Final = vol.Schema(
         ),
         vol.Optional("plex_watchlist", default=False): _boolean,
         vol.Optional("plex_discover_url", default=PLEX_DISCOVER_URL): valid_url,
+        # The panel signs people in with their Home Assistant account (sidecar/signin.py).
+        vol.Optional("home_assistant_url"): vol.Any(None, "", valid_url),
+        vol.Optional("panel_url"): vol.Any(None, "", valid_url),
     },
     extra=vol.REMOVE_EXTRA,
 )
@@ -215,6 +218,12 @@ class Settings:
     release_delay_minutes: float = 0.0
     plex_watchlist: bool = False
     plex_discover_url: str = PLEX_DISCOVER_URL  # plex.tv's watchlist service
+    # The panel's sign-in: with Home Assistant's address, the panel signs people in with their
+    # Home Assistant account; without it, everyone who reaches the panel acts as an
+    # administrator. `panel_url`: the panel's address as browsers reach it (Home Assistant's
+    # `client_id`), when it is not what they send as Host (behind an https proxy).
+    home_assistant_url: str | None = None
+    panel_url: str | None = None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Settings:
@@ -225,7 +234,8 @@ class Settings:
             first = err.errors[0]
             name = str(first.path[0]) if first.path else "settings"
             raise SettingsError(name, first.error_message) from err
-        values["gluetun_url"] = values.get("gluetun_url") or None
+        for name in ("gluetun_url", "home_assistant_url", "panel_url"):
+            values[name] = values.get(name) or None
         return cls(**values)
 
     @classmethod

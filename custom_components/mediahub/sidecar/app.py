@@ -28,6 +28,7 @@ from hub import (
     NEWZNAB_BY_CATEGORY,
     OPERATIONS,
     PLAIN,
+    Access,
     Call,
     EngineEvent,
     Feed,
@@ -59,6 +60,7 @@ from .security import (
     error_response,
     security_middleware,
 )
+from .signin import SignIn, add_routes as add_sign_in_routes, person_of, session_middleware
 from .sse import Broker, Opening, accepts_gzip, encode, open_stream
 from .state import StartingState, StateEncoder
 
@@ -381,11 +383,23 @@ async def _run(
     route's status; a download `created` but queued while qBittorrent is away is 202, with a
     message."""
     panel = _panel(request)
+    person = person_of(request)  # None: the panel signs no one in, and trusts whoever reaches it
+    if person is not None and not person.admin and op.access is Access.ADMIN:
+        return error_response(403, "admin_only", "Only a Home Assistant administrator can do that.")
     try:
         data = op.schema(PLAIN)(fields)
     except vol.Invalid as err:
         return error_response(400, "invalid_input", f"That is not valid: {err}.")
-    call = Call(engine=panel.engine, feed=panel.feed, data=data, origin=Origin.PANEL, upload=upload)
+    call = Call(
+        engine=panel.engine,
+        feed=panel.feed,
+        data=data,
+        origin=Origin.PANEL,
+        upload=upload,
+        user=person.name if person else None,
+        user_id=person.user_id if person else None,
+        admin=person.admin if person else True,
+    )
     try:
         answer = await op.run(call)
     except MediaHubError as err:
@@ -444,12 +458,18 @@ async def index(request: web.Request) -> web.StreamResponse:
 
 def create_app(settings: Settings) -> web.Application:
     """The panel for these settings; its engine, poller and session live with the app."""
+    sign_in = (
+        SignIn(settings.home_assistant_url, settings.state_path, settings.panel_url)
+        if settings.home_assistant_url
+        else None
+    )
     app = web.Application(
         middlewares=[
             security_middleware(
                 HostAllowlist.of(settings.allowed_hosts),
                 content_security_policy(inline_style_hashes(STATIC / "index.html")),
             ),
+            session_middleware(sign_in),
             compress_json,
         ],
         client_max_size=MAX_BODY,
@@ -457,6 +477,8 @@ def create_app(settings: Settings) -> web.Application:
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession() as session:
+            if sign_in is not None:
+                await sign_in.start(session)
             panel = Panel(settings, session)
             app[PANEL] = panel
             poller = asyncio.create_task(panel.run(), name="mediahub-poller")
@@ -488,6 +510,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(lifecycle)
     app.on_shutdown.append(end_streams)
     app.router.add_get("/health", health)
+    add_sign_in_routes(app, sign_in)
     app.router.add_get("/api/search", search)
     app.router.add_get("/api/downloads", list_downloads)
     app.router.add_post("/api/downloads", add_download)
