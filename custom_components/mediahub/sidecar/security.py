@@ -1,4 +1,5 @@
-"""The panel's defences for a no-login LAN app (../shared/reference/panel-ux-and-security.md §2.8).
+"""The panel's defences as a LAN app (../shared/reference/panel-ux-and-security.md §2.8); who is
+signed in, when the panel signs people in with Home Assistant, is signin.py's.
 
 - Host allowlist on every request: IP literals, localhost and the configured names. A DNS
   rebinding page reaches us with its own name in Host, so it is refused.
