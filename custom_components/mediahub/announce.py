@@ -16,6 +16,9 @@ from .const import (
     EVENT_DOWNLOAD_REFUSED,
     EVENT_DOWNLOAD_REPLACED,
     EVENT_RELEASE_REFUSED,
+    EVENT_REQUEST_APPROVED,
+    EVENT_REQUEST_DECLINED,
+    EVENT_REQUEST_MADE,
     EVENT_SCAN_REQUESTED,
     EVENT_WISH_AVAILABLE,
     EVENT_WISH_ENDED,
@@ -36,12 +39,14 @@ from .hub import (
     GrabResult,
     ReadyItem,
     ReleaseRefused,
+    RequestDecided,
     ScanRequested,
     Wish,
     WishAvailable,
     WishEnded,
     WishGrabbed,
     WishMade,
+    WishState,
     ready_item_json,
 )
 
@@ -128,7 +133,7 @@ class Announcer:
                         "path": event.path,
                     },
                 )
-            case WishMade() | WishGrabbed() | WishAvailable() | WishEnded():
+            case WishMade() | WishGrabbed() | WishAvailable() | WishEnded() | RequestDecided():
                 self._forward_wish(event, base)
             case DownloadsChanged(removed=removed) if removed:
                 self.ledger.forget(removed)
@@ -137,7 +142,9 @@ class Announcer:
                 pass
 
     def _forward_wish(
-        self, event: WishMade | WishGrabbed | WishAvailable | WishEnded, base: dict[str, Any]
+        self,
+        event: WishMade | WishGrabbed | WishAvailable | WishEnded | RequestDecided,
+        base: dict[str, Any],
     ) -> None:
         """A wish's events. The engine emits each once (its history records it, under the
         watch claim when the watcher tells), so no ledger is kept for them here."""
@@ -145,6 +152,14 @@ class Announcer:
             case WishMade(wish=wish, joined=joined):
                 self._hass.bus.async_fire(
                     EVENT_WISH_MADE, {**base, **_wish_data(wish), "joined": joined}
+                )
+                if wish.state is WishState.WAITING and not joined:
+                    # For the administrators' phones (the approve-requests blueprint).
+                    self._hass.bus.async_fire(EVENT_REQUEST_MADE, {**base, **_wish_data(wish)})
+            case RequestDecided(wish=wish, approved=approved, by=by, reason=reason):
+                self._hass.bus.async_fire(
+                    EVENT_REQUEST_APPROVED if approved else EVENT_REQUEST_DECLINED,
+                    {**base, **_wish_data(wish), "by": by, "reason": reason},
                 )
             case WishGrabbed(wish=wish, item=item, grab=grab, release=release):
                 self._hass.bus.async_fire(
@@ -221,5 +236,6 @@ def _wish_data(wish: Wish) -> dict[str, Any]:
         "kind": wish.kind.value,
         "category": wish.category,
         "asked_by": wish.asked_by,
+        "askers": list(wish.askers),  # everyone who asked for it: each is told
         "state": wish.state.value,
     }

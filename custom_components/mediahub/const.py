@@ -53,5 +53,9 @@ EVENT_WISH_MADE: Final = "mediahub_wish_made"
 EVENT_WISH_GRABBED: Final = "mediahub_wish_grabbed"
 EVENT_WISH_AVAILABLE: Final = "mediahub_wish_available"
 EVENT_WISH_ENDED: Final = "mediahub_wish_ended"
+# A request (the wish of someone who does not administer MediaHub) waits, then is decided.
+EVENT_REQUEST_MADE: Final = "mediahub_request_made"
+EVENT_REQUEST_APPROVED: Final = "mediahub_request_approved"
+EVENT_REQUEST_DECLINED: Final = "mediahub_request_declined"
 # Where Home Assistant serves posters (views.py): a path on Home Assistant, without Plex's token.
 POSTERS_URL: Final = "/api/mediahub/posters/{entry_id}"

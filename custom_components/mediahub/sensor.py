@@ -1,4 +1,5 @@
-"""Sensors: speeds, downloads by state, disk, totals (qBittorrent); indexers (Prowlarr); VPN."""
+"""Sensors: speeds, downloads by state, disk, totals (qBittorrent); indexers and the requests
+waiting for an administrator (Prowlarr, where the wishes are kept); VPN."""
 
 from __future__ import annotations
 
@@ -13,19 +14,30 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory, UnitOfDataRate, UnitOfInformation
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .const import POSTERS_URL
 from .coordinator import (
     DownloadsCoordinator,
+    IndexersCoordinator,
     IndexersData,
     MediaHubConfigEntry,
     MediaHubCoordinator,
 )
 from .entity import MediaHubEntity
-from .hub import ConnectionStatus, DownloadsSnapshot, ReadyItem, VpnStatus, ready_item_json
+from .hub import (
+    ConnectionStatus,
+    DownloadsSnapshot,
+    EngineEvent,
+    ReadyItem,
+    VpnStatus,
+    Wish,
+    WishesChanged,
+    WishState,
+    ready_item_json,
+)
 
 READY_SHOWN = 10  # the newest items the sensor lists
 
@@ -160,6 +172,8 @@ async def async_setup_entry(
     if runtime.vpn is not None:
         entities += [MediaHubSensor(runtime.vpn, d) for d in VPN_SENSORS]
     entities.append(ReadyToWatchSensor(runtime.plex, runtime.downloads))
+    # The last known list when Prowlarr is away; the sensor is unavailable then.
+    entities.append(RequestsWaitingSensor(runtime.indexers, await runtime.engine.wishes.all()))
     async_add_entities(entities)
 
 
@@ -211,3 +225,51 @@ class ReadyToWatchSensor(MediaHubEntity, SensorEntity):
     def extra_state_attributes(self) -> dict[str, Any]:
         base = POSTERS_URL.format(entry_id=self.coordinator.config_entry.entry_id)
         return {"items": [ready_item_json(item, base) for item in self._ready()]}
+
+
+class RequestsWaitingSensor(MediaHubEntity, SensorEntity):
+    """How many requests wait for an administrator, and which (newest first): for a dashboard
+    and for the approve-requests blueprint. It follows the wish list as it changes."""
+
+    _attr_translation_key = "requests_waiting"
+    _attr_native_unit_of_measurement = "requests"
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    _unrecorded_attributes = frozenset({"requests"})
+    coordinator: IndexersCoordinator
+
+    def __init__(self, coordinator: IndexersCoordinator, wishes: tuple[Wish, ...]) -> None:
+        super().__init__(coordinator, "requests_waiting")
+        self._wishes = wishes
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        self.async_on_remove(self.coordinator.engine.subscribe(self._engine_event))
+
+    @callback
+    def _engine_event(self, event: EngineEvent) -> None:
+        if isinstance(event, WishesChanged):
+            self._wishes = event.wishes
+            self.async_write_ha_state()
+
+    def _waiting(self) -> list[Wish]:
+        return [w for w in self._wishes if w.state is WishState.WAITING]
+
+    @property
+    def native_value(self) -> StateType:
+        return len(self._waiting())
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        return {
+            "requests": [
+                {
+                    "wish_id": w.id,
+                    "label": w.label,
+                    "kind": w.kind.value,
+                    "category": w.category,
+                    "asked_by": w.asked_by,
+                    "askers": list(w.askers),
+                }
+                for w in self._waiting()
+            ]
+        }

@@ -30,6 +30,7 @@ from .errors import engine_errors
 from .hub import (
     MAX_TORRENT_BYTES,
     OPERATIONS,
+    Access,
     Call,
     InvalidInputError,
     Kinds,
@@ -164,8 +165,15 @@ async def _run(call: ServiceCall) -> ServiceResponse:
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register every MediaHub action."""
+    """Register every MediaHub action. An administrator's operation refuses a person who is
+    not one (Home Assistant's own check, as for its admin services); automations and scripts
+    run them, as their owner set them up."""
     for name, action in ACTIONS.items():
-        hass.services.async_register(
-            DOMAIN, name, _run, schema=action.schema, supports_response=action.response
-        )
+        if action.operation.access is Access.ADMIN:
+            service.async_register_admin_service(
+                hass, DOMAIN, name, _run, schema=action.schema, supports_response=action.response
+            )
+        else:
+            hass.services.async_register(
+                DOMAIN, name, _run, schema=action.schema, supports_response=action.response
+            )

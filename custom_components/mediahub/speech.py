@@ -169,6 +169,20 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
         "es": "terminado",
         "nl": "beëindigd",
     },
+    "state_waiting": {
+        "en": "waiting for approval",
+        "de": "wartet auf Genehmigung",
+        "fr": "en attente d'approbation",
+        "es": "esperando aprobación",
+        "nl": "wacht op goedkeuring",
+    },
+    "state_declined": {
+        "en": "declined",
+        "de": "abgelehnt",
+        "fr": "refusé",
+        "es": "rechazado",
+        "nl": "afgewezen",
+    },
     "asked_by": {
         "en": "asked by {name}",
         "de": "gewünscht von {name}",

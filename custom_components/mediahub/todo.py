@@ -33,6 +33,8 @@ _KIND_PHRASE = {
     WishKind.UPGRADE: "kind_upgrade",
 }
 _STATE_PHRASE = {
+    WishState.WAITING: "state_waiting",
+    WishState.DECLINED: "state_declined",
     WishState.WANTED: "state_wanted",
     WishState.GRABBED: "state_grabbed",
     WishState.AVAILABLE: "state_available",
@@ -84,7 +86,7 @@ class WantedList(MediaHubEntity, TodoListEntity):
                 uid=str(wish.id),
                 summary=wish.label,
                 status=(
-                    TodoItemStatus.NEEDS_ACTION if wish.state.open else TodoItemStatus.COMPLETED
+                    TodoItemStatus.NEEDS_ACTION if wish.state.live else TodoItemStatus.COMPLETED
                 ),
                 description=" · ".join(
                     (
@@ -104,9 +106,9 @@ class WantedList(MediaHubEntity, TodoListEntity):
     async def async_update_todo_item(self, item: TodoItem) -> None:
         """Completing an item ends its wish; nothing else of a wish is changed here."""
         wish = self._wish(item.uid)
-        if item.status == TodoItemStatus.COMPLETED and wish.state.open:
+        if item.status == TodoItemStatus.COMPLETED and wish.state.live:
             await self._run("unwish", {"wish_id": wish.id})
-        elif item.status == TodoItemStatus.NEEDS_ACTION and not wish.state.open:
+        elif item.status == TodoItemStatus.NEEDS_ACTION and not wish.state.live:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="wish_ended",

@@ -24,6 +24,7 @@ const wish = (overrides: Partial<Wish> & Pick<Wish, "id" | "label">): Wish => ({
   backfill: false,
   category: "movies",
   asked_by: "panel",
+  also_asked: [],
   state: "wanted",
   created_at: NOW - 60,
   after: null,

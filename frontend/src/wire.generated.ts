@@ -7,8 +7,8 @@ export type Hold = "vpn" | "disk";
 export type Status = "downloading" | "seeding" | "stopped" | "queued" | "checking" | "stalled" | "metadata" | "moving" | "errored" | "unknown";
 export type IndexerState = "pending" | "ok" | "timed_out" | "error";
 export type WishKind = "follow" | "want" | "upgrade";
-export type WishState = "wanted" | "grabbed" | "available" | "done";
-export type Happened = "made" | "searched" | "refused" | "grabbed" | "available" | "replaced" | "ended";
+export type WishState = "waiting" | "wanted" | "grabbed" | "available" | "done" | "declined";
+export type Happened = "made" | "searched" | "refused" | "grabbed" | "available" | "replaced" | "ended" | "joined" | "approved" | "declined";
 
 /** One indexer's part of a search (`indexer` event): its count and time when it answered. */
 export interface IndexerStatus {
@@ -462,6 +462,7 @@ export interface WishHappening {
   item?: string;
   reason?: string;
   reasons?: Reason[];
+  by?: string;
 }
 
 /** A wish: follow a show, want a movie or a season, upgrade what Plex holds. */
@@ -476,6 +477,7 @@ export interface Wish {
   backfill: boolean;
   category: string;
   asked_by: string;
+  also_asked: string[];
   state: WishState;
   created_at: number;
   after: string | null;
@@ -492,6 +494,19 @@ export interface WishList {
 export interface WishAnswer {
   wish: Wish;
   joined: boolean;
+}
+
+/** Requests approved as they are made: one person's (or anyone's), in one category (or any). */
+export interface AutoApproveRule {
+  user: string | null;
+  category: string | null;
+}
+
+/** How requests (wishes of people who do not administer MediaHub) are judged. */
+export interface RequestRules {
+  weekly_quota: number;
+  quotas: Record<string, number>;
+  auto_approve: AutoApproveRule[];
 }
 
 /** What one watch cycle did. */
@@ -569,6 +584,10 @@ export const ACCESS = {
   wish: "user",
   unwish: "user",
   wishes: "user",
+  approve: "admin",
+  decline: "admin",
+  request_rules: "user",
+  set_request_rules: "admin",
   watch_wishes: "admin",
 } as const;
 export type OperationName = keyof typeof ACCESS;
@@ -599,6 +618,10 @@ export const ROUTES = {
   wish: [{ method: "POST", path: "/api/wishes" }],
   unwish: [{ method: "DELETE", path: "/api/wishes/{wish_id}" }],
   wishes: [{ method: "GET", path: "/api/wishes" }],
+  approve: [{ method: "POST", path: "/api/wishes/{wish_id}/approve" }],
+  decline: [{ method: "POST", path: "/api/wishes/{wish_id}/decline" }],
+  request_rules: [{ method: "GET", path: "/api/requests/rules" }],
+  set_request_rules: [{ method: "PUT", path: "/api/requests/rules" }],
   watch_wishes: [{ method: "POST", path: "/api/wishes/watch" }],
 } as const;
 
@@ -628,6 +651,10 @@ export const COMMANDS = {
   wish: "mediahub/wish",
   unwish: "mediahub/unwish",
   wishes: "mediahub/wishes",
+  approve: "mediahub/approve",
+  decline: "mediahub/decline",
+  request_rules: "mediahub/request_rules",
+  set_request_rules: "mediahub/set_request_rules",
   watch_wishes: "mediahub/watch_wishes",
 } as const;
 
@@ -657,5 +684,9 @@ export interface Answers {
   wish: WishAnswer;
   unwish: WishAnswer;
   wishes: WishList;
+  approve: WishAnswer;
+  decline: WishAnswer;
+  request_rules: RequestRules;
+  set_request_rules: RequestRules;
   watch_wishes: WatchReport;
 }

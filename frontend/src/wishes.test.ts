@@ -29,6 +29,7 @@ const wish = (overrides: Partial<Wish> & Pick<Wish, "id">): Wish => ({
   backfill: false,
   category: "movies",
   asked_by: "panel",
+  also_asked: [],
   state: "wanted",
   created_at: NOW - 3600,
   after: null,
@@ -121,6 +122,10 @@ describe("in words", () => {
     expect(said({ at: 0, what: "available" })).toBe("In Plex, ready to watch");
     expect(said({ at: 0, what: "replaced" })).toBe("Replaced the old copy");
     expect(said({ at: 0, what: "ended", reason: "voice" })).toBe("Ended by voice");
+    expect(said({ at: 0, what: "joined", reason: "Sam" })).toBe("Sam asked for it too");
+    expect(said({ at: 0, what: "approved", by: "Ada" })).toBe("Approved by Ada");
+    expect(said({ at: 0, what: "declined", by: "Ada" })).toBe("Declined by Ada");
+    expect(said({ at: 0, what: "declined", by: "Ada", reason: "not tonight" })).toBe("Declined by Ada: not tonight");
   });
 
   it("says why a release was refused in the household's language, the engine's words for an unknown rule", async () => {

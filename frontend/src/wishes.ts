@@ -16,7 +16,7 @@ export interface WishSections {
   history: Wish[];
 }
 
-const isOpen = (wish: Wish) => wish.state === "wanted" || wish.state === "grabbed";
+const isOpen = (wish: Wish) => wish.state === "wanted" || wish.state === "grabbed" || wish.state === "waiting";
 
 /** The wishes in the tab's three sections, each in the server's order (newest first). */
 export function groupWishes(wishes: readonly Wish[]): WishSections {
@@ -88,6 +88,14 @@ export function happeningText(happening: WishHappening): string {
     }
     case "ended":
       return t("happened.ended", { who: askerLabel(reason || "panel") });
+    case "joined":
+      return t("happened.joined", { who: askerLabel(reason || "panel") });
+    case "approved":
+      return t("happened.approved", { who: askerLabel(happening.by ?? "panel") });
+    case "declined": {
+      const who = askerLabel(happening.by ?? "panel");
+      return reason ? t("happened.declined_why", { who, reason }) : t("happened.declined", { who });
+    }
     default:
       return t(`happened.${happening.what}`);
   }

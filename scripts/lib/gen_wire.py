@@ -219,6 +219,14 @@ def describe(validator: Any) -> str:
     }
     if isinstance(validator, list):
         return "list of " + " or ".join(describe(v) for v in validator)
+    if isinstance(validator, dict):
+        fields = (
+            f"{key}{'' if type(key).__name__ == 'Required' else '?'}: {describe(value)}"
+            if type(key).__name__ in ("Required", "Optional")
+            else f"({describe(key)}): {describe(value)}"
+            for key, value in validator.items()
+        )
+        return "object {" + "; ".join(fields) + "}"
     if validator in kinds:
         return kinds[validator]
     if (name := type(validator).__name__) in _DESCRIBED:

@@ -41,6 +41,7 @@ from .events import (
     DownloadsChanged,
     EngineEvent,
     ReleaseRefused,
+    RequestDecided,
     ScanRequested,
     ServiceStatus,
     WishAvailable,
@@ -103,8 +104,9 @@ from .wire import (
     wish_json,
     wish_list_json,
 )
-from .wishes.book import MadeWish, WishRequest
+from .wishes.book import Asker, MadeWish, WishRequest
 from .wishes.model import Happened, Happening, Wish, WishKind, WishState
+from .wishes.rules import AutoApprove, RequestRules
 from .wishes.watch import CycleReport
 from .wishes.watchlist import WatchlistSync
 
@@ -127,10 +129,12 @@ __all__ = [
     "AlreadyInPlexError",
     "AmbiguousTitleError",
     "Announcements",
+    "Asker",
     "AssessedBatch",
     "Assessment",
     "AuditState",
     "AuthenticationError",
+    "AutoApprove",
     "Bandwidth",
     "BestGrab",
     "Call",
@@ -181,6 +185,8 @@ __all__ = [
     "Refresh",
     "Release",
     "ReleaseRefused",
+    "RequestDecided",
+    "RequestRules",
     "ResultsBatch",
     "Route",
     "ScanRequested",

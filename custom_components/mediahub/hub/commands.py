@@ -36,6 +36,7 @@ from .wire import (
     LibrariesAnswer,
     ProfileAnswer,
     ProfilesAnswer,
+    RequestRules,
     SearchAnswer,
     WatchReport,
     WishAnswer,
@@ -48,13 +49,15 @@ from .wire import (
     library_json,
     profile_json,
     profiles_json,
+    request_rules_json,
     search_result_json,
     watch_report_json,
     wish_json,
     wish_list_json,
 )
-from .wishes.book import WishRequest
-from .wishes.model import WishKind
+from .wishes.book import Asker, WishRequest
+from .wishes.model import Wish, WishKind
+from .wishes.rules import AutoApprove, RequestRules as RequestRulesModel
 
 
 class Access(StrEnum):
@@ -136,6 +139,10 @@ class Call:
     def asked_by(self) -> str:
         """Who a wish is from: the person when the host knows them, else how they asked."""
         return self.user or self.origin.value
+
+    @property
+    def asker(self) -> Asker:
+        return Asker(self.asked_by, self.user_id, self.admin)
 
 
 type Fields = Callable[[Kinds], dict[Any, Any]]
@@ -248,11 +255,39 @@ def _wish_fields(k: Kinds) -> dict[Any, Any]:
     }
 
 
-def _unwish_fields(k: Kinds) -> dict[Any, Any]:
+def _named_wish(k: Kinds) -> dict[Any, Any]:
+    """A wish, by its id or by its title."""
     return {
         vol.Exclusive("wish_id", "wish"): vol.All(vol.Coerce(int), vol.Range(min=1)),
         vol.Exclusive("title", "wish"): vol.All(k.string, vol.Strip, vol.Length(min=1, max=200)),
-        vol.Optional("forget", default=False): k.boolean,
+    }
+
+
+def _unwish_fields(k: Kinds) -> dict[Any, Any]:
+    return {**_named_wish(k), vol.Optional("forget", default=False): k.boolean}
+
+
+def _decline_fields(k: Kinds) -> dict[Any, Any]:
+    return {
+        **_named_wish(k),
+        vol.Optional("reason"): vol.All(k.string, vol.Strip, vol.Length(max=300)),
+    }
+
+
+def _quota() -> Any:
+    return vol.All(vol.Coerce(int), vol.Range(min=0, max=100))
+
+
+def _rules_fields(k: Kinds) -> dict[Any, Any]:
+    return {
+        vol.Optional("weekly_quota"): _quota(),
+        vol.Optional("quotas"): {vol.All(k.string, vol.Length(min=1, max=100)): _quota()},
+        vol.Optional("auto_approve"): [
+            {
+                vol.Optional("user"): vol.Any(None, vol.All(k.string, vol.Length(min=1, max=100))),
+                vol.Optional("category"): vol.Any(None, vol.In(["movies", "tv"])),
+            }
+        ],
     }
 
 
@@ -454,19 +489,60 @@ async def _wish(call: Call) -> WishAnswer:
         backfill=data["backfill"],
         plex_key=data.get("plex_key"),
     )
-    made = await call.engine.wishes.make(request, call.asked_by)
+    made = await call.engine.wishes.make(request, call.asker)
     return {"wish": wish_json(made.wish), "joined": made.joined}
+
+
+async def _approve(call: Call) -> WishAnswer:
+    wish = await _named(call, waiting=True)
+    return {"wish": wish_json(await call.engine.wishes.approve(wish, call.asker)), "joined": False}
+
+
+async def _decline(call: Call) -> WishAnswer:
+    wish = await _named(call, waiting=True)
+    declined = await call.engine.wishes.decline(wish, call.asker, call.data.get("reason") or None)
+    return {"wish": wish_json(declined), "joined": False}
+
+
+async def _request_rules(call: Call) -> RequestRules:
+    return request_rules_json(await call.engine.wishes.rules.get())
+
+
+async def _set_request_rules(call: Call) -> RequestRules:
+    """Change what is given; the rest stays as it is."""
+    store, data = call.engine.wishes.rules, call.data
+    now = await store.get()
+    rules = RequestRulesModel(
+        weekly_quota=data.get("weekly_quota", now.weekly_quota),
+        quotas=data.get("quotas", now.quotas),
+        auto_approve=tuple(
+            AutoApprove(r.get("user") or None, r.get("category") or None)
+            for r in data["auto_approve"]
+        )
+        if "auto_approve" in data
+        else now.auto_approve,
+    )
+    return request_rules_json(await store.save(rules))
+
+
+async def _named(call: Call, *, waiting: bool = False) -> Wish:
+    book, data = call.engine.wishes, call.data
+    if "wish_id" in data:
+        return await book.get(data["wish_id"])
+    if "title" in data:
+        return await book.find(data["title"], waiting=waiting)
+    raise InvalidInputError(
+        "invalid_wish", "name the wish: its id or its title", values={"field": "wish_id"}
+    )
 
 
 async def _unwish(call: Call) -> WishAnswer:
     book, data = call.engine.wishes, call.data
-    if "wish_id" in data:
-        wish = await book.get(data["wish_id"])
-    elif "title" in data:
-        wish = await book.find(data["title"])
-    else:
+    wish = await _named(call)
+    if not call.admin and (call.user_id is None or wish.asked_by_id != call.user_id):
+        # Someone who does not administer MediaHub ends only what they asked for.
         raise InvalidInputError(
-            "invalid_wish", "name the wish: its id or its title", values={"field": "wish_id"}
+            "not_yours", f"{wish.label} was asked for by someone else", values={"wish": wish.label}
         )
     if data["forget"]:
         await book.forget(wish)
@@ -754,6 +830,55 @@ OPERATIONS: Final[dict[str, Operation]] = {
             answer="WishList",
             websocket="mediahub/wishes",
             routes=(Route("GET", "/api/wishes"),),
+        ),
+        Operation(
+            name="approve",
+            summary="Approve a request waiting for an administrator (by its id or its title): "
+            "it is watched from now on.",
+            fields=_named_wish,
+            run=_approve,
+            access=Access.ADMIN,
+            answer="WishAnswer",
+            action=True,
+            responds=True,
+            websocket="mediahub/approve",
+            routes=(Route("POST", "/api/wishes/{wish_id}/approve"),),
+        ),
+        Operation(
+            name="decline",
+            summary="Decline a request waiting for an administrator (by its id or its title), "
+            "saying why if you like; whoever asked is told.",
+            fields=_decline_fields,
+            run=_decline,
+            access=Access.ADMIN,
+            answer="WishAnswer",
+            action=True,
+            responds=True,
+            websocket="mediahub/decline",
+            routes=(Route("POST", "/api/wishes/{wish_id}/decline", body=""),),
+        ),
+        Operation(
+            name="request_rules",
+            summary="How requests are judged: the weekly quota, each person's own quota, and "
+            "the rules that approve requests as they are made.",
+            fields=_nothing,
+            run=_request_rules,
+            access=Access.USER,
+            answer="RequestRules",
+            websocket="mediahub/request_rules",
+            routes=(Route("GET", "/api/requests/rules"),),
+        ),
+        Operation(
+            name="set_request_rules",
+            summary="Change how requests are judged (what is not given stays as it is).",
+            fields=_rules_fields,
+            run=_set_request_rules,
+            access=Access.ADMIN,
+            answer="RequestRules",
+            action=True,
+            responds=True,
+            websocket="mediahub/set_request_rules",
+            routes=(Route("PUT", "/api/requests/rules", body=""),),
         ),
         Operation(
             name="watch_wishes",

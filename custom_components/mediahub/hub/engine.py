@@ -40,6 +40,7 @@ from .releases.profiles import ProfileStore
 from .releases.score import Assessment
 from .releases.search import SearchService
 from .wishes.book import WishBook
+from .wishes.rules import RulesStore
 from .wishes.store import WishStore
 from .wishes.watch import WishWatch
 from .wishes.watchlist import WatchlistSync
@@ -148,6 +149,7 @@ class MediaHub:
             profiles=self.profiles,
             library=self.library,
             events=self.events,
+            rules=RulesStore(self.prowlarr),
         )
         if settings.plex_watchlist and settings.plex_token:
             # The owner's Plex watchlist becomes wishes, read at the start of each watch cycle.

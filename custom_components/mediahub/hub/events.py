@@ -132,6 +132,16 @@ class WishEnded:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestDecided:
+    """An administrator approved or declined a request (tell everyone who asked)."""
+
+    wish: Wish
+    approved: bool
+    by: str
+    reason: str | None = None  # why it was declined, as they said it
+
+
+@dataclass(frozen=True, slots=True)
 class WishesChanged:
     """The wish list changed (every open and past wish, newest first)."""
 
@@ -153,6 +163,7 @@ type EngineEvent = (
     | WishGrabbed
     | WishAvailable
     | WishEnded
+    | RequestDecided
     | WishesChanged
 )
 type Listener = Callable[[EngineEvent], None]

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from .releases.profile import QualityProfile as QualityProfileModel
     from .releases.score import Assessment, Reason as ReasonModel
     from .wishes.model import Happening as HappeningModel, Wish as WishModel
+    from .wishes.rules import RequestRules as RequestRulesModel
     from .wishes.watch import CycleReport
 
 # A string that is one of an enum's values (the generated TypeScript spells them out).
@@ -508,6 +509,7 @@ class WishHappening(TypedDict):
     item: NotRequired[str]  # what it covers: "S02E05", "S02" (a season pack), "movie"
     reason: NotRequired[str]  # English; a refused release's rules are also in `reasons`
     reasons: NotRequired[list[Reason]]
+    by: NotRequired[str]  # who approved or declined a request
 
 
 class Wish(TypedDict):
@@ -523,7 +525,8 @@ class Wish(TypedDict):
     backfill: bool  # follow: also what Plex misses
     category: str
     asked_by: str
-    state: WishState
+    also_asked: list[str]  # everyone else who asked for it: each is told when it is ready
+    state: WishState  # a request: waiting, then wanted (approved) or declined
     created_at: float
     after: str | None  # follow: the newest episode out when it was made ("S02E05")
     current: str | None  # upgrade: the copy Plex holds ("720p HDTV")
@@ -539,6 +542,22 @@ class WishList(TypedDict):
 class WishAnswer(TypedDict):
     wish: Wish
     joined: bool  # an open wish already wanted the same thing: this is that one
+
+
+class AutoApproveRule(TypedDict):
+    """Requests approved as they are made: one person's (or anyone's), in one category (or
+    any)."""
+
+    user: str | None  # a Home Assistant user's name or id; null: anyone
+    category: str | None  # "movies" | "tv"; null: any
+
+
+class RequestRules(TypedDict):
+    """How requests (wishes of people who do not administer MediaHub) are judged."""
+
+    weekly_quota: int  # open requests a person may have made in the last seven days
+    quotas: dict[str, int]  # a person (name or id) → their own quota
+    auto_approve: list[AutoApproveRule]
 
 
 class WatchReport(TypedDict):
@@ -923,6 +942,8 @@ def wish_happening_json(happening: HappeningModel) -> WishHappening:
         message["reason"] = happening.reason
     if happening.reasons:
         message["reasons"] = [reason_json(r) for r in happening.reasons]
+    if happening.by is not None:
+        message["by"] = happening.by
     return message
 
 
@@ -939,6 +960,7 @@ def wish_json(wish: WishModel) -> Wish:
         "backfill": wish.backfill,
         "category": wish.category,
         "asked_by": wish.asked_by,
+        "also_asked": list(wish.also_asked),
         "state": wish.state.value,
         "created_at": wish.created_at,
         "after": f"S{after[0]:02d}E{after[1]:02d}" if after else None,
@@ -951,6 +973,14 @@ def wish_json(wish: WishModel) -> Wish:
 
 def wish_list_json(wishes: Iterable[WishModel]) -> WishList:
     return {"wishes": [wish_json(w) for w in wishes]}
+
+
+def request_rules_json(rules: RequestRulesModel) -> RequestRules:
+    return {
+        "weekly_quota": rules.weekly_quota,
+        "quotas": dict(rules.quotas),
+        "auto_approve": [{"user": r.user, "category": r.category} for r in rules.auto_approve],
+    }
 
 
 def watch_report_json(report: CycleReport) -> WatchReport:

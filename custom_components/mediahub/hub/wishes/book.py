@@ -11,7 +11,7 @@ import time
 from typing import Final
 
 from ..errors import InvalidInputError, MediaHubError
-from ..events import EventBus, WishEnded, WishesChanged, WishMade
+from ..events import EventBus, RequestDecided, WishEnded, WishesChanged, WishMade
 from ..library.index import LibraryIndex
 from ..library.marks import AlreadyInPlexError
 from ..models import NEWZNAB_BY_CATEGORY
@@ -21,6 +21,7 @@ from ..releases.score import Assessment
 from ..releases.search import SearchService
 from .judge import parse_picture, picture_of
 from .model import Happened, Happening, Wish, WishKind, WishState
+from .rules import WEEK, RulesStore
 from .store import WishStore
 from .watch import WishWatch, ordered
 
@@ -46,6 +47,15 @@ class WishRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class Asker:
+    """Who makes a wish: an administrator's start at once, anyone else's are requests."""
+
+    name: str  # a Home Assistant user's name, or how they asked: "panel", "voice", ...
+    user_id: str | None = None
+    admin: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class MadeWish:
     wish: Wish
     joined: bool  # an open wish already wanted the same thing: that one is the answer
@@ -63,8 +73,10 @@ class WishBook:
         profiles: ProfileStore,
         library: LibraryIndex,
         events: EventBus,
+        rules: RulesStore,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self.rules = rules
         self._store = store
         self._watch = watch
         self._search = search
@@ -85,14 +97,17 @@ class WishBook:
             )
         return found
 
-    async def find(self, title: str) -> Wish:
-        """The open wish a person names ("stop following Severance")."""
+    async def find(self, title: str, *, waiting: bool = False) -> Wish:
+        """The wish a person names ("stop following Severance"): an open one, or a request
+        waiting for approval ("approve Frozen")."""
         said = normalized(wanted(title).title)
-        matches = [w for w in await self.all() if w.state.open and normalized(w.title) == said]
+        if waiting:
+            candidates = [w for w in await self.all() if w.state is WishState.WAITING]
+        else:
+            candidates = [w for w in await self.all() if w.state.live]
+        matches = [w for w in candidates if normalized(w.title) == said]
         if not matches:
-            matches = [
-                w for w in await self.all() if w.state.open and said and said in normalized(w.title)
-            ]
+            matches = [w for w in candidates if said and said in normalized(w.title)]
         if len(matches) > 1:
             raise AmbiguousTitleError([w.label for w in matches])
         if not matches:
@@ -101,10 +116,14 @@ class WishBook:
             )
         return matches[0]
 
-    async def make(self, request: WishRequest, asked_by: str) -> MadeWish:
+    async def make(self, request: WishRequest, asked_by: Asker | str) -> MadeWish:
         """Understand a wish and keep it; raises InvalidInputError (translated) for what cannot
         be wished: an empty title, a movie Plex has, an ambiguous title, an upgrade of
-        something Plex does not hold or holds at its cutoff."""
+        something Plex does not hold or holds at its cutoff, a request over its asker's quota.
+        A wish of someone who does not administer MediaHub is a request: it waits for an
+        administrator unless a rule approves it."""
+        asker = Asker(asked_by) if isinstance(asked_by, str) else asked_by
+        asked_by = asker.name
         said = wanted(request.title, request.season)
         title = said.title.strip()
         if not title:
@@ -122,7 +141,7 @@ class WishBook:
             )
         kind = request.kind
         if kind is WishKind.UPGRADE:
-            return await self._keep(await self._upgrade(request, title, year, asked_by), asked_by)
+            return await self._keep(await self._upgrade(request, title, year, asker), asker)
         if kind is WishKind.FOLLOW and category == "movies":
             raise InvalidInputError(
                 "invalid_wish", "only a show can be followed", values={"field": "kind"}
@@ -159,40 +178,141 @@ class WishBook:
             after=self._newest_episode(title, releases) if kind is WishKind.FOLLOW else None,
             search_due=now,
             source_key=request.source_key,
+            asked_by_id=asker.user_id,
             history=(Happening(now, Happened.MADE, reason=asked_by),),
         )
-        return await self._keep(wish, asked_by)
+        return await self._keep(wish, asker)
 
-    async def _keep(self, wish: Wish, asked_by: str) -> MadeWish:
+    async def _keep(self, wish: Wish, asker: Asker) -> MadeWish:
         for existing in await self.all():
-            if existing.state.open and _same_thing(existing, wish):
-                self._events.emit(WishMade(existing, joined=True))
-                return MadeWish(existing, joined=True)
-        if sum(1 for w in self._store.known.values() if w.state.open) >= MAX_OPEN:
+            if existing.state.live and _same_thing(existing, wish):
+                return await self._join(existing, asker)
+        if not asker.admin:
+            rules = await self.rules.get()
+            if not rules.approves(wish):
+                self._within_quota(wish, rules.quota_of(wish))
+                wish = replace(wish, state=WishState.WAITING)
+        if sum(1 for w in self._store.known.values() if w.state.live) >= MAX_OPEN:
             raise InvalidInputError(
                 "too_many_wishes", "end some wishes first", values={"limit": str(MAX_OPEN)}
             )
         stored = await self._store.create(wish)
-        _LOGGER.info("Wished for %s (%s, asked by %s)", stored.label, stored.kind, asked_by)
+        _LOGGER.info(
+            "Wished for %s (%s, asked by %s, %s)",
+            stored.label,
+            stored.kind,
+            asker.name,
+            stored.state,
+        )
         self._events.emit(WishMade(stored))
         self._changed()
-        self._watch.wake()
+        if stored.state.open:
+            self._watch.wake()
         return MadeWish(stored, joined=False)
+
+    async def _join(self, existing: Wish, asker: Asker) -> MadeWish:
+        """Someone asks for what a wish already wants: they are told too when it is ready;
+        an administrator asking for a waiting request approves it."""
+        joined = existing
+        if asker.name not in existing.askers:
+            now = self._clock()
+            joined = replace(existing, also_asked=(*existing.also_asked, asker.name)).happened(
+                Happening(now, Happened.JOINED, reason=asker.name)
+            )
+            if await self._store.save(joined):
+                self._changed()
+        if joined.state is WishState.WAITING and asker.admin:
+            joined = await self.approve(joined, asker)
+        self._events.emit(WishMade(joined, joined=True))
+        return MadeWish(joined, joined=True)
+
+    def _within_quota(self, wish: Wish, quota: int) -> None:
+        """A person's requests of the last seven days, still waiting or watched, are at most
+        their quota."""
+        since = self._clock() - WEEK
+        theirs = [
+            w
+            for w in self._store.known.values()
+            if w.state.live
+            and w.created_at >= since
+            and (
+                w.asked_by_id == wish.asked_by_id
+                if wish.asked_by_id is not None
+                else w.asked_by == wish.asked_by
+            )
+        ]
+        if len(theirs) >= quota:
+            raise InvalidInputError(
+                "request_quota",
+                f"{wish.asked_by} has made {len(theirs)} requests this week (at most {quota})",
+                values={"who": wish.asked_by, "limit": str(quota)},
+            )
+
+    async def approve(self, wish: Wish, by: Asker) -> Wish:
+        """An administrator approves a waiting request: it is watched from now on."""
+        self._decidable(wish, by)
+        now = self._clock()
+        approved = replace(wish, state=WishState.WANTED, search_due=now).happened(
+            Happening(now, Happened.APPROVED, by=by.name)
+        )
+        await self._save(approved)
+        _LOGGER.info("Request %s approved by %s", wish.label, by.name)
+        self._events.emit(RequestDecided(approved, approved=True, by=by.name))
+        self._changed()
+        self._watch.wake()
+        return approved
+
+    async def decline(self, wish: Wish, by: Asker, reason: str | None = None) -> Wish:
+        """An administrator declines a waiting request, saying why (or not)."""
+        self._decidable(wish, by)
+        now = self._clock()
+        declined = replace(wish, state=WishState.DECLINED).happened(
+            Happening(now, Happened.DECLINED, reason=reason, by=by.name)
+        )
+        await self._save(declined)
+        _LOGGER.info("Request %s declined by %s", wish.label, by.name)
+        self._events.emit(RequestDecided(declined, approved=False, by=by.name, reason=reason))
+        self._changed()
+        return declined
+
+    @staticmethod
+    def _decidable(wish: Wish, by: Asker) -> None:
+        if not by.admin:
+            raise InvalidInputError(
+                "not_an_administrator",
+                "only an administrator decides on requests",
+                values={"who": by.name},
+            )
+        if wish.state is not WishState.WAITING:
+            raise InvalidInputError(
+                "not_waiting",
+                f"{wish.label} is not waiting for approval (it is {wish.state})",
+                values={"wish": wish.label, "state": wish.state.value},
+            )
+        if by.user_id is not None and by.user_id == wish.asked_by_id:
+            raise InvalidInputError(
+                "own_request",
+                "a request is decided by another administrator than the one who made it",
+                values={"wish": wish.label},
+            )
+
+    async def _save(self, wish: Wish) -> None:
+        if not await self._store.save(wish):
+            raise InvalidInputError(
+                "unknown_wish", f"there is no wish {wish.id}", values={"wish": str(wish.id)}
+            )
 
     async def end(self, wish: Wish, by: str) -> Wish:
         """End a wish (it stays in the history). Ending an ended wish changes nothing."""
-        if not wish.state.open and wish.kind is not WishKind.FOLLOW:
+        if not wish.state.live and wish.kind is not WishKind.FOLLOW:
             return wish
-        if wish.state is WishState.DONE:
+        if wish.state in (WishState.DONE, WishState.DECLINED):
             return wish
         now = self._clock()
         ended = replace(wish, state=WishState.DONE).happened(
             Happening(now, Happened.ENDED, reason=by)
         )
-        if not await self._store.save(ended):
-            raise InvalidInputError(
-                "unknown_wish", f"there is no wish {wish.id}", values={"wish": str(wish.id)}
-            )
+        await self._save(ended)
         self._events.emit(WishEnded(ended, "ended"))
         self._changed()
         return ended
@@ -268,7 +388,7 @@ class WishBook:
                 raise AlreadyInPlexError(found)
 
     async def _upgrade(
-        self, request: WishRequest, title: str, year: int | None, asked_by: str
+        self, request: WishRequest, title: str, year: int | None, asker: Asker
     ) -> Wish:
         """An upgrade of what Plex holds, below its category's cutoff."""
         item = self._library.get(request.plex_key) if request.plex_key else None
@@ -293,13 +413,14 @@ class WishBook:
             kind=WishKind.UPGRADE,
             title=item.show or item.title if item.type == "episode" else item.title,
             category=category,
-            asked_by=asked_by,
+            asked_by=asker.name,
             created_at=now,
             year=item.year if item.type == "movie" else None,
             plex_key=item.key,
             current=current,
             search_due=now,
-            history=(Happening(now, Happened.MADE, reason=asked_by),),
+            asked_by_id=asker.user_id,
+            history=(Happening(now, Happened.MADE, reason=asker.name),),
             extra={"old_files": list(item.files), "item": item.label},
         )
 

@@ -27,16 +27,26 @@ class WishKind(StrEnum):
 
 class WishState(StrEnum):
     """Where a wish is. A follow stays WANTED while followed; DONE is ended by a person, or (an
-    upgrade) finished; AVAILABLE is a want that Plex now lists."""
+    upgrade) finished; AVAILABLE is a want that Plex now lists. A request (a wish of someone
+    who does not administer MediaHub) is WAITING for an administrator, then WANTED (approved)
+    or DECLINED."""
 
+    WAITING = "waiting"
     WANTED = "wanted"
     GRABBED = "grabbed"
     AVAILABLE = "available"
     DONE = "done"
+    DECLINED = "declined"
 
     @property
     def open(self) -> bool:
+        """Watched: its releases are looked for."""
         return self in (WishState.WANTED, WishState.GRABBED)
+
+    @property
+    def live(self) -> bool:
+        """Not over: watched, or waiting to be."""
+        return self.open or self is WishState.WAITING
 
 
 class Happened(StrEnum):
@@ -49,6 +59,9 @@ class Happened(StrEnum):
     AVAILABLE = "available"  # Plex lists what was grabbed
     REPLACED = "replaced"  # an upgrade's old file removed once the new one was in Plex
     ENDED = "ended"
+    JOINED = "joined"  # someone else asked for it too (reason: who)
+    APPROVED = "approved"  # a request approved (by: who)
+    DECLINED = "declined"  # a request declined (by: who; reason: why, as they said it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +73,11 @@ class Happening:
     reason: str | None = None  # English words (a refusal's reasons also come as codes)
     hash: str | None = None
     reasons: tuple[Reason, ...] = ()  # a refused release: the rules it breaks, to translate
+    by: str | None = None  # who approved or declined a request
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"at": self.at, "what": self.what.value}
-        for name in ("release", "item", "reason", "hash"):
+        for name in ("release", "item", "reason", "hash", "by"):
             if (value := getattr(self, name)) is not None:
                 data[name] = value
         if self.reasons:
@@ -81,6 +95,7 @@ class Happening:
             item=_text(data.get("item")),
             reason=_text(data.get("reason")),
             hash=_text(data.get("hash")),
+            by=_text(data.get("by")),
             reasons=tuple(
                 Reason(
                     str(r["code"]),
@@ -140,6 +155,9 @@ class Wish:
     search_due: float | None = None
     history: tuple[Happening, ...] = ()
     source_key: str | None = None  # the Plex watchlist item it came from
+    asked_by_id: str | None = None  # the asker's Home Assistant user id, when known
+    # Everyone else who asked for the same thing: each is told when it is ready, or declined.
+    also_asked: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)  # fields a newer MediaHub wrote
 
     @property
@@ -147,6 +165,11 @@ class Wish:
         """ "Severance", "Dune (2021)", "Severance season 2"."""
         text = f"{self.title} ({self.year})" if self.year else self.title
         return f"{text} season {self.season}" if self.season is not None else text
+
+    @property
+    def askers(self) -> tuple[str, ...]:
+        """Everyone who asked for it, the first asker first."""
+        return (self.asked_by, *(a for a in self.also_asked if a != self.asked_by))
 
     @property
     def searched_directly(self) -> bool:
@@ -190,6 +213,8 @@ class Wish:
             "search_due": self.search_due,
             "history": [h.as_json() for h in self.history],
             "source_key": self.source_key,
+            "asked_by_id": self.asked_by_id,
+            "also_asked": list(self.also_asked),
         }
         return data
 
@@ -217,6 +242,8 @@ class Wish:
             search_due=_float(data.get("search_due")),
             history=tuple(Happening.from_json(h) for h in data.get("history") or ()),
             source_key=_text(data.get("source_key")),
+            asked_by_id=_text(data.get("asked_by_id")),
+            also_asked=tuple(str(a) for a in data.get("also_asked") or ()),
             extra={k: v for k, v in data.items() if k not in known},
         )
 

@@ -169,18 +169,26 @@ class WishWatch:
             await self._claims.release(ClaimStep.WATCH, WATCH_KEY, self._downloads.model.categories)
 
     async def _write_back(self, changed: Mapping[int, Wish]) -> None:
-        """Save what this cycle changed. A person may have ended or forgotten a wish while
-        the cycle ran (the watch claim does not stop them): what they did is kept."""
+        """Save what this cycle changed. A person may have ended, forgotten or joined a wish
+        while the cycle ran (the watch claim does not stop them): what they did is kept."""
         now_stored = await self._store.load()
         for wish in changed.values():
             stored = now_stored.get(wish.id)
             if stored is None:
                 continue  # forgotten meanwhile
             theirs = [
-                h for h in stored.history if h.what is Happened.ENDED and h not in wish.history
+                h
+                for h in stored.history
+                if h.what in (Happened.ENDED, Happened.JOINED) and h not in wish.history
             ]
-            ended = stored.state is WishState.DONE
-            kept = replace(wish, state=WishState.DONE) if ended else wish
+            kept = replace(
+                wish,
+                state=WishState.DONE if stored.state is WishState.DONE else wish.state,
+                also_asked=(
+                    *wish.also_asked,
+                    *(a for a in stored.also_asked if a not in wish.also_asked),
+                ),
+            )
             await self._store.save(kept.happened(*theirs) if theirs else kept)
 
     async def _held(self) -> dict[int, dict[str, Held]]:

@@ -24,6 +24,7 @@ from custom_components.mediahub.const import DOMAIN
 from custom_components.mediahub.hub import (
     MAX_TORRENT_BYTES,
     PROFILE_CATEGORIES,
+    Asker,
     AssessedBatch,
     Assessment,
     AuditState,
@@ -54,6 +55,7 @@ from custom_components.mediahub.hub import (
     QualityProfile,
     ReadyItem,
     Release,
+    RequestRules,
     ResultsBatch,
     SearchEvent,
     SearchOutcome,
@@ -545,6 +547,10 @@ class _Wishes:
 
     wishes: tuple[Wish, ...]
     calls: Calls
+    rules: _Rules = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rules = _Rules(self.calls)
 
     async def all(self) -> tuple[Wish, ...]:
         return self.wishes
@@ -555,24 +561,35 @@ class _Wishes:
             raise InvalidInputError("unknown_wish", "no such wish", values={"wish": str(wish_id)})
         return found
 
-    async def find(self, title: str) -> Wish:
+    async def find(self, title: str, *, waiting: bool = False) -> Wish:
         found = next((w for w in self.wishes if w.title.casefold() == title.casefold()), None)
         if found is None:
             raise InvalidInputError("unknown_wish", "no such wish", values={"wish": title})
         return found
 
-    async def make(self, request: WishRequest, asked_by: str) -> MadeWish:
-        self.calls("wishes.make", request=request, asked_by=asked_by)
+    async def make(self, request: WishRequest, asked_by: Asker | str) -> MadeWish:
+        asker = Asker(asked_by) if isinstance(asked_by, str) else asked_by
+        self.calls("wishes.make", request=request, asked_by=asker.name, admin=asker.admin)
         kind = request.kind or WishKind.FOLLOW
         made = Wish(
             kind=kind,
             title=request.title,
             category=request.category or "tv",
-            asked_by=asked_by,
+            asked_by=asker.name,
             created_at=1_767_312_000.0,
             id=3,
+            asked_by_id=asker.user_id,
+            state=WishState.WANTED if asker.admin else WishState.WAITING,
         )
         return MadeWish(made, joined=False)
+
+    async def approve(self, wish: Wish, by: Asker) -> Wish:
+        self.calls("wishes.approve", wish_id=wish.id, by=by.name)
+        return replace(wish, state=WishState.WANTED)
+
+    async def decline(self, wish: Wish, by: Asker, reason: str | None = None) -> Wish:
+        self.calls("wishes.decline", wish_id=wish.id, by=by.name, reason=reason)
+        return replace(wish, state=WishState.DECLINED)
 
     async def end(self, wish: Wish, by: str) -> Wish:
         self.calls("wishes.end", wish_id=wish.id, by=by)
@@ -580,6 +597,22 @@ class _Wishes:
 
     async def forget(self, wish: Wish) -> None:
         self.calls("wishes.forget", wish_id=wish.id)
+
+
+@dataclass
+class _Rules:
+    """`engine.wishes.rules`: the household's request rules, as Prowlarr would keep them."""
+
+    calls: Calls
+    rules: RequestRules = field(default_factory=RequestRules)
+
+    async def get(self) -> RequestRules:
+        return self.rules
+
+    async def save(self, rules: RequestRules) -> RequestRules:
+        self.calls("rules.save", rules=rules)
+        self.rules = rules
+        return rules
 
 
 @dataclass

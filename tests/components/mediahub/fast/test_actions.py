@@ -19,10 +19,12 @@ from custom_components.mediahub.const import DOMAIN
 from custom_components.mediahub.hub import (
     AlreadyInPlexError,
     AuthenticationError,
+    AutoApprove,
     InPlex,
     MediaHubError,
     NoAcceptableReleaseError,
     Origin,
+    RequestRules,
     ServiceTimeoutError,
     ServiceUnavailableError,
     WishKind,
@@ -135,10 +137,26 @@ EACH_ACTION: dict[str, tuple[dict[str, Any], tuple[str, dict[str, Any]] | None]]
                     title="Severance", kind=WishKind.FOLLOW, seasons=(2, 3), backfill=False
                 ),
                 "asked_by": "automation",  # no person behind it
+                "admin": True,  # as its owner set it up
             },
         ),
     ),
     "unwish": ({"wish_id": 2}, ("wishes.end", {"wish_id": 2, "by": "automation"})),
+    "approve": (
+        {"title": "Dune Part Three"},
+        ("wishes.approve", {"wish_id": 1, "by": "automation"}),
+    ),
+    "decline": (
+        {"wish_id": 2, "reason": " Not tonight "},
+        ("wishes.decline", {"wish_id": 2, "by": "automation", "reason": "Not tonight"}),
+    ),
+    "set_request_rules": (
+        {"weekly_quota": 3, "auto_approve": [{"user": "Mia", "category": "tv"}]},
+        (
+            "rules.save",
+            {"rules": RequestRules(weekly_quota=3, auto_approve=(AutoApprove("Mia", "tv"),))},
+        ),
+    ),
     "watch_wishes": ({}, ("watch.cycle", {})),
 }
 

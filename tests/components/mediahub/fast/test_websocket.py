@@ -76,6 +76,10 @@ COMMANDS = {
     "mediahub/unwish",
     "mediahub/wishes",
     "mediahub/watch_wishes",
+    "mediahub/approve",
+    "mediahub/decline",
+    "mediahub/request_rules",
+    "mediahub/set_request_rules",
 }
 
 
@@ -316,6 +320,7 @@ async def test_the_panels_wishes_are_asked_by_the_person(
     )
     listed = await result(admin, type="mediahub/wishes", **ENTRY)
     askers = [arguments["asked_by"] for _, arguments in engine.calls.made]
+    assert all(arguments["admin"] for _, arguments in engine.calls.made)
     assert askers[0] == askers[1] == made["wish"]["asked_by"]
     assert askers[0] not in ("action", "automation")
     assert [w["label"] for w in listed["wishes"]] == ["Severance", "Dune Part Three (2026)"]
@@ -337,6 +342,10 @@ FOR_ADMINISTRATORS: list[dict[str, Any]] = [
     {"type": "mediahub/action", "action": "list_downloads"},
     {"type": "mediahub/watch_wishes"},
     {"type": "mediahub/action", "action": "watch_wishes"},
+    {"type": "mediahub/approve", "wish_id": 1},
+    {"type": "mediahub/decline", "wish_id": 1},
+    {"type": "mediahub/set_request_rules", "weekly_quota": 9},
+    {"type": "mediahub/action", "action": "approve", "data": {"wish_id": 1}},
 ]
 # What a user may do where the stack lets them.
 FOR_USERS: list[dict[str, Any]] = [
@@ -346,8 +355,8 @@ FOR_USERS: list[dict[str, Any]] = [
     {"type": "mediahub/action", "action": "grab", "data": {"release_id": ARRIVAL_2160.id}},
     {"type": "mediahub/action", "action": "grab_best", "data": {"query": "Arrival"}},
     {"type": "mediahub/wish", "title": "Severance"},
-    {"type": "mediahub/unwish", "wish_id": 2},
     {"type": "mediahub/wishes"},
+    {"type": "mediahub/request_rules"},
     {"type": "mediahub/action", "action": "wish", "data": {"title": "Severance"}},
 ]
 
@@ -379,10 +388,13 @@ async def test_a_user_is_refused_what_is_not_theirs(
         "downloads.grab",
         "search.search",
         "search.search_all",
-        "wishes.end",
         "wishes.make",
         "wishes.make",
     ]
+    # A user's wishes are requests; they end only their own.
+    assert {args["admin"] for name, args in engine.calls.made if name == "wishes.make"} == {False}
+    refused = await ask(user, type="mediahub/unwish", wish_id=2, **ENTRY)
+    assert refused["error"]["translation_key"] == "not_yours", refused
 
 
 MALFORMED: list[dict[str, Any]] = [

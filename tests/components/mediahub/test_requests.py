@@ -1,0 +1,208 @@
+"""Requests in Home Assistant, against the real qBittorrent and the Prowlarr simulator: a user's
+wish waits for an administrator (the sensor and the `mediahub_request_*` events say so), the
+administrator approves or declines it by action or websocket, a user may not, and a person
+over their quota is told why in their language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import ServiceValidationError, Unauthorized
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+
+from custom_components.mediahub.const import (
+    CONF_USERS_CAN_GRAB,
+    DOMAIN,
+    EVENT_REQUEST_APPROVED,
+    EVENT_REQUEST_DECLINED,
+    EVENT_REQUEST_MADE,
+)
+from tests.components.mediahub.helpers import capture
+from tests.components.mediahub.test_websocket import ask
+from tests.simulators.prowlarr import ProwlarrSimulator
+
+
+def requests_sensor(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id(
+        Platform.SENSOR, DOMAIN, f"{entry.entry_id}_requests_waiting"
+    )
+    assert entity_id is not None
+    return entity_id
+
+
+def waiting(hass: HomeAssistant, entity_id: str) -> tuple[str, list[dict[str, Any]]]:
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state, state.attributes["requests"]
+
+
+async def act(
+    hass: HomeAssistant, action: str, entry: MockConfigEntry, user: MockUser, **data: Any
+) -> Any:
+    return await hass.services.async_call(
+        DOMAIN,
+        action,
+        {"config_entry_id": entry.entry_id, **data},
+        blocking=True,
+        context=Context(user_id=user.id),
+        return_response=True,
+    )
+
+
+@pytest.fixture
+async def users_can_grab(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    stack_hass.config_entries.async_update_entry(
+        loaded_entry, options={**loaded_entry.options, CONF_USERS_CAN_GRAB: True}
+    )
+    await stack_hass.async_block_till_done()
+
+
+async def test_a_users_request_waits_and_an_administrator_decides(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    users_can_grab: None,
+    prowlarr_sim: ProwlarrSimulator,
+    hass_admin_user: MockUser,
+    hass_read_only_user: MockUser,
+    hass_ws_client: WebSocketGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    hass, entry = stack_hass, loaded_entry
+    made = capture(hass, EVENT_REQUEST_MADE)
+    approved = capture(hass, EVENT_REQUEST_APPROVED)
+    declined = capture(hass, EVENT_REQUEST_DECLINED)
+    sensor = requests_sensor(hass, entry)
+    assert waiting(hass, sensor) == ("0", [])
+
+    # The user asks from the sidebar (the websocket), as the person they are.
+    user = await hass_ws_client(hass, hass_read_only_access_token)
+    asked = await ask(
+        user,
+        type="mediahub/action",
+        entry_id=entry.entry_id,
+        action="wish",
+        data={"title": "Frozen", "category": "movies", "year": 2013},
+    )
+    assert asked["success"], asked
+    request = asked["result"]["wish"]
+    assert (request["state"], request["asked_by"]) == ("waiting", hass_read_only_user.name)
+    await hass.async_block_till_done()
+    assert [e.data["wish_id"] for e in made] == [request["id"]]
+    count, listed = waiting(hass, sensor)
+    assert count == "1"
+    assert [(r["wish_id"], r["label"], r["asked_by"]) for r in listed] == [
+        (request["id"], "Frozen (2013)", hass_read_only_user.name)
+    ]
+    # A second request for the same film joins it: no second request to decide.
+    another = await act(
+        hass, "wish", entry, hass_read_only_user, title="frozen", category="movies", year=2013
+    )
+    assert another["joined"] and another["wish"]["id"] == request["id"]
+
+    # The user may not decide, by websocket or action.
+    refused = await ask(
+        user,
+        type="mediahub/action",
+        entry_id=entry.entry_id,
+        action="approve",
+        data={"wish_id": request["id"]},
+    )
+    assert refused["error"]["code"] == "unauthorized", refused
+    assert waiting(hass, sensor)[0] == "1"
+
+    answer = await act(hass, "approve", entry, hass_admin_user, title="Frozen")
+    assert answer["wish"]["state"] == "wanted"
+    await hass.async_block_till_done()
+    [event] = approved
+    assert (event.data["wish_id"], event.data["by"], event.data["askers"]) == (
+        request["id"],
+        hass_admin_user.name,
+        [hass_read_only_user.name],
+    )
+    assert waiting(hass, sensor) == ("0", [])
+
+    # Declined, with a reason, told to whoever asked.
+    second = await act(
+        hass, "wish", entry, hass_read_only_user, title="Heat", category="movies", year=1995
+    )
+    assert second["wish"]["state"] == "waiting"
+    admin = await hass_ws_client(hass)
+    answer = await ask(
+        admin,
+        type="mediahub/action",
+        entry_id=entry.entry_id,
+        action="decline",
+        data={"wish_id": second["wish"]["id"], "reason": "Too long for a school night"},
+    )
+    assert answer["success"] and answer["result"]["wish"]["state"] == "declined", answer
+    await hass.async_block_till_done()
+    [event] = declined
+    assert (event.data["label"], event.data["reason"], event.data["by"]) == (
+        "Heat (1995)",
+        "Too long for a school night",
+        hass_admin_user.name,
+    )
+    # Deciding twice is refused, translated.
+    with pytest.raises(ServiceValidationError) as twice:
+        await act(hass, "approve", entry, hass_admin_user, wish_id=second["wish"]["id"])
+    assert twice.value.translation_key == "not_waiting"
+
+
+async def test_the_quota_and_the_rules_as_a_household_sets_them(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    users_can_grab: None,
+    hass_admin_user: MockUser,
+    hass_read_only_user: MockUser,
+) -> None:
+    hass, entry = stack_hass, loaded_entry
+    rules = await act(hass, "set_request_rules", entry, hass_admin_user, weekly_quota=1)
+    assert rules == {"weekly_quota": 1, "quotas": {}, "auto_approve": []}
+    first = await act(
+        hass, "wish", entry, hass_read_only_user, title="Up", category="movies", year=2009
+    )
+    assert first["wish"]["state"] == "waiting"
+    with pytest.raises(ServiceValidationError) as over:
+        await act(
+            hass, "wish", entry, hass_read_only_user, title="Cars", category="movies", year=2006
+        )
+    assert over.value.translation_key == "request_quota"
+    assert over.value.translation_placeholders["limit"] == "1"
+    assert "1 requests this week" in str(over.value)  # Home Assistant's words, translated
+
+    # Shows asked by this user are approved as they are made; films still wait (quota 3 now).
+    await act(
+        hass,
+        "set_request_rules",
+        entry,
+        hass_admin_user,
+        quotas={hass_read_only_user.name: 3},
+        auto_approve=[{"user": hass_read_only_user.name, "category": "tv"}],
+    )
+    show = await act(
+        hass, "wish", entry, hass_read_only_user, title="Bluey", kind="follow", category="tv"
+    )
+    assert show["wish"]["state"] == "wanted"
+    film = await act(
+        hass, "wish", entry, hass_read_only_user, title="Cars", category="movies", year=2006
+    )
+    assert film["wish"]["state"] == "waiting"
+    # A user may not change the rules, nor end someone else's wish.
+    with pytest.raises(Unauthorized):
+        await act(hass, "set_request_rules", entry, hass_read_only_user, weekly_quota=50)
+    with pytest.raises(Unauthorized):
+        await act(hass, "approve", entry, hass_read_only_user, wish_id=film["wish"]["id"])
+    admins = await act(
+        hass, "wish", entry, hass_admin_user, title="Alien", category="movies", year=1979
+    )
+    assert admins["wish"]["state"] == "wanted"
+    with pytest.raises(ServiceValidationError) as theirs:
+        await act(hass, "unwish", entry, hass_read_only_user, wish_id=admins["wish"]["id"])
+    assert theirs.value.translation_key == "not_yours"
+    ended = await act(hass, "unwish", entry, hass_read_only_user, wish_id=film["wish"]["id"])
+    assert ended["wish"]["state"] == "done"  # their own request, withdrawn
