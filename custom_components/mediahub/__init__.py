@@ -12,6 +12,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .announce import Announcer
+from .approvals import async_listen_for_answers
 from .connection import entry_settings
 from .const import DOMAIN
 from .coordinator import (
@@ -108,6 +109,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MediaHubConfigEntry) -> 
         entry.async_create_background_task(hass, engine.watch_wishes(), "mediahub-wishes")
     )
     async_setup_repairs(hass, entry)
+    async_listen_for_answers(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await async_show_panel(hass, [*hass.config_entries.async_loaded_entries(DOMAIN), entry])
     return True

@@ -16,6 +16,8 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.mediahub.approvals import action_id
+
 BLUEPRINT = (
     Path(__file__).parents[3]
     / "blueprints"
@@ -33,11 +35,8 @@ def blueprints_folder(hass: HomeAssistant, root: Path) -> Path:
     return target
 
 
-async def test_the_blueprint_notifies_a_phone_with_the_poster_and_a_play_button(
-    hass: HomeAssistant, tmp_path: Path
-) -> None:
-    target = blueprints_folder(hass, tmp_path)
-    shutil.copy(BLUEPRINT, target / BLUEPRINT.name)
+def companion_phone(hass: HomeAssistant) -> dr.DeviceEntry:
+    """A phone with the Companion app, as its registration makes it."""
     phone_entry = MockConfigEntry(
         domain="mobile_app",
         data={
@@ -47,9 +46,17 @@ async def test_the_blueprint_notifies_a_phone_with_the_poster_and_a_play_button(
         },
     )
     phone_entry.add_to_hass(hass)
-    phone = dr.async_get(hass).async_get_or_create(
+    return dr.async_get(hass).async_get_or_create(
         config_entry_id=phone_entry.entry_id, identifiers={("mobile_app", "pixel")}, name="Pixel"
     )
+
+
+async def test_the_blueprint_notifies_a_phone_with_the_poster_and_a_play_button(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    target = blueprints_folder(hass, tmp_path)
+    shutil.copy(BLUEPRINT, target / BLUEPRINT.name)
+    phone = companion_phone(hass)
     automation = {
         "id": "ready",
         "alias": "Ready to watch",
@@ -63,14 +70,16 @@ async def test_the_blueprint_notifies_a_phone_with_the_poster_and_a_play_button(
     assert [(t["platform"], t["id"]) for t in validated["triggers"]] == [
         ("event", "download"),
         ("event", "wish"),
+        ("event", "declined"),
     ]
     assert "mediahub_wish_available" in BLUEPRINT.read_text()
     # What the phone receives for an event like test_available's: rendered by Home Assistant.
     [choose] = validated["actions"]
-    [wish_branch] = choose["choose"]
+    [wish_branch, declined_branch] = choose["choose"]
     [download_action] = choose["default"]
     [wish_action] = wish_branch["sequence"]
-    for action in (download_action, wish_action):
+    [declined_action] = declined_branch["sequence"]
+    for action in (download_action, wish_action, declined_action):
         assert (action["domain"], action["type"], action["device_id"]) == (
             "mobile_app",
             "notify",
@@ -119,6 +128,57 @@ async def test_the_blueprint_notifies_a_phone_with_the_poster_and_a_play_button(
     # Someone else's wish is not told on Anna's phone; with no asker set, every wish is.
     assert not _holds(condition, {**told, "asker": "Ben"})
     assert _holds(condition, {**told, "asker": ""})
+    # Everyone who asked for it is told, on their own phone.
+    shared = {"trigger": {"id": "wish", "event": {"data": {**wish, "askers": ["Ben", "Anna"]}}}}
+    assert _holds(condition, {**shared, "asker": "Anna"})
+    assert not _holds(condition, {**shared, "asker": "Cleo"})
+    # A declined request: why, to whoever asked.
+    no = {"label": "Heat (1995)", "by": "Ada", "reason": "too long", "askers": ["Anna"]}
+    declined = {"trigger": {"id": "declined", "event": {"data": no}}, "asker": "Anna"}
+    assert _holds(condition, declined)
+    assert not _holds(condition, {**declined, "asker": "Ben"})
+    assert template.render_complex(declined_action["message"], declined) == (
+        "Ada declined Heat (1995): too long."
+    )
+    silent = {"trigger": {"id": "declined", "event": {"data": {**no, "reason": None}}}}
+    assert template.render_complex(declined_action["message"], silent) == (
+        "Ada declined Heat (1995)."
+    )
+
+
+APPROVE = BLUEPRINT.with_name("approve_requests.yaml")
+
+
+async def test_the_approve_blueprint_sends_a_request_with_its_buttons(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    target = blueprints_folder(hass, tmp_path)
+    shutil.copy(APPROVE, target / APPROVE.name)
+    phone = companion_phone(hass)
+    automation = {
+        "id": "requests",
+        "alias": "Requests to my phone",
+        "use_blueprint": {"path": f"mediahub/{APPROVE.name}", "input": {"phone": phone.id}},
+    }
+    validated = await async_validate_config_item(hass, "requests", automation)
+    assert validated is not None and validated.validation_error is None, validated
+    [trigger] = validated["triggers"]
+    assert trigger["platform"] == "event"
+    assert [str(t.template) for t in trigger["event_type"]] == ["mediahub_request_made"]
+    [notify] = validated["actions"]
+    assert (notify["domain"], notify["type"], notify["device_id"]) == (
+        "mobile_app", "notify", phone.id
+    )  # fmt: skip
+    event = {"config_entry_id": "01JSTACK", "wish_id": 7, "label": "Frozen (2013)"}
+    variables = {"trigger": {"event": {"data": {**event, "asked_by": "Mia"}}}}
+    assert template.render_complex(notify["message"], variables) == "Mia: Frozen (2013)"
+    data = template.render_complex(notify["data"], variables)
+    assert data["tag"] == "mediahub-request-7"
+    # The ids MediaHub listens for (approvals.py): the stack and the request.
+    assert data["actions"] == [
+        {"action": action_id("approve", "01JSTACK", 7), "title": "Approve"},
+        {"action": action_id("decline", "01JSTACK", 7), "title": "Decline"},
+    ]
 
 
 def _holds(condition: dict[str, Any], variables: dict[str, Any]) -> bool:

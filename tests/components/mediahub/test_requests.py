@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.const import Platform
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.core import Context, EventOrigin, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError, Unauthorized
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
+from custom_components.mediahub.approvals import action_id
 from custom_components.mediahub.const import (
     CONF_USERS_CAN_GRAB,
     DOMAIN,
@@ -206,3 +207,59 @@ async def test_the_quota_and_the_rules_as_a_household_sets_them(
     assert theirs.value.translation_key == "not_yours"
     ended = await act(hass, "unwish", entry, hass_read_only_user, wish_id=film["wish"]["id"])
     assert ended["wish"]["state"] == "done"  # their own request, withdrawn
+
+
+async def test_an_administrator_decides_from_the_phones_notification(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    users_can_grab: None,
+    hass_admin_user: MockUser,
+    hass_read_only_user: MockUser,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The Companion app answers a tap with `mobile_app_notification_action`, in the context
+    of the phone's user: an administrator's tap decides, anyone else's changes nothing."""
+    hass, entry = stack_hass, loaded_entry
+    approved = capture(hass, EVENT_REQUEST_APPROVED)
+    declined = capture(hass, EVENT_REQUEST_DECLINED)
+    first = await act(
+        hass, "wish", entry, hass_read_only_user, title="Moana", category="movies", year=2016
+    )
+    second = await act(
+        hass, "wish", entry, hass_read_only_user, title="Coco", category="movies", year=2017
+    )
+    sensor = requests_sensor(hass, entry)
+    assert waiting(hass, sensor)[0] == "2"
+
+    async def tap(decision: str, wish_id: int, user: MockUser) -> None:
+        hass.bus.async_fire(
+            "mobile_app_notification_action",
+            {"action": action_id(decision, entry.entry_id, wish_id)},
+            EventOrigin.remote,
+            context=Context(user_id=user.id),
+        )
+        await hass.async_block_till_done()
+
+    # The user's own phone (or anyone's who is not an administrator): nothing is decided.
+    await tap("approve", first["wish"]["id"], hass_read_only_user)
+    assert waiting(hass, sensor)[0] == "2" and approved == []
+    assert "ignored: not an administrator" in caplog.text
+    # Another stack's button is not this one's.
+    hass.bus.async_fire(
+        "mobile_app_notification_action",
+        {"action": action_id("approve", "01JOTHERSTACK0000000000000", first["wish"]["id"])},
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await hass.async_block_till_done()
+    assert approved == []
+
+    await tap("approve", first["wish"]["id"], hass_admin_user)
+    await tap("decline", second["wish"]["id"], hass_admin_user)
+    assert [e.data["by"] for e in approved] == [hass_admin_user.name]
+    assert [(e.data["label"], e.data["by"]) for e in declined] == [
+        ("Coco (2017)", hass_admin_user.name)
+    ]
+    assert waiting(hass, sensor) == ("0", [])
+    # A second tap (another administrator's phone, the same notification) changes nothing.
+    await tap("decline", first["wish"]["id"], hass_admin_user)
+    assert declined[1:] == []
