@@ -1,42 +1,49 @@
-"""Voice: download the best release for the quality profile, what is downloading, scan the
-library; and the wishes: follow a show, want a movie when it is out, what is coming, stop.
+"""Voice: download the best release for the quality profile (or, after an offer, what Plex
+already has, anyway), what is downloading, scan the library; and the wishes: follow a show,
+want a movie when it is out, what is coming, stop.
 
 Home Assistant's `intent` integration registers them through this platform's
 `async_setup_intents` (once, when both are loaded); `llm.py` offers the same handlers to LLM
-agents, and docs/custom_sentences/<language>/ has sentences for the default Assist agent.
-The wish intents run the operations of the table (as the actions do) and answer in the
-request's language (speech.py), an error included: never an unexpected error.
+agents, and docs/custom_sentences/<language>/ has sentences for the default Assist agent in the
+five languages. Every answer is a sentence in the request's language (speech.py), a refusal
+and an engine error included: Home Assistant's default agent says an `IntentHandleError` only as
+its own generic error (and logs it), so none is raised here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+import time
 from typing import Any, Final, override
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import intent
+from homeassistant.util.hass_dict import HassKey
 import probatio as vol
 
 from .const import DOMAIN
 from .coordinator import MediaHubConfigEntry, MediaHubRuntime
-from .errors import engine_errors
 from .hub import (
     NEWZNAB_BY_CATEGORY,
-    NOTHING_FOUND,
     OPERATIONS,
+    AlreadyInPlexError,
     AmbiguousTitleError,
+    BestGrab,
     Call,
     DownloadStatus,
+    Hold,
     InvalidInputError,
     MediaHubError,
-    NoAcceptableReleaseError,
+    Offer,
     Origin,
     WishKind,
 )
 from .services import HA_KINDS, user_name
-from .speech import listed, say, spoken_error
+from .speech import counted, duration, listed, say, spoken_error, summary, translated
 
 INTENT_DOWNLOAD: Final = "MediaHubDownload"
+INTENT_ANYWAY: Final = "MediaHubDownloadAnyway"
 INTENT_STATUS: Final = "MediaHubDownloadStatus"
 INTENT_SCAN: Final = "MediaHubScanLibrary"
 INTENT_FOLLOW: Final = "MediaHubFollow"
@@ -51,11 +58,14 @@ _ACTIVE = (
     DownloadStatus.QUEUED,
     DownloadStatus.CHECKING,  # just added: being checked before it downloads
 )
+# How long "download it anyway" may follow the refusal that offered it.
+OFFER_TTL: Final = 5 * 60.0
 
 
 async def async_setup_intents(hass: HomeAssistant) -> None:
     """Register MediaHub's intent handlers (the intent platform hook HA awaits)."""
     intent.async_register(hass, DownloadIntentHandler())
+    intent.async_register(hass, DownloadAnywayIntentHandler())
     intent.async_register(hass, DownloadStatusIntentHandler())
     intent.async_register(hass, ScanLibraryIntentHandler())
     intent.async_register(hass, FollowIntentHandler())
@@ -68,47 +78,199 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
 _STACK = {vol.Optional("stack"): intent.non_empty_string}
 
 
-def _stack(intent_obj: intent.Intent, slots: dict[str, Any]) -> tuple[MediaHubRuntime, str]:
-    """The stack the request is for, and what to add to the answer to say which it was. With
-    several and none named, the user is asked which one."""
-    runtime, title = _chosen(intent_obj, slots)
-    return runtime, f" (on {title})" if title else ""
+class _SpokenAnswerError(Exception):
+    """An answer that ends the request early (no stack, which stack, a refusal): its speech."""
+
+    def __init__(self, speech: str, *, error: str | None = None) -> None:
+        super().__init__(speech)
+        self.speech = speech
+        self.error = error  # a refusal's code; None for a question
 
 
 def _chosen(intent_obj: intent.Intent, slots: dict[str, Any]) -> tuple[MediaHubRuntime, str | None]:
-    """The stack the request is for, and its title when there are several to say which."""
+    """The stack the request is for, and its title when there are several to say which; with
+    several and none named, the person is asked which one."""
+    language = intent_obj.language
     entries: list[MediaHubConfigEntry] = intent_obj.hass.config_entries.async_loaded_entries(DOMAIN)
     if not entries:
-        raise intent.IntentHandleError("MediaHub is not set up")
+        raise _SpokenAnswerError(say(language, "not_set_up"), error="not_set_up")
     if len(entries) == 1:
         return entries[0].runtime_data, None
     named = str(slots.get("stack", {}).get("value", "")).casefold()
     chosen = [e for e in entries if e.title.casefold() == named]
     if not chosen:
-        titles = " or ".join(e.title for e in entries)
-        raise intent.IntentHandleError(f"Which MediaHub: {titles}?")
+        titles = listed(language, (e.title for e in entries), "or")
+        raise _SpokenAnswerError(say(language, "which_stack", titles=titles))
     return chosen[0].runtime_data, chosen[0].title
 
 
-def _duration(seconds: int) -> str:
-    if seconds < 90:
-        return f"{seconds} seconds"
-    if seconds < 90 * 60:
-        return f"{round(seconds / 60)} minutes"
-    return f"{seconds / 3600:.1f} hours"
+def _placed(speech: str, where: str) -> str:
+    """The stack's name before the answer's closing mark: "Scanning Movies (on Cabin)."."""
+    if not where:
+        return speech
+    body = speech.rstrip(" .?!")
+    return body + where + speech[len(body) :]
 
 
-class DownloadIntentHandler(intent.IntentHandler):
+class _SpokenIntentHandler(intent.IntentHandler):
+    """Runs `answer` and says what comes back; says an ambiguity as a question and an engine
+    error as a sentence (an error response, so agents know it failed), all in the request's
+    language. Nothing is raised to Home Assistant."""
+
+    @override
+    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
+        slots = self.async_validate_slots(intent_obj.slots)
+        response = intent_obj.create_response()
+        language = intent_obj.language
+        try:
+            runtime, stack = self.choose(intent_obj, slots)
+            speech = await self.answer(intent_obj, runtime, slots, response)
+        except _SpokenAnswerError as spoken:
+            if spoken.error is None:
+                response.async_set_speech(spoken.speech)
+            else:
+                response.async_set_error(
+                    intent.IntentResponseErrorCode.FAILED_TO_HANDLE, spoken.speech
+                )
+                response.async_set_speech_slots({"error": spoken.error})
+            return response
+        except AmbiguousTitleError as err:
+            choices = listed(language, err.choices, "or")
+            response.async_set_speech(say(language, "which", choices=choices))
+            response.async_set_speech_slots({"choices": list(err.choices)})
+            return response
+        except MediaHubError as err:
+            speech = await spoken_error(intent_obj.hass, language, err)
+            response.async_set_error(intent.IntentResponseErrorCode.FAILED_TO_HANDLE, speech)
+            response.async_set_speech_slots({"error": err.code})
+            return response
+        where = say(language, "on_stack", stack=stack) if stack else ""
+        response.async_set_speech(_placed(speech, where))
+        return response
+
+    def choose(
+        self, intent_obj: intent.Intent, slots: dict[str, Any]
+    ) -> tuple[MediaHubRuntime, str | None]:
+        return _chosen(intent_obj, slots)
+
+    async def answer(
+        self,
+        intent_obj: intent.Intent,
+        runtime: MediaHubRuntime,
+        slots: dict[str, Any],
+        response: intent.IntentResponse,
+    ) -> str:
+        raise NotImplementedError
+
+
+# --- "download it anyway": the offers made when Plex had what was asked ----------------------
+
+
+type Who = tuple[str | None, str | None]
+
+
+def _who(intent_obj: intent.Intent) -> Who:
+    """Whom an offer was made to: the Home Assistant user, on the satellite or device they
+    spoke to (a household's anonymous satellite is its own)."""
+    return intent_obj.context.user_id, intent_obj.satellite_id or intent_obj.device_id
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    entry_id: str
+    offer: Offer
+    expires: float
+
+
+class Offers:
+    """The releases voice offered and did not grab because Plex has them, one per person,
+    kept for OFFER_TTL seconds in this Home Assistant's memory only."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._pending: dict[Who, _Pending] = {}
+
+    def keep(self, who: Who, entry_id: str, offer: Offer) -> None:
+        now = self.clock()
+        self._pending = {k: p for k, p in self._pending.items() if p.expires > now}
+        self._pending[who] = _Pending(entry_id, offer, now + OFFER_TTL)
+
+    def peek(self, who: Who) -> _Pending | None:
+        pending = self._pending.get(who)
+        return pending if pending is not None and pending.expires > self.clock() else None
+
+    def take(self, who: Who) -> None:
+        self._pending.pop(who, None)
+
+
+OFFERS: HassKey[Offers] = HassKey(f"{DOMAIN}_offers")
+
+
+def offers(hass: HomeAssistant) -> Offers:
+    return hass.data.setdefault(OFFERS, Offers())
+
+
+def _grabbed(
+    intent_obj: intent.Intent,
+    runtime: MediaHubRuntime,
+    best: BestGrab,
+    response: intent.IntentResponse,
+) -> str:
+    """What was grabbed, said in the language, and when it will start if not now."""
+    language = intent_obj.language
+    said = summary(language, best.choice)
+    response.async_set_speech_slots(
+        {
+            "title": best.choice.release.title,
+            "summary": said,
+            "hash": best.result.hash,
+            "queued": best.result.queued,
+        }
+    )
+    speech = say(language, "downloading", summary=said)
+    holds = runtime.engine.downloads.holds
+    if best.result.queued:
+        speech += say(language, "starts_when_qbittorrent_is_back")
+    elif Hold.VPN in holds:
+        speech += say(language, "starts_when_vpn")
+    elif Hold.DISK in holds:
+        speech += say(language, "starts_when_disk")
+    return speech
+
+
+async def _offered(
+    intent_obj: intent.Intent, runtime: MediaHubRuntime, err: AlreadyInPlexError
+) -> str:
+    """Plex has it: said so, with the release kept for "download it anyway"."""
+    language = intent_obj.language
+    speech = await spoken_error(intent_obj.hass, language, err)
+    entry = next(
+        (
+            e
+            for e in intent_obj.hass.config_entries.async_loaded_entries(DOMAIN)
+            if e.runtime_data is runtime
+        ),
+        None,
+    )
+    if err.offer is None or entry is None:
+        return speech
+    offers(intent_obj.hass).keep(_who(intent_obj), entry.entry_id, err.offer)
+    return speech + say(language, "anyway_offer")
+
+
+class DownloadIntentHandler(_SpokenIntentHandler):
     """ "Download The Matrix": the quality profile's best pick, said back with what it is; a
-    question when several titles match; the reasons when nothing is good enough."""
+    question when several titles match; the reasons when nothing is good enough; an offer
+    when Plex has it already."""
 
     intent_type = INTENT_DOWNLOAD
     description = (
         "Searches the user's indexers for a movie, show, album or book and downloads the best "
         "release for the household's quality profile (resolution, source, size, seeders). "
         "Answers with what it picked, or asks which title when several match: then call it "
-        "again with the year. Use when the user asks to download or get something; give "
-        "'season' for a whole season of a show."
+        "again with the year. When Plex already has the title it downloads nothing and says so "
+        "(the user may then ask to download it anyway). Use when the user asks to download or "
+        "get something; give 'season' for a whole season of a show."
     )
     slot_schema = {
         vol.Required("query"): intent.non_empty_string,
@@ -118,47 +280,81 @@ class DownloadIntentHandler(intent.IntentHandler):
     }
 
     @override
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        slots = self.async_validate_slots(intent_obj.slots)
+    async def answer(
+        self,
+        intent_obj: intent.Intent,
+        runtime: MediaHubRuntime,
+        slots: dict[str, Any],
+        response: intent.IntentResponse,
+    ) -> str:
         query = slots["query"]["value"]
         category = slots.get("category", {}).get("value")
         season = slots.get("season", {}).get("value")
         if season is not None and category is None:
             category = "tv"
-        runtime, where = _stack(intent_obj, slots)
-        response = intent_obj.create_response()
-        async with engine_errors():
-            try:
-                best = await runtime.engine.best.grab(
-                    query, category, season=season, origin=Origin.VOICE
-                )
-            except AmbiguousTitleError as err:
-                response.async_set_speech(f"Which one{where}: {err.reason}?")
-                response.async_set_speech_slots({"choices": list(err.choices)})
-                return response
-            except NoAcceptableReleaseError as err:
-                if err.reason == NOTHING_FOUND:
-                    response.async_set_speech(f"I found nothing for {query}{where}.")
-                else:
-                    response.async_set_speech(
-                        f"Nothing I found for {query} is good enough{where}: {err.reason}."
-                    )
-                return response
+        # A search by voice asks every indexer, as one from the panel does: the same limit per
+        # person (an LLM agent calling again and again included).
+        who = intent_obj.context.user_id or "voice"
+        if not runtime.search_limiter.allow(who):
+            speech = await translated(intent_obj.hass, intent_obj.language, "rate_limited", {})
+            raise _SpokenAnswerError(speech or "rate_limited", error="rate_limited")
+        try:
+            best = await runtime.engine.best.grab(
+                query, category, season=season, origin=Origin.VOICE
+            )
+        except AlreadyInPlexError as err:
+            response.async_set_speech_slots({"error": err.code, **err.values})
+            raise _SpokenAnswerError(await _offered(intent_obj, runtime, err)) from None
         await runtime.downloads.async_request_refresh()
-        waiting = " It will start when qBittorrent is back." if best.result.queued else ""
-        response.async_set_speech(f"Downloading {best.choice.summary}{where}.{waiting}")
-        response.async_set_speech_slots(
-            {
-                "title": best.choice.release.title,
-                "summary": best.choice.summary,
-                "hash": best.result.hash,
-                "queued": best.result.queued,
-            }
-        )
-        return response
+        return _grabbed(intent_obj, runtime, best, response)
 
 
-class DownloadStatusIntentHandler(intent.IntentHandler):
+def _nothing_offered(intent_obj: intent.Intent) -> _SpokenAnswerError:
+    return _SpokenAnswerError(say(intent_obj.language, "nothing_offered"), error="nothing_offered")
+
+
+class DownloadAnywayIntentHandler(_SpokenIntentHandler):
+    """ "Download it anyway": the release offered when Plex had it, for the same person."""
+
+    intent_type = INTENT_ANYWAY
+    description = (
+        "Downloads the release MediaHub just offered instead of what Plex already has, when "
+        "the user asks to download it anyway (another copy). Only after MediaHub said the "
+        "title is already in Plex."
+    )
+    slot_schema = _STACK
+
+    @override
+    def choose(
+        self, intent_obj: intent.Intent, slots: dict[str, Any]
+    ) -> tuple[MediaHubRuntime, str | None]:
+        pending = offers(intent_obj.hass).peek(_who(intent_obj))
+        entries = intent_obj.hass.config_entries.async_loaded_entries(DOMAIN)
+        entry = next((e for e in entries if pending and e.entry_id == pending.entry_id), None)
+        if entry is None:
+            raise _nothing_offered(intent_obj)
+        return entry.runtime_data, entry.title if len(entries) > 1 else None
+
+    @override
+    async def answer(
+        self,
+        intent_obj: intent.Intent,
+        runtime: MediaHubRuntime,
+        slots: dict[str, Any],
+        response: intent.IntentResponse,
+    ) -> str:
+        store = offers(intent_obj.hass)
+        who = _who(intent_obj)
+        pending = store.peek(who)
+        if pending is None:  # it expired while the stack was chosen
+            raise _nothing_offered(intent_obj)
+        store.take(who)  # once: a second "anyway" is not a third copy
+        best = await runtime.engine.best.take(pending.offer, origin=Origin.VOICE)
+        await runtime.downloads.async_request_refresh()
+        return _grabbed(intent_obj, runtime, best, response)
+
+
+class DownloadStatusIntentHandler(_SpokenIntentHandler):
     """ "What is downloading?": the active downloads with progress and time left."""
 
     intent_type = INTENT_STATUS
@@ -168,24 +364,31 @@ class DownloadStatusIntentHandler(intent.IntentHandler):
     slot_schema = _STACK
 
     @override
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        runtime, where = _stack(intent_obj, self.async_validate_slots(intent_obj.slots))
-        response = intent_obj.create_response()
+    async def answer(
+        self,
+        intent_obj: intent.Intent,
+        runtime: MediaHubRuntime,
+        slots: dict[str, Any],
+        response: intent.IntentResponse,
+    ) -> str:
+        language = intent_obj.language
         snapshot = runtime.downloads.data
         active = [d for d in snapshot.downloads.values() if d.status in _ACTIVE]
         if not active:
-            response.async_set_speech(f"Nothing is downloading{where}.")
-            return response
+            return say(language, "nothing_downloading")
         parts = []
         for download in sorted(active, key=lambda d: d.eta if d.eta is not None else 1 << 40):
-            left = f", {_duration(download.eta)} left" if download.eta is not None else ""
-            parts.append(f"{download.name} at {int(download.progress * 100)} percent{left}")
-        count = "1 download" if len(active) == 1 else f"{len(active)} downloads"
-        response.async_set_speech(f"{count}{where}: " + "; ".join(parts) + ".")
-        return response
+            left = (
+                say(language, "time_left", duration=duration(language, download.eta))
+                if download.eta is not None
+                else ""
+            )
+            percent = str(int(download.progress * 100))
+            parts.append(say(language, "progress", name=download.name, percent=percent) + left)
+        return counted(language, "downloads", len(active), items="; ".join(parts))
 
 
-class ScanLibraryIntentHandler(intent.IntentHandler):
+class ScanLibraryIntentHandler(_SpokenIntentHandler):
     """ "Scan the movies library": ask Plex to scan one library, or all of them."""
 
     intent_type = INTENT_SCAN
@@ -195,18 +398,19 @@ class ScanLibraryIntentHandler(intent.IntentHandler):
     slot_schema = {vol.Optional("library"): intent.non_empty_string, **_STACK}
 
     @override
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        slots = self.async_validate_slots(intent_obj.slots)
+    async def answer(
+        self,
+        intent_obj: intent.Intent,
+        runtime: MediaHubRuntime,
+        slots: dict[str, Any],
+        response: intent.IntentResponse,
+    ) -> str:
         library = slots.get("library", {}).get("value")
-        runtime, where = _stack(intent_obj, slots)
-        response = intent_obj.create_response()
-        async with engine_errors():
-            if library:
-                await runtime.engine.downloads.scan_library(library)
-            else:
-                await runtime.engine.plex.scan_all()
-        response.async_set_speech(f"Scanning {library or 'all libraries'}{where}.")
-        return response
+        if library:
+            await runtime.engine.downloads.scan_library(library)
+            return say(intent_obj.language, "scanning", library=library)
+        await runtime.engine.plex.scan_all()
+        return say(intent_obj.language, "scanning_all")
 
 
 # --- the wishes --------------------------------------------------------------------------------
@@ -235,41 +439,6 @@ async def _operation(
     return await operation.run(call)
 
 
-class _WishIntentHandler(intent.IntentHandler):
-    """Runs `answer`, and says an ambiguity as a question and an engine error as a sentence,
-    both in the request's language."""
-
-    @override
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        slots = self.async_validate_slots(intent_obj.slots)
-        runtime, stack = _chosen(intent_obj, slots)
-        response = intent_obj.create_response()
-        language = intent_obj.language
-        try:
-            speech = await self.answer(intent_obj, runtime, slots, response)
-        except AmbiguousTitleError as err:
-            choices = listed(language, err.choices, "or")
-            response.async_set_speech(say(language, "which", choices=choices))
-            response.async_set_speech_slots({"choices": list(err.choices)})
-            return response
-        except MediaHubError as err:
-            response.async_set_speech(await spoken_error(intent_obj.hass, language, err))
-            response.async_set_speech_slots({"error": err.code})
-            return response
-        where = say(language, "on_stack", stack=stack) if stack else ""
-        response.async_set_speech(speech + where)
-        return response
-
-    async def answer(
-        self,
-        intent_obj: intent.Intent,
-        runtime: MediaHubRuntime,
-        slots: dict[str, Any],
-        response: intent.IntentResponse,
-    ) -> str:
-        raise NotImplementedError
-
-
 def _made(
     intent_obj: intent.Intent, answer: Mapping[str, Any], response: intent.IntentResponse
 ) -> str:
@@ -292,7 +461,7 @@ def _made(
     return say(intent_obj.language, key, label=wish["label"])
 
 
-class FollowIntentHandler(_WishIntentHandler):
+class FollowIntentHandler(_SpokenIntentHandler):
     """ "Follow Severance": its new episodes are downloaded as they come out."""
 
     intent_type = INTENT_FOLLOW
@@ -315,7 +484,7 @@ class FollowIntentHandler(_WishIntentHandler):
         return _made(intent_obj, await _operation(intent_obj, runtime, "wish", data), response)
 
 
-class WantIntentHandler(_WishIntentHandler):
+class WantIntentHandler(_SpokenIntentHandler):
     """ "Get Dune Part Three when it is out": kept until an acceptable release exists."""
 
     intent_type = INTENT_WANT
@@ -346,7 +515,7 @@ class WantIntentHandler(_WishIntentHandler):
         return _made(intent_obj, await _operation(intent_obj, runtime, "wish", data), response)
 
 
-class WhatsComingIntentHandler(_WishIntentHandler):
+class WhatsComingIntentHandler(_SpokenIntentHandler):
     """ "What's coming": the shows followed, what is wanted, and what was last grabbed."""
 
     intent_type = INTENT_COMING
@@ -390,7 +559,7 @@ class WhatsComingIntentHandler(_WishIntentHandler):
         return " ".join(parts) if parts else say(language, "nothing_wished")
 
 
-class UnwishIntentHandler(_WishIntentHandler):
+class UnwishIntentHandler(_SpokenIntentHandler):
     """ "Stop following Severance": the open wish of that name ends."""
 
     intent_type = INTENT_UNWISH

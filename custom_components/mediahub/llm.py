@@ -10,6 +10,7 @@ from homeassistant.helpers.llm import LLM_API_ASSIST, IntentTool, LLMContext, To
 
 from .const import DOMAIN
 from .intent import (
+    INTENT_ANYWAY,
     INTENT_COMING,
     INTENT_DOWNLOAD,
     INTENT_FOLLOW,
@@ -23,6 +24,10 @@ from .intent import (
 LLM_INTENTS = {
     # Starts a download: changes the world outside Home Assistant.
     INTENT_DOWNLOAD: ("Download media", ToolAnnotations(idempotent=False, open_world=True)),
+    INTENT_ANYWAY: (
+        "Download anyway",
+        ToolAnnotations(idempotent=False, open_world=True),
+    ),
     INTENT_STATUS: ("Download status", ToolAnnotations(read_only=True, open_world=False)),
     INTENT_SCAN: ("Scan Plex library", ToolAnnotations(idempotent=True, open_world=False)),
     # Wishes are kept in Prowlarr and fulfilled from the indexers: the world outside.

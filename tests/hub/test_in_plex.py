@@ -171,11 +171,21 @@ async def test_results_are_marked_in_plex_and_grab_best_does_not_grab_what_plex_
     assert severance["Severance.S01E02.1080p.WEB.h264-GRP"]["in_plex"] is None
 
     # Asked by name for what Plex has as well: refused, saying so. A better copy is grabbed.
-    with pytest.raises(AlreadyInPlexError, match="The Matrix is already in Plex in 1080p"):
+    with pytest.raises(AlreadyInPlexError, match="The Matrix is already in Plex in 1080p") as info:
         await rig.engine.best.grab("the matrix 1999 1080p", "movies", origin=Origin.VOICE)
     assert await asyncio.to_thread(qbittorrent5.torrents) == []
+    # What it would have grabbed is offered, and grabbed only when asked for anyway.
+    offer = info.value.offer
+    assert (
+        offer is not None and offer.choice.release.title == "The.Matrix.1999.1080p.BluRay.x264-GRP"
+    )
+    assert info.value.found.resolution == "1080p"
     better = await rig.engine.best.grab("severance s01e01", "tv", origin=Origin.VOICE)
     assert better.choice.release.title == "Severance.S01E01.1080p.WEB.h264-GRP"
+
+    anyway = await rig.engine.best.take(offer, origin=Origin.VOICE)
+    assert anyway.result.name == "The.Matrix.1999.1080p.BluRay.x264-GRP"
+    assert anyway.choice is offer.choice
 
     # The grabbed release is marked with its progress in qBittorrent.
     await rig.poll_until(

@@ -52,7 +52,7 @@ from .events import (
 )
 from .feed import Feed, problem_of, search_messages
 from .library.index import InPlex
-from .library.marks import AlreadyInPlexError, Marks
+from .library.marks import AlreadyInPlexError, Marks, Offer
 from .library.pathmap import PathMap
 from .library.ready import ReadyItem
 from .lifecycle.store import is_infohash
@@ -170,6 +170,7 @@ __all__ = [
     "MediaHub",
     "MediaHubError",
     "NoAcceptableReleaseError",
+    "Offer",
     "Operation",
     "Origin",
     "PathMap",

@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import intent
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.mediahub.const import DOMAIN
-from custom_components.mediahub.intent import _duration
+from custom_components.mediahub.speech import duration, number, size
 from tests.components.mediahub.conftest import setup_problems
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator
 
 
-def test_durations_are_spoken_naturally() -> None:
-    assert _duration(40) == "40 seconds"
-    assert _duration(600) == "10 minutes"
-    assert _duration(3 * 3600) == "3.0 hours"
+def test_durations_and_sizes_are_spoken_naturally() -> None:
+    assert duration("en", 1) == "1 second"
+    assert duration("en", 40) == "40 seconds"
+    assert duration("en", 600) == "10 minutes"
+    assert duration("en", 3 * 3600) == "3 hours"
+    assert duration("en", 5400) == "1.5 hours"
+    assert duration("de", 5400) == "1,5 Stunden"
+    assert duration("nl", 600) == "10 minuten"
+    # Sizes: MB under 1 GB, one decimal under 10, the language's decimal mark and units.
+    assert size("en", 12 * 1024**2) == "12 MB"
+    assert size("en", int(1.4 * 1024**3)) == "1.4 GB"
+    assert size("de", int(1.4 * 1024**3)) == "1,4 GB"
+    assert size("fr", int(1.4 * 1024**3)) == "1,4 Go"
+    assert size("es", 640 * 1024) == "640 kB"
+    assert size("nl", 30 * 1024**3) == "30 GB"
+    assert size("en", int(10.4 * 1024**3)) == "10.4 GB"
+    assert size("en", 1536 * 1024**3) == "1.5 TB"
+    assert size("de", 1536 * 1024**3) == "1,5 TB"
+    assert number("en", 12345) == "12,345"
+    assert number("de", 12345) == "12.345"
+    assert number("fr", 12345.67, 1) == "12\u202f345,7"
 
 
 async def test_intents_without_a_loaded_stack(
@@ -40,8 +56,13 @@ async def test_intents_without_a_loaded_stack(
         "MediaHubWhatsComing",
         "MediaHubUnwish",
     }
-    with pytest.raises(intent.IntentHandleError):
-        await intent.async_handle(stack_hass, "test", "MediaHubDownloadStatus", {})
+    # Said, in the request's language; not raised (Assist would say its generic error).
+    response = await intent.async_handle(stack_hass, "test", "MediaHubDownloadStatus", {})
+    assert response.speech["plain"]["speech"] == "MediaHub is not set up."
+    response = await intent.async_handle(
+        stack_hass, "test", "MediaHubDownloadStatus", {}, language="fr"
+    )
+    assert response.speech["plain"]["speech"] == "MediaHub n'est pas configuré."
 
 
 async def test_intents_when_a_service_is_away(
@@ -52,13 +73,20 @@ async def test_intents_when_a_service_is_away(
 ) -> None:
     prowlarr_sim.available = False
     loaded_entry.runtime_data.engine.search._indexers = None
-    with pytest.raises(HomeAssistantError):
-        await intent.async_handle(
-            stack_hass, "test", "MediaHubDownload", {"query": {"value": "dune"}}
-        )
+    response = await intent.async_handle(
+        stack_hass, "test", "MediaHubDownload", {"query": {"value": "dune"}}
+    )
+    assert response.response_type is intent.IntentResponseType.ERROR
+    assert response.speech["plain"]["speech"] == (
+        "Prowlarr is not reachable right now. Try again in a moment."
+    )
     plex_sim.available = False
-    with pytest.raises(HomeAssistantError):
-        await intent.async_handle(stack_hass, "test", "MediaHubScanLibrary", {})
+    response = await intent.async_handle(
+        stack_hass, "test", "MediaHubScanLibrary", {}, language="es"
+    )
+    assert response.speech["plain"]["speech"] == (
+        "Plex no está disponible ahora mismo. Inténtalo de nuevo en un momento."
+    )
 
 
 async def test_with_two_stacks_voice_asks_which_then_says_which_it_used(
@@ -77,8 +105,8 @@ async def test_with_two_stacks_voice_asks_which_then_says_which_it_used(
     cabin.add_to_hass(hass)
     assert await hass.config_entries.async_setup(cabin.entry_id)
     await hass.async_block_till_done()
-    with pytest.raises(intent.IntentHandleError, match=r"^Which MediaHub: MediaHub or Cabin\?$"):
-        await intent.async_handle(hass, "test", "MediaHubScanLibrary", {})
+    response = await intent.async_handle(hass, "test", "MediaHubScanLibrary", {})
+    assert response.speech["plain"]["speech"] == "Which MediaHub: MediaHub or Cabin?"
     assert plex_sim.refreshes == []  # nothing was done while it asked
     response = await intent.async_handle(
         hass, "test", "MediaHubScanLibrary", {"stack": {"value": "cabin"}}

@@ -55,7 +55,7 @@ async def test_download_intent_grabs_the_profiles_best_pick(
     assert speech == "Downloading The Matrix (1999), 1080p BluRay, 10.4 GB, 312 seeders."
     [added] = await asyncio.to_thread(qbittorrent5.torrents)
     assert added["name"] == "The.Matrix.1999.1080p.BluRay.x264-AMIABLE"
-    assert await say(stack_hass, query="zzzz nothing") == "I found nothing for zzzz nothing."
+    assert await say(stack_hass, query="zzzz nothing") == "Nothing found for zzzz nothing."
 
 
 async def test_download_intent_asks_which_title_and_explains_refusals(
@@ -77,11 +77,11 @@ async def test_download_intent_asks_which_title_and_explains_refusals(
     )
     assert await asyncio.to_thread(qbittorrent5.torrents) == []  # nothing grabbed on a guess
     assert await say(stack_hass, query="dune 1984", category="movies") == (
-        "Downloading Dune (1984), 1080p BluRay, 8.0 GB, 40 seeders."
+        "Downloading Dune (1984), 1080p BluRay, 8 GB, 40 seeders."
     )
     assert await say(stack_hass, query="oppenheimer", category="movies") == (
-        "Nothing I found for oppenheimer is good enough: "
-        "Oppenheimer.2023.HDCAM.x264-SUNSCREEN: CAM."
+        "Nothing found for oppenheimer passes the quality profile: the best, "
+        "Oppenheimer.2023.HDCAM.x264-SUNSCREEN, is a CAM release, which the profile blocks."
     )
 
 
@@ -112,7 +112,7 @@ async def test_download_a_season_prefers_the_season_pack(
         ],
     )
     assert await say(stack_hass, query="Severance", season=2) == (
-        "Downloading Severance, season 2, 1080p WEB-DL, 30.0 GB, 60 seeders."
+        "Downloading Severance, season 2, 1080p WEB-DL, 30 GB, 60 seeders."
     )
     [added] = await asyncio.to_thread(qbittorrent5.torrents)
     assert added["name"] == "Severance.S02.1080p.ATVP.WEB-DL.DDP5.1.H.264-FLUX"
@@ -160,6 +160,7 @@ async def test_llm_agents_get_the_intents_as_tools(
     ours = {t.name: t for t in tools.tools if t.name.startswith(f"{DOMAIN}__")}
     assert sorted(ours) == [
         "mediahub__MediaHubDownload",
+        "mediahub__MediaHubDownloadAnyway",
         "mediahub__MediaHubDownloadStatus",
         "mediahub__MediaHubFollow",
         "mediahub__MediaHubScanLibrary",
@@ -182,6 +183,60 @@ async def test_llm_agents_get_the_intents_as_tools(
     )
     result = await api.async_call_tool(llm.ToolInput("mediahub__MediaHubWhatsComing", {}))
     assert result.data["speech"]["plain"]["speech"] == "Following Severance."
+
+
+async def test_llm_tools_answer_in_the_conversations_language(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    prowlarr_sim: ProwlarrSimulator,
+    qbittorrent5: QbtInstance,
+) -> None:
+    """An agent talking German gets German answers from the tools, a refusal included (as an
+    error response with a sentence, which the agent can say), never an exception."""
+    assert await async_setup_component(stack_hass, "llm", {})
+    prowlarr_sim.add_indexer(
+        "Films",
+        releases=[
+            SimRelease("Dune.1984.1080p.BluRay.x264-AMIABLE", size=8 * GB, seeders=40),
+            SimRelease("Dune.2021.1080p.WEB-DL.DDP5.1.H.264-EVO", size=6 * GB, seeders=700),
+            SimRelease("Oppenheimer.2023.HDCAM.x264-SUNSCREEN", seeders=3000),
+            SimRelease("Sintel.2010.720p.WEB-DL.x264-GRP", size=12 * 1024**2, seeders=112),
+        ],
+    )
+    llm_context = llm.LLMContext(
+        platform="test", context=Context(), language="de", assistant="conversation", device_id=None
+    )
+    api = await llm.async_get_api(stack_hass, llm.LLM_API_ASSIST, llm_context)
+
+    async def tool(name: str, **args: object) -> dict[str, object]:
+        result = await api.async_call_tool(llm.ToolInput(f"mediahub__{name}", args))
+        data: dict[str, object] = result.data
+        return data
+
+    found = await tool("MediaHubDownload", query="sintel")
+    assert found["speech"] == {
+        "plain": {
+            "speech": "Wird heruntergeladen: Sintel (2010), 720p WEB-DL, 12 MB, 112 Seeder.",
+            "extra_data": None,
+        }
+    }
+    which = await tool("MediaHubDownload", query="dune", category="movies")
+    assert which["speech"]["plain"]["speech"] == "Welcher: Dune (2021) oder Dune (1984)?"  # type: ignore[index]
+    refused = await tool("MediaHubDownload", query="oppenheimer")
+    assert refused["response_type"] == "error"
+    assert refused["speech"]["plain"]["speech"].startswith(  # type: ignore[index]
+        "Nichts Gefundenes für oppenheimer besteht das Qualitätsprofil"
+    )
+    nothing = await tool("MediaHubDownloadAnyway")
+    assert nothing["speech"]["plain"]["speech"] == (  # type: ignore[index]
+        "Es gibt nichts, das ich trotzdem herunterladen könnte: nenne zuerst einen Titel."
+    )
+    prowlarr_sim.available = False
+    loaded_entry.runtime_data.engine.search._indexers = None
+    away = await tool("MediaHubDownload", query="big buck bunny")
+    assert away["speech"]["plain"]["speech"] == (  # type: ignore[index]
+        "Prowlarr ist gerade nicht erreichbar. Versuche es gleich noch einmal."
+    )
 
 
 async def test_diagnostics_hold_no_secret(

@@ -131,7 +131,13 @@ class Guards:
             raise InvalidInputError(
                 "not_enough_space",
                 f"not enough free space: needs {gigabytes(needed)}, {gigabytes(available)} free",
-                values={"needed": gigabytes(needed), "free": gigabytes(available)},
+                values={
+                    "needed": gigabytes(needed),
+                    "free": gigabytes(available),
+                    # The bytes too, for a host that says sizes in its own language.
+                    "needed_bytes": str(needed),
+                    "free_bytes": str(available),
+                },
             )
 
     async def apply(self, model: MaindataModel, holds: frozenset[Hold]) -> set[str]:

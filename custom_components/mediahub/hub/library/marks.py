@@ -4,7 +4,8 @@ in qBittorrent (how far). Looked up in MediaHub's own index of the library, neve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..clients.maindata import TorrentRecord
 from ..errors import InvalidInputError
@@ -52,10 +53,21 @@ def marks(
     )
 
 
-class AlreadyInPlexError(InvalidInputError):
-    """grab_best and voice do not grab what Plex already has as well or better."""
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What grab_best chose but did not grab because Plex has it: grabbed only if the person
+    asks for it anyway (`BestGrabs.take`). `wanted` is the grab's wish, as grab_best keeps it."""
 
-    def __init__(self, found: InPlex) -> None:
+    choice: Assessment
+    category: str | None
+    wanted: Mapping[str, Any] = field(default_factory=dict)
+
+
+class AlreadyInPlexError(InvalidInputError):
+    """grab_best and voice do not grab what Plex already has as well or better. `found` is
+    Plex's copy; `offer`, when grab_best raised it, the release it would have grabbed."""
+
+    def __init__(self, found: InPlex, offer: Offer | None = None) -> None:
         title = found.item.label if found.item.type == "episode" else found.item.title
         resolution = found.resolution or "an unknown quality"
         super().__init__(
@@ -63,3 +75,5 @@ class AlreadyInPlexError(InvalidInputError):
             f"{title} is already in Plex in {resolution}",
             values={"title": title, "resolution": resolution},
         )
+        self.found = found
+        self.offer = offer

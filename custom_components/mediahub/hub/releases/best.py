@@ -11,7 +11,7 @@ from typing import Any, Final
 
 from ..errors import MediaHubError
 from ..events import DownloadReplaced, EventBus
-from ..library.marks import AlreadyInPlexError, Marks
+from ..library.marks import AlreadyInPlexError, Marks, Offer
 from ..lifecycle.dead import DeadDownload, DeadDownloads
 from ..lifecycle.downloads import Downloads
 from ..lifecycle.guard import ReleaseRefusedError
@@ -93,10 +93,6 @@ class BestGrabs:
                 ],
                 want,
             )
-            found = self._marks(choice)
-            if not replaces and found.in_plex is not None and found.covers(choice):
-                # Asked for by name, by voice or an automation: what Plex has is the answer.
-                raise AlreadyInPlexError(found.in_plex)
             wish = {
                 "query": query,
                 "category": category,
@@ -105,6 +101,11 @@ class BestGrabs:
                 "tried": sorted(excluded | {choice.release.title}),
                 "replaces": list(replaces),
             }
+            found = self._marks(choice)
+            if not replaces and found.in_plex is not None and found.covers(choice):
+                # Asked for by name, by voice or an automation: what Plex has is the answer,
+                # with the release it would have been, should the person want it anyway.
+                raise AlreadyInPlexError(found.in_plex, Offer(choice, category, wish))
             try:
                 result = await self._downloads.grab(
                     choice.release.id, category, origin=origin, wanted=wish
@@ -114,6 +115,13 @@ class BestGrabs:
                 continue
             return BestGrab(choice, result)
         raise NoAcceptableReleaseError.files_refused(want.title)
+
+    async def take(self, offer: Offer, *, origin: Origin) -> BestGrab:
+        """Grab what grab_best offered instead of a copy Plex has ("download it anyway")."""
+        result = await self._downloads.grab(
+            offer.choice.release.id, offer.category, origin=origin, wanted=dict(offer.wanted)
+        )
+        return BestGrab(offer.choice, result)
 
     async def _on_dead(self, dead: DeadDownload) -> None:
         """A dead download is replaced when grab_best chose it: its record keeps the wish."""
