@@ -602,16 +602,33 @@ class Lab:
             config["pending"] is None and config["revert_at"] is None,
             f"active: {config['active_config_type']}",
         )
-        async with http.post(
-            f"{HA_URL}/api/conversation/process",
-            json={"text": "what is downloading", "language": "en"},
-            headers=self._auth,
-        ) as response:
-            answer = (await response.json())["response"]
-        speech = answer.get("speech", {}).get("plain", {}).get("speech", "")
+        answer, speech = await self.assist(http, "what is downloading", "en")
         step(
             "Assist: 'what is downloading'",
             answer.get("response_type") == "action_done" and "download" in speech.lower(),
+            repr(speech),
+        )
+        # In German, from the German sentences (docs/custom_sentences/de).
+        answer, speech = await self.assist(http, "was wird heruntergeladen", "de")
+        step(
+            "Assist in German: 'was wird heruntergeladen'",
+            answer.get("response_type") == "action_done"
+            and ("heruntergeladen" in speech or "Download" in speech),
+            repr(speech),
+        )
+        # A refusal is a sentence (Big Buck Bunny is in Plex since the panel's grab), with the
+        # offer it makes; taken up, qBittorrent already having that very torrent is said too.
+        answer, speech = await self.assist(http, "download big buck bunny", "en")
+        step(
+            "Assist refuses: 'download big buck bunny'",
+            speech.startswith("Big Buck Bunny is already in Plex")
+            and "'download it anyway'" in speech,
+            repr(speech),
+        )
+        answer, speech = await self.assist(http, "download it anyway", "en")
+        step(
+            "Assist: 'download it anyway'",
+            answer.get("response_type") == "error" and "already in qBittorrent" in speech,
             repr(speech),
         )
         issues = await self.websocket(http, {"type": "repairs/list_issues"})
@@ -632,6 +649,18 @@ class Lab:
         ok, detail = await self._check_ui()
         step("the UI in Chromium: logged in, Developer tools ran mediahub.search", ok, detail)
         await self._check_sidebar_panel(http, step)
+
+    async def assist(
+        self, http: aiohttp.ClientSession, text: str, language: str
+    ) -> tuple[dict[str, Any], str]:
+        """What Home Assistant's default Assist agent answers (the response, its speech)."""
+        async with http.post(
+            f"{HA_URL}/api/conversation/process",
+            json={"text": text, "language": language},
+            headers=self._auth,
+        ) as response:
+            answer: dict[str, Any] = (await response.json())["response"]
+        return answer, answer.get("speech", {}).get("plain", {}).get("speech", "")
 
     def home_assistant_log_problems(self) -> list[str]:
         log = self.ha_config / "home-assistant.log"
