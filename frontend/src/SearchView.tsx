@@ -107,9 +107,12 @@ export function SearchView({ categories, onDownloaded, onWishes }: Props) {
     setWished(null);
     try {
       const { wish: made, joined } = await transport.wish(request);
+      // A request (someone who does not administer MediaHub) waits for an administrator.
       const text = joined
         ? t("search.wished_joined", { label: made.label, who: askerLabel(made.asked_by) })
-        : t(made.kind === "follow" ? "search.wished_follow" : "search.wished_want", { label: made.label });
+        : made.state === "waiting"
+          ? t("search.requested", { label: made.label })
+          : t(made.kind === "follow" ? "search.wished_follow" : "search.wished_want", { label: made.label });
       setWished({ kind: "ok", text });
     } catch (error) {
       setWished({ kind: "error", text: describe(error) });

@@ -3,6 +3,7 @@ import { describe } from "./api";
 import { BandwidthSettings } from "./BandwidthSettings";
 import { FormEnd, type FormNotice } from "./FormEnd";
 import { categoryLabel, t } from "./i18n";
+import { RequestSettings } from "./RequestSettings";
 import { signOut, useSession } from "./session";
 import { useTransport } from "./transport";
 import type { ProfilesResponse, QualityProfile } from "./types";
@@ -52,12 +53,15 @@ export function Account() {
   );
 }
 
-/** Settings: who is signed in, then (for an administrator) bandwidth and quality profiles. */
+/** Settings: who is signed in, then (for an administrator) bandwidth, quality profiles and
+ * how requests are judged. */
 export function SettingsView() {
+  const settings = useTransport().features.settings;
   return (
     <>
       <Account />
-      {useTransport().features.settings && <Profiles />}
+      {settings && <Profiles />}
+      {settings && <RequestSettings />}
     </>
   );
 }

@@ -1,7 +1,9 @@
 // @vitest-environment happy-dom
 // The Wishes tab and wishing from a search, over a stub transport: the list read, then the
 // feed's event; stop and forget; "Follow" on results, "Want it when it's out" on nothing found.
-import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { ApiError } from "./api";
+import { RequestSettings } from "./RequestSettings";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SearchView } from "./SearchView";
 import { sidecarTransport } from "./sidecar";
@@ -122,6 +124,147 @@ describe("WishesView", () => {
   });
 });
 
+describe("requests in the Wishes tab", () => {
+  const frozen = wish({
+    id: 10,
+    label: "Frozen (2013)",
+    state: "waiting",
+    asked_by: "Bob",
+    also_asked: ["Cleo", "Dan"],
+    next_search: null,
+    history: [{ at: NOW - 60, what: "made", reason: "Bob" }],
+  });
+  const heat = wish({ id: 11, label: "Heat (1995)", state: "waiting", asked_by: "Cleo", next_search: null });
+  const cats = wish({
+    id: 12,
+    label: "Cats (2019)",
+    state: "declined",
+    asked_by: "Bob",
+    next_search: null,
+    history: [
+      { at: NOW - 600, what: "made", reason: "Bob" },
+      { at: NOW - 300, what: "declined", by: "Alice", reason: "not in this house" },
+    ],
+  });
+  const admin = { admin: true, name: "Alice" };
+  const bob = { admin: false, name: "Bob" };
+
+  it("shows an administrator who asked, approves one, and declines another with a reason asked inline", async () => {
+    const approve = vi.fn((id: number) => Promise.resolve({ wish: { ...frozen, id, state: "wanted" as const }, joined: false }));
+    const decline = vi.fn((id: number, reason: string | null) =>
+      Promise.resolve({
+        wish: { ...heat, id, state: "declined" as const, history: [...heat.history, { at: NOW, what: "declined" as const, by: "Alice", ...(reason ? { reason } : {}) }] },
+        joined: false,
+      }),
+    );
+    const wrapper = withTransport({ viewer: admin, wishes: () => Promise.resolve([frozen, heat, dune]), approve, decline });
+    render(<WishesView live={live()} />, { wrapper });
+    const requests = await screen.findByRole("region", { name: "Waiting for approval" });
+    const frozenRow = within(requests).getByText("Frozen (2013)").closest("li") as HTMLElement;
+    expect(frozenRow.textContent).toContain("asked by Bob and 2 others");
+    expect(frozenRow.textContent).toContain("waiting for approval");
+    // It comes before the other sections.
+    expect(screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent)).toEqual(["Waiting for approval", "Following", "Wanted", "History"]);
+
+    fireEvent.click(within(frozenRow).getByRole("button", { name: "Approve Frozen (2013)" }));
+    expect(await screen.findByText("Approved Frozen (2013): MediaHub looks for it from now on.")).toBeTruthy();
+    expect(approve).toHaveBeenCalledWith(10);
+    // Approved, it is wanted: under Wanted, no longer waiting.
+    expect(within(screen.getByRole("region", { name: "Waiting for approval" })).queryByText("Frozen (2013)")).toBeNull();
+
+    // Decline asks why, in the card itself; Cancel goes back, the reason is optional.
+    const heatRow = screen.getByText("Heat (1995)").closest("li") as HTMLElement;
+    fireEvent.click(within(heatRow).getByRole("button", { name: "Decline Heat (1995)" }));
+    fireEvent.click(within(heatRow).getByRole("button", { name: "Cancel" }));
+    expect(decline).not.toHaveBeenCalled();
+    fireEvent.click(within(heatRow).getByRole("button", { name: "Decline Heat (1995)" }));
+    const why = within(heatRow).getByLabelText("Why (optional)");
+    expect(document.activeElement).toBe(why);
+    fireEvent.change(why, { target: { value: "  too scary  " } });
+    fireEvent.click(within(heatRow).getByRole("button", { name: "Decline request" }));
+    expect(await screen.findByText("Declined Heat (1995): whoever asked is told.")).toBeTruthy();
+    expect(decline).toHaveBeenCalledWith(11, "too scary");
+    // No request waits any more: the section is gone, the declined one is in the history.
+    expect(screen.queryByRole("region", { name: "Waiting for approval" })).toBeNull();
+    expect(document.querySelector(".wish[data-state='declined'] .why")?.textContent).toBe("Declined by Alice: too scary");
+  });
+
+  it("shows the server's refusal in words", async () => {
+    const approve = vi.fn(() => Promise.reject(new ApiError("not_waiting", "Frozen (2013) is not waiting for approval (it is wanted).", 409)));
+    render(<WishesView live={live()} />, { wrapper: withTransport({ viewer: admin, wishes: () => Promise.resolve([frozen]), approve }) });
+    fireEvent.click(await screen.findByRole("button", { name: "Approve Frozen (2013)" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("Frozen (2013) is not waiting for approval (it is wanted).");
+  });
+
+  it("shows someone who is not an administrator their requests waiting, and why one was declined", async () => {
+    const unwish = vi.fn(() => Promise.resolve({ wish: { ...frozen, state: "done" as const }, joined: false }));
+    render(<WishesView live={live()} />, { wrapper: withTransport({ viewer: bob, wishes: () => Promise.resolve([frozen, heat, cats]), unwish }) });
+    const requests = await screen.findByRole("region", { name: "Waiting for approval" });
+    expect(within(requests).getByText("An administrator approves these before MediaHub looks for them.")).toBeTruthy();
+    expect(within(requests).queryByRole("button", { name: /Approve|Decline/ })).toBeNull();
+    const frozenRow = within(requests).getByText("Frozen (2013)").closest("li") as HTMLElement;
+    expect(within(frozenRow).getByText("waiting for approval")).toBeTruthy();
+    // Their own request may be withdrawn; someone else's not.
+    const heatRow = within(requests).getByText("Heat (1995)").closest("li") as HTMLElement;
+    expect(within(heatRow).queryByRole("button")).toBeNull();
+    const catsRow = document.querySelector(".wish[data-state='declined']") as HTMLElement;
+    expect(within(catsRow).getByText("declined")).toBeTruthy();
+    expect(catsRow.querySelector(".why")?.textContent).toBe("Declined by Alice: not in this house");
+    fireEvent.click(within(frozenRow).getByRole("button", { name: "Withdraw the request for Frozen (2013)" }));
+    await waitFor(() => expect(unwish).toHaveBeenCalledWith(10, false));
+  });
+
+  it("follows the feed: a request approved elsewhere leaves the waiting list", async () => {
+    const wrapper = withTransport({ viewer: bob, wishes: () => Promise.resolve([frozen]) });
+    const { rerender } = render(<WishesView live={live()} />, { wrapper });
+    await screen.findByRole("region", { name: "Waiting for approval" });
+    const approved = { ...frozen, state: "wanted" as const, history: [...frozen.history, { at: NOW, what: "approved" as const, by: "Alice" }] };
+    rerender(<WishesView live={live({ wishes: withWishesEvent(null, [approved]) })} />);
+    expect(screen.queryByRole("region", { name: "Waiting for approval" })).toBeNull();
+    expect(document.querySelector(".wish[data-state='wanted']")?.textContent).toContain("Frozen (2013)");
+    expect(screen.getByRole("list", { name: "Recent happenings" }).textContent).toContain("Frozen (2013) · Approved by Alice");
+  });
+});
+
+describe("the request rules in Settings", () => {
+  it("reads the rules, edits quotas and auto-approve rules, and saves them", async () => {
+    const rules = { weekly_quota: 5, quotas: { Bob: 2 }, auto_approve: [{ user: null, category: "tv" }] };
+    const saveRequestRules = vi.fn((saved: typeof rules) => Promise.resolve(saved));
+    render(<RequestSettings />, { wrapper: withTransport({ requestRules: () => Promise.resolve(rules), saveRequestRules }) });
+    const form = await screen.findByRole("region", { name: "Requests" });
+    const weekly = within(form).getByLabelText("Requests a week, per person");
+    expect((weekly as HTMLInputElement).value).toBe("5");
+    fireEvent.change(weekly, { target: { value: "3" } });
+    expect((within(form).getByLabelText("Requests a week for Bob") as HTMLInputElement).value).toBe("2");
+    fireEvent.click(within(form).getByRole("button", { name: "Add a person" }));
+    const people = within(form).getAllByLabelText("Person");
+    fireEvent.change(people[1] as HTMLElement, { target: { value: "Cleo" } });
+    fireEvent.change(within(form).getByLabelText("Requests a week for Cleo"), { target: { value: "1" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Remove the quota of Bob" }));
+    // Anyone's TV requests stay approved; Cleo's movies too from now on.
+    fireEvent.click(within(form).getByRole("button", { name: "Add a rule" }));
+    const [, person] = within(form).getAllByLabelText("Whose requests");
+    const [, category] = within(form).getAllByLabelText("In which category");
+    fireEvent.change(person as HTMLElement, { target: { value: "Cleo" } });
+    fireEvent.change(category as HTMLElement, { target: { value: "movies" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("Saved: requests are judged by these rules from now on.")).toBeTruthy();
+    expect(saveRequestRules).toHaveBeenCalledWith({
+      weekly_quota: 3,
+      quotas: { Cleo: 1 },
+      auto_approve: [
+        { user: null, category: "tv" },
+        { user: "Cleo", category: "movies" },
+      ],
+    });
+  });
+
+  it("says why the rules could not be read", async () => {
+    render(<RequestSettings />, { wrapper: withTransport({ requestRules: () => Promise.reject(new TypeError("offline")) }) });
+    expect((await screen.findByRole("alert")).textContent).toMatch(/not reachable/);
+  });
+});
+
 describe("wishing from a search", () => {
   const episode = {
     id: "r1", title: "Severance S02E04 1080p WEB-DL", size: 1, seeders: 10, leechers: 0, indexer: "TPB", indexer_id: 1,
@@ -177,6 +320,15 @@ describe("wishing from a search", () => {
     fireEvent.click(screen.getByRole("button", { name: "Want dune part three when it's out" }));
     expect(await screen.findByText("Dune Part Three (2026) was already wished for by Anna: you are in on it.")).toBeTruthy();
     expect(wish).toHaveBeenCalledWith({ title: "dune part three", category: "movies" });
+  });
+
+  it("says a request waits for an administrator", async () => {
+    const wish = vi.fn(() => Promise.resolve({ wish: { ...dune, state: "waiting" as const, asked_by: "Bob" }, joined: false }));
+    render(<SearchView categories={["movies"]} onDownloaded={() => undefined} />, { wrapper: withTransport({ ...searching([], []), wish }) });
+    fireEvent.click(screen.getByRole("button", { name: "Movies" }));
+    await search("dune part three");
+    fireEvent.click(screen.getByRole("button", { name: "Want dune part three when it's out" }));
+    expect(await screen.findByText("Asked for Dune Part Three (2026): an administrator approves it before MediaHub looks for it.")).toBeTruthy();
   });
 
   it("offers it when nothing found passes the profile", async () => {

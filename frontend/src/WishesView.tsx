@@ -1,15 +1,19 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { describe } from "./api";
 import { formatWhen } from "./format";
 import { categoryLabel, t } from "./i18n";
-import { useTransport } from "./transport";
+import { useTransport, type Viewer } from "./transport";
 import type { LiveState } from "./useEvents";
 import type { Wish } from "./wire.generated";
 import {
   askerLabel,
+  askersText,
   currentWishes,
+  declinedText,
   groupWishes,
   happeningText,
+  mayDecide,
+  mayEnd,
   recentHappenings,
   upsertWish,
   wishWhen,
@@ -19,8 +23,9 @@ import {
 
 type Notice = { kind: "ok" | "error"; text: string };
 
-/** The household's wishes: shows followed, what is wanted, and what happened. Read once with
- * the `wishes` operation, then kept current by the feed's `wishes` event. */
+/** The household's wishes: requests waiting for approval, shows followed, what is wanted, and
+ * what happened. Read once with the `wishes` operation, then kept current by the feed's
+ * `wishes` event. */
 export function WishesView({ live }: { live: LiveState }) {
   const transport = useTransport();
   const [read, setRead] = useState<ReadWishes | null>(null);
@@ -65,6 +70,22 @@ export function WishesView({ live }: { live: LiveState }) {
     }
   }
 
+  /** Approve a request, or decline it (`reason`: why, or null). */
+  async function decide(wish: Wish, decision: { approve: true } | { approve: false; reason: string | null }) {
+    setBusy(wish.id);
+    try {
+      const answer = decision.approve ? await transport.approve(wish.id) : await transport.decline(wish.id, decision.reason);
+      setRead({ list: upsertWish(wishes ?? [], answer.wish), asked: seq });
+      setNotice({ kind: "ok", text: t(decision.approve ? "requests.approved" : "requests.declined", { label: wish.label }) });
+      return true;
+    } catch (error) {
+      setNotice({ kind: "error", text: describe(error) });
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  }
+
   async function watchNow() {
     setBusy("watch");
     try {
@@ -79,7 +100,10 @@ export function WishesView({ live }: { live: LiveState }) {
 
   const sections = wishes ? groupWishes(wishes) : null;
   const recent = wishes ? recentHappenings(wishes) : [];
-  const row = (wish: Wish) => <WishRow key={wish.id} wish={wish} busy={busy === wish.id} onEnd={(forget) => void end(wish, forget)} />;
+  const viewer = transport.viewer;
+  const row = (wish: Wish) => (
+    <WishRow key={wish.id} wish={wish} viewer={viewer} busy={busy === wish.id} onEnd={(forget) => void end(wish, forget)} />
+  );
 
   return (
     <section aria-labelledby="wishes-title" className="wishes">
@@ -100,6 +124,24 @@ export function WishesView({ live }: { live: LiveState }) {
       {wishes?.length === 0 && <p className="empty">{t("wishes.empty")}</p>}
       {sections && wishes && wishes.length > 0 && (
         <>
+          {sections.waiting.length > 0 && (
+            <section aria-labelledby="requests-title" className="requests">
+              <h3 id="requests-title">{t("requests.title")}</h3>
+              <p className="hint">{t(viewer.admin ? "requests.hint_admin" : "requests.hint_user")}</p>
+              <ul className="wish-list">
+                {sections.waiting.map((wish) => (
+                  <RequestRow
+                    key={wish.id}
+                    wish={wish}
+                    viewer={viewer}
+                    busy={busy === wish.id}
+                    onDecide={(decision) => decide(wish, decision)}
+                    onEnd={() => void end(wish, false)}
+                  />
+                ))}
+              </ul>
+            </section>
+          )}
           <h3>{t("wishes.following")}</h3>
           {sections.following.length ? <ul className="wish-list">{sections.following.map(row)}</ul> : <p className="hint">{t("wishes.none_following")}</p>}
           <h3>{t("wishes.wanted")}</h3>
@@ -126,9 +168,105 @@ export function WishesView({ live }: { live: LiveState }) {
   );
 }
 
-function WishRow({ wish, busy, onEnd }: { wish: Wish; busy: boolean; onEnd: (forget: boolean) => void }) {
+type Decision = { approve: true } | { approve: false; reason: string | null };
+
+/** A request waiting for an administrator: Approve and Decline (why, asked inline) for one;
+ * for the person who asked, that it waits, and the way to withdraw it. */
+function RequestRow({
+  wish,
+  viewer,
+  busy,
+  onDecide,
+  onEnd,
+}: {
+  wish: Wish;
+  viewer: Viewer;
+  busy: boolean;
+  onDecide: (decision: Decision) => Promise<boolean>;
+  onEnd: () => void;
+}) {
+  const [declining, setDeclining] = useState(false);
+  const [reason, setReason] = useState("");
+  const decides = mayDecide(wish, viewer);
+
+  async function decline(event: FormEvent) {
+    event.preventDefault();
+    const why = reason.trim();
+    if (await onDecide({ approve: false, reason: why || null })) setDeclining(false);
+  }
+
+  return (
+    <li className="card wish request" data-state={wish.state}>
+      <p className="title">{wish.label}</p>
+      <p className="meta">
+        <span className="tag">{t(`wish_kind.${wish.kind}`)}</span>
+        <span className="tag state-waiting">{t("wish_state.waiting")}</span>
+        <span>{categoryLabel(wish.category)}</span>
+        <span className="askers">{t("wishes.asked_by", { who: askersText(wish) })}</span>
+        <span>{formatWhen(wish.created_at)}</span>
+      </p>
+      {decides && !declining && (
+        <div className="actions">
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() => void onDecide({ approve: true })}
+            aria-label={t("requests.approve_label", { label: wish.label })}
+          >
+            {t("requests.approve")}
+          </button>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() => setDeclining(true)}
+            aria-label={t("requests.decline_label", { label: wish.label })}
+          >
+            {t("requests.decline")}
+          </button>
+        </div>
+      )}
+      {decides && declining && (
+        <form className="decline" onSubmit={(e) => void decline(e)} aria-label={t("requests.decline_label", { label: wish.label })}>
+          <label>
+            {t("requests.reason")}
+            <input
+              type="text"
+              value={reason}
+              maxLength={300}
+              enterKeyHint="send"
+              placeholder={t("requests.reason_example")}
+              // Opened by a tap on Decline: the reason is what comes next.
+              autoFocus
+              onChange={(e) => setReason(e.target.value)}
+            />
+          </label>
+          <div className="actions">
+            <button type="submit" className="danger" disabled={busy}>
+              {t("requests.decline_confirm")}
+            </button>
+            <button type="button" disabled={busy} onClick={() => setDeclining(false)}>
+              {t("common.cancel")}
+            </button>
+          </div>
+        </form>
+      )}
+      {!decides && mayEnd(wish, viewer) && (
+        <div className="actions">
+          <button type="button" className="danger" disabled={busy} onClick={onEnd} aria-label={t("requests.withdraw_label", { label: wish.label })}>
+            {t("requests.withdraw")}
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function WishRow({ wish, viewer, busy, onEnd }: { wish: Wish; viewer: Viewer; busy: boolean; onEnd: (forget: boolean) => void }) {
   const open = wish.state === "wanted" || wish.state === "grabbed";
   const when = wishWhen(wish);
+  const declined = declinedText(wish);
   return (
     <li className="card wish" data-state={wish.state}>
       <p className="title">{wish.label}</p>
@@ -142,6 +280,7 @@ function WishRow({ wish, busy, onEnd }: { wish: Wish; busy: boolean; onEnd: (for
         {wish.current && <span>{t("wishes.current", { quality: wish.current })}</span>}
         {when && <span>{when}</span>}
       </p>
+      {declined && <p className="why">{declined}</p>}
       {wish.history.length > 0 && (
         <details>
           <summary>{t("wishes.details", { count: wish.history.length })}</summary>
@@ -159,17 +298,19 @@ function WishRow({ wish, busy, onEnd }: { wish: Wish; busy: boolean; onEnd: (for
           </ol>
         </details>
       )}
-      <div className="actions">
-        {open ? (
-          <button type="button" className="danger" disabled={busy} onClick={() => onEnd(false)} aria-label={t("wishes.stop_label", { label: wish.label })}>
-            {t("wishes.stop")}
-          </button>
-        ) : (
-          <button type="button" disabled={busy} onClick={() => onEnd(true)} aria-label={t("wishes.forget_label", { label: wish.label })}>
-            {t("wishes.forget")}
-          </button>
-        )}
-      </div>
+      {mayEnd(wish, viewer) && (
+        <div className="actions">
+          {open ? (
+            <button type="button" className="danger" disabled={busy} onClick={() => onEnd(false)} aria-label={t("wishes.stop_label", { label: wish.label })}>
+              {t("wishes.stop")}
+            </button>
+          ) : (
+            <button type="button" disabled={busy} onClick={() => onEnd(true)} aria-label={t("wishes.forget_label", { label: wish.label })}>
+              {t("wishes.forget")}
+            </button>
+          )}
+        </div>
+      )}
     </li>
   );
 }

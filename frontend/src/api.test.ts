@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError, describe as describeError, send } from "./api";
 import { LANGUAGES, known, loadLanguage } from "./i18n";
+import { sidecarTransport } from "./sidecar";
 
 const answer = (status: number, error: unknown) =>
   vi.fn(() => Promise.resolve(new Response(JSON.stringify({ error }), { status, headers: { "Content-Type": "application/json" } })));
@@ -71,4 +72,30 @@ describe("the catalogs", () => {
       expect(exceptions(language).filter((code) => !known(`error.${code}`))).toEqual([]);
     });
   }
+});
+
+describe("the sidecar's requests", () => {
+  it("approves, declines (with why), and reads and saves the rules on their routes", async () => {
+    const sent: { url: string; method: string; body: unknown }[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn((url: string, init?: RequestInit) => {
+        sent.push({ url, method: init?.method ?? "GET", body: init?.body ? JSON.parse(String(init.body)) : null });
+        return Promise.resolve(new Response(JSON.stringify({}), { status: 200, headers: { "Content-Type": "application/json" } }));
+      }),
+    );
+    const rules = { weekly_quota: 3, quotas: {}, auto_approve: [{ user: "Bob", category: null }] };
+    await sidecarTransport.approve(4);
+    await sidecarTransport.decline(4, "already on Netflix");
+    await sidecarTransport.decline(5, null);
+    await sidecarTransport.requestRules();
+    await sidecarTransport.saveRequestRules(rules);
+    expect(sent).toEqual([
+      { url: "/api/wishes/4/approve", method: "POST", body: {} },
+      { url: "/api/wishes/4/decline", method: "POST", body: { reason: "already on Netflix" } },
+      { url: "/api/wishes/5/decline", method: "POST", body: {} },
+      { url: "/api/requests/rules", method: "GET", body: null },
+      { url: "/api/requests/rules", method: "PUT", body: rules },
+    ]);
+  });
 });

@@ -32,7 +32,7 @@ export async function getJson<T>(path: string): Promise<T> {
   return parse<T>(await fetch(path, { headers: { Accept: "application/json" } }));
 }
 
-export async function send<T>(method: "POST" | "DELETE", path: string, body: unknown = {}): Promise<T> {
+export async function send<T>(method: "POST" | "PUT" | "DELETE", path: string, body: unknown = {}): Promise<T> {
   const response = await fetch(path, {
     method,
     headers: { "Content-Type": "application/json", "X-MediaHub": "1", Accept: "application/json" },

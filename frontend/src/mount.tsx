@@ -19,7 +19,9 @@ export function mount(root: HTMLElement, session: SessionInfo): void {
   }
   // Someone who is not an administrator is not offered what the server would refuse them.
   const admin = session.user?.admin ?? true;
-  const transport = admin ? sidecarTransport : { ...sidecarTransport, features: { control: false, libraries: false, settings: false } };
+  const viewer = { admin, name: session.user?.name ?? null };
+  const features = admin ? sidecarTransport.features : { control: false, libraries: false, settings: false };
+  const transport = { ...sidecarTransport, features, viewer };
   createRoot(root).render(
     <StrictMode>
       <SessionContext.Provider value={session}>

@@ -10,7 +10,7 @@ interface Route {
 }
 
 /** The sidecar's route for `name` with this method, its `{fields}` filled in from `values`. */
-export function routeOf(name: OperationName, method: "GET" | "POST" | "DELETE", values: Readonly<Record<string, string>> = {}): string {
+export function routeOf(name: OperationName, method: "GET" | "POST" | "PUT" | "DELETE", values: Readonly<Record<string, string>> = {}): string {
   const routes: readonly Route[] = ROUTES[name];
   const route = routes.find((r) => r.method === method);
   if (!route) throw new Error(`The sidecar has no ${method} route for ${name}`);

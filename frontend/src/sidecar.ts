@@ -5,12 +5,15 @@ import { openEvents, takeEarly } from "./eventStream";
 import type { Transport } from "./transport";
 import { routeOf } from "./operations";
 import type { GrabResult, IndexerStatus, ProfilesResponse } from "./types";
-import type { BandwidthAnswer, LibrariesAnswer, ProfileAnswer, WatchReport, WishAnswer, WishList } from "./wire.generated";
+import type { BandwidthAnswer, LibrariesAnswer, ProfileAnswer, RequestRules, WatchReport, WishAnswer, WishList } from "./wire.generated";
 
 const SEARCH_EVENTS = ["indexer", "results", "assessed", "done"] as const;
 
 export const sidecarTransport: Transport = {
   features: { control: true, libraries: true, settings: true },
+  // Without sign-in, everyone who reaches the panel acts as an administrator (mount.tsx says
+  // who is signed in otherwise).
+  viewer: { admin: true, name: null },
   feed: () => takeEarly() ?? openEvents(),
   search(query, category, listener) {
     const params = new URLSearchParams({ q: query });
@@ -57,5 +60,10 @@ export const sidecarTransport: Transport = {
   wish: (request) => send<WishAnswer>("POST", routeOf("wish", "POST"), request),
   unwish: (wishId, forget) =>
     send<WishAnswer>("DELETE", `${routeOf("unwish", "DELETE", { wish_id: String(wishId) })}${forget ? "?forget=true" : ""}`),
+  approve: (wishId) => send<WishAnswer>("POST", routeOf("approve", "POST", { wish_id: String(wishId) })),
+  decline: (wishId, reason) =>
+    send<WishAnswer>("POST", routeOf("decline", "POST", { wish_id: String(wishId) }), reason ? { reason } : {}),
+  requestRules: () => getJson<RequestRules>(routeOf("request_rules", "GET")),
+  saveRequestRules: (rules) => send<RequestRules>("PUT", routeOf("set_request_rules", "PUT"), rules),
   watchWishes: () => send<WatchReport>("POST", routeOf("watch_wishes", "POST")),
 };

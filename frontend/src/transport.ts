@@ -5,7 +5,7 @@
 import { createContext, useContext } from "react";
 import type { EventStream } from "./eventStream";
 import type { Bandwidth, GrabResult, IndexerStatus, Library, ProfilesResponse, QualityProfile, Release, Verdict } from "./types";
-import type { WatchReport, Wish, WishAnswer, WishKind } from "./wire.generated";
+import type { RequestRules, WatchReport, Wish, WishAnswer, WishKind } from "./wire.generated";
 
 /** What a streamed search reports, as indexers answer. */
 export interface SearchListener {
@@ -27,12 +27,22 @@ export interface WishRequest {
   year?: number;
 }
 
+/** Who is using the panel, for the requests: whether they decide on them (an administrator of
+ * MediaHub), and their name as the wishes' `asked_by` spells it (null: the host knows no
+ * people, as the sidecar without sign-in, where everyone acts as an administrator). */
+export interface Viewer {
+  admin: boolean;
+  name: string | null;
+}
+
 export type AddSource = { magnet: string } | { torrent_url: string } | { file: Blob };
 
 export interface Transport {
   /** What this user may do beyond searching, grabbing and following the downloads: in Home
    * Assistant, an administrator's (the server refuses anyone else; the panel does not offer it). */
   readonly features: { control: boolean; libraries: boolean; settings: boolean };
+  /** Who is using it (the requests' Approve / Decline are an administrator's). */
+  readonly viewer: Viewer;
   /** The live state: a snapshot, then changes (see useEvents.ts). */
   feed(): EventStream;
   /** Start a search; the returned function stops it. */
@@ -58,6 +68,14 @@ export interface Transport {
   wish(request: WishRequest): Promise<WishAnswer>;
   /** End a wish (it stays in the history), or with `forget`, remove it and its history. */
   unwish(wishId: number, forget: boolean): Promise<WishAnswer>;
+  /** Approve a request waiting for an administrator: it is wanted from now on. */
+  approve(wishId: number): Promise<WishAnswer>;
+  /** Decline a waiting request, with why (null: no reason given); whoever asked is told. */
+  decline(wishId: number, reason: string | null): Promise<WishAnswer>;
+  /** How requests are judged: weekly quota, each person's quota, the auto-approve rules. */
+  requestRules(): Promise<RequestRules>;
+  /** Change them (an administrator's). */
+  saveRequestRules(rules: RequestRules): Promise<RequestRules>;
   /** Look at the indexers for the wishes now (an administrator's). */
   watchWishes(): Promise<WatchReport>;
 }

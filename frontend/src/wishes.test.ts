@@ -5,10 +5,15 @@ import { loadLanguage } from "./i18n";
 import type { Release } from "./types";
 import type { Wish, WishHappening } from "./wire.generated";
 import {
+  askedBy,
+  askersText,
   currentWishes,
+  declinedText,
   formatDue,
   groupWishes,
   happeningText,
+  mayDecide,
+  mayEnd,
   recentHappenings,
   upsertWish,
   wishTargets,
@@ -77,7 +82,70 @@ describe("groupWishes", () => {
 
   it("keeps the server's order and is empty for no wishes", () => {
     expect(groupWishes([grabbed, wanted]).wanted.map((w) => w.id)).toEqual([3, 2]);
-    expect(groupWishes([])).toEqual({ following: [], wanted: [], history: [] });
+    expect(groupWishes([])).toEqual({ waiting: [], following: [], wanted: [], history: [] });
+  });
+});
+
+describe("requests", () => {
+  const asked = (id: number, overrides: Partial<Wish> = {}) =>
+    wish({ id, state: "waiting", asked_by: "Bob", next_search: null, history: [{ at: NOW - 60, what: "made", reason: "Bob" }], ...overrides });
+  const request = asked(7);
+  const followRequest = asked(8, { kind: "follow", category: "tv", title: "Lost", label: "Lost", also_asked: ["Cleo", "Dan"] });
+  const declined = asked(9, {
+    state: "declined",
+    history: [
+      { at: NOW - 60, what: "made", reason: "Bob" },
+      { at: NOW - 30, what: "declined", by: "Alice", reason: "already on Netflix" },
+    ],
+  });
+  const admin = { admin: true, name: "Alice" };
+  const bob = { admin: false, name: "Bob" };
+  const cleo = { admin: false, name: "Cleo" };
+  const noSignIn = { admin: true, name: null };
+
+  it("puts waiting requests first, of any kind, and a declined one in the history", () => {
+    const sections = groupWishes([request, follow, followRequest, wanted, declined, available]);
+    expect(sections.waiting.map((w) => w.id)).toEqual([7, 8]);
+    expect(sections.following.map((w) => w.id)).toEqual([1]);
+    expect(sections.wanted.map((w) => w.id)).toEqual([2]);
+    expect(sections.history.map((w) => w.id)).toEqual([9, 5]);
+  });
+
+  it("offers Approve and Decline to an administrator, on a waiting request someone else made", () => {
+    expect(mayDecide(request, admin)).toBe(true);
+    expect(mayDecide(request, noSignIn)).toBe(true); // no sign-in: everyone administers
+    expect(mayDecide(request, bob)).toBe(false); // not an administrator
+    expect(mayDecide(request, { admin: true, name: "Bob" })).toBe(false); // their own
+    expect(mayDecide(declined, admin)).toBe(false); // decided already
+    expect(mayDecide(wanted, admin)).toBe(false);
+  });
+
+  it("lets whoever asked first (or an administrator) end a wish, and knows who asked", () => {
+    expect(mayEnd(request, bob)).toBe(true);
+    expect(mayEnd(request, cleo)).toBe(false);
+    expect(mayEnd(followRequest, cleo)).toBe(false); // asked too, but the wish is Bob's
+    expect(mayEnd(request, admin)).toBe(true);
+    expect(mayEnd(request, { admin: false, name: null })).toBe(false);
+    expect(askedBy(followRequest, cleo)).toBe(true);
+    expect(askedBy(request, cleo)).toBe(false);
+    expect(askedBy(request, noSignIn)).toBe(false);
+  });
+
+  it("says who asked, and how many others did", () => {
+    expect(askersText(request)).toBe("Bob");
+    expect(askersText({ ...request, also_asked: ["Cleo"] })).toBe("Bob and 1 other");
+    expect(askersText(followRequest)).toBe("Bob and 2 others");
+    expect(askersText({ ...request, asked_by: "voice" })).toBe("voice");
+  });
+
+  it("says why a request was declined, and by whom", () => {
+    expect(declinedText(declined)).toBe("Declined by Alice: already on Netflix");
+    expect(declinedText({ ...declined, history: [...declined.history.slice(0, 1), { at: NOW, what: "declined", by: "Alice" }] })).toBe(
+      "Declined by Alice",
+    );
+    expect(declinedText(request)).toBeNull();
+    // The history's recent list tells approvals and refusals too.
+    expect(recentHappenings([declined]).map((h) => h.happening.what)).toEqual(["declined"]);
   });
 });
 

@@ -1,13 +1,17 @@
-// The household's wishes as the Wishes tab shows them: grouped (following, wanted, history),
+// The household's wishes as the Wishes tab shows them: grouped (waiting for approval,
+// following, wanted, history), who may decide on a request,
 // their happenings in words, and the list kept current from the `wishes` operation and the
 // feed's `wishes` event (whichever is newer). Also what a search's results offer to wish for.
 
 import { formatReason, formatWhen } from "./format";
 import { known, language, t } from "./i18n";
+import type { Viewer } from "./transport";
 import type { Release } from "./types";
 import type { Wish, WishHappening, WishKind } from "./wire.generated";
 
 export interface WishSections {
+  /** Requests waiting for an administrator: approved (→ wanted) or declined. */
+  waiting: Wish[];
   /** Shows followed: their next episodes are grabbed as they come out. */
   following: Wish[];
   /** Movies, seasons and upgrades still open: wanted, or grabbed and on their way. */
@@ -18,11 +22,13 @@ export interface WishSections {
 
 const isOpen = (wish: Wish) => wish.state === "wanted" || wish.state === "grabbed" || wish.state === "waiting";
 
-/** The wishes in the tab's three sections, each in the server's order (newest first). */
+/** The wishes in the tab's sections, each in the server's order (newest first). A declined
+ * request is over: it is in the history, with why. */
 export function groupWishes(wishes: readonly Wish[]): WishSections {
-  const sections: WishSections = { following: [], wanted: [], history: [] };
+  const sections: WishSections = { waiting: [], following: [], wanted: [], history: [] };
   for (const wish of wishes) {
-    if (!isOpen(wish)) sections.history.push(wish);
+    if (wish.state === "waiting") sections.waiting.push(wish);
+    else if (!isOpen(wish)) sections.history.push(wish);
     else if (wish.kind === "follow") sections.following.push(wish);
     else sections.wanted.push(wish);
   }
@@ -60,6 +66,40 @@ export function upsertWish(list: readonly Wish[], wish: Wish): Wish[] {
 
 export function withoutWish(list: readonly Wish[], id: number): Wish[] {
   return list.filter((w) => w.id !== id);
+}
+
+// --- requests ------------------------------------------------------------------------------
+
+/** Whether `viewer` asked for `wish` (first, or as one of those who asked for the same). */
+export function askedBy(wish: Wish, viewer: Viewer): boolean {
+  return viewer.name !== null && (wish.asked_by === viewer.name || wish.also_asked.includes(viewer.name));
+}
+
+/** Whether `viewer` is offered Approve and Decline on `wish`: a waiting request, to an
+ * administrator who did not ask for it (the server refuses one's own request). */
+export function mayDecide(wish: Wish, viewer: Viewer): boolean {
+  return wish.state === "waiting" && viewer.admin && !(viewer.name !== null && wish.asked_by === viewer.name);
+}
+
+/** Whether `viewer` may end `wish` (Stop, Forget, withdraw a request): an administrator, or
+ * whoever asked for it first (the server refuses anyone else). */
+export function mayEnd(wish: Wish, viewer: Viewer): boolean {
+  return viewer.admin || (viewer.name !== null && wish.asked_by === viewer.name);
+}
+
+/** Who asked, in words: "Bob", or "Bob and 2 others" when others asked for the same. */
+export function askersText(wish: Wish): string {
+  const who = askerLabel(wish.asked_by);
+  const others = wish.also_asked.filter((name) => name !== wish.asked_by).length;
+  if (others === 0) return who;
+  return t(others === 1 ? "requests.and_one_other" : "requests.and_others", { who, count: others });
+}
+
+/** Why a declined request was declined, and by whom, in words (null: it was not declined). */
+export function declinedText(wish: Wish): string | null {
+  if (wish.state !== "declined") return null;
+  const declined = lastOf(wish, "declined");
+  return declined ? happeningText(declined) : t("wish_state.declined");
 }
 
 // --- in words ------------------------------------------------------------------------------
@@ -129,7 +169,7 @@ export interface Happening {
 }
 
 // What the history's "recent" list tells: what MediaHub did, not each search.
-const TOLD: ReadonlySet<WishHappening["what"]> = new Set(["grabbed", "available", "refused", "replaced", "ended"]);
+const TOLD: ReadonlySet<WishHappening["what"]> = new Set(["grabbed", "available", "refused", "replaced", "ended", "approved", "declined"]);
 
 /** The newest happenings across every wish (grabbed, available, refused why, ...). */
 export function recentHappenings(wishes: readonly Wish[], limit = 8): Happening[] {

@@ -165,4 +165,30 @@ describe("the Home Assistant transport", () => {
     expect((posted[0]?.file as File).name).toBe("dune.torrent");
     expect(calls.at(-1)).toEqual({ type: "mediahub/add_torrent_file", entry_id: "e1", file_id: "f1", category: "movies" });
   });
+
+  it("knows who is using it, and decides on requests through MediaHub's own commands", async () => {
+    const answer = { wish: { id: 4, state: "wanted" }, joined: false };
+    const rules = { weekly_quota: 3, quotas: { Bob: 1 }, auto_approve: [{ user: null, category: "tv" }] };
+    const { hass, calls } = fakeHass({
+      "mediahub/approve": answer,
+      "mediahub/decline": { ...answer, wish: { id: 4, state: "declined" } },
+      "mediahub/request_rules": rules,
+      "mediahub/set_request_rules": rules,
+    });
+    expect(homeAssistantTransport(hass, stack).viewer).toEqual({ admin: false, name: null });
+    hass.user = { name: "Alice", is_admin: true };
+    const transport = homeAssistantTransport(hass, { ...stack, admin: true });
+    expect(transport.viewer).toEqual({ admin: true, name: "Alice" });
+
+    expect(await transport.approve(4)).toEqual(answer);
+    expect(calls.at(-1)).toEqual({ type: "mediahub/approve", entry_id: "e1", wish_id: 4 });
+    await transport.decline(4, "already on Netflix");
+    expect(calls.at(-1)).toEqual({ type: "mediahub/decline", entry_id: "e1", wish_id: 4, reason: "already on Netflix" });
+    await transport.decline(4, null);
+    expect(calls.at(-1)).toEqual({ type: "mediahub/decline", entry_id: "e1", wish_id: 4 });
+    expect(await transport.requestRules()).toEqual(rules);
+    expect(calls.at(-1)).toEqual({ type: "mediahub/request_rules", entry_id: "e1" });
+    await transport.saveRequestRules(rules);
+    expect(calls.at(-1)).toEqual({ type: "mediahub/set_request_rules", entry_id: "e1", ...rules });
+  });
 });

@@ -8,7 +8,16 @@ import { heldMessages, type EventStream } from "../eventStream";
 import type { AddSource, DownloadAction, SearchListener, Transport } from "../transport";
 import { commandOf } from "../operations";
 import type { GrabResult, IndexerStatus, ProfilesResponse, Release, Verdict } from "../types";
-import type { BandwidthAnswer, LibrariesAnswer, OperationName, ProfileAnswer, WatchReport, WishAnswer, WishList } from "../wire.generated";
+import type {
+  BandwidthAnswer,
+  LibrariesAnswer,
+  OperationName,
+  ProfileAnswer,
+  RequestRules,
+  WatchReport,
+  WishAnswer,
+  WishList,
+} from "../wire.generated";
 
 type Unsubscribe = () => Promise<void>;
 
@@ -24,6 +33,8 @@ export interface Hass {
   localize?: (key: string, values?: Record<string, string>) => string;
   loadBackendTranslation?: (category: string, integration: string) => Promise<unknown>;
   language: string;
+  /** The signed-in user (their name is how a wish's `asked_by` spells them). */
+  user?: { name: string; is_admin?: boolean } | null;
   themes?: { darkMode?: boolean };
 }
 
@@ -98,6 +109,7 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
     // Controls, settings and Plex's libraries are an administrator's (the server refuses
     // anyone else).
     features: { control: stack.admin, libraries: stack.admin, settings: stack.admin },
+    viewer: { admin: stack.admin, name: hass.user?.name ?? null },
     feed(): EventStream {
       const messages = heldMessages();
       const subscription = hass.connection.subscribeMessage<Record<string, unknown>>((event) => {
@@ -156,6 +168,10 @@ export function homeAssistantTransport(hass: Hass, stack: Stack): Transport {
     wishes: async () => (await run<WishList>("wishes")).wishes,
     wish: (request) => run<WishAnswer>("wish", { ...request }),
     unwish: (wishId, forget) => run<WishAnswer>("unwish", { wish_id: wishId, forget }),
+    approve: (wishId) => run<WishAnswer>("approve", { wish_id: wishId }),
+    decline: (wishId, reason) => run<WishAnswer>("decline", { wish_id: wishId, ...(reason ? { reason } : {}) }),
+    requestRules: () => run<RequestRules>("request_rules"),
+    saveRequestRules: (rules) => run<RequestRules>("set_request_rules", { ...rules }),
     watchWishes: () => run<WatchReport>("watch_wishes"),
   };
 }
