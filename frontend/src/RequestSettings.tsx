@@ -98,7 +98,7 @@ export function RequestSettings() {
             <legend>{t("request_rules.auto_approve")}</legend>
             <p className="hint">{t("request_rules.auto_approve_hint")}</p>
             {draft.auto_approve.map((row, index) => (
-              <div className="rule-row" key={index}>
+              <div className="rule-row rule" key={index}>
                 <input
                   type="text"
                   aria-label={t("request_rules.rule_person")}
