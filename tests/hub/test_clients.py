@@ -13,7 +13,6 @@ from custom_components.mediahub.hub.clients.plex import PlexClient
 from custom_components.mediahub.hub.errors import (
     AuthenticationError,
     InvalidInputError,
-    ServiceUnavailableError,
 )
 from custom_components.mediahub.hub.events import DownloadAdded
 from custom_components.mediahub.hub.models import VpnState
@@ -78,8 +77,9 @@ async def test_plex_deletes_one_copy_of_an_item_and_keeps_the_other(
         old_file = f"/data/movies/Arrival (2016)/{old.name}"
 
         plex_sim.allow_media_deletion = False  # Plex refuses: the old copy stays
-        with pytest.raises(ServiceUnavailableError):
+        with pytest.raises(InvalidInputError) as refused:
             await plex.delete_media(key, [old_file])
+        assert refused.value.code == "media_deletion_refused"
         assert old.exists()
         plex_sim.allow_media_deletion = True
 
@@ -92,6 +92,9 @@ async def test_plex_deletes_one_copy_of_an_item_and_keeps_the_other(
             "1080p",
         )
         assert await plex.delete_media(key, [old_file]) == []  # nothing left to delete
+        # The only copy left is never deleted: nothing else would be in Plex.
+        assert await plex.delete_media(key, [f"/data/movies/Arrival (2016)/{new.name}"]) is None
+        assert new.exists()
         assert await plex.delete_media("999999", [old_file]) == []  # an item Plex dropped
         assert plex_sim.deleted == [old_file]
     finally:

@@ -370,6 +370,7 @@ const de: Catalog = {
   "error.sign_in_required": "Melde dich zuerst mit Home Assistant an.",
   "error.admin_only": "Das kann nur ein Administrator von Home Assistant.",
   "error.wish_ended": "{wish} ist beendet: wünsche es stattdessen neu.",
+  "error.media_deletion_refused": "Plex hat die alte Kopie nicht entfernt: schalte in den Plex-Einstellungen (Bibliothek) „Löschen von Medien erlauben“ ein.",
   "error.request_quota": "{who} hat diese Woche schon {limit} Anfragen gestellt, so viele wie erlaubt: warte, bis eine erledigt ist, oder frag einen Administrator.",
   "error.not_an_administrator": "Nur ein Administrator von MediaHub kann über Anfragen entscheiden.",
   "error.not_waiting": "{wish} wartet nicht auf eine Genehmigung (Zustand: {state}).",

@@ -371,6 +371,7 @@ const en = {
   "error.sign_in_required": "Sign in with Home Assistant first.",
   "error.admin_only": "Only a Home Assistant administrator can do that.",
   "error.wish_ended": "{wish} has ended: make a new wish for it instead.",
+  "error.media_deletion_refused": "Plex refused to remove the old copy: turn on “Allow media deletion” in Plex's settings (Library).",
   "error.request_quota": "{who} has made {limit} requests this week, the most allowed: wait until one is done or ask an administrator.",
   "error.not_an_administrator": "Only an administrator of MediaHub can decide on requests.",
   "error.not_waiting": "{wish} is not waiting for approval (it is {state}).",

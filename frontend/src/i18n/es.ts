@@ -370,6 +370,7 @@ const es: Catalog = {
   "error.sign_in_required": "Primero inicia sesión con Home Assistant.",
   "error.admin_only": "Solo un administrador de Home Assistant puede hacer eso.",
   "error.wish_ended": "{wish} ha terminado: pide un deseo nuevo en su lugar.",
+  "error.media_deletion_refused": "Plex se negó a borrar la copia antigua: activa «Permitir eliminación de medios» en los ajustes de Plex (Biblioteca).",
   "error.request_quota": "{who} ya ha hecho {limit} peticiones esta semana, el máximo: espera a que termine una o pregunta a un administrador.",
   "error.not_an_administrator": "Solo un administrador de MediaHub puede decidir sobre las peticiones.",
   "error.not_waiting": "{wish} no espera aprobación (estado: {state}).",

@@ -370,6 +370,7 @@ const fr: Catalog = {
   "error.sign_in_required": "Connectez-vous d’abord avec Home Assistant.",
   "error.admin_only": "Seul un administrateur de Home Assistant peut faire cela.",
   "error.wish_ended": "{wish} est terminé : faites plutôt un nouveau souhait.",
+  "error.media_deletion_refused": "Plex a refusé de supprimer l’ancienne copie : activez « Autoriser la suppression des médias » dans les réglages de Plex (Bibliothèque).",
   "error.request_quota": "{who} a déjà fait {limit} demandes cette semaine, le maximum : attendez qu’une soit terminée ou demandez à un administrateur.",
   "error.not_an_administrator": "Seul un administrateur de MediaHub peut décider des demandes.",
   "error.not_waiting": "{wish} n’attend pas d’approbation (état : {state}).",

@@ -370,6 +370,7 @@ const nl: Catalog = {
   "error.sign_in_required": "Log eerst in met Home Assistant.",
   "error.admin_only": "Alleen een beheerder van Home Assistant kan dat.",
   "error.wish_ended": "{wish} is beëindigd: doe er in plaats daarvan een nieuwe wens voor.",
+  "error.media_deletion_refused": "Plex weigerde de oude kopie te verwijderen: zet „Verwijderen van media toestaan” aan in de instellingen van Plex (Bibliotheek).",
   "error.request_quota": "{who} heeft deze week al {limit} verzoeken gedaan, het maximum: wacht tot er een klaar is of vraag een beheerder.",
   "error.not_an_administrator": "Alleen een beheerder van MediaHub beslist over verzoeken.",
   "error.not_waiting": "{wish} wacht niet op goedkeuring (status: {state}).",

@@ -202,27 +202,41 @@ class PlexClient:
 
         return await self._call(read)
 
-    async def delete_media(self, key: str, files: Sequence[str]) -> list[str]:
+    async def delete_media(self, key: str, files: Sequence[str]) -> list[str] | None:
         """Delete the copies (Media) of item `key` whose file is one of `files`, through Plex
         (`DELETE /library/metadata/{key}/media/{id}`), which removes their files: the others
         stay (Plex lists a new copy of the same movie under the same item). The files removed;
-        Plex refuses unless its "Allow media deletion" setting is on."""
+        None, and nothing removed, while Plex lists no other copy of the item (so the only copy
+        is never deleted). Plex refuses (400) unless its "Allow media deletion" setting is on:
+        InvalidInputError `media_deletion_refused`."""
 
-        def delete(server: PlexServer) -> list[str]:
+        def delete(server: PlexServer) -> list[str] | None:
             try:
                 container = server.query(f"/library/metadata/{key}")
             except NotFound:
                 return []
+            copies = [
+                (media.get("id"), [p.get("file", "") for p in media.iter("Part")])
+                for video in container
+                for media in video.iter("Media")
+            ]
+            old = [(media_id, parts) for media_id, parts in copies if set(parts) & set(files)]
+            if len(old) == len(copies):
+                return None  # no other copy listed yet: the old one is all there is
             removed = []
-            for video in container:
-                for media in video.iter("Media"):
-                    parts = [p.get("file", "") for p in media.iter("Part")]
-                    if any(f in files for f in parts):
-                        server.query(
-                            f"/library/metadata/{key}/media/{media.get('id')}",
-                            method=server._session.delete,  # noqa: SLF001 (as plexapi's Media.delete)
-                        )
-                        removed += parts
+            for media_id, parts in old:
+                try:
+                    server.query(
+                        f"/library/metadata/{key}/media/{media_id}",
+                        method=server._session.delete,  # noqa: SLF001 (as plexapi's Media.delete)
+                    )
+                except BadRequest:
+                    raise InvalidInputError(
+                        "media_deletion_refused",
+                        "Plex refused to remove the old copy: turn on Allow media deletion "
+                        "(Settings, Library)",
+                    ) from None
+                removed += parts
             return removed
 
         return await self._call(delete)

@@ -107,6 +107,10 @@ class LibraryIndex:
 
     # --- look-ups ----------------------------------------------------------------------------
 
+    def lists(self, plex_path: str) -> bool:
+        """Whether Plex lists a file at exactly this path."""
+        return plex_path in self._files
+
     def holding(self, plex_path: str) -> LibraryItem | None:
         """The item with a file at or under a path (a download's folder, as Plex sees it)."""
         if (key := self._files.get(plex_path)) is not None:

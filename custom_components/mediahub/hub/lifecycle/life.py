@@ -96,7 +96,15 @@ class Lifecycle:
         self._announced_dead: set[str] = set()
         # The steps, in the order a download meets them.
         self._guard = FileGuard(qbittorrent, claims, events)
-        self._organizer = Organizer(qbittorrent, claims, organize, wall_clock)
+        self._organizer = Organizer(
+            qbittorrent,
+            claims,
+            organize,
+            wall_clock,
+            in_plex=lambda path: (
+                (plex := scanner.plex_path(path)) is not None and library.lists(plex)
+            ),
+        )
         self._scan = ScanStep(claims, scanner, wall_clock)
         self._plex = PlexConfirmation(library, scanner.plex_path, confirm_within)
 

@@ -47,8 +47,12 @@ class Organizer:
         claims: Claims,
         categories: Iterable[str],
         wall_clock: Callable[[], float],
+        in_plex: Callable[[str], bool] = lambda _path: False,
     ) -> None:
         self._qbt = qbittorrent
+        # Whether Plex lists a file at a qBittorrent path: a name never taken over from a copy
+        # Plex has (an upgrade's new copy beside the old one).
+        self._in_plex = in_plex
         self._claims = claims
         self.categories = frozenset(categories)
         self._now = wall_clock
@@ -141,7 +145,7 @@ class Organizer:
                 record.name,
                 files,
                 episodes=record.category == "tv",
-                taken=_taken_by(infohash, record, others),
+                taken=_taken_by(infohash, record, others, self._in_plex),
             )
             if plan is None:
                 _LOGGER.info("%s: its name says too little to name it for Plex", record.name)
@@ -163,10 +167,14 @@ class Organizer:
 
 
 def _taken_by(
-    infohash: str, record: TorrentRecord, others: Mapping[str, TorrentRecord]
+    infohash: str,
+    record: TorrentRecord,
+    others: Mapping[str, TorrentRecord],
+    in_plex: Callable[[str], bool],
 ) -> Callable[[str], bool]:
     """Whether another download in the same save path holds a path (or its folder: a
-    multi-file torrent's content path is its folder, whose file names are not in the model)."""
+    multi-file torrent's content path is its folder, whose file names are not in the model),
+    or Plex lists a file there."""
     save = PurePosixPath(record.save_path)
     held = [
         PurePosixPath(other.content_path)
@@ -176,6 +184,8 @@ def _taken_by(
 
     def taken(relative: str) -> bool:
         path = save / relative
-        return any(h == path or (h in path.parents and h != save) for h in held)
+        return in_plex(str(path)) or any(
+            h == path or (h in path.parents and h != save) for h in held
+        )
 
     return taken

@@ -19,7 +19,7 @@ from ..releases.pick import AmbiguousTitleError, normalized, wanted
 from ..releases.profiles import ProfileStore
 from ..releases.score import Assessment
 from ..releases.search import SearchService
-from .judge import parse_picture, picture_of
+from .judge import given_its_due, parse_picture, picture_of
 from .model import Happened, Happening, Wish, WishKind, WishState
 from .rules import WEEK, RulesStore
 from .store import WishStore
@@ -402,7 +402,9 @@ class WishBook:
         category = "tv" if item.type == "episode" else "movies"
         profile = await self._profiles.get(category)
         current = picture_of(item.resolution, item.files)
-        if not profile.cutoff or parse_picture(current) >= parse_picture(profile.cutoff):
+        if not profile.cutoff or given_its_due(parse_picture(current)) >= parse_picture(
+            profile.cutoff
+        ):
             raise InvalidInputError(
                 "at_cutoff",
                 f"{item.label} is already {current or 'good enough'} (cutoff {profile.cutoff})",

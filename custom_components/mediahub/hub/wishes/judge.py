@@ -57,6 +57,14 @@ def picture_rank(resolution: str | None, source: Source | None) -> tuple[int, in
     return rank(resolution), _SOURCE_RANK.get(source, -1) if source is not None else -1
 
 
+def given_its_due(picture: tuple[int, int]) -> tuple[int, int]:
+    """A copy whose source its file name does not say (Plex's own names, MediaHub's: "Sintel
+    (2010).mkv") counts as the best source at its resolution: only a higher resolution is
+    surely better than it."""
+    resolution, source = picture
+    return (resolution, max(_SOURCE_RANK.values())) if source < 0 < resolution else picture
+
+
 def parse_picture(text: str | None) -> tuple[int, int]:
     """ "1080p WEB-DL" (a cutoff, or an upgrade's current copy) as a rank."""
     if not text:
@@ -231,7 +239,7 @@ def _upgrade_item(
     if item.type == "episode" and item.season is not None and item.episode is not None:
         same = quality.seasons[:1] == (item.season,) and item.episode in quality.episodes
         key = item_key(item.season, (item.episode,)) if same and not quality.pack else None
-    current = parse_picture(wish.current)
+    current = given_its_due(parse_picture(wish.current))
     better = current < cutoff and picture_rank(quality.resolution, quality.source) > current
     return key if key is not None and key not in held and better else None
 

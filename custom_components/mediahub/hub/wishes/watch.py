@@ -31,7 +31,7 @@ from typing import Final
 from ..clients.maindata import split_tags
 from ..clients.plex import PlexClient
 from ..clients.qbittorrent import QbittorrentClient
-from ..errors import MediaHubError
+from ..errors import InvalidInputError, MediaHubError
 from ..events import EventBus, WishAvailable, WishEnded, WishesChanged, WishGrabbed
 from ..library.index import LibraryIndex
 from ..lifecycle.claims import Claims
@@ -213,11 +213,15 @@ class WishWatch:
                 wish = wish.happened(
                     Happening(now, Happened.GRABBED, torrent.name, item, hash=torrent.hash)
                 )
-            if torrent.plex_key is not None and item not in announced:
-                wish = wish.happened(Happening(now, Happened.AVAILABLE, torrent.name, item))
-                self._events.emit(WishAvailable(wish, item, torrent.plex_key))
-                if wish.kind is WishKind.UPGRADE:
-                    wish = await self._replace_old(wish, torrent)
+            if torrent.plex_key is None:
+                continue
+            if wish.kind is WishKind.UPGRADE:
+                # Each cycle until the old copy is gone (Plex lists the new one beside it, and
+                # lets MediaHub remove the old).
+                if not any(h.what is Happened.REPLACED for h in wish.history):
+                    wish = await self._replace_old(wish, torrent, item)
+            elif item not in announced:
+                wish = self._available(wish, torrent, item)
         if wish.kind is WishKind.WANT and wish.state.open:
             in_plex = any(h.what is Happened.AVAILABLE for h in wish.history)
             if not in_plex and not held and self._library_has(wish):
@@ -238,22 +242,40 @@ class WishWatch:
             return bool(self._library.season(wish.title, wish.season))
         return self._library.movie(wish.title, wish.year) is not None
 
-    async def _replace_old(self, wish: Wish, new: Held) -> Wish:
-        """The new copy is in Plex: the old one goes (through Plex, which owns the file)."""
-        now = self._clock()
+    def _available(self, wish: Wish, torrent: Held, item: str) -> Wish:
+        """Plex lists what the wish grabbed: said once, to whoever asked."""
+        if any(h.what is Happened.AVAILABLE and h.item == item for h in wish.history):
+            return wish
+        wish = wish.happened(Happening(self._clock(), Happened.AVAILABLE, torrent.name, item))
+        self._events.emit(WishAvailable(wish, item, torrent.plex_key))
+        return wish
+
+    async def _replace_old(self, wish: Wish, new: Held, item: str) -> Wish:
+        """The new copy is in Plex: the old one goes (through Plex, which owns the file). Not
+        before Plex lists the new copy as a copy of its own (the scan of a folder the old one
+        is in says nothing of the new file). Refused (Plex's media deletion off) or Plex away:
+        tried again next cycle, the reason kept once."""
         old_files = tuple(str(f) for f in wish.extra.get("old_files", ()))
         try:
             removed = await self._plex.delete_media(wish.plex_key or "", old_files)
+        except InvalidInputError as err:  # Plex lists the new copy, and kept the old one
+            return self._kept(self._available(wish, new, item), new, err.reason)
         except MediaHubError as err:
-            return wish.happened(
-                Happening(now, Happened.REFUSED, new.name, reason=f"old copy kept: {err.reason}")
-            )
-        wish = wish.happened(
-            Happening(now, Happened.REPLACED, new.name, reason=", ".join(removed) or None)
+            return self._kept(wish, new, err.reason)
+        if removed is None:
+            return wish  # Plex does not list the new copy yet
+        wish = self._available(wish, new, item).happened(
+            Happening(self._clock(), Happened.REPLACED, new.name, reason=", ".join(removed) or None)
         )
         wish = replace(wish, state=WishState.DONE)
         self._events.emit(WishEnded(wish, "upgraded"))
         return wish
+
+    def _kept(self, wish: Wish, new: Held, why: str) -> Wish:
+        reason = f"old copy kept: {why}"
+        if any(h.what is Happened.REFUSED and h.reason == reason for h in wish.history):
+            return wish
+        return wish.happened(Happening(self._clock(), Happened.REFUSED, new.name, reason=reason))
 
     async def _watch(
         self,
