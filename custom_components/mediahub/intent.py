@@ -39,7 +39,7 @@ from .hub import (
     Origin,
     WishKind,
 )
-from .services import HA_KINDS, user_name
+from .services import HA_KINDS, person
 from .speech import counted, duration, listed, say, spoken_error, summary, translated
 
 INTENT_DOWNLOAD: Final = "MediaHubDownload"
@@ -50,6 +50,9 @@ INTENT_FOLLOW: Final = "MediaHubFollow"
 INTENT_WANT: Final = "MediaHubWant"
 INTENT_COMING: Final = "MediaHubWhatsComing"
 INTENT_UNWISH: Final = "MediaHubUnwish"
+INTENT_APPROVE: Final = "MediaHubApprove"
+INTENT_DECLINE: Final = "MediaHubDecline"
+INTENT_WAITING: Final = "MediaHubWhatsWaiting"
 
 _ACTIVE = (
     DownloadStatus.DOWNLOADING,
@@ -72,6 +75,9 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
     intent.async_register(hass, WantIntentHandler())
     intent.async_register(hass, WhatsComingIntentHandler())
     intent.async_register(hass, UnwishIntentHandler())
+    intent.async_register(hass, ApproveIntentHandler())
+    intent.async_register(hass, DeclineIntentHandler())
+    intent.async_register(hass, WhatsWaitingIntentHandler())
 
 
 # Every intent takes the stack by its name when there are several (one per home, say).
@@ -420,7 +426,8 @@ async def _operation(
     intent_obj: intent.Intent, runtime: MediaHubRuntime, name: str, data: Mapping[str, Any]
 ) -> Any:
     """An operation of the table, asked by voice: by the Home Assistant user speaking when
-    known, else by "voice"."""
+    known (an administrator or not: a user's wish is a request), else by "voice", the
+    household's own device."""
     operation = OPERATIONS[name]
     try:
         valid = operation.schema(HA_KINDS)(dict(data))
@@ -429,12 +436,15 @@ async def _operation(
         raise InvalidInputError(
             "invalid_wish", f"{field}: {err.msg}", values={"field": field}
         ) from None
+    asker = await person(intent_obj.hass, intent_obj.context)
     call = Call(
         engine=runtime.engine,
         feed=runtime.downloads.feed,
         data=valid,
         origin=Origin.VOICE,
-        user=await user_name(intent_obj.hass, intent_obj.context),
+        user=asker.name,
+        user_id=asker.user_id,
+        admin=asker.admin,
     )
     return await operation.run(call)
 
@@ -452,7 +462,9 @@ def _made(
         }
     )
     kind = WishKind(wish["kind"])
-    if kind is WishKind.FOLLOW:
+    if wish["state"] == "waiting":
+        key = "requested"
+    elif kind is WishKind.FOLLOW:
         key = "already_following" if answer["joined"] else "following"
     elif kind is WishKind.UPGRADE:
         key = "upgrading"
@@ -582,3 +594,79 @@ class UnwishIntentHandler(_SpokenIntentHandler):
         response.async_set_speech_slots({"wish_id": wish["id"], "label": wish["label"]})
         key = "stopped_following" if wish["kind"] == WishKind.FOLLOW.value else "no_longer_wanted"
         return say(intent_obj.language, key, label=wish["label"])
+
+
+# --- requests: an administrator decides ----------------------------------------------------
+
+
+class _DecideIntentHandler(_SpokenIntentHandler):
+    """ "Approve Frozen" / "decline Frozen": the request waiting of that name."""
+
+    operation: str
+    phrase: str
+    slot_schema = {vol.Required("title"): intent.non_empty_string, **_STACK}
+
+    @override
+    async def answer(
+        self,
+        intent_obj: intent.Intent,
+        runtime: MediaHubRuntime,
+        slots: dict[str, Any],
+        response: intent.IntentResponse,
+    ) -> str:
+        data = {"title": slots["title"]["value"]}
+        wish = (await _operation(intent_obj, runtime, self.operation, data))["wish"]
+        response.async_set_speech_slots({"wish_id": wish["id"], "label": wish["label"]})
+        return say(intent_obj.language, self.phrase, label=wish["label"])
+
+
+class ApproveIntentHandler(_DecideIntentHandler):
+    intent_type = INTENT_APPROVE
+    description = (
+        "Approves a request waiting for an administrator, by its title: it is downloaded when "
+        "an acceptable release exists. Only an administrator may."
+    )
+    operation = "approve"
+    phrase = "approved"
+
+
+class DeclineIntentHandler(_DecideIntentHandler):
+    intent_type = INTENT_DECLINE
+    description = (
+        "Declines a request waiting for an administrator, by its title; whoever asked is told. "
+        "Only an administrator may."
+    )
+    operation = "decline"
+    phrase = "declined"
+
+
+class WhatsWaitingIntentHandler(_SpokenIntentHandler):
+    """ "What's waiting for me": the requests an administrator has to decide; to anyone else,
+    their own requests still waiting."""
+
+    intent_type = INTENT_WAITING
+    description = (
+        "Tells the requests waiting for approval: to an administrator, those to decide; to "
+        "anyone else, their own."
+    )
+    slot_schema = _STACK
+
+    @override
+    async def answer(
+        self,
+        intent_obj: intent.Intent,
+        runtime: MediaHubRuntime,
+        slots: dict[str, Any],
+        response: intent.IntentResponse,
+    ) -> str:
+        language = intent_obj.language
+        asker = await person(intent_obj.hass, intent_obj.context)
+        wishes = (await _operation(intent_obj, runtime, "wishes", {}))["wishes"]
+        waiting = [w for w in wishes if w["state"] == "waiting"]
+        if not asker.admin:
+            waiting = [w for w in waiting if asker.name in (w["asked_by"], *w["also_asked"])]
+        response.async_set_speech_slots({"waiting": [w["label"] for w in waiting]})
+        if not waiting:
+            return say(language, "nothing_waiting")
+        key = "waiting_for_you" if asker.admin else "waiting_yours"
+        return say(language, key, titles=listed(language, [w["label"] for w in waiting]))

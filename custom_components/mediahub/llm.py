@@ -11,12 +11,15 @@ from homeassistant.helpers.llm import LLM_API_ASSIST, IntentTool, LLMContext, To
 from .const import DOMAIN
 from .intent import (
     INTENT_ANYWAY,
+    INTENT_APPROVE,
     INTENT_COMING,
+    INTENT_DECLINE,
     INTENT_DOWNLOAD,
     INTENT_FOLLOW,
     INTENT_SCAN,
     INTENT_STATUS,
     INTENT_UNWISH,
+    INTENT_WAITING,
     INTENT_WANT,
 )
 
@@ -35,6 +38,10 @@ LLM_INTENTS = {
     INTENT_WANT: ("Want a movie", ToolAnnotations(idempotent=True, open_world=True)),
     INTENT_UNWISH: ("End a wish", ToolAnnotations(idempotent=True, open_world=False)),
     INTENT_COMING: ("Wishes", ToolAnnotations(read_only=True, open_world=False)),
+    # Requests: decided by an administrator (the person the agent speaks for).
+    INTENT_APPROVE: ("Approve a request", ToolAnnotations(idempotent=True, open_world=True)),
+    INTENT_DECLINE: ("Decline a request", ToolAnnotations(idempotent=True, open_world=False)),
+    INTENT_WAITING: ("Requests waiting", ToolAnnotations(read_only=True, open_world=False)),
 }
 
 

@@ -107,11 +107,6 @@ async def person(hass: HomeAssistant, context: Context) -> Person:
     return Person(user.name or None, user.id, user.is_admin)
 
 
-async def user_name(hass: HomeAssistant, context: Context) -> str | None:
-    """The name of the Home Assistant user behind `context`, None when no person is."""
-    return (await person(hass, context)).name
-
-
 async def _read_torrent_file(hass: HomeAssistant, path: str) -> bytes:
     """A .torrent file on this machine, in a folder Home Assistant may read
     (allowlist_external_dirs), as the core integrations that add torrents allow."""

@@ -5,15 +5,20 @@ over their quota is told why in their language."""
 
 from __future__ import annotations
 
+from pathlib import Path
+import shutil
 from typing import Any
 
+from hassil import Intents, recognize
 from homeassistant.const import Platform
 from homeassistant.core import Context, EventOrigin, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError, Unauthorized
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUser
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+import yaml
 
 from custom_components.mediahub.approvals import action_id
 from custom_components.mediahub.const import (
@@ -25,7 +30,10 @@ from custom_components.mediahub.const import (
 )
 from tests.components.mediahub.helpers import capture
 from tests.components.mediahub.test_websocket import ask
+from tests.components.mediahub.test_wishes import converse
 from tests.simulators.prowlarr import ProwlarrSimulator
+
+SENTENCES = Path(__file__).resolve().parents[3] / "docs" / "custom_sentences"
 
 
 def requests_sensor(hass: HomeAssistant, entry: MockConfigEntry) -> str:
@@ -263,3 +271,74 @@ async def test_an_administrator_decides_from_the_phones_notification(
     # A second tap (another administrator's phone, the same notification) changes nothing.
     await tap("decline", first["wish"]["id"], hass_admin_user)
     assert declined[1:] == []
+
+
+async def test_requests_by_voice_in_english_and_german(
+    stack_hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    users_can_grab: None,
+    hass_admin_user: MockUser,
+    hass_read_only_user: MockUser,
+) -> None:
+    """Through Home Assistant's own agent with the sentences installed: a user's voice wish
+    is a request; the administrator hears what waits, approves and declines it by name."""
+    hass = stack_hass
+    shutil.copytree(SENTENCES, hass.config.path("custom_sentences"))
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+    admin, user = Context(user_id=hass_admin_user.id), Context(user_id=hass_read_only_user.id)
+
+    assert await converse(hass, "I want Frozen", "en", user) == (
+        "I asked for Frozen: an administrator will decide."
+    )
+    assert await converse(hass, "ich will Coco", "de", user) == (
+        "Ich habe Coco angefragt: ein Administrator entscheidet."
+    )
+    assert await converse(hass, "what's waiting for me", "en", user) == (
+        "Your requests waiting for approval: Coco and Frozen."
+    )
+    assert await converse(hass, "what's waiting for me", "en", admin) == (
+        "Waiting for your approval: Coco and Frozen."
+    )
+    assert await converse(hass, "was wartet auf mich", "de", admin) == (
+        "Warten auf deine Genehmigung: Coco und Frozen."
+    )
+    # Someone who is not an administrator may not decide: said, in their language.
+    refused = await converse(hass, "genehmige Frozen", "de", user)
+    assert refused == "Nur ein Administrator von MediaHub kann über Anfragen entscheiden."
+    assert await converse(hass, "approve Frozen", "en", admin) == (
+        "Approved Frozen. It will be downloaded when a good release is out."
+    )
+    assert await converse(hass, "lehne Coco ab", "de", admin) == "Coco ist abgelehnt."
+    assert await converse(hass, "what's waiting for me", "en", admin) == (
+        "Nothing is waiting for approval."
+    )
+    assert await converse(hass, "decline Frozen", "en", admin) == (
+        "Frozen is not waiting for approval (it is wanted)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "approve", "decline", "waiting"),
+    [
+        ("en", "approve Frozen", "decline Frozen", "what's waiting for me"),
+        ("de", "genehmige Frozen", "lehne Frozen ab", "was wartet auf mich"),
+        ("fr", "approuve Frozen", "refuse Frozen", "qu'est-ce qui m'attend"),
+        ("es", "aprueba Frozen", "rechaza Frozen", "qué me espera"),
+        ("nl", "keur Frozen goed", "wijs Frozen af", "wat wacht er op mij"),
+    ],
+)
+def test_the_request_sentences_of_every_language(
+    language: str, approve: str, decline: str, waiting: str
+) -> None:
+    data = yaml.safe_load((SENTENCES / language / "mediahub.yaml").read_text())
+    intents = Intents.from_dict(data)
+    for text, name in (
+        (approve, "MediaHubApprove"),
+        (decline, "MediaHubDecline"),
+        (waiting, "MediaHubWhatsWaiting"),
+    ):
+        result = recognize(text, intents)
+        assert result is not None and result.intent.name == name, (language, text)
+        if name != "MediaHubWhatsWaiting":
+            assert result.entities["title"].value.strip() == "Frozen"

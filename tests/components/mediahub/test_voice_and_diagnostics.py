@@ -159,6 +159,8 @@ async def test_llm_agents_get_the_intents_as_tools(
     tools = await async_get_tools(stack_hass, llm_context, llm.LLM_API_ASSIST)
     ours = {t.name: t for t in tools.tools if t.name.startswith(f"{DOMAIN}__")}
     assert sorted(ours) == [
+        "mediahub__MediaHubApprove",
+        "mediahub__MediaHubDecline",
         "mediahub__MediaHubDownload",
         "mediahub__MediaHubDownloadAnyway",
         "mediahub__MediaHubDownloadStatus",
@@ -167,8 +169,10 @@ async def test_llm_agents_get_the_intents_as_tools(
         "mediahub__MediaHubUnwish",
         "mediahub__MediaHubWant",
         "mediahub__MediaHubWhatsComing",
+        "mediahub__MediaHubWhatsWaiting",
     ]
     assert ours["mediahub__MediaHubWhatsComing"].annotations.read_only is True
+    assert ours["mediahub__MediaHubWhatsWaiting"].annotations.read_only is True
     assert ours["mediahub__MediaHubDownloadStatus"].annotations.read_only is True
     api = await llm.async_get_api(stack_hass, llm.LLM_API_ASSIST, llm_context)
     assert "mediahub__MediaHubDownload" in {t.name for t in api.tools}

@@ -101,13 +101,16 @@ class WishBook:
         """The wish a person names ("stop following Severance"): an open one, or a request
         waiting for approval ("approve Frozen")."""
         said = normalized(wanted(title).title)
-        if waiting:
-            candidates = [w for w in await self.all() if w.state is WishState.WAITING]
-        else:
-            candidates = [w for w in await self.all() if w.state.live]
-        matches = [w for w in candidates if normalized(w.title) == said]
-        if not matches:
-            matches = [w for w in candidates if said and said in normalized(w.title)]
+        live = [w for w in await self.all() if w.state.live]
+        matches: list[Wish] = []
+        # A request first; else the wish of that name, which then says it waits for nothing.
+        requests = [w for w in live if w.state is WishState.WAITING]
+        for candidates in [requests, live] if waiting else [live]:
+            matches = [w for w in candidates if normalized(w.title) == said]
+            if not matches:
+                matches = [w for w in candidates if said and said in normalized(w.title)]
+            if matches:
+                break
         if len(matches) > 1:
             raise AmbiguousTitleError([w.label for w in matches])
         if not matches:
