@@ -15,7 +15,7 @@ import shutil
 from typing import Any
 
 from aiohttp import web
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
@@ -137,9 +137,11 @@ async def test_a_request_from_asking_to_watching_through_the_phones(
             )
         ],
     )
-    # Two phones: the administrator's and the user's; the other user has no phone here.
+    # Three phones: the administrator's, and those of two people of the household.
+    sam = MockUser(name="Sam").add_to_hass(hass)  # in no group: not an administrator
     admin_phone = register_phone(hass, hass_admin_user, "ada-phone", gateway)
     user_phone = register_phone(hass, hass_read_only_user, "mia-phone", gateway)
+    sams_phone = register_phone(hass, sam, "sam-phone", gateway)
     assert await async_setup_component(hass, "mobile_app", {})
     await hass.async_block_till_done()
     devices = dr.async_get(hass)
@@ -174,6 +176,13 @@ async def test_a_request_from_asking_to_watching_through_the_phones(
                         },
                     },
                 },
+                {
+                    "alias": "Sam's wishes to his phone",
+                    "use_blueprint": {
+                        "path": "mediahub/notify_ready_to_watch.yaml",
+                        "input": {"phone": device_of(sams_phone), "asker": "Sam"},
+                    },
+                },
             ]
         },
     )
@@ -191,6 +200,21 @@ async def test_a_request_from_asking_to_watching_through_the_phones(
     assert asked["success"], asked
     request = asked["result"]["wish"]
     assert request["state"] == "waiting"
+    # Sam asks for the same film: he joins the request (one request, one notification).
+    joined = await hass.services.async_call(
+        "mediahub",
+        "wish",
+        {
+            "config_entry_id": entry.entry_id,
+            "title": "big hero 6",
+            "category": "movies",
+            "year": 2014,
+        },
+        blocking=True,
+        context=Context(user_id=sam.id),
+        return_response=True,
+    )
+    assert joined is not None and joined["joined"] and joined["wish"]["id"] == request["id"]
 
     # The administrator's phone shows it, with its two buttons.
     await until(lambda: bool(gateway.received.get("ada-phone")), "the request on Ada's phone")
@@ -198,7 +222,8 @@ async def test_a_request_from_asking_to_watching_through_the_phones(
     assert push["message"] == f"{hass_read_only_user.name}: Big Hero 6 (2014)"
     buttons = push["data"]["actions"]
     assert [b["title"] for b in buttons] == ["Approve", "Decline"]
-    assert "mia-phone" not in gateway.received  # nothing for the user yet
+    assert "mia-phone" not in gateway.received  # nothing for the household yet
+    assert "sam-phone" not in gateway.received
 
     # A tap on Approve: the Companion app fires the button's event through its webhook.
     phone = await hass_client_no_auth()
@@ -237,4 +262,7 @@ async def test_a_request_from_asking_to_watching_through_the_phones(
         return any("you wished for it" in m for m in gateway.messages("mia-phone"))
 
     await until(told, "Mia's phone to be told it is ready", timeout=180)
-    assert gateway.messages("mia-phone") == ["Big Hero 6 (2014) is in Plex: you wished for it."]
+    ready = "Big Hero 6 (2014) is in Plex: you wished for it."
+    assert gateway.messages("mia-phone") == [ready]
+    assert gateway.messages("sam-phone") == [ready]  # who asked too is told too
+    assert len(gateway.received["ada-phone"]) == 1  # the administrator had only the request
