@@ -125,6 +125,7 @@ class Lab:
         self.media = root / "media"
         self.ha_config = root / "homeassistant"
         self.login = Login("lab", secrets.token_urlsafe(9))
+        self.household = Login("household", secrets.token_urlsafe(12))  # a user, not an admin
         self.entry_id = ""
         self.seeded: dict[str, SeededTorrent] = {}  # by release title
         self.indexer = self.prowlarr.add_indexer("Lab Seeds", latency=0.2)
@@ -382,12 +383,16 @@ class Lab:
             async with http.delete(f"{url}/{entry['entry_id']}", headers=self._auth) as response:
                 response.raise_for_status()
 
-    async def action(self, http: aiohttp.ClientSession, name: str, **data: Any) -> Any:
-        """Call a MediaHub action through Home Assistant's REST API."""
+    async def action(
+        self, http: aiohttp.ClientSession, name: str, *, token: str = "", **data: Any
+    ) -> Any:
+        """Call a MediaHub action through Home Assistant's REST API (as the lab's owner, or
+        as whoever `token` is)."""
+        auth = {"Authorization": f"Bearer {token}"} if token else self._auth
         async with http.post(
             f"{HA_URL}/api/services/mediahub/{name}?return_response",
             json={"config_entry_id": self.entry_id, **data},
-            headers=self._auth,
+            headers=auth,
         ) as response:
             if response.status != 200:
                 raise RuntimeError(
@@ -649,6 +654,62 @@ class Lab:
         ok, detail = await self._check_ui()
         step("the UI in Chromium: logged in, Developer tools ran mediahub.search", ok, detail)
         await self._check_sidebar_panel(http, step)
+        if self.household.token:
+            await self._check_request(http, step)
+
+    async def _check_request(
+        self, http: aiohttp.ClientSession, step: Callable[[str, bool, str], bool]
+    ) -> None:
+        """The household's user asks for a film; the owner approves it from the phone's
+        notification (its button's event, as the Companion app fires it: in the owner's name);
+        once it is out, it is grabbed and Plex lists it."""
+        asked = await self.action(
+            http,
+            "wish",
+            token=self.household.token,
+            title="Cosmos Laundromat",
+            kind="want",
+            category="movies",
+            year=2015,
+        )
+        wish = asked["wish"]
+        if not step(
+            "a user's wish is a request",
+            wish["state"] == "waiting",
+            f"Cosmos Laundromat: {wish['state']}, asked by {wish['asked_by']}",
+        ):
+            return
+        film = await self.publish("Cosmos Laundromat 2015 1080p WEB-DL", 2040, 6 * 1024 * 1024)
+        tap = {"action": f"MEDIAHUB_APPROVE_{self.entry_id}_{wish['id']}"}
+        async with http.post(
+            f"{HA_URL}/api/events/mobile_app_notification_action", json=tap, headers=self._auth
+        ) as response:
+            response.raise_for_status()
+
+        async def state() -> dict[str, Any]:
+            # A cycle now, by whichever process holds the watch claim; then the panel's list.
+            await self.action(http, "watch_wishes")
+            async with http.get(f"{PANEL_URL}/api/wishes") as answer:
+                wishes = (await answer.json())["wishes"]
+            found: dict[str, Any] = next(w for w in wishes if w["id"] == wish["id"])
+            return found
+
+        async def approved() -> bool:
+            return any(h["what"] == "approved" for h in (await state())["history"])
+
+        ok = await _holds(approved, 60)
+        by = [h.get("by") for h in (await state())["history"] if h["what"] == "approved"]
+        step("approved from the phone's notification", ok, f"approved by {by}")
+
+        async def available() -> bool:
+            return (await state())["state"] == "available"
+
+        ok = await _holds(available, 120)
+        step(
+            "the request grabbed and in Plex",
+            ok and film.infohash in (await self.action(http, "list_downloads"))["downloads"],
+            "GET /api/wishes: available",
+        )
 
     async def assist(
         self, http: aiohttp.ClientSession, text: str, language: str
@@ -759,8 +820,9 @@ class Lab:
             await german.screenshot(path=shots / "ha-panel-de.png")
             step("sidebar panel in the user's language", ok, "German: 'Bereit zum Ansehen'")
 
-            household = Login("household", secrets.token_urlsafe(12))
+            household = self.household
             await self._add_user(http, household)
+            await self._sign_in(http, household)
             await self._let_users_grab(http)
             page = await self._log_in(browser, household, **phone)
             title = "Tears of Steel 2012 Soundtrack FLAC"
@@ -905,6 +967,29 @@ class Lab:
                 "password": login.password,
             },
         )
+
+    async def _sign_in(self, http: aiohttp.ClientSession, login: Login) -> None:
+        """A token for `login`, through Home Assistant's login flow, as its login page does."""
+        async with http.post(
+            f"{HA_URL}/auth/login_flow",
+            json={
+                "client_id": CLIENT_ID,
+                "handler": ["homeassistant", None],
+                "redirect_uri": f"{HA_URL}/?auth_callback=1",
+            },
+        ) as response:
+            flow = await response.json()
+        async with http.post(
+            f"{HA_URL}/auth/login_flow/{flow['flow_id']}",
+            json={"client_id": CLIENT_ID, "username": login.username, "password": login.password},
+        ) as response:
+            code = (await response.json())["result"]
+        async with http.post(
+            f"{HA_URL}/auth/token",
+            data={"grant_type": "authorization_code", "code": code, "client_id": CLIENT_ID},
+        ) as response:
+            response.raise_for_status()
+            login.token = (await response.json())["access_token"]
 
     async def _let_users_grab(self, http: aiohttp.ClientSession) -> None:
         """MediaHub's option, through its options flow, as an administrator sets it."""
