@@ -293,12 +293,7 @@ class Lab:
         ) as response:
             response.raise_for_status()
             code = (await response.json())["auth_code"]
-        async with http.post(
-            f"{HA_URL}/auth/token",
-            data={"grant_type": "authorization_code", "code": code, "client_id": CLIENT_ID},
-        ) as response:
-            response.raise_for_status()
-            self.login.token = (await response.json())["access_token"]
+        self.login.token = await _token(http, code)
         for step, body in (
             ("core_config", {}),
             ("analytics", {}),
@@ -984,12 +979,7 @@ class Lab:
             json={"client_id": CLIENT_ID, "username": login.username, "password": login.password},
         ) as response:
             code = (await response.json())["result"]
-        async with http.post(
-            f"{HA_URL}/auth/token",
-            data={"grant_type": "authorization_code", "code": code, "client_id": CLIENT_ID},
-        ) as response:
-            response.raise_for_status()
-            login.token = (await response.json())["access_token"]
+        login.token = await _token(http, code)
 
     async def _let_users_grab(self, http: aiohttp.ClientSession) -> None:
         """MediaHub's option, through its options flow, as an administrator sets it."""
@@ -1082,6 +1072,17 @@ async def _answers(http: aiohttp.ClientSession, url: str) -> bool:
 async def wait_until(check: Callable[[], Awaitable[bool]], timeout: float, what: str) -> None:
     if not await _holds(check, timeout):
         raise RuntimeError(f"{what} did not start within {timeout:.0f}s")
+
+
+async def _token(http: aiohttp.ClientSession, code: str) -> str:
+    """The access token Home Assistant gives for a login's authorization code."""
+    async with http.post(
+        f"{HA_URL}/auth/token",
+        data={"grant_type": "authorization_code", "code": code, "client_id": CLIENT_ID},
+    ) as response:
+        response.raise_for_status()
+        token: str = (await response.json())["access_token"]
+        return token
 
 
 async def _holds(check: Callable[[], bool | Awaitable[bool]], timeout: float) -> bool:

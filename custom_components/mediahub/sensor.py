@@ -14,7 +14,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory, UnitOfDataRate, UnitOfInformation
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
@@ -26,15 +26,13 @@ from .coordinator import (
     MediaHubConfigEntry,
     MediaHubCoordinator,
 )
-from .entity import MediaHubEntity
+from .entity import MediaHubEntity, WishListEntity
 from .hub import (
     ConnectionStatus,
     DownloadsSnapshot,
-    EngineEvent,
     ReadyItem,
     VpnStatus,
     Wish,
-    WishesChanged,
     WishState,
     ready_item_json,
 )
@@ -227,29 +225,17 @@ class ReadyToWatchSensor(MediaHubEntity, SensorEntity):
         return {"items": [ready_item_json(item, base) for item in self._ready()]}
 
 
-class RequestsWaitingSensor(MediaHubEntity, SensorEntity):
+class RequestsWaitingSensor(WishListEntity, SensorEntity):
     """How many requests wait for an administrator, and which (newest first): for a dashboard
-    and for the approve-requests blueprint. It follows the wish list as it changes."""
+    and for the approve-requests blueprint."""
 
     _attr_translation_key = "requests_waiting"
     _attr_native_unit_of_measurement = "requests"
     _attr_state_class = SensorStateClass.MEASUREMENT
     _unrecorded_attributes = frozenset({"requests"})
-    coordinator: IndexersCoordinator
 
     def __init__(self, coordinator: IndexersCoordinator, wishes: tuple[Wish, ...]) -> None:
-        super().__init__(coordinator, "requests_waiting")
-        self._wishes = wishes
-
-    async def async_added_to_hass(self) -> None:
-        await super().async_added_to_hass()
-        self.async_on_remove(self.coordinator.engine.subscribe(self._engine_event))
-
-    @callback
-    def _engine_event(self, event: EngineEvent) -> None:
-        if isinstance(event, WishesChanged):
-            self._wishes = event.wishes
-            self.async_write_ha_state()
+        super().__init__(coordinator, "requests_waiting", wishes)
 
     def _waiting(self) -> list[Wish]:
         return [w for w in self._wishes if w.state is WishState.WAITING]

@@ -12,15 +12,15 @@ from typing import Any
 
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
 from homeassistant.components.todo.entity import TodoItem, TodoListEntity
-from homeassistant.core import Context, HomeAssistant, callback
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
 from .coordinator import IndexersCoordinator, MediaHubConfigEntry
-from .entity import MediaHubEntity
+from .entity import WishListEntity
 from .errors import engine_errors
-from .hub import OPERATIONS, Call, EngineEvent, Origin, Wish, WishesChanged, WishKind, WishState
+from .hub import OPERATIONS, Call, Origin, Wish, WishKind, WishState
 from .services import HA_KINDS, person
 from .speech import say
 
@@ -53,7 +53,7 @@ async def async_setup_entry(
     async_add_entities([WantedList(runtime.indexers, wishes)])
 
 
-class WantedList(MediaHubEntity, TodoListEntity):
+class WantedList(WishListEntity, TodoListEntity):
     """The wish list as a to-do list."""
 
     _attr_translation_key = "wanted"
@@ -62,21 +62,9 @@ class WantedList(MediaHubEntity, TodoListEntity):
         | TodoListEntityFeature.UPDATE_TODO_ITEM
         | TodoListEntityFeature.DELETE_TODO_ITEM
     )
-    coordinator: IndexersCoordinator
 
     def __init__(self, coordinator: IndexersCoordinator, wishes: tuple[Wish, ...]) -> None:
-        super().__init__(coordinator, "wanted")
-        self._wishes = wishes
-
-    async def async_added_to_hass(self) -> None:
-        await super().async_added_to_hass()
-        self.async_on_remove(self.coordinator.engine.subscribe(self._engine_event))
-
-    @callback
-    def _engine_event(self, event: EngineEvent) -> None:
-        if isinstance(event, WishesChanged):
-            self._wishes = event.wishes
-            self.async_write_ha_state()
+        super().__init__(coordinator, "wanted", wishes)
 
     @property
     def todo_items(self) -> list[TodoItem]:

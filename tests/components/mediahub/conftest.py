@@ -14,7 +14,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.mediahub.const import DOMAIN
+from custom_components.mediahub.const import CONF_USERS_CAN_GRAB, DOMAIN
 from tests.simulators.gluetun import GluetunSimulator
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator
@@ -129,4 +129,13 @@ async def loaded_entry(
     assert setup_problems(caplog) == []
     yield mock_entry
     await stack_hass.config_entries.async_unload(mock_entry.entry_id)
+    await stack_hass.async_block_till_done()
+
+
+@pytest.fixture
+async def users_can_grab(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    """The stack's option that lets every user search, grab and wish (a wish is a request)."""
+    stack_hass.config_entries.async_update_entry(
+        loaded_entry, options={**loaded_entry.options, CONF_USERS_CAN_GRAB: True}
+    )
     await stack_hass.async_block_till_done()

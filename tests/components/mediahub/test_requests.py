@@ -22,7 +22,6 @@ import yaml
 
 from custom_components.mediahub.approvals import action_id
 from custom_components.mediahub.const import (
-    CONF_USERS_CAN_GRAB,
     DOMAIN,
     EVENT_REQUEST_APPROVED,
     EVENT_REQUEST_DECLINED,
@@ -61,14 +60,6 @@ async def act(
         context=Context(user_id=user.id),
         return_response=True,
     )
-
-
-@pytest.fixture
-async def users_can_grab(stack_hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
-    stack_hass.config_entries.async_update_entry(
-        loaded_entry, options={**loaded_entry.options, CONF_USERS_CAN_GRAB: True}
-    )
-    await stack_hass.async_block_till_done()
 
 
 async def test_a_users_request_waits_and_an_administrator_decides(

@@ -25,7 +25,6 @@ from pytest_homeassistant_custom_component.typing import (
     WebSocketGenerator,
 )
 
-from custom_components.mediahub.const import CONF_USERS_CAN_GRAB
 from tests.components.mediahub.helpers import call
 from tests.components.mediahub.test_websocket import ask
 from tests.simulators.plex import PlexSimulator
@@ -106,6 +105,7 @@ def register_phone(
 async def test_a_request_from_asking_to_watching_through_the_phones(
     stack_hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
+    users_can_grab: None,
     qbittorrent5: QbtInstance,
     seeded: Callable[..., SeededTorrent],
     prowlarr_sim: ProwlarrSimulator,
@@ -119,10 +119,6 @@ async def test_a_request_from_asking_to_watching_through_the_phones(
     tmp_path: Path,
 ) -> None:
     hass, entry = stack_hass, loaded_entry
-    hass.config_entries.async_update_entry(
-        entry, options={**entry.options, CONF_USERS_CAN_GRAB: True}
-    )
-    await hass.async_block_till_done()
     plex_sim.media("/data", tmp_path / "media")
     torrent = await asyncio.to_thread(seeded, FILM, 1024 * 1024, folder=True)
     prowlarr_sim.add_indexer(

@@ -178,6 +178,23 @@ class ProwlarrClient:
         with contextlib.suppress(NotFoundError):  # gone already
             await self._send_json("DELETE", f"/api/v1/customfilter/{filter_id}")
 
+    async def keep_custom_filter(self, ids: Sequence[int], resource: Mapping[str, Any]) -> int:
+        """One record kept as one filter: `resource` written over the newest of `ids` (made
+        anew when none is left), the others deleted (two processes' first saves at once); the
+        id it is kept under."""
+        kept: int | None = None
+        if ids:
+            try:
+                await self.update_custom_filter(ids[-1], resource)
+                kept = ids[-1]
+            except NotFoundError:
+                pass
+        if kept is None:
+            kept = int((await self.create_custom_filter(resource))["id"])
+        for duplicate in ids[:-1]:
+            await self.delete_custom_filter(duplicate)
+        return kept
+
     def _same_origin(self, link: str) -> str:
         """Prowlarr builds proxy links from the host we called; keep them on that host."""
         ours, theirs = urlsplit(self._url), urlsplit(link)

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import probatio as vol
 
-from ..clients.prowlarr import NotFoundError, ProwlarrClient
+from ..clients.prowlarr import ProwlarrClient
 from ..clients.qbittorrent import QbittorrentClient
 from ..errors import InvalidInputError, MediaHubError
 from .profile import QualityProfile, checked, with_defaults
@@ -90,18 +90,8 @@ class ProfileStore:
 
     async def _write(self, category: str, data: dict[str, Any]) -> None:
         resource = {"type": FILTER_TYPE, "label": category, "filters": [data]}
-        ids = self._ids.get(category, [])
-        if ids:
-            try:
-                await self._prowlarr.update_custom_filter(ids[-1], resource)
-            except NotFoundError:
-                ids = []
-        if not ids:
-            created = await self._prowlarr.create_custom_filter(resource)
-            ids = [int(created["id"])]
-        for duplicate in ids[:-1]:
-            await self._prowlarr.delete_custom_filter(duplicate)
-        self._ids[category] = ids[-1:]
+        kept = await self._prowlarr.keep_custom_filter(self._ids.get(category, []), resource)
+        self._ids[category] = [kept]
         self._stored[category] = data
 
     async def all(self) -> dict[str, QualityProfile]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import logging
 from typing import Any, Final
 
-from ..clients.prowlarr import NotFoundError, ProwlarrClient
+from ..clients.prowlarr import ProwlarrClient
 from ..errors import MediaHubError
 from .model import Wish
 
@@ -91,17 +91,8 @@ class RulesStore:
     async def save(self, rules: RequestRules) -> RequestRules:
         await self._read()
         resource = {"type": FILTER_TYPE, "label": "rules", "filters": [rules.as_json()]}
-        ids = self._ids
-        if ids:
-            try:
-                await self._prowlarr.update_custom_filter(ids[-1], resource)
-            except NotFoundError:
-                ids = []
-        if not ids:
-            ids = [int((await self._prowlarr.create_custom_filter(resource))["id"])]
-        for duplicate in ids[:-1]:  # two first saves at once: the newest stays
-            await self._prowlarr.delete_custom_filter(duplicate)
-        self._ids, self._known = ids[-1:], rules
+        self._ids = [await self._prowlarr.keep_custom_filter(self._ids, resource)]
+        self._known = rules
         return rules
 
     async def _read(self) -> None:
