@@ -14,6 +14,10 @@ MEDIAHUB_CACHE="${MEDIAHUB_CACHE:-/var/cache/mediahub}"
 
 # Debian packages of the root filesystem. Changing this list builds a new one.
 ROOTFS_PACKAGES="python3.14,python3.14-venv,python3.14-dev,g++,ca-certificates,qbittorrent-nox,chromium,dbus-x11,docker-compose,procps,nodejs,libturbojpeg0"
+# Debian packages installed into an existing rootfs (apt-get in a chroot), outside its hash: adding
+# one here does not rebuild the rootfs (kubernetes-client: kubectl, for tests/stack/test_kubernetes.py;
+# git: tests/test_workflows.py makes a history to write a changelog from).
+ROOTFS_EXTRA_PACKAGES="kubernetes-client git"
 ROOTFS_SUITE="sid"
 ROOTFS_MIRROR="${MEDIAHUB_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
