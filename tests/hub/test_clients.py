@@ -163,6 +163,11 @@ async def test_categories_are_created_with_save_paths_in_the_media_volume(
     export = rig.settings.torrents_path / "export"
     await rig.engine.qbittorrent.set_export_dir(str(export))
     assert (await rig.engine.qbittorrent.export_dir() or "").rstrip("/") == str(export)
+    # qBittorrent answers a free space of 0 until it has measured the disk (4.5 takes a moment
+    # on a loaded machine), which the engine reads as unknown: known, it is the disk's.
+    await rig.poll_until(
+        lambda: rig.engine.downloads.transfer().free_space is not None, what="the free space"
+    )
     transfer = rig.engine.downloads.transfer()
     assert transfer.connection_status in ("connected", "firewalled", "disconnected")
     assert transfer.free_space is not None and transfer.free_space > 0
