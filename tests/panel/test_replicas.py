@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from tests.support.qbittorrent import QbtInstance
 from tests.support.sse import read_events
 from tests.support.wait import until
 
-from .test_kill import SidecarProcess, complete
+from .test_kill import SidecarProcess
 
 TITLE = "Carnival.of.Souls.1962.mkv"
 WISHED = "Quiet Harbour 2026 1080p WEB-DL x264-GRP"
@@ -89,6 +90,26 @@ def replicas(
         replica.stop()
 
 
+def organized(qbt: QbtInstance, infohash: str) -> bool:
+    """Marked organized, and qBittorrent lists the file under its new name."""
+    [info] = qbt.api("GET", "torrents/info", params={"hashes": infohash}).json()
+    files = qbt.api("GET", "torrents/files", params={"hash": infohash}).json()
+    return "mediahub:organized" in str(info["tags"]) and [f["name"] for f in files] == [
+        "Carnival of Souls (1962)/Carnival of Souls (1962).mkv"
+    ]
+
+
+def complete_in_place(qbt: QbtInstance, infohash: str) -> None:
+    """The film's bytes (those `place_tiny` writes) at the path qBittorrent expects, then a
+    recheck."""
+    [info] = qbt.api("GET", "torrents/info", params={"hashes": infohash}).json()
+    [file] = qbt.api("GET", "torrents/files", params={"hash": infohash}).json()
+    path = Path(info["save_path"]) / file["name"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(hashlib.sha256(TITLE.encode()).digest() * 64)
+    qbt.api("POST", "torrents/recheck", data={"hashes": infohash})
+
+
 def files_under(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
@@ -130,8 +151,13 @@ async def test_two_replicas_grab_complete_organize_and_scan_a_film_once(
                 return await r.stage(h, infohash) is not None
 
             await replica.until_logged(listed, "the grab listed", timeout=60)
-        # qBittorrent completes it (the file arrives, a recheck finds it whole).
-        await asyncio.to_thread(complete, qbittorrent5, first.settings, infohash)
+        # Organized for Plex while it downloads (renamed in qBittorrent, once, by whichever
+        # replica claims it); then qBittorrent completes it: the file arrives where qBittorrent
+        # now expects it, and a recheck finds it whole.
+        await until(
+            lambda: asyncio.to_thread(organized, qbittorrent5, infohash), "the film organized"
+        )
+        await asyncio.to_thread(complete_in_place, qbittorrent5, infohash)
         # Both panels follow it to Plex.
         for replica, http in ((first, http0), (second, http1)):
 
