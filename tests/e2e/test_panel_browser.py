@@ -484,6 +484,8 @@ async def test_in_plex_in_search_then_downloading_to_ready_to_watch_with_play_an
         ],
     )
     async with serve(settings) as sidecar:
+        # The panel marks what Plex has once it has read Plex's library (just after it starts).
+        await until(lambda: sidecar.panel.engine.library.loaded, "Plex's library read")
         page = await phone(browser, sidecar, IPHONE)
         search = page.get_by_label("Search for a movie, show, album or book")
 

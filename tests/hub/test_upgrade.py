@@ -176,7 +176,10 @@ async def grabbed(up: Upgrade) -> None:
     )  # fmt: skip
     report = await rig.engine.watch.cycle()
     assert report.grabbed == (BETTER,)
-    assert wish_grabs(rig) == {BETTER: [(up.wish.id, "movie")]}
+    # qBittorrent lists an added torrent on its own time.
+    await rig.poll_until(
+        lambda: wish_grabs(rig) == {BETTER: [(up.wish.id, "movie")]}, what="the grab in qBittorrent"
+    )
     wish = await up.stored()
     assert wish.state is WishState.GRABBED
     assert wish.grabbed_items == {"movie": up.torrent.infohash}

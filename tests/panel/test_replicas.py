@@ -22,7 +22,7 @@ from custom_components.mediahub.hub.models import Stage
 from tests.hub.conftest import PLEX_ROOT, rig_settings
 from tests.simulators.plex import PlexSimulator, Refresh
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
-from tests.support.qbittorrent import QbtInstance
+from tests.support.qbittorrent import QbtInstance, free_ports
 from tests.support.sse import read_events
 from tests.support.wait import until
 
@@ -85,6 +85,9 @@ def replicas(
         )
         for n in (0, 1)
     )
+    # Each its own port: two separate picks may hand out the same just-released one.
+    for replica, port in zip(pair, free_ports(2), strict=True):
+        replica.port, replica.url = port, f"http://127.0.0.1:{port}"
     yield pair[0], pair[1]
     for replica in pair:
         replica.stop()
