@@ -11,34 +11,28 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import dataclasses
 from pathlib import Path
 import re
-import subprocess
-import sys
 
 import aiohttp
 from playwright.async_api import Browser, Locator, Page, expect
 import pytest
 
-from tests.lab import _confirmed_http_config
 from tests.panel.conftest import Sidecar
 from tests.simulators.plex import PlexSimulator
 from tests.simulators.prowlarr import ProwlarrSimulator, SimRelease
-from tests.support.qbittorrent import QbtInstance, free_port
+from tests.support.qbittorrent import QbtInstance
 from tests.support.wait import until
 
 from .conftest import PHONE
 from .test_sign_in import (
     ADMIN,
-    HA_CONFIGURATION,
-    HA_START,
     USER,
     WAIT,
     Account,
-    _answers,
     _from_page,
-    _onboard,
     _sign_in,
     _websocket,
     home_assistant,
+    running_home_assistant,
     signed_sidecar,
 )
 
@@ -358,41 +352,19 @@ async def mediahub_in_home_assistant(
     config = tmp_path / "homeassistant"
     (config / "custom_components").mkdir(parents=True)
     (config / "custom_components" / "mediahub").symlink_to(HUB)
-    (config / "configuration.yaml").write_text(HA_CONFIGURATION)
-    port = free_port()
-    _confirmed_http_config(config / ".storage", port)
-    url = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "hass.out").open("wb")
-    hass = Path(sys.executable).with_name("hass")
-    process = subprocess.Popen(  # noqa: ASYNC220  (started once; it runs beside the loop)
-        [str(hass), "--config", str(config), "--skip-pip"], stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
+    async with running_home_assistant(config, tmp_path / "hass.out") as ha:
         async with aiohttp.ClientSession() as http:
-
-            async def started() -> bool:
-                assert process.poll() is None, (tmp_path / "hass.out").read_text()[-3000:]
-                return await _answers(http, f"{url}/api/onboarding")
-
-            await until(started, "Home Assistant to answer", timeout=HA_START, interval=0.5)
-            token = await _onboard(http, url)
             # The last onboarding step, so that the frontend opens on the app, not onboarding.
             async with http.post(
-                f"{url}/api/onboarding/integration",
-                json={"client_id": f"{url}/", "redirect_uri": f"{url}/?auth_callback=1"},
-                headers={"Authorization": f"Bearer {token}"},
+                f"{ha.url}/api/onboarding/integration",
+                json={"client_id": f"{ha.url}/", "redirect_uri": f"{ha.url}/?auth_callback=1"},
+                headers={"Authorization": f"Bearer {ha.token}"},
             ) as response:
                 response.raise_for_status()
-            entry_id = await _configure(http, url, token, qbittorrent5, prowlarr_sim, plex_sim)
-        yield MediaHubInHomeAssistant(url, token, entry_id)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            entry_id = await _configure(
+                http, ha.url, ha.token, qbittorrent5, prowlarr_sim, plex_sim
+            )
+        yield MediaHubInHomeAssistant(ha.url, ha.token, entry_id)
 
 
 async def _log_in(

@@ -8,6 +8,7 @@ the token in Home Assistant."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+import contextlib
 import dataclasses
 import json
 import logging
@@ -132,15 +133,18 @@ async def _onboard(http: aiohttp.ClientSession, ha: str) -> str:
     return token
 
 
-@pytest.fixture
-async def home_assistant(tmp_path: Path) -> AsyncIterator[HomeAssistant]:
-    config = tmp_path / "homeassistant"
-    config.mkdir()
+@contextlib.asynccontextmanager
+async def running_home_assistant(config: Path, output: Path) -> AsyncIterator[HomeAssistant]:
+    """A real `hass` for the configuration folder `config` (its configuration.yaml written
+    here) on a free port of 127.0.0.1, onboarded, until the block ends; what it prints goes to
+    `output`."""
+    # A test's own small files, before anything runs beside the loop.
+    config.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
     (config / "configuration.yaml").write_text(HA_CONFIGURATION)
     port = free_port()
     _confirmed_http_config(config / ".storage", port)
     url = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "hass.out").open("wb")
+    log = output.open("wb")
     hass = Path(sys.executable).with_name("hass")
     process = subprocess.Popen(  # noqa: ASYNC220  (started once; it runs beside the loop)
         [str(hass), "--config", str(config), "--skip-pip"], stdout=log, stderr=subprocess.STDOUT
@@ -149,7 +153,7 @@ async def home_assistant(tmp_path: Path) -> AsyncIterator[HomeAssistant]:
         async with aiohttp.ClientSession() as http:
 
             async def started() -> bool:
-                assert process.poll() is None, (tmp_path / "hass.out").read_text()[-3000:]
+                assert process.poll() is None, output.read_text()[-3000:]  # noqa: ASYNC240
                 return await _answers(http, f"{url}/api/onboarding")
 
             await until(started, "Home Assistant to answer", timeout=HA_START, interval=0.5)
@@ -163,6 +167,12 @@ async def home_assistant(tmp_path: Path) -> AsyncIterator[HomeAssistant]:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture
+async def home_assistant(tmp_path: Path) -> AsyncIterator[HomeAssistant]:
+    async with running_home_assistant(tmp_path / "homeassistant", tmp_path / "hass.out") as ha:
+        yield ha
 
 
 @pytest.fixture
