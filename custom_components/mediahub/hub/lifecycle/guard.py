@@ -1,7 +1,8 @@
 """The file-list guard, run before a byte of payload is written (see `releases.files`).
 
 A .torrent is judged at the grab, from its own file list: refused at once, or added stopped
-when some files are junk, to be set to "do not download" and started by the next poll. A
+when some files are outside its category's allowlist (or samples, extras), to be set to "do
+not download" and started by the next poll. A
 magnet is added with qBittorrent's "stop when metadata is received" condition (4.5 and 5.x);
 once its metadata is in, the next poll reads its files, and refuses it (removed with its
 files, none of which has a byte yet) or starts it. Torrents waiting for this carry the tag
@@ -22,14 +23,24 @@ from ..clients.qbittorrent import QbittorrentClient
 from ..errors import InvalidInputError, MediaHubError
 from ..events import EventBus, ReleaseRefused
 from ..models import GrabResult
-from ..releases.files import FileVerdict, TorrentFile, judge
+from ..releases.files import FileVerdict, TorrentFile, judge, kind_of
 from .claims import Claims
 from .tags import GUARD, ClaimStep, origin_of, without_tag
 from .torrentfile import TorrentMeta
 
 _LOGGER = logging.getLogger(__name__)
 
-VIDEO_CATEGORIES: Final = frozenset({"movies", "tv"})
+# The translation key of each refusal (`FileVerdict.refused`): Home Assistant's exception,
+# the panel's error. An executable keeps the first key, `release_refused`.
+REFUSAL_KEYS: Final = {
+    "executable": "release_refused",
+    "deceptive": "release_refused_deceptive",
+    "password": "release_refused_password",
+    "archives_only": "release_refused_archive",
+    "not_video": "release_refused_not_video",
+    "no_video": "release_refused_no_video",
+    "no_media": "release_refused_no_media",
+}
 # Both spellings of a stopped download: 5.x, then 4.x.
 _STOPPED: Final = frozenset({"stoppedDL", "pausedDL"})
 
@@ -39,7 +50,7 @@ class ReleaseRefusedError(InvalidInputError):
 
     def __init__(self, name: str, verdict: FileVerdict) -> None:
         super().__init__(
-            "release_refused",
+            REFUSAL_KEYS.get(verdict.refused or "", "release_refused"),
             f"{name}: refused, {verdict.text}",
             values={"name": name, "file": verdict.offender or name},
         )
@@ -58,7 +69,7 @@ class Delivery:
 def checked(meta: TorrentMeta, category: str | None) -> FileVerdict:
     """The verdict on a .torrent's files (a magnet's are not known yet: nothing to refuse);
     raises ReleaseRefusedError when they are refused."""
-    verdict = judge(meta.files, video_expected=category in VIDEO_CATEGORIES)
+    verdict = judge(meta.files, kind_of(category))
     if meta.files and verdict.refused:
         raise ReleaseRefusedError(meta.name, verdict)
     return verdict
@@ -125,7 +136,7 @@ class FileGuard:
     ) -> FileVerdict | None:
         try:
             files = [TorrentFile(i, n, s) for i, n, s in await self._qbt.files(infohash)]
-            verdict = judge(files, video_expected=record.category in VIDEO_CATEGORIES)
+            verdict = judge(files, kind_of(record.category))
             if verdict.refused:
                 await self._qbt.delete([infohash], delete_files=True)
                 tags = split_tags(record.tags)
