@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 import contextlib
+from typing import Any
 
 import aiohttp
 import pytest
@@ -15,8 +16,10 @@ from custom_components.mediahub.hub.events import DownloadAvailable, DownloadNot
 from custom_components.mediahub.hub.library.marks import AlreadyInPlexError
 from custom_components.mediahub.hub.models import Origin, Stage
 from custom_components.mediahub.hub.wire import marks_json
+from tests.simulators.plex import ScanPace
 from tests.simulators.prowlarr import SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder
+from tests.support.wait import until
 
 from .conftest import PLEX_ROOT, Rig, RigFactory
 from .test_pipeline import find, offer
@@ -85,6 +88,47 @@ async def test_a_scanned_download_becomes_available_when_plex_lists_it(
     )
     [told] = again.of_type(DownloadAvailable)
     assert told.item is not None and told.item.key == item.key
+
+
+async def test_available_follows_the_end_of_plexs_scan_not_a_poll_nor_its_metadata(
+    qbittorrent5: QbtInstance, seeded: Callable[..., SeededTorrent], make_rig: RigFactory
+) -> None:
+    """Plex lists a new item from its scan on; its metadata comes much later. The download is
+    available once Plex says the scan ended: the poll that word starts confirms it, with no
+    read of Plex's newest items and before Plex has finished the item's metadata."""
+    rig = await make_rig(qbittorrent5, organize=DEFAULT_ORGANIZED)
+    rig.plex.media(PLEX_ROOT, rig.media)
+    rig.plex.pace = ScanPace(metadata=600.0)  # the agent's match never comes in this test
+    told = asyncio.Event()
+    async with watching_plex(rig):
+        await rig.poll_until(lambda: rig.engine.plexwatch.connected, what="the websocket")
+        rig.engine.plexwatch.on_change = told.set  # as the hosts do: Plex spoke, poll now
+        torrent = await grab_and_complete(rig, qbittorrent5, seeded)
+        await rig.poll_until(
+            lambda: stage(rig, torrent.infohash) in (Stage.SCAN_SENT, Stage.AVAILABLE),
+            what="the scan to be asked for",
+        )
+        # From here the engine polls only when Plex speaks.
+        while stage(rig, torrent.infohash) is not Stage.AVAILABLE:
+            await until(told.is_set, "Plex's word", timeout=60, interval=0.02)
+            told.clear()
+            await rig.poll()
+    said = [_said(m) for m in rig.plex.notified]
+    assert ("activity", "library.update.section", "ended") in said
+    assert ("timeline", 5) not in said  # Plex's metadata still to come
+    [item] = rig.plex.items.values()
+    [event] = rig.of_type(DownloadAvailable)
+    assert (event.plex_key, event.item and event.item.title) == (item.key, "Arrival")
+    assert any(p.startswith(f"/library/metadata/{item.key}") for p in rig.plex.requests)
+    assert not any("sort=addedAt" in p for p in rig.plex.requests)
+
+
+def _said(message: dict[str, Any]) -> tuple[object, ...]:
+    container = message["NotificationContainer"]
+    if container["type"] == "timeline":
+        return ("timeline", container["TimelineEntry"][0]["state"])
+    activity = container["ActivityNotification"][0]
+    return ("activity", activity["Activity"]["type"], activity["event"])
 
 
 async def test_without_the_websocket_the_newest_items_confirm_it(

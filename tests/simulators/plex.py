@@ -11,8 +11,11 @@ this machine, and a partial scan lists (as a movie or an episode) exactly the vi
 scanned folder named the way Plex reads names; a scan of a folder with none adds nothing. Each
 item is served as `/library/metadata/<key>` and in `/library/sections/<key>/all?type=1|4` (paged,
 sortable by `addedAt`), in the fixture's `Video`/`Media`/`Part` shape, with its poster at its
-`thumb`. `/:/websockets/notifications` sends what real Plex sends around a scan: timeline entries
-(state 0 created, then 5 done) and the scan's activity; shapes in tests/simulators/plex_notifications.json.
+`thumb`. `/:/websockets/notifications` sends what real Plex sends around a scan, in its order and at
+its pace (`ScanPace`, an assumption said there): the scan's activity, the new items created
+(timeline state 0), the scan's end, then the metadata refresh with each item done (state 5);
+shapes and order in tests/simulators/plex_notifications.json. `notified_at` and
+`refreshed_at` say when (the bench's breakdown reads them).
 
 An item holds one or more copies (`Media`, each with its `id` and one `Part`), as real Plex lists
 two files of the same movie (same title and year in the same section) or of the same episode:
@@ -36,6 +39,7 @@ import secrets
 import struct
 import time
 from typing import Any
+import uuid
 import xml.etree.ElementTree as ET
 import zlib
 
@@ -147,6 +151,30 @@ class SimItem:
 
 
 @dataclass(frozen=True)
+class ScanPace:
+    """How long Plex takes around a partial scan of one folder holding one new video, in
+    seconds. An assumption, stated as such: no published measurement was found (Plex's support
+    pages describe scans and the metadata agents, never their timing). The scanner reads a
+    folder's names and stats its one new file (`created`, refresh answered → item created),
+    closes the scan (`ended`), then the agent matches the item online and fetches its poster
+    (`metadata`, per item, scan ended → item done)."""
+
+    created: float = 0.5
+    ended: float = 0.1
+    metadata: float = 1.5
+
+
+def _activity(kind: str, title: str, section: str) -> dict[str, str]:
+    """One activity's values: the same uuid in each of its messages."""
+    return {
+        "activity_id": str(uuid.uuid4()),
+        "activity_type": kind,
+        "activity_title": title,
+        "section": section,
+    }
+
+
+@dataclass(frozen=True)
 class Refresh:
     """One refresh Plex received: a partial scan when `path` is set, else a full section scan."""
 
@@ -176,6 +204,9 @@ class PlexSimulator(SimulatorServer):
         self._media: list[tuple[PurePosixPath, Path]] = []  # Plex's prefix, where it really is
         self._sockets: list[web.WebSocketResponse] = []
         self.notified: list[dict[str, Any]] = []  # every notification sent
+        self.notified_at: list[float] = []  # when each was sent (time.time())
+        self.refreshed_at: list[float] = []  # when each refresh was received
+        self.pace = ScanPace()
         self._scans: set[asyncio.Task[None]] = set()
 
     # --- what tests change -----------------------------------------------------------------
@@ -236,8 +267,10 @@ class PlexSimulator(SimulatorServer):
 
     async def _scan(self, section: str, plex_path: str | None) -> None:
         """List the correctly named videos in the scanned folder, as Plex does after
-        answering the refresh, and say so on the websocket."""
-        await asyncio.sleep(0.05)
+        answering the refresh, at Plex's pace (`pace`), and say so on the websocket in Plex's
+        order: the scan's activity, each new item created, the scan's end; then the metadata
+        refresh of what it created, each item done, its end."""
+        pace = self.pace
         kind = self.section(section).get("type")
         roots = (
             [plex_path]
@@ -245,7 +278,10 @@ class PlexSimulator(SimulatorServer):
             else [str(loc.get("path")) for loc in self.section(section).findall("Location")]
         )
         known = {file for item in self.items.values() for file in item.files}
-        await self._notify(NOTIFICATIONS["activity_started"], section=section)
+        scan = _activity("library.update.section", "Scanning", section)
+        await self._notify(NOTIFICATIONS["activity_started"], **scan)
+        await asyncio.sleep(pace.created)
+        created: list[SimItem] = []  # new items, and listed ones a new copy was added to
         for root in roots:
             local = self._local(root)
             if local is None or not local.exists():
@@ -266,12 +302,21 @@ class PlexSimulator(SimulatorServer):
                 same = self._same(item)
                 if same is not None:  # another file of a listed item: a second copy of it
                     same.add_media(item.file, item.resolution)
-                    await self._notify(NOTIFICATIONS["timeline_done"], item=same)
+                    created.append(same)
                     continue
                 self.items[item.key] = item
+                created.append(item)
                 await self._notify(NOTIFICATIONS["timeline_created"], item=item)
-                await self._notify(NOTIFICATIONS["timeline_done"], item=item)
-        await self._notify(NOTIFICATIONS["activity_ended"], section=section)
+        await asyncio.sleep(pace.ended)
+        await self._notify(NOTIFICATIONS["activity_ended"], **scan)
+        if not created:
+            return
+        refresh = _activity("library.refresh.items", "Refreshing metadata", section)
+        await self._notify(NOTIFICATIONS["activity_started"], **refresh)
+        for item in created:
+            await asyncio.sleep(pace.metadata)
+            await self._notify(NOTIFICATIONS["timeline_done"], item=item)
+        await self._notify(NOTIFICATIONS["activity_ended"], **refresh)
 
     def _same(self, new: SimItem) -> SimItem | None:
         """The listed item a newly read file is another copy of: the same movie (title and
@@ -311,6 +356,7 @@ class PlexSimulator(SimulatorServer):
     async def _notify(self, template: dict[str, Any], **values: Any) -> None:
         message = _filled(template, **values)
         self.notified.append(message)
+        self.notified_at.append(time.time())
         for socket in list(self._sockets):
             # A client may be leaving as Plex writes; Plex carries on with the others.
             with contextlib.suppress(ConnectionError):
@@ -446,6 +492,7 @@ class PlexSimulator(SimulatorServer):
         key = request.match_info["key"]
         if key != "all" and key not in {d.get("key") for d in self.sections()}:
             return web.Response(status=404)
+        self.refreshed_at.append(time.time())
         self.refreshes.append(
             Refresh(
                 section=key, path=request.query.get("path"), force=request.query.get("force") == "1"
@@ -565,5 +612,8 @@ def _filled(template: Any, **values: Any) -> Any:
         "{title}": lambda: item.title if item else "",
         "{updatedAt}": lambda: int(time.time()),
         "{uuid}": lambda: secrets.token_hex(16),
+        "{activityID}": lambda: values["activity_id"],
+        "{activityType}": lambda: values["activity_type"],
+        "{activityTitle}": lambda: values["activity_title"],
     }
     return fill[template]() if isinstance(template, str) and template in fill else template

@@ -178,19 +178,46 @@ async def test_plexwebsocket_hears_a_scan_as_real_plex_tells_it(
         )
         await _scanned(plex_sim, "1", "/data/movies/Arrival (2016)")
         await until(
-            lambda: len([k for k, _ in heard if k == "timeline"]) >= 2,
-            "both timeline messages",
+            lambda: len([k for k, _ in heard if k == "activity"]) >= 4,
+            "the scan's and the metadata refresh's activities, started and ended",
             interval=0.05,
         )
         socket.close()
         await plex_sim.drop_websockets()
         await listening
     [key] = plex_sim.items
-    timeline = [d["TimelineEntry"][0] for k, d in heard if k == "timeline"]
-    assert [(e["itemID"], e["type"], e["state"]) for e in timeline] == [(key, 1, 0), (key, 1, 5)]
-    activity = [d["ActivityNotification"][0] for k, d in heard if k == "activity"]
-    assert [a["event"] for a in activity] == ["started", "ended"]
-    assert activity[0]["Activity"]["type"] == "library.update.section"
+    told = [(k, d) for k, d in heard if k in ("timeline", "activity")]
+
+    def said(kind: str, data: dict[str, Any]) -> tuple[object, ...]:
+        if kind == "timeline":
+            entry = data["TimelineEntry"][0]
+            return ("timeline", entry["itemID"], entry["type"], entry["state"])
+        activity = data["ActivityNotification"][0]
+        return ("activity", activity["Activity"]["type"], activity["event"])
+
+    # Plex's order: the scan creates the item and ends; the metadata refresh then finishes it.
+    assert [said(k, d) for k, d in told] == [
+        ("activity", "library.update.section", "started"),
+        ("timeline", key, 1, 0),
+        ("activity", "library.update.section", "ended"),
+        ("activity", "library.refresh.items", "started"),
+        ("timeline", key, 1, 5),
+        ("activity", "library.refresh.items", "ended"),
+    ]
+    timeline = [d["TimelineEntry"][0] for k, d in told if k == "timeline"]
+    assert timeline[0]["metadataState"] == "created"
+    # Done processing, as Tautulli reads it: no metadata state, no metadata queue.
+    assert "metadataState" not in timeline[1] and "queueSize" not in timeline[1]
+    activities = [d["ActivityNotification"][0] for k, d in told if k == "activity"]
+    spec = _operation("listActivities")[2]["responses"]["200"]["content"]["application/json"]
+    container = spec["schema"]["properties"]["MediaContainer"]["allOf"][0]
+    keys = set(container["properties"]["Activity"]["items"]["properties"])
+    for notification in activities:
+        assert set(notification["Activity"]) <= keys  # the spec's Activity, nothing invented
+        assert notification["uuid"] == notification["Activity"]["uuid"]
+    # One activity keeps its uuid from start to end.
+    assert activities[0]["uuid"] == activities[1]["uuid"] != activities[2]["uuid"]
+    assert activities[2]["uuid"] == activities[3]["uuid"]
 
 
 SPEC_PATH = (

@@ -1,11 +1,19 @@
 """Keeping the library index current: Plex's websocket first, its recently-added list after.
 
 The websocket (`plexwebsocket`, the package Home Assistant's Plex integration uses) says which
-item Plex created, finished or deleted; the next poll reads just those items. Its timeline
-entries, as Plex sends them (and Tautulli reads them, plexpy/activity_handler.py):
-`{"NotificationContainer": {"type": "timeline", "TimelineEntry": [{"itemID": "…",
-"sectionID": "1", "type": 1, "state": 5, "metadataState": …}]}}` with type 1 a movie and
-4 an episode, state 0 created, 5 done processing, 9 deleted.
+item Plex created, finished or deleted, and when a scan ends; the next poll (which a host runs
+at once: `on_change`) reads just those items. Its timeline entries, as Plex sends them (and
+Tautulli reads them, plexpy/activity_handler.py): `{"NotificationContainer": {"type":
+"timeline", "TimelineEntry": [{"itemID": "…", "sectionID": "1", "type": 1, "state": 5,
+"metadataState": …}]}}` with type 1 a movie and 4 an episode, state 0 created, 5 done
+processing, 9 deleted. Its activities: `{"type": "activity", "ActivityNotification":
+[{"event": "ended", "Activity": {"type": "library.update.section", "Context":
+{"librarySectionID": "1"}, …}}]}`, a section's scan (a partial one too) started or ended.
+
+Plex lists an item with its file from its creation, in the scan; its metadata (the agent's
+match, the poster) comes later, with state 5. So the items a scan created are read as soon as
+the scan ends: a download is confirmed then, not after its metadata (the item is read again at
+state 5). A scan that ended with no creation heard has its section's newest items read instead.
 
 When the websocket is down and a scanned download is waiting to be confirmed, each section's
 newest items are read instead (every `RECENT_EVERY` seconds; every `IDLE_RECENT_EVERY` as a
@@ -24,6 +32,7 @@ from plexwebsocket import SIGNAL_CONNECTION_STATE, STATE_CONNECTED, PlexWebsocke
 
 from ..clients.plex import EPISODE, MOVIE, PAGE, PlexClient
 from ..errors import MediaHubError
+from ..models import LibraryItem
 from .index import LibraryIndex
 
 _LOGGER = logging.getLogger(__name__)
@@ -33,7 +42,9 @@ IDLE_RECENT_EVERY: Final = 300.0  # and when nothing waits, as a safety net
 RECENT_SIZE: Final = 50  # the newest items read from each section then
 RETRY_AFTER: Final = 30.0  # seconds before asking a failing Plex again
 KINDS: Final = {"movie": MOVIE, "show": EPISODE}  # the sections indexed, by Plex's type
-_DONE, _DELETED = 5, 9
+NEWEST_AFTER_SCAN: Final = 10  # a section's newest items read when its scan ended unheard
+SCAN: Final = "library.update.section"  # the activity of a section's (or a folder's) scan
+_CREATED, _DONE, _DELETED = 0, 5, 9
 _TOKEN: Final = re.compile(r"(X-Plex-Token=)[^&\s'\"]+")
 
 
@@ -88,6 +99,9 @@ class PlexWatch:
         self._now = wall_clock
         self._changed: set[str] = set()  # item keys Plex created or finished
         self._deleted: set[str] = set()
+        self._created: dict[str, set[str]] = {}  # section → items created by its running scan
+        self._scanned: set[str] = set()  # sections whose scan ended with no creation heard
+        self._kinds: dict[str, int] = {}  # section key → the item type it holds (MOVIE, EPISODE)
         self._recent_at = 0.0
         self._retry_at = 0.0  # Plex failed: not asked again before this
         self.connected = False  # the websocket is up
@@ -104,7 +118,7 @@ class PlexWatch:
         self._socket = PlexWebsocket(
             _Server(self._url, self._token),
             self._on_message,
-            subscriptions=["timeline"],
+            subscriptions=["timeline", "activity"],
             session=session,
         )
         try:
@@ -123,19 +137,42 @@ class PlexWatch:
         if kind == SIGNAL_CONNECTION_STATE:
             self.connected = data == STATE_CONNECTED
             return
+        if kind == "activity":
+            self._on_activity(data)
+            return
         for entry in data.get("TimelineEntry", ()) if kind == "timeline" else ():
             if entry.get("type") not in (MOVIE, EPISODE) or not entry.get("itemID"):
                 continue
             key = str(entry["itemID"])
-            if entry.get("state") == _DELETED:
+            state = entry.get("state")
+            if state == _CREATED:  # read when its scan ends (see the module's docstring)
+                self._created.setdefault(str(entry.get("sectionID")), set()).add(key)
+                continue
+            if state == _DELETED:
                 self._deleted.add(key)
                 self._changed.discard(key)
-            elif entry.get("state") == _DONE:
+            elif state == _DONE:
                 self._changed.add(key)
             else:
                 continue
-            if self.on_change is not None:
-                self.on_change()
+            self._announce()
+
+    def _on_activity(self, data: Any) -> None:
+        for notification in data.get("ActivityNotification", ()):
+            activity = notification.get("Activity") or {}
+            if notification.get("event") != "ended" or activity.get("type") != SCAN:
+                continue
+            section = str((activity.get("Context") or {}).get("librarySectionID", ""))
+            created = self._created.pop(section, set())
+            if created:
+                self._changed |= created
+            elif section in self._kinds:
+                self._scanned.add(section)
+            self._announce()
+
+    def _announce(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     # --- one poll ----------------------------------------------------------------------------
 
@@ -169,6 +206,12 @@ class PlexWatch:
             else:
                 self.index.add(item)
             changed = True
+        for section in sorted(self._scanned):
+            self._scanned.discard(section)
+            newest = await self._plex.section_items(
+                section, self._kinds[section], size=NEWEST_AFTER_SCAN, newest_first=True
+            )
+            changed |= self._took(newest)
         every = RECENT_EVERY if waiting and not self.connected else IDLE_RECENT_EVERY
         if now - self._recent_at >= every:
             self._recent_at = now
@@ -176,12 +219,19 @@ class PlexWatch:
                 kind = KINDS.get(library.type)
                 if kind is None:
                     continue
-                for item in await self._plex.section_items(
+                newest = await self._plex.section_items(
                     library.key, kind, size=RECENT_SIZE, newest_first=True
-                ):
-                    if self.index.get(item.key) != item:
-                        self.index.add(item)
-                        changed = True
+                )
+                changed |= self._took(newest)
+        return changed
+
+    def _took(self, items: list[LibraryItem]) -> bool:
+        """Index what is new or changed among items read; True if anything was."""
+        changed = False
+        for item in items:
+            if self.index.get(item.key) != item:
+                self.index.add(item)
+                changed = True
         return changed
 
     async def load(self) -> None:
@@ -189,6 +239,7 @@ class PlexWatch:
         self.machine_identifier = (await self._plex.identity()).machine_identifier
         libraries = await self._plex.libraries()
         self.sections = {library.key: library.title for library in libraries}
+        self._kinds = {lib.key: KINDS[lib.type] for lib in libraries if lib.type in KINDS}
         for library in libraries:
             kind = KINDS.get(library.type)
             if kind is None:
