@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 import tempfile
+from typing import Any
 
 import pytest
 
@@ -157,13 +158,16 @@ async def test_grab_best_falls_over_when_a_magnets_files_are_refused(
             SimRelease(
                 bait.name,
                 category=2040,
-                size=8 * MB,
+                size=2048 * MB,  # what the indexer says: a plausible 1080p film
                 seeders=50,
                 magnet=True,
                 infohash=bait.infohash,
             ),
             SimRelease(
-                "Dune.Part.Two.2024.720p.WEBRip.x264-YTS", category=2040, size=MB, seeders=40
+                "Dune.Part.Two.2024.720p.WEBRip.x264-YTS",
+                category=2040,
+                size=1024 * MB,
+                seeders=40,
             ),
         ],
     )
@@ -194,9 +198,124 @@ async def test_grab_best_gives_up_when_every_candidate_is_refused(
             0,
             files={"Codec.Setup.exe": 300_000, "Venom.avi": 1_000},
         )
-        releases.append(SimRelease(name, category=2040, size=MB, torrent=data, infohash=infohash))
+        releases.append(
+            SimRelease(name, category=2040, size=2048 * MB, torrent=data, infohash=infohash)
+        )
     rig.prowlarr.add_indexer("Films", releases=releases)
     with pytest.raises(NoAcceptableReleaseError, match="every candidate was refused"):
         await rig.engine.best.grab("venom 2018", "movies", origin=Origin.VOICE)
     assert len(rig.of_type(ReleaseRefused)) == 4  # the first pick and three fall-overs
     assert await asyncio.to_thread(qbittorrent5.torrents) == []
+
+
+def file_list(qbt: QbtInstance, infohash: str) -> list[dict[str, Any]]:
+    response = qbt.api("GET", "torrents/files", params={"hash": infohash})
+    listed: list[dict[str, Any]] = response.json()
+    return listed
+
+
+@pytest.mark.parametrize("as_magnet", [False, True], ids=["torrent", "magnet"])
+async def test_only_videos_and_subtitles_are_downloaded_nothing_else_gets_a_byte(
+    make_rig: RigFactory,
+    qbittorrent: QbtInstance,
+    seeded: Callable[..., SeededTorrent],
+    as_magnet: bool,
+) -> None:
+    """A film beside files of every other kind: each is set to "do not download" before the
+    first payload byte, whatever its name, and never reaches the disk."""
+    name = "Harbour.Lights.2021.1080p.WEB-DL.x264-GRP"
+    # Whole MiBs: no piece spans two files, so a skipped file shares no piece with the film.
+    wanted = {f"{name}.mkv": 6 * MB, "Subs/English.srt": MB}
+    unwanted = {
+        f"{name}.nfo": MB,
+        "Bonus/Artbook.pdf": MB,
+        "cover.jpg": MB,
+        "Sample/sample.mkv": MB,
+        "Player Setup.zip": MB,
+        "Harbour.Lights.2021.1080p.mkv.txt": MB,
+    }
+    torrent = await asyncio.to_thread(seeded, name, files={**wanted, **unwanted})
+    rig = await make_rig(qbittorrent)
+    if as_magnet:
+        magnet = f"magnet:?xt=urn:btih:{torrent.infohash}&dn={name}"
+        await rig.engine.downloads.add_magnet(magnet, "movies", origin=Origin.PANEL)
+    else:
+        await rig.engine.downloads.add_torrent_file(
+            torrent.torrent_bytes, "movies", origin=Origin.PANEL
+        )
+    await rig.poll_until(lambda: torrent.infohash in rig.engine.downloads.model.torrents)
+    if as_magnet:  # its file list comes from the seeder
+        await asyncio.to_thread(connect_to_seeder, qbittorrent, torrent)
+    await rig.poll_until(
+        lambda: (
+            (record := rig.engine.downloads.model.torrents.get(torrent.infohash)) is not None
+            and GUARD not in record.tags
+            and record.state not in ("stoppedDL", "pausedDL")
+        ),
+        what="the guard to start it",
+    )
+    listed = await asyncio.to_thread(file_list, qbittorrent, torrent.infohash)
+    priorities = {f["name"].split("/", 1)[1]: f["priority"] for f in listed}
+    assert priorities == {**dict.fromkeys(wanted, 1), **dict.fromkeys(unwanted, 0)}
+    skipped = {int(f.get("index", i)) for i, f in enumerate(listed) if f["priority"] == 0}
+    if not as_magnet:
+        # Added stopped, with no peer yet: not a byte was written before the guard's choice.
+        assert payload_bytes(rig.media, qbittorrent.save_path) == 0
+        await asyncio.to_thread(connect_to_seeder, qbittorrent, torrent)
+    await rig.poll_until(
+        lambda: rig.engine.downloads.model.torrents[torrent.infohash].progress >= 1.0,
+        what="the film and its subtitles",
+    )
+    after = await asyncio.to_thread(file_list, qbittorrent, torrent.infohash)
+    assert [f["progress"] for i, f in enumerate(after) if int(f.get("index", i)) in skipped] == [
+        0
+    ] * len(unwanted)
+    written = [
+        f.name
+        for root in (rig.media, qbittorrent.save_path)
+        for f in root.rglob("*")
+        if f.is_file()
+    ]
+    assert sorted(n.rsplit(".", 1)[-1] for n in written) == ["mkv", "srt"], written
+    assert payload_bytes(rig.media, qbittorrent.save_path) == sum(wanted.values())
+
+
+@pytest.mark.parametrize("as_magnet", [False, True], ids=["torrent", "magnet"])
+async def test_a_disguised_program_refuses_the_torrent_with_nothing_on_disk(
+    make_rig: RigFactory,
+    qbittorrent: QbtInstance,
+    seeded: Callable[..., SeededTorrent],
+    as_magnet: bool,
+) -> None:
+    """A program hidden by a trailing dot (Windows drops it and runs player.exe), small enough
+    to have been skipped: the whole torrent is refused, named by that file."""
+    name = "Harbour.Lights.2021.1080p.BluRay.x264-GRP"
+    torrent = await asyncio.to_thread(
+        seeded, name, files={f"{name}.mkv": 4 * MB, "Codec/player.exe.": 300_000}
+    )
+    rig = await make_rig(qbittorrent)
+    if as_magnet:
+        magnet = f"magnet:?xt=urn:btih:{torrent.infohash}&dn={name}"
+        await rig.engine.downloads.add_magnet(magnet, "movies", origin=Origin.PANEL)
+        await rig.poll_until(lambda: torrent.infohash in rig.engine.downloads.model.torrents)
+        await asyncio.to_thread(connect_to_seeder, qbittorrent, torrent)
+        await rig.poll_until(lambda: bool(rig.of_type(ReleaseRefused)), what="the refusal")
+        await rig.poll_until(
+            lambda: torrent.infohash not in rig.engine.downloads.model.torrents,
+            what="the refused torrent to go",
+        )
+    else:
+        with pytest.raises(ReleaseRefusedError) as refusal:
+            await rig.engine.downloads.add_torrent_file(
+                torrent.torrent_bytes, "movies", origin=Origin.PANEL
+            )
+        assert (refusal.value.code, refusal.value.values["file"]) == (
+            "release_refused",
+            "player.exe.",
+        )
+        await rig.engine.downloads.refresh()
+    [refused] = rig.of_type(ReleaseRefused)
+    # qBittorrent's own listing of a magnet's files may tidy the name; the program stays.
+    assert refused.reason.startswith("contains player.exe"), refused.reason
+    assert await asyncio.to_thread(qbittorrent.torrents) == []
+    assert payload_bytes(rig.media, qbittorrent.save_path) == 0
