@@ -3,8 +3,57 @@ import { join } from "node:path";
 import { defineConfig, type Plugin } from "vitest/config";
 import react from "@vitejs/plugin-react";
 import { writeCompressedSiblings } from "./compress";
+import de from "./src/i18n/de";
+import en from "./src/i18n/en";
+import es from "./src/i18n/es";
+import fr from "./src/i18n/fr";
+import nl from "./src/i18n/nl";
 
 const OUT_DIR = "../custom_components/mediahub/sidecar/static";
+const CATALOGS = { en, de, fr, es, nl };
+// The units format.ts writes with Intl ([unit, unitDisplay]).
+const UNITS: [string, "narrow" | "short"][] = [
+  ["second", "narrow"],
+  ["minute", "narrow"],
+  ["hour", "narrow"],
+  ["day", "narrow"],
+  ["minute", "short"],
+];
+
+/** What the sidecar needs to write the first frame itself (sidecar/first_frame.py): each
+ * language's catalog, and how its Intl writes the numbers on that frame (separators, the
+ * percent sign's place, each unit's pattern for one and for other counts), so the server's
+ * words and numbers are the browser's, never copied by hand. */
+function firstFrameWords(): string {
+  const languages = Object.fromEntries(
+    Object.entries(CATALOGS).map(([language, catalog]) => {
+      const parts = new Intl.NumberFormat(language, { minimumFractionDigits: 1 }).formatToParts(12345.5);
+      const unit = (name: string, display: string, value: number) =>
+        new Intl.NumberFormat(language, { style: "unit", unit: name, unitDisplay: display as "narrow" | "short", maximumFractionDigits: 0 })
+          .format(value)
+          .replace(String(value), "{0}");
+      return [
+        language,
+        {
+          catalog,
+          numbers: {
+            decimal: parts.find((part) => part.type === "decimal")?.value ?? ".",
+            group: parts.find((part) => part.type === "group")?.value ?? ",",
+            // Spanish writes 1000 but 12.345: grouping starts at five digits there.
+            min_grouping: /\d\D\d/.test(new Intl.NumberFormat(language).format(1000)) ? 1 : 2,
+            percent: new Intl.NumberFormat(language, { style: "percent" }).format(0.5).replace("50", "{0}"),
+            zero_is_one: new Intl.PluralRules(language).select(0) === "one",
+            units: Object.fromEntries(
+              UNITS.map(([name, display]) => [`${name} ${display}`, { one: unit(name, display, 1), other: unit(name, display, 2) }]),
+            ),
+          },
+        },
+      ];
+    }),
+  );
+  return JSON.stringify({ languages });
+}
+
 const STYLESHEET = /<link rel="stylesheet"[^>]*href="\/(assets\/[^"]+\.css)"[^>]*>/;
 
 /** After the build: the stylesheet goes inline into index.html (the first paint then waits for
@@ -42,6 +91,7 @@ function finishBuild(): Plugin {
         const css = readFileSync(join(OUT_DIR, link[1]), "utf8").trim();
         writeFileSync(page, html.replace(link[0], () => `<style>${css}</style>`));
       }
+      writeFileSync(join(OUT_DIR, "first-frame.json"), firstFrameWords());
       writeCompressedSiblings(OUT_DIR);
     },
   };

@@ -11,7 +11,7 @@ import { useSession } from "./session";
 import { useTransport } from "./transport";
 import { useEvents } from "./useEvents";
 
-type Tab = "search" | "downloads" | "wishes" | "libraries" | "settings";
+export type Tab = "search" | "downloads" | "wishes" | "libraries" | "settings";
 
 // Icons are drawn, not symbols from a font: a phone's fonts may lack a symbol, and finding
 // one in a fallback font cost the first frame some 25 ms of layout in Chromium on Linux.
@@ -23,31 +23,44 @@ const TABS: { id: Tab; label: MessageKey; icon: string }[] = [
   { id: "settings", label: "tab.settings", icon: "M4 7h9m4 0h3M4 17h3m4 0h9M15 5v4M9 15v4" },
 ];
 
-/** The tab a link names (`#downloads`), so a bookmark or a notification opens it. */
-function tabFromHash(): Tab {
-  const named = window.location.hash.slice(1);
+/** The tab a link names (`#downloads`; on the sidecar, also its path `/downloads`), so a
+ * bookmark or a notification opens it. */
+function tabFromLocation(inPath: boolean): Tab {
+  const named = window.location.hash.slice(1) || (inPath ? window.location.pathname.slice(1) : "");
   return TABS.find((t) => t.id === named)?.id ?? "search";
 }
 
-/** `onMenu`: in Home Assistant's sidebar on a phone, the button that opens HA's menu. */
-export function App({ onMenu }: { onMenu?: (() => void) | undefined } = {}) {
+interface AppProps {
+  /** In Home Assistant's sidebar on a phone, the button that opens HA's menu. */
+  onMenu?: (() => void) | undefined;
+  /** The sidecar: each tab has its own path (`/downloads`), whose page the server may send
+   * with the tab already drawn. */
+  tabsInPath?: boolean;
+  /** The tab the server drew the page's first frame on (React's first render draws it too). */
+  firstTab?: Tab | undefined;
+}
+
+export function App({ onMenu, tabsInPath = false, firstTab }: AppProps = {}) {
   const { features } = useTransport();
   // Settings also says who is signed in (and signs them out), for anyone signed in.
   const signedIn = useSession().user !== null;
   const tabs = TABS.filter((t) =>
     t.id === "libraries" ? features.libraries : t.id === "settings" ? features.settings || signedIn : true,
   );
-  const [current, setTabState] = useState<Tab>(tabFromHash);
+  const [current, setTabState] = useState<Tab>(() => firstTab ?? tabFromLocation(tabsInPath));
   const setTab = (next: Tab) => {
     setTabState(next);
-    window.history.replaceState(null, "", next === "search" ? window.location.pathname : `#${next}`);
+    const where = tabsInPath ? (next === "search" ? "/" : `/${next}`) : next === "search" ? window.location.pathname : `#${next}`;
+    window.history.replaceState(null, "", where);
   };
-  // A link to a tab (`#downloads`) followed while the panel is open switches to it too.
+  // A link to a tab (`#downloads`) followed while the panel is open switches to it too (and
+  // one the server's first frame did not draw, once React has taken it over).
   useEffect(() => {
-    const follow = () => setTabState(tabFromHash());
+    const follow = () => setTabState(tabFromLocation(tabsInPath));
+    if (firstTab) follow();
     window.addEventListener("hashchange", follow);
     return () => window.removeEventListener("hashchange", follow);
-  }, []);
+  }, [tabsInPath, firstTab]);
   const live = useEvents();
   const active = activeCount(live.downloads.byHash.values());
 

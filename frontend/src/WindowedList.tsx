@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { visibleRange, type Range } from "./windowing";
 
 interface Props<T> {
@@ -19,6 +19,10 @@ interface Props<T> {
 
 const GAP = 8; // the list's CSS gap
 
+/** While React takes over the server's first frame: the screen height the server wrote the
+ * list for (sidecar/first_frame.py), so the first render draws the rows it drew. */
+export const FirstFrameHeight = createContext<number | null>(null);
+
 /** A list that puts only the items on screen (and a few around) into the page: 2,000
  * downloads cost the DOM of about twenty. The page itself scrolls, as before; spacers stand in
  * for the items above and below, sized from each item's measured height. Screen readers get
@@ -38,7 +42,8 @@ export function WindowedList<T>({
   const [heights, setHeights] = useState<ReadonlyMap<string, number>>(() => new Map());
   // Until the first measurement, the list is taken to start at the screen's top: that renders
   // at least what is on screen, so the first paint needs no measuring first.
-  const [viewport, setViewport] = useState(() => ({ top: 0, height: window.innerHeight || 800 }));
+  const firstHeight = useContext(FirstFrameHeight);
+  const [viewport, setViewport] = useState(() => ({ top: 0, height: firstHeight ?? (window.innerHeight || 800) }));
 
   const update = useCallback(() => {
     const element = list.current;

@@ -36,7 +36,7 @@ export interface EventStream {
   close(): void;
 }
 
-interface StartingState {
+export interface StartingState {
   revision?: unknown;
   downloads: unknown[];
   total?: unknown;
@@ -83,7 +83,8 @@ export function heldMessages(onListen: () => void = () => undefined) {
   };
 }
 
-export function openEvents(): EventStream {
+/** `starting`: the state the page itself carried (the server's first frame), if it did. */
+export function openEvents(starting?: StartingState): EventStream {
   let source: EventSource | null = null;
   let closed = false;
   // Opening the stream when only the head has come: held until the app listens.
@@ -104,7 +105,7 @@ export function openEvents(): EventStream {
     }
     source.onerror = () => messages.fail();
   };
-  void startingState().then((state) => {
+  void (starting ? Promise.resolve(starting) : startingState()).then((state) => {
     if (closed) return;
     if (state) push({ name: "snapshot", data: state });
     if (state && isHead(state)) {
@@ -131,9 +132,9 @@ export function openEvents(): EventStream {
 
 let early: EventStream | null = null;
 
-/** Start now (called once, by the entry script). */
-export function openEarly(): void {
-  if (typeof EventSource !== "undefined") early ??= openEvents();
+/** Start now (called once, by the entry script), from the state the page carried if it did. */
+export function openEarly(starting?: StartingState): void {
+  if (typeof EventSource !== "undefined") early ??= openEvents(starting);
 }
 
 /** The stream started early, if it has not been taken yet. */

@@ -12,6 +12,7 @@ import base64
 from collections.abc import AsyncIterator
 import contextlib
 import hashlib
+import json
 import logging
 from pathlib import Path
 import re
@@ -52,6 +53,7 @@ from hub import (
     vpn_json,
 )
 
+from . import first_frame
 from .security import (
     MAX_BODY,
     TORRENT_UPLOAD,
@@ -60,7 +62,13 @@ from .security import (
     error_response,
     security_middleware,
 )
-from .signin import SignIn, add_routes as add_sign_in_routes, person_of, session_middleware
+from .signin import (
+    SIGN_IN_KEY,
+    SignIn,
+    add_routes as add_sign_in_routes,
+    person_of,
+    session_middleware,
+)
 from .sse import Broker, Opening, accepts_gzip, encode, open_stream
 from .state import StartingState, StateEncoder
 
@@ -76,6 +84,9 @@ VARY: Final = {"Vary": "Accept-Encoding"}
 COMPRESS_FROM: Final = 1024  # bytes; below this, compressing costs more than it saves
 
 PANEL: web.AppKey[Panel] = web.AppKey("panel")
+# The frontend's words and number formats for the server-written first frame (None: the UI
+# was built without them).
+FIRST_FRAME_WORDS: web.AppKey[first_frame.Catalogs | None] = web.AppKey("first_frame_words")
 # Routes of the table whose handlers are written here: their data comes apart from a body by
 # hand (a release, a magnet or a URL; a .torrent file).
 HAND_WRITTEN: Final = frozenset({"/api/downloads", TORRENT_UPLOAD})
@@ -445,12 +456,56 @@ async def vpn(request: web.Request) -> web.Response:
 
 
 async def index(request: web.Request) -> web.StreamResponse:
+    """The page; on the downloads tab (`/downloads`), with its first frame written in (see
+    first_frame.py). The other tabs' paths get the page as it was built (the app reads the tab
+    from the path)."""
     page = STATIC / "index.html"
     if not page.is_file():
         return web.Response(
             text="The panel UI is not built: run `npm run build` in frontend/.", status=503
         )
+    if request.path == "/downloads":
+        written = await _with_first_frame(request, page)
+        if written is not None:
+            # The state of this moment, and maybe a person's: never kept by a cache.
+            response = web.Response(
+                text=written, content_type="text/html", headers={"Cache-Control": "no-store"}
+            )
+            response.enable_compression()
+            return response
     return web.FileResponse(page, headers={"Cache-Control": "no-cache", **VARY})
+
+
+async def _with_first_frame(request: web.Request, page: Path) -> str | None:
+    """index.html with the downloads tab's first frame, or None when the page must come as
+    built: the build has no words for the server, nobody is signed in (no download reaches a
+    browser before its person has), or the state holds what only the browser can write."""
+    catalogs = request.app[FIRST_FRAME_WORDS]
+    if catalogs is None:
+        return None
+    sign_in = request.app[SIGN_IN_KEY]
+    person = await sign_in.person(request) if sign_in is not None else None
+    if sign_in is not None and person is None:
+        return None
+    session: dict[str, Any] = {
+        "sign_in": sign_in is not None,
+        "user": {"name": person.name, "admin": person.admin} if person else None,
+    }
+    language = first_frame.pick_language(request.headers.get(hdrs.ACCEPT_LANGUAGE))
+    viewer = first_frame.Viewer(
+        admin=person.admin if person else True,
+        signed_in=person is not None,
+        phone=bool(first_frame.PHONE.search(request.headers.get(hdrs.USER_AGENT, ""))),
+    )
+    head = _panel(request).starting_state().head.plain
+    try:
+        markup = first_frame.render(json.loads(head), catalogs.languages[language], viewer)
+    except first_frame.CannotRenderError as err:
+        _LOGGER.debug("The first frame is the browser's to write (%s)", err)
+        return None
+    html = await asyncio.to_thread(page.read_text)
+    data = first_frame.frame_data(language, session, head)
+    return first_frame.page_with_frame(html, markup, language, data)
 
 
 # --- the application --------------------------------------------------------------------------
@@ -507,6 +562,7 @@ def create_app(settings: Settings) -> web.Application:
                 if task is not None:
                     task.cancel()
 
+    app[FIRST_FRAME_WORDS] = first_frame.Catalogs.read(STATIC / "first-frame.json")
     app.cleanup_ctx.append(lifecycle)
     app.on_shutdown.append(end_streams)
     app.router.add_get("/health", health)
@@ -527,6 +583,8 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/api/events", events)
     app.router.add_get("/api/vpn", vpn)
     app.router.add_get("/", index)
+    for tab in ("downloads", "wishes", "libraries", "settings"):  # App.tsx's tabs, as paths
+        app.router.add_get(f"/{tab}", index)
     app.router.add_get("/assets/{name}", asset)
     for name in ("manifest.webmanifest", "icon.svg", "icon-192.png", "icon-512.png"):
         if (STATIC / name).is_file():
