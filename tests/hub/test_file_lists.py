@@ -347,6 +347,12 @@ CASES = [
         (("Tools/tool.exe", 10 * MB),),
         Refused("executable", "tool.exe"),
     ),
+    Case(
+        "a film called Password",
+        "movies",
+        (("The.Password.1999.720p/The.Password.1999.720p.mkv", 2 * GB),),
+        Allowed(),
+    ),
     # Not what it says it is.
     Case(
         "password file",

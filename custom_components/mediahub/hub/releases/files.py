@@ -222,6 +222,13 @@ def _is_archive(file: TorrentFile) -> bool:
     return _real_extension(file.name) in ARCHIVE or bool(_SPLIT_ARCHIVE.search(plain(file.name)))
 
 
+def _is_password_note(file: TorrentFile) -> bool:
+    """A note giving an archive's password (a film may be called "Password": its video is
+    not such a note)."""
+    media = VIDEO | SUBTITLE | AUDIO | EBOOK | AUDIOBOOK
+    return _real_extension(file.name) not in media and bool(_PASSWORD.search(_name(file)))
+
+
 def _dangerous(by_size: Sequence[TorrentFile]) -> FileVerdict | None:
     """An executable, a disguised name, a password file: refused whatever the category, and
     even when the file would not be downloaded."""
@@ -232,7 +239,7 @@ def _dangerous(by_size: Sequence[TorrentFile]) -> FileVerdict | None:
         for part in reversed(file.name.split("/")):
             if any(c in _BIDI for c in part):
                 return FileVerdict("deceptive", shown(part), ())
-    if locked := next((f for f in by_size if _PASSWORD.search(_name(f))), None):
+    if locked := next((f for f in by_size if _is_password_note(f)), None):
         return FileVerdict("password", _name(locked), ())
     return None
 
