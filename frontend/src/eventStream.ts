@@ -108,17 +108,20 @@ export function openEvents(starting?: StartingState): EventStream {
   void (starting ? Promise.resolve(starting) : startingState()).then((state) => {
     if (closed) return;
     if (state) push({ name: "snapshot", data: state });
-    if (state && isHead(state)) {
+    // With the revision of a whole list, the stream sends a snapshot only if the state moved
+    // on (a reconnection asks with the same one, and so gets a fresh snapshot).
+    const revision = state && !isHead(state) && typeof state.revision === "string" ? state.revision : null;
+    const since = revision ? `?since=${encodeURIComponent(revision)}` : "";
+    if (state && (starting || isHead(state))) {
       // The whole list is the stream's first message; it is parsed once the app has painted
-      // the head, not before (thousands of downloads take tens of milliseconds to parse).
-      held = () => afterNextPaint(() => connect(""));
+      // the head, not before (thousands of downloads take tens of milliseconds to parse). On a
+      // page the server drew, nothing may reach React's first render but the page's own state
+      // (that render must be the server's markup), so the stream opens after it too.
+      held = () => afterNextPaint(() => connect(since));
       if (messages.listening) release();
       return;
     }
-    // With the revision of a whole list, the stream sends a snapshot only if the state moved
-    // on (a reconnection asks with the same one, and so gets a fresh snapshot).
-    const revision = typeof state?.revision === "string" ? state.revision : null;
-    connect(revision ? `?since=${encodeURIComponent(revision)}` : "");
+    connect(since);
   });
   return {
     backlog: messages.backlog,

@@ -87,6 +87,7 @@ PANEL: web.AppKey[Panel] = web.AppKey("panel")
 # The frontend's words and number formats for the server-written first frame (None: the UI
 # was built without them).
 FIRST_FRAME_WORDS: web.AppKey[first_frame.Catalogs | None] = web.AppKey("first_frame_words")
+STYLE_HASHES: web.AppKey[list[str]] = web.AppKey("style_hashes")  # the page's inline <style>s
 # Routes of the table whose handlers are written here: their data comes apart from a body by
 # hand (a release, a magnet or a URL; a .torrent file).
 HAND_WRITTEN: Final = frozenset({"/api/downloads", TORRENT_UPLOAD})
@@ -467,17 +468,23 @@ async def index(request: web.Request) -> web.StreamResponse:
     if request.path == "/downloads":
         written = await _with_first_frame(request, page)
         if written is not None:
+            html, styles = written
+            inline: list[str] = request.app[STYLE_HASHES]
+            policy = content_security_policy(inline, [_sha256(style) for style in styles])
             # The state of this moment, and maybe a person's: never kept by a cache.
             response = web.Response(
-                text=written, content_type="text/html", headers={"Cache-Control": "no-store"}
+                text=html,
+                content_type="text/html",
+                headers={"Cache-Control": "no-store", "Content-Security-Policy": policy},
             )
             response.enable_compression()
             return response
     return web.FileResponse(page, headers={"Cache-Control": "no-cache", **VARY})
 
 
-async def _with_first_frame(request: web.Request, page: Path) -> str | None:
-    """index.html with the downloads tab's first frame, or None when the page must come as
+async def _with_first_frame(request: web.Request, page: Path) -> tuple[str, list[str]] | None:
+    """index.html with the downloads tab's first frame and its style attributes' values (which
+    the page's CSP lets through by hash), or None when the page must come as
     built: the build has no words for the server, nobody is signed in (no download reaches a
     browser before its person has), or the state holds what only the browser can write."""
     catalogs = request.app[FIRST_FRAME_WORDS]
@@ -505,7 +512,8 @@ async def _with_first_frame(request: web.Request, page: Path) -> str | None:
         return None
     html = await asyncio.to_thread(page.read_text)
     data = first_frame.frame_data(language, session, head)
-    return first_frame.page_with_frame(html, markup, language, data)
+    page_html = first_frame.page_with_frame(html, markup, language, data)
+    return page_html, first_frame.style_attributes(markup)
 
 
 # --- the application --------------------------------------------------------------------------
@@ -518,11 +526,11 @@ def create_app(settings: Settings) -> web.Application:
         if settings.home_assistant_url
         else None
     )
+    style_hashes = inline_style_hashes(STATIC / "index.html")
     app = web.Application(
         middlewares=[
             security_middleware(
-                HostAllowlist.of(settings.allowed_hosts),
-                content_security_policy(inline_style_hashes(STATIC / "index.html")),
+                HostAllowlist.of(settings.allowed_hosts), content_security_policy(style_hashes)
             ),
             session_middleware(sign_in),
             compress_json,
@@ -563,6 +571,7 @@ def create_app(settings: Settings) -> web.Application:
                     task.cancel()
 
     app[FIRST_FRAME_WORDS] = first_frame.Catalogs.read(STATIC / "first-frame.json")
+    app[STYLE_HASHES] = style_hashes
     app.cleanup_ctx.append(lifecycle)
     app.on_shutdown.append(end_streams)
     app.router.add_get("/health", health)
@@ -596,10 +605,12 @@ def inline_style_hashes(page: Path) -> list[str]:
     """sha256 (base64) of each <style> the built page inlines (its critical CSS, so the first
     paint waits for no stylesheet request): the CSP allows exactly these."""
     html = page.read_text() if page.is_file() else ""
-    return [
-        base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-        for css in re.findall(r"<style>(.*?)</style>", html, re.DOTALL)
-    ]
+    return [_sha256(css) for css in re.findall(r"<style>(.*?)</style>", html, re.DOTALL)]
+
+
+def _sha256(text: str) -> str:
+    """A CSP source's hash (base64 of the sha256)."""
+    return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
 
 def _file(path: Path) -> Any:

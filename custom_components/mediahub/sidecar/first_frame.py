@@ -642,6 +642,14 @@ ROOT: Final = re.compile(r"<div id=\"root\">.*</div>(?=\s*</body>)", re.DOTALL)
 DATA_ID: Final = "mediahub-first-frame"  # main.tsx reads the page's state from this block
 
 
+STYLE_ATTRIBUTE: Final = re.compile(r' style="([^"]*)"')
+
+
+def style_attributes(markup: str) -> list[str]:
+    """The values of the markup's style attributes (for the page's CSP: their hashes)."""
+    return sorted(set(STYLE_ATTRIBUTE.findall(markup)))
+
+
 def page_with_frame(page: str, markup: str, language: str, data: bytes) -> str:
     """index.html with the first frame in its root, the language on <html>, and `data` (JSON:
     what React's first render reads) in a block no browser executes. The preload of the head is

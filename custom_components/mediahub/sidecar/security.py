@@ -34,9 +34,18 @@ TORRENT_UPLOAD: Final = "/api/downloads/torrent"
 BODY_TYPES: Final = {TORRENT_UPLOAD: frozenset({"application/x-bittorrent"})}
 
 
-def content_security_policy(style_hashes: Iterable[str] = ()) -> str:
-    """No inline script, ever; inline styles only those whose hash the page was built with."""
-    styles = " ".join(["'self'", *(f"'sha256-{h}'" for h in style_hashes)])
+def content_security_policy(
+    style_hashes: Iterable[str] = (), attribute_hashes: Iterable[str] = ()
+) -> str:
+    """No inline script, ever; inline styles only those whose hash the page was built with,
+    and style attributes only those whose hash a page written by the server names (its first
+    frame's list, sized by `style` as React sizes it: `'unsafe-hashes'` lets exactly these
+    through)."""
+    attributes = [f"'sha256-{h}'" for h in attribute_hashes]
+    unsafe_hashes = ["'unsafe-hashes'"] if attributes else []
+    styles = " ".join(
+        ["'self'", *(f"'sha256-{h}'" for h in style_hashes), *unsafe_hashes, *attributes]
+    )
     return (
         f"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:; "
         "connect-src 'self'; font-src 'self'; manifest-src 'self'; object-src 'none'; "
@@ -130,7 +139,9 @@ def security_middleware(allowlist: HostAllowlist, csp: str | None = None) -> Mid
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await _check(request, handler)
-        response.headers.update(headers)
+        # A page the server wrote names its own style attributes' hashes in its policy.
+        response.headers.setdefault("Content-Security-Policy", headers["Content-Security-Policy"])
+        response.headers.update(SECURITY_HEADERS)
         if request.path.startswith("/api/") or request.path == "/health":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
