@@ -1,7 +1,9 @@
-"""MediaHub in Home Assistant's sidebar and dashboards: one module (frontend/mediahub.js, built
-from the same React app as the sidecar's UI) served by Home Assistant, defining the sidebar
-panel, shown while a stack is loaded, and the `custom:mediahub-card`, loaded on every page so
-that a dashboard can use it with no separate install.
+"""MediaHub in Home Assistant's sidebar and dashboards, built from the same React app as the
+sidecar's UI and served by Home Assistant from frontend/: a loader (frontend/mediahub.js, a few
+KB, no React), loaded on every page so that a dashboard can use the `custom:mediahub-card` with
+no separate install, and named by the sidebar panel, shown while a stack is loaded. The loader
+defines both elements; the app is in hashed chunks (frontend/chunks/) it imports when one of
+them is first shown, and the card's editor when a dashboard is edited.
 
 The panel talks to websocket.py only. It is for administrators unless a loaded stack lets every
 user search and grab (its `users_can_grab` option); what each user may do there is checked by
@@ -37,8 +39,9 @@ _VERSION: Final = "mediahub_panel_version"  # hass.data: the served module's has
 
 
 async def async_setup_panel_files(hass: HomeAssistant) -> None:
-    """Serve frontend/ (with Home Assistant's long cache: the module's URL carries its hash),
-    and load the module on every page, for the card."""
+    """Serve frontend/ with Home Assistant's long cache (31 days): the chunks are named by
+    their hash, and the loader's URL carries its own, which changes with theirs, as the loader
+    names them. Load the loader on every page, for the card."""
 
     def fingerprint() -> str | None:
         module = FRONTEND / MODULE

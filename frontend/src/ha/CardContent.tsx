@@ -7,14 +7,13 @@ import { describe } from "../api";
 import { isComplete, ordered } from "../downloads";
 import { formatPercent, formatSpeed } from "../format";
 import { ReadyToWatch } from "../ReadyToWatch";
-import { emptySearch, sortReleases, withReleases, withVerdicts, type SearchState } from "../search";
+import { emptySearch, overriddenRule, sortReleases, withReleases, withVerdicts, type SearchState } from "../search";
 import { t } from "../i18n";
 import { useTransport } from "../transport";
 import type { Release } from "../types";
 import { useEvents } from "../useEvents";
+import type { Section } from "./config";
 
-export type Section = "search" | "downloads" | "ready";
-export const SECTIONS: readonly Section[] = ["search", "downloads", "ready"];
 const RESULTS_SHOWN = 5;
 const DOWNLOADS_SHOWN = 5;
 
@@ -109,9 +108,20 @@ function CardSearch() {
           {best.map((r) => (
             <li key={r.id}>
               <span className="title">{r.title}</span>
-              <button type="button" onClick={() => void grab(r)} aria-label={t("search.download_label", { title: r.title })}>
-                {t("search.download")}
-              </button>
+              {overriddenRule(r.verdict) === null ? (
+                <button type="button" onClick={() => void grab(r)} aria-label={t("search.download_label", { title: r.title })}>
+                  {t("search.download")}
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  className="quiet"
+                  onClick={() => void grab(r)}
+                  aria-label={t("search.download_refused_label", { title: r.title, rule: overriddenRule(r.verdict) ?? "" })}
+                >
+                  {t("search.download_refused", { rule: overriddenRule(r.verdict) ?? "" })}
+                </button>
+              )}
             </li>
           ))}
         </ul>

@@ -1,16 +1,17 @@
 // @vitest-environment happy-dom
-// The card's configuration as a dashboard gives it, and its visual editor's changes.
+// The card as the loader defines it: its configuration as a dashboard gives it, and its visual
+// editor (a chunk of its own, fetched when asked for) and its changes.
 import { describe, expect, it } from "vitest";
-import "./card";
+import "./main";
 
 interface CardElement extends HTMLElement {
   setConfig(config: Record<string, unknown>): void;
   getCardSize(): number;
 }
 
-function editorFor(config: Record<string, unknown>) {
-  const Card = customElements.get("mediahub-card") as unknown as { getConfigElement(): CardElement };
-  const editor = Card.getConfigElement();
+async function editorFor(config: Record<string, unknown>) {
+  const Card = customElements.get("mediahub-card") as unknown as { getConfigElement(): Promise<CardElement> };
+  const editor = await Card.getConfigElement();
   editor.setConfig(config);
   const changes: unknown[] = [];
   editor.addEventListener("config-changed", (event) => changes.push((event as CustomEvent<{ config: unknown }>).detail.config));
@@ -34,8 +35,8 @@ describe("custom:mediahub-card", () => {
     expect(card.getCardSize()).toBe(8);
   });
 
-  it("edits its sections and its height, and an empty height fits the content", () => {
-    const { root, changes } = editorFor({ type: "custom:mediahub-card", sections: ["search", "downloads", "ready"] });
+  it("edits its sections and its height, and an empty height fits the content", async () => {
+    const { root, changes } = await editorFor({ type: "custom:mediahub-card", sections: ["search", "downloads", "ready"] });
     const search = root.querySelector<HTMLInputElement>("input[name=search]");
     expect(search?.checked).toBe(true);
     if (!search) throw new Error("no search box");

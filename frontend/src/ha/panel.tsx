@@ -1,6 +1,7 @@
-// <mediahub-panel>: the panel in Home Assistant's sidebar. Home Assistant creates the element
-// and sets `hass` on it (and again on every state change); the app renders in its shadow root,
-// in Home Assistant's theme, over Home Assistant's websocket.
+// <mediahub-panel>'s app: the panel in Home Assistant's sidebar. Home Assistant creates the
+// element (the loader's, main.ts) and sets `hass` on it (and again on every state change); this
+// chunk arrives when the panel is first shown and renders the app in its shadow root, in Home
+// Assistant's theme, over Home Assistant's websocket.
 
 import { StrictMode } from "react";
 import { createRoot, type Root } from "react-dom/client";
@@ -9,35 +10,42 @@ import styles from "../styles.css?inline";
 import { TransportContext, type Transport } from "../transport";
 import { loadLanguage, pickLanguage, t } from "../i18n";
 import { HOST_STYLES } from "./host";
+import type { View } from "./lazy";
 import { homeAssistantTransport, stackFor, type Hass, type Stack } from "./transport";
 
-class MediaHubPanel extends HTMLElement {
+class PanelView implements View {
   private _hass: Hass | null = null;
   private _narrow = false;
   private _root: Root | null = null;
   private _stack: Stack | null | undefined; // undefined: not asked yet
 
-  set hass(hass: Hass) {
+  constructor(private readonly _host: HTMLElement) {}
+
+  update(property: string, value: unknown): void {
+    // `route` and `panel` are Home Assistant's too; the app keeps its own tabs.
+    if (property === "hass") this._setHass(value as Hass);
+    else if (property === "narrow") {
+      this._narrow = Boolean(value);
+      this._render();
+    }
+  }
+
+  connected(): void {
+    this._render();
+  }
+
+  disconnected(): void {
+    this._root?.unmount();
+    this._root = null;
+  }
+
+  private _setHass(hass: Hass): void {
     const first = this._hass === null;
     const languageChanged = !first && hass.language !== this._hass?.language;
     this._hass = hass;
     if (first) void this._start();
     // The user chose another language in their profile: the panel follows at once.
     else if (languageChanged) void loadLanguage(pickLanguage([hass.language])).then(() => this._render());
-  }
-
-  set narrow(narrow: boolean) {
-    this._narrow = narrow;
-    this._render();
-  }
-
-  disconnectedCallback(): void {
-    this._root?.unmount();
-    this._root = null;
-  }
-
-  connectedCallback(): void {
-    this._render();
   }
 
   private async _start(): Promise<void> {
@@ -49,13 +57,14 @@ class MediaHubPanel extends HTMLElement {
   }
 
   private _render(): void {
-    if (!this.isConnected || this._hass === null || this._stack === undefined) return;
+    const host = this._host;
+    if (!host.isConnected || this._hass === null || this._stack === undefined) return;
     if (!this._root) {
-      const shadow = this.shadowRoot ?? this.attachShadow({ mode: "open" });
+      const shadow = host.shadowRoot ?? host.attachShadow({ mode: "open" });
       shadow.innerHTML = `<style>${styles}${HOST_STYLES}</style><div></div>`;
       this._root = createRoot(shadow.lastElementChild as HTMLElement);
     }
-    const menu = this._narrow ? () => this.dispatchEvent(new Event("hass-toggle-menu", { bubbles: true, composed: true })) : undefined;
+    const menu = this._narrow ? () => host.dispatchEvent(new Event("hass-toggle-menu", { bubbles: true, composed: true })) : undefined;
     this._root.render(
       <StrictMode>
         {this._stack ? (
@@ -80,4 +89,4 @@ class MediaHubPanel extends HTMLElement {
   }
 }
 
-if (!customElements.get("mediahub-panel")) customElements.define("mediahub-panel", MediaHubPanel);
+export const view = (host: HTMLElement): View => new PanelView(host);

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+import re
 from typing import Any
 
 import aiohttp
@@ -395,17 +396,25 @@ async def test_the_sidebar_panel_is_served_and_shown_to_who_may_use_it(
     module = await response.text()
     assert "customElements.define(`mediahub-panel`" in module
     assert "customElements.define(`mediahub-card`" in module
-    assert "customElements.define(`mediahub-card-editor`" in module
-    # Compressed as it was built, by HA's static files, for a browser that accepts it.
-    compressed = await http.get(
-        module_url, headers={"Accept-Encoding": "br"}, auto_decompress=False
-    )
-    assert compressed.headers["Content-Encoding"] == "br"
-    assert len(await compressed.read()) < len(module.encode()) / 3
-    # And loaded on every page, so that dashboards know the card.
+    # Loaded on every page, so that dashboards know the card: the loader, whose app (and the
+    # card's editor) are chunks beside it, served from the same place, long cached by their names.
     extra = stack_hass.data["frontend_extra_module_url"]
     assert module_url in extra.urls
-    assert "/api/downloads" not in module  # it never asks the sidecar
+    chunks = re.findall(r"import\(`\./(chunks/[^`]+\.js)`\)", module)
+    assert len(chunks) == 3, chunks  # the panel's app, the card's, the card's editor
+    base = module_url.split("?")[0].rsplit("/", 1)[0]
+    for chunk in chunks:
+        # Compressed as it was built, by HA's static files, for a browser that accepts it.
+        compressed = await http.get(
+            f"{base}/{chunk}", headers={"Accept-Encoding": "br"}, auto_decompress=False
+        )
+        assert compressed.status == 200, chunk
+        assert compressed.headers["Content-Encoding"] == "br"
+        assert "max-age=2678400" in compressed.headers["Cache-Control"]
+        app = await (await http.get(f"{base}/{chunk}")).text()
+        assert "/api/downloads" not in app  # it never asks the sidecar
+    editor = await http.get(f"{base}/{next(c for c in chunks if '/editor-' in c)}")
+    assert "customElements.define(`mediahub-card-editor`" in await editor.text()
 
     # A stack that lets every user grab shows them the panel; with no stack, no panel.
     stack_hass.config_entries.async_update_entry(
