@@ -37,6 +37,8 @@ TOOLS = REPO / "tests" / "bench-tools" / "node_modules"
 PHONE = {"width": 390, "height": 844}
 LOADS = 9  # page loads per figure (median): a cold load on two busy cores varies by ±100 ms
 AUDITS = 3  # Lighthouse runs per page; its own guidance is to report the median run
+PAINT_TARGET_MS = 200  # page open → list painted (issue 33: on a loaded machine too)
+AUDIT_ORDER: Final = ("performance", "accessibility", "best-practices", "seo")
 
 # Set before the page's own scripts run: the moment a list shows `wanted` rows is recorded,
 # then the next frame after it, which is when it is painted.
@@ -74,6 +76,33 @@ class Painted:
     @property
     def spread(self) -> str:
         return f"{self.loads_ms[0]:,.0f}–{self.loads_ms[-1]:,.0f}"
+
+    @property
+    def every_load(self) -> str:
+        """The median and each load's figure (sorted), in ms."""
+        loads = ", ".join(f"{ms:,.0f}" for ms in self.loads_ms)
+        return f"{self.ms:,.0f} ms (loads: {loads})"
+
+    def over(self, target_ms: float) -> str:
+        """What the row's note starts with when the median misses the target."""
+        return (
+            f"OVER TARGET ({self.ms:,.0f} > {target_ms:,.0f} ms): " if self.ms > target_ms else ""
+        )
+
+
+def every_audit(runs: list[dict[str, Any]]) -> str:
+    """Each Lighthouse run's four scores and FCP, in the order they ran."""
+    return "; ".join(
+        "/".join(str(run["scores"][name]) for name in AUDIT_ORDER)
+        + f" (FCP {run['fcp_ms'] / 1000:.1f} s)"
+        for run in runs
+    )
+
+
+def audits_over(runs: list[dict[str, Any]]) -> str:
+    """What the row's note starts with when any run scored under 100 in any category."""
+    missed = [run for run in runs if any(run["scores"][name] < 100 for name in AUDIT_ORDER)]
+    return f"OVER TARGET ({len(missed)} of {len(runs)} audits under 100): " if missed else ""
 
 
 def node() -> str:
@@ -166,13 +195,13 @@ def lighthouse(url: str, output: Path) -> dict[str, Any]:
 
 def median_audit(url: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The run with the median FCP of AUDITS Lighthouse runs (Lighthouse's own guidance is to
-    report a median run), and every run, so the spread is shown too."""
+    report a median run), and every run in the order they ran, so each is shown too."""
     audits = []
     for _ in range(AUDITS):
         with tempfile.TemporaryDirectory() as tmp:
             audits.append(lighthouse(url, Path(tmp) / "report.json"))
-    audits.sort(key=lambda a: a["fcp_ms"])
-    return audits[len(audits) // 2], audits
+    by_fcp = sorted(audits, key=lambda a: a["fcp_ms"])
+    return by_fcp[len(by_fcp) // 2], audits
 
 
 async def _serving(url: str, process: subprocess.Popen[bytes], log: Path, name: str) -> None:
@@ -214,7 +243,8 @@ async def panel_process(environment: dict[str, str]) -> AsyncIterator[Page]:
     try:
         url = f"http://127.0.0.1:{port}"
         await _serving(f"{url}/health", process, log, "The panel")
-        yield Page("MediaHub", f"{url}/#downloads", "ul.downloads > li")
+        # The downloads tab's own path: its page comes with the list drawn (first_frame.py).
+        yield Page("MediaHub", f"{url}/downloads", "ul.downloads > li")
     finally:
         process.terminate()
         process.wait(30)
