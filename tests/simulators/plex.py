@@ -242,8 +242,9 @@ class PlexSimulator(SimulatorServer):
         self._sections_root.remove(self.section(key))
 
     def media(self, plex_root: str, folder: Path) -> None:
-        """Plex's `plex_root` is `folder` on this machine (what a scan reads)."""
-        self._media.append((PurePosixPath(plex_root), folder))
+        """Plex's `plex_root` is `folder` on this machine (what a scan reads), from now on."""
+        prefix = PurePosixPath(plex_root)
+        self._media = [(p, f) for p, f in self._media if p != prefix] + [(prefix, folder)]
 
     def add_item(self, item_type: str, title: str, section: str, **values: Any) -> SimItem:
         """An item the library already holds (no file needed)."""

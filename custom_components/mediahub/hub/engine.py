@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 import logging
 import time
-from typing import Self
+from typing import Final, Self
 
 import aiohttp
 
@@ -34,7 +34,7 @@ from .lifecycle.scanner import LibraryScanner
 from .lifecycle.sources import TorrentSources
 from .lifecycle.stalls import StallRule
 from .lifecycle.store import TorrentStore
-from .models import DownloadsSnapshot, VpnState, VpnStatus
+from .models import DownloadsSnapshot, Stage, VpnState, VpnStatus
 from .releases.best import BestGrabs
 from .releases.profiles import ProfileStore
 from .releases.score import Assessment
@@ -46,6 +46,13 @@ from .wishes.watch import WishWatch
 from .wishes.watchlist import WatchlistSync
 
 _LOGGER = logging.getLogger(__name__)
+
+# Seconds between polls while a download is about to complete: its completion is then seen
+# (and organized, scanned, confirmed) that soon, not up to a whole poll interval later.
+FINISHING_POLL: Final = 0.25
+# qBittorrent refreshes what its API says of a torrent every 1.5 s by default (its
+# `refresh_interval`, 1500 in server_state): what is left may be that much older than a poll.
+QBITTORRENT_REFRESH: Final = 1.5
 
 
 class MediaHub:
@@ -266,6 +273,25 @@ class MediaHub:
         await self.bandwidth.follow(model.transfer())
         await self._follow_plex()
         return downloads.snapshot()
+
+    def poll_interval(self, interval: float) -> float:
+        """How long a host waits before its next poll: its `interval`, or less when a download
+        MediaHub follows would complete before then (qBittorrent has no push: a completion is
+        seen only by a poll): the next poll comes when it should be done, then every
+        FINISHING_POLL until qBittorrent says so."""
+        soonest = interval
+        model = self.lifecycle.model
+        for infohash in self.lifecycle.pipeline.in_stage(Stage.DOWNLOADING):
+            record = model.torrents.get(infohash)
+            if record is None or not self.lifecycle.managed(infohash):
+                continue
+            if record.progress >= 1:  # done, its files not final yet
+                return min(interval, FINISHING_POLL)
+            speed = int(record.dlspeed)
+            if speed > 0:
+                due = int(record.amount_left) / speed - QBITTORRENT_REFRESH
+                soonest = min(soonest, max(FINISHING_POLL, due))
+        return soonest
 
     async def _follow_plex(self) -> None:
         """Keep the library index current; what it newly lists is confirmed in this poll."""
