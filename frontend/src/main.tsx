@@ -4,7 +4,7 @@
 // downloads tab the server may have drawn the first frame itself: the page then carries the
 // state, language and session it drew it from, and React starts from the same.
 import { openEarly } from "./eventStream";
-import { loadLanguage, LANGUAGES, pickLanguage, type Language } from "./i18n";
+import { loadLanguage, LANGUAGES, pickLanguage } from "./i18n";
 import type { FirstFrame } from "./mount";
 import { fetchSession } from "./session";
 import "./styles.css";
@@ -28,7 +28,7 @@ openEarly(first?.state);
 const language = LANGUAGES.find((known) => known === first?.language) ?? pickLanguage(navigator.languages);
 document.documentElement.lang = language;
 // Who is signed in, asked beside the rest (with the sign-in on, nobody yet: the sign-in screen).
-void Promise.all([import("./mount"), first ? first.session : fetchSession(), loadLanguage(language as Language)]).then(
+void Promise.all([import("./mount"), first ? first.session : fetchSession(), loadLanguage(language)]).then(
   ([{ mount }, session]) => {
     const root = document.getElementById("root");
     if (root) mount(root, session, first);
