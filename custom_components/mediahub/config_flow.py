@@ -440,6 +440,7 @@ PROFILE_FIELDS: Final = (
     "preferred_resolution",
     "allowed_resolutions",
     "max_size_gb",
+    "min_size_mb",
     "blocked_sources",
     "min_seeders",
     "prefer_hdr",
@@ -462,6 +463,11 @@ def _profile_schema() -> vol.Schema:
             vol.Required("max_size_gb"): selector.NumberSelector(
                 selector.NumberSelectorConfig(
                     min=0, max=10_000, step=0.5, unit_of_measurement="GB", mode=BOX
+                )
+            ),
+            vol.Optional("min_size_mb"): selector.NumberSelector(
+                selector.NumberSelectorConfig(
+                    min=0, max=1_000_000, step=10, unit_of_measurement="MB", mode=BOX
                 )
             ),
             vol.Optional("blocked_sources"): choose([str(s) for s in Source], multiple=True),

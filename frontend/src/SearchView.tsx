@@ -14,7 +14,9 @@ import {
   withReleases,
   withVerdicts,
   marksLabel,
+  overriddenRule,
   plexCovers,
+  verdictTags,
   type QualityFilter,
   type SearchState,
   type SortKey,
@@ -317,6 +319,22 @@ export function SearchView({ categories, onDownloaded, onWishes }: Props) {
                     {[...r.verdict.chips, formatBytes(r.size)].join(" · ")}
                   </p>
                 )}
+                {verdictTags(r.verdict).length > 0 && (
+                  <p className="marks tags">
+                    {verdictTags(r.verdict).map((tag) => (
+                      <span key={`${tag.kind}-${tag.text}`} className={`tag ${tag.kind}`}>
+                        {tag.kind === "language" ? (
+                          <>
+                            <span aria-hidden="true">{tag.text}</span>
+                            <span className="visually-hidden">{tag.label}</span>
+                          </>
+                        ) : (
+                          tag.text
+                        )}
+                      </span>
+                    ))}
+                  </p>
+                )}
                 {marksLabel(r.verdict).length > 0 && (
                   <p className="marks">
                     {marksLabel(r.verdict).map((mark) => (
@@ -351,15 +369,7 @@ export function SearchView({ categories, onDownloaded, onWishes }: Props) {
                     </button>
                   </p>
                 ) : (
-                  <button
-                    type="button"
-                    className="primary"
-                    disabled={busy === r.id}
-                    onClick={() => void download(r)}
-                    aria-label={t("search.download_label", { title: r.title })}
-                  >
-                    {busy === r.id ? t("search.adding") : t("search.download")}
-                  </button>
+                  <DownloadButton release={r} busy={busy === r.id} onClick={() => void download(r)} />
                 )}
               </>
             )}
@@ -367,5 +377,29 @@ export function SearchView({ categories, onDownloaded, onWishes }: Props) {
         </>
       )}
     </section>
+  );
+}
+
+/** The best pick and every passing result wear the primary "Download"; a refused one a quiet
+ * "Download anyway (rule)" that says which rule it overrides. */
+function DownloadButton({ release, busy, onClick }: { release: Release; busy: boolean; onClick: () => void }) {
+  const rule = overriddenRule(release.verdict);
+  if (rule === null) {
+    return (
+      <button type="button" className="primary" disabled={busy} onClick={onClick} aria-label={t("search.download_label", { title: release.title })}>
+        {busy ? t("search.adding") : t("search.download")}
+      </button>
+    );
+  }
+  return (
+    <button
+      type="button"
+      className="quiet"
+      disabled={busy}
+      onClick={onClick}
+      aria-label={t("search.download_refused_label", { title: release.title, rule })}
+    >
+      {busy ? t("search.adding") : t("search.download_refused", { rule })}
+    </button>
   );
 }

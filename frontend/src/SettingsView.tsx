@@ -207,6 +207,16 @@ function Profiles() {
             />
           </label>
           <label>
+            {t(category === "tv" ? "profile.min_size_episode" : "profile.min_size")}
+            <input
+              type="number"
+              min="0"
+              step="10"
+              value={draft.min_size_mb}
+              onChange={(e) => change("min_size_mb", Number(e.target.value))}
+            />
+          </label>
+          <label>
             {t("profile.min_seeders")}
             <input type="number" min="0" value={draft.min_seeders} onChange={(e) => change("min_seeders", Number(e.target.value))} />
           </label>

@@ -7,13 +7,16 @@ import {
   indexerLabel,
   marksLabel,
   outcome,
+  overriddenRule,
   plexCovers,
   qualityChoices,
   sortReleases,
   withIndexer,
   withReleases,
+  verdictTags,
   withVerdicts,
 } from "./search";
+import { loadLanguage } from "./i18n";
 import type { IndexerStatus, Quality, Release, Verdict } from "./types";
 
 const release = (id: string, title: string, seeders: number | null, size: number, age: number): Release => ({
@@ -99,11 +102,13 @@ describe("quality", () => {
       languages: [],
       edition: null,
       proper: false,
+      anime: false,
     },
     chips: [resolution, source],
     score,
     passes,
-    reasons: passes ? [] : [{ code: "blocked_source", text: "CAM", values: {} }],
+    reasons: passes ? [] : [{ code: "blocked_source", text: "CAM", values: { source: "CAM" } }],
+    unknown_source: false,
   });
   const releases = [
     release("cam", "Dune.2021.CAM", 5000, 1, 1),
@@ -138,5 +143,45 @@ describe("quality", () => {
     expect(qualityChoices(assessed)).toEqual({ resolutions: ["2160p", "1080p"], sources: ["BluRay", "WEB-DL", "CAM"] });
     expect(filterQuality(assessed, { resolution: "1080p", source: null }).map((r) => r.id)).toEqual(["cam", "web"]);
     expect(filterQuality(assessed, { resolution: "1080p", source: "WEB-DL" }).map((r) => r.id)).toEqual(["web"]);
+  });
+});
+
+describe("what a verdict says besides its picture", () => {
+  const verdict = (overrides: Partial<Verdict>, quality: Partial<Verdict["quality"]> = {}): Verdict => ({
+    id: "r",
+    quality: {
+      title: "Dune", kind: "movie", year: 2021, seasons: [], episodes: [], pack: null, resolution: "1080p", source: "WEB-DL",
+      video_codec: null, hdr: [], audio: [], group: null, languages: [], edition: null, proper: false, anime: false, ...quality,
+    },
+    chips: [],
+    score: 1,
+    passes: true,
+    reasons: [],
+    unknown_source: false,
+    ...overrides,
+  });
+
+  it("names languages, anime and an unknown source, in the panel's language", async () => {
+    await loadLanguage("de");
+    const tags = verdictTags(verdict({ unknown_source: true }, { languages: ["de", "pt-BR"], anime: true }));
+    expect(tags.map((tag) => tag.text)).toEqual(["DE", "PT-BR", "Anime", "Quelle unbekannt"]);
+    expect(tags[0]?.label).toBe("Deutsch");
+    expect(tags[1]?.label).toContain("Portugiesisch");
+    await loadLanguage("en");
+    expect(verdictTags(verdict({}))).toEqual([]);
+  });
+
+  it("says which rule a refused result's download overrides, and none for a passing one", async () => {
+    await loadLanguage("fr");
+    const small = {
+      code: "too_small",
+      text: "too small: 700 MB < 19.5 GB for a 2160p Remux",
+      values: { size: "700 MB", limit: "19.5 GB", what: "2160p Remux", size_bytes: String(700 * 1024 ** 2), limit_bytes: String(20000 * 1024 ** 2) },
+    };
+    expect(overriddenRule(verdict({ passes: false, reasons: [small] }))).toBe("trop petit pour 2160p Remux : 700 MB < 19,5 GB");
+    expect(overriddenRule(verdict({}))).toBeNull();
+    await loadLanguage("en");
+    const spam = { code: "spam", text: "spam: free download", values: { word: "free download" } };
+    expect(overriddenRule(verdict({ passes: false, reasons: [spam] }))).toBe("looks like spam: “free download”");
   });
 });

@@ -1,8 +1,8 @@
 // Search results as the user sees them: merged as indexers answer, filtered and sorted
 // locally (never by running the search again).
 
-import { formatCount, formatDuration, formatPercent } from "./format";
-import { t } from "./i18n";
+import { formatCount, formatDuration, formatPercent, formatReason } from "./format";
+import { language, t } from "./i18n";
 import type { IndexerStatus, Release, Verdict } from "./types";
 
 export type SortKey = "score" | "seeders" | "size" | "age";
@@ -169,4 +169,44 @@ export function marksLabel(verdict: Verdict | undefined): Mark[] {
     marks.push({ text, inPlex: false });
   }
   return marks;
+}
+
+/** A word under a result's picture: a language it speaks, anime, or a source nobody could read. */
+export interface Tag {
+  text: string;
+  /** What a screen reader says instead of a bare code ("German" for DE). */
+  label: string;
+  kind: "language" | "anime" | "unknown_source";
+}
+
+/** A language tag ("de", "pt-BR", "es-419") named in the panel's language; the tag itself when
+ * the browser cannot name it ("mul"). */
+function languageName(tag: string): string {
+  try {
+    return new Intl.DisplayNames([language()], { type: "language" }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+/** DE · anime · unknown source: what a result's name says besides its picture. Languages are
+ * written as their codes, not flags: a flag is a country, and a screen reader reads it as one. */
+export function verdictTags(verdict: Verdict | undefined): Tag[] {
+  if (!verdict) return [];
+  const tags: Tag[] = verdict.quality.languages.map((tag) => ({
+    text: tag.toUpperCase(),
+    label: languageName(tag),
+    kind: "language",
+  }));
+  if (verdict.quality.anime) tags.push({ text: t("search.anime"), label: t("search.anime"), kind: "anime" });
+  if (verdict.unknown_source) {
+    tags.push({ text: t("search.unknown_source"), label: t("search.unknown_source"), kind: "unknown_source" });
+  }
+  return tags;
+}
+
+/** The rule a refused result breaks first, in words: what "Download anyway" overrides. */
+export function overriddenRule(verdict: Verdict | undefined): string | null {
+  const reason = verdict && !verdict.passes ? verdict.reasons[0] : undefined;
+  return reason ? formatReason(reason) : null;
 }

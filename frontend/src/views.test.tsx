@@ -191,6 +191,65 @@ describe("a queued grab", () => {
   });
 });
 
+describe("a refused result", () => {
+  it("wears a quiet Download anyway that names the rule, never the best pick's Download", async () => {
+    const base = { size: 2 * 1024 ** 3, leechers: 0, indexer: "TPB", indexer_id: 1, category_id: 2000, category: "movies", age_hours: 1, published: null, protocol: "torrent", ids: [] };
+    const quality = (source: string | null, languages: string[]) => ({
+      title: "Dune", kind: "movie", year: 2021, seasons: [], episodes: [], pack: null, resolution: "1080p", source,
+      video_codec: null, hdr: [], audio: [], group: null, languages, edition: null, proper: false, anime: false,
+    });
+    const releases = [
+      { ...base, id: "web", title: "Dune.2021.1080p.WEB-DL-GRP", seeders: 40 },
+      { ...base, id: "cam", title: "Dune.2021.HDCAM-NOGRP", seeders: 5000 },
+      { ...base, id: "raw", title: "Dune.2021.1080p.GERMAN-X", seeders: 900 },
+    ];
+    const verdicts = [
+      { id: "web", quality: quality("WEB-DL", []), chips: ["1080p", "WEB-DL"], score: 1300, passes: true, reasons: [], unknown_source: false },
+      {
+        id: "cam", quality: quality("CAM", []), chips: ["CAM"], score: 200, passes: false, unknown_source: false,
+        reasons: [{ code: "blocked_source", text: "CAM", values: { source: "CAM", word: "HDCAM" } }],
+      },
+      { id: "raw", quality: quality(null, ["de"]), chips: ["1080p"], score: -800, passes: true, reasons: [], unknown_source: true },
+    ];
+    const transport = {
+      ...sidecarTransport,
+      search: (_query: string, _category: string | null, listener: Parameters<typeof sidecarTransport.search>[2]) => {
+        setTimeout(() => {
+          listener.results(releases as never[]);
+          listener.assessed(verdicts as never[]);
+          listener.done();
+        });
+        return () => undefined;
+      },
+    } as typeof sidecarTransport;
+    renderBare(
+      <TransportContext.Provider value={transport}>
+        <SearchView categories={["movies"]} onDownloaded={() => undefined} />
+      </TransportContext.Provider>,
+    );
+    fireEvent.change(screen.getByLabelText("Search for a movie, show, album or book"), { target: { value: "dune" } });
+    fireEvent.click(screen.getByRole("button", { name: "Search" }));
+    const best = await screen.findByRole("button", { name: "Download Dune.2021.1080p.WEB-DL-GRP" });
+    expect(best.className).toBe("primary");
+    const anyway = screen.getByRole("button", { name: "Download Dune.2021.HDCAM-NOGRP anyway, overriding: CAM is blocked" });
+    expect(anyway.textContent).toBe("Download anyway (CAM is blocked)");
+    expect(anyway.className).not.toContain("primary");
+    // A source nobody could read is said, and a language is named for a screen reader.
+    const items = screen.getAllByRole("listitem").map((li) => li.textContent ?? "");
+    const raw = items.find((text) => text.includes("GERMAN-X")) ?? "";
+    expect(raw).toContain("unknown source");
+    expect(raw).toContain("DE");
+    expect(raw).toContain("German");
+    // Ranked: the known source first, the unknown one next, the refused one last.
+    const titles = screen.getAllByRole("listitem").flatMap((li) => li.querySelector(".title")?.textContent ?? []);
+    expect(titles).toEqual([
+      "Dune.2021.1080p.WEB-DL-GRP",
+      "Dune.2021.1080p.GERMAN-X",
+      "Dune.2021.HDCAM-NOGRP",
+    ]);
+  });
+});
+
 describe("App", () => {
   it("starts from the fetched state, then follows the stream from its revision", async () => {
     const listeners = new Map<string, (event: MessageEvent<string>) => void>();

@@ -54,6 +54,7 @@ export interface Quality {
   languages: string[];
   edition: string | null;
   proper: boolean;
+  anime: boolean;
 }
 
 /** One rule a release breaks: a code for translations, its values, and English words. */
@@ -83,6 +84,7 @@ export interface Verdict {
   score: number;
   passes: boolean;
   reasons: Reason[];
+  unknown_source: boolean;
 }
 
 /** A verdict with its marks, as a panel's search shows it. */
@@ -93,6 +95,7 @@ export interface Assessed {
   score: number;
   passes: boolean;
   reasons: Reason[];
+  unknown_source: boolean;
   in_plex: InPlex | null;
   downloading: number | null;
 }
@@ -117,6 +120,7 @@ export interface Judged {
   score: number;
   passes: boolean;
   reasons: Reason[];
+  unknown_source: boolean;
 }
 
 /** A result of the search action: the release, its verdict and its marks. */
@@ -139,6 +143,7 @@ export interface SearchResult {
   score: number;
   passes: boolean;
   reasons: Reason[];
+  unknown_source: boolean;
   in_plex: InPlex | null;
   downloading: number | null;
 }
@@ -433,6 +438,7 @@ export interface QualityProfile {
   preferred_resolution: string;
   allowed_resolutions: string[];
   max_size_gb: number;
+  min_size_mb: number;
   blocked_sources: string[];
   preferred_codecs: string[];
   prefer_hdr: boolean;

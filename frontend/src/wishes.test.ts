@@ -263,6 +263,7 @@ describe("wishTargets", () => {
       score: 1,
       passes: true,
       reasons: [],
+      unknown_source: false,
       quality: {
         title: "",
         kind: "movie",
@@ -279,6 +280,7 @@ describe("wishTargets", () => {
         languages: [],
         edition: null,
         proper: false,
+        anime: false,
         ...quality,
       },
     },

@@ -372,20 +372,21 @@ async def test_profiles_are_kept_in_prowlarr_and_shared(
 
 
 def test_every_rule_of_a_profile_reads_plainly_and_preferences_score() -> None:
-    title = "Amelie.2001.FRENCH.KORSUB.1080p.BluRay.HDR.x265-YIFY"
+    # (KORSUB would be refused by any profile that refuses theatre copies: burned-in subtitles.)
+    title = "Amelie.2001.FRENCH.HYBRID.1080p.BluRay.HDR.x265-YIFY"
     picky = QualityProfile(
         preferred_codecs=("HEVC",),
         prefer_hdr=True,
         preferred_languages=("fr",),
         blocked_groups=("yify",),
-        blocked_words=("KORSUB",),
+        blocked_words=("HYBRID",),
         required_words=("PROPER",),
     )
     item = release(title)
     judged_picky = assess(item, parse_title(title), picky)
     assert [r.text for r in judged_picky.reasons] == [
         "group YIFY",
-        "contains KORSUB",
+        "contains HYBRID",
         "lacks PROPER",
     ]
     plain = assess(item, parse_title(title), QualityProfile())

@@ -65,7 +65,7 @@ async def test_a_dead_grab_best_is_replaced_by_the_next_best_which_completes(
             SimRelease(
                 dead_name,
                 category=2040,
-                size=2 * MB,
+                size=2048 * MB,  # what the indexer says: a plausible 1080p film
                 seeders=50,
                 torrent=dead_torrent,
                 infohash=dead_hash,
@@ -73,7 +73,7 @@ async def test_a_dead_grab_best_is_replaced_by_the_next_best_which_completes(
             SimRelease(
                 alive.name,
                 category=2040,
-                size=2 * MB,
+                size=2048 * MB,  # what the indexer says: a plausible 1080p film
                 seeders=40,
                 torrent=alive.torrent_bytes,
                 infohash=alive.infohash,
@@ -118,7 +118,7 @@ async def test_a_wish_is_replaced_twice_at_most_and_a_failed_replacement_changes
     rig = await make_rig(qbittorrent5)
     rig.prowlarr.add_indexer(
         "Films",
-        releases=[SimRelease("Sintel.2010.1080p.BluRay.x264-GRP", category=2040, size=2 * MB)],
+        releases=[SimRelease("Sintel.2010.1080p.BluRay.x264-GRP", category=2040, size=2048 * MB)],
     )
     dead = "0" * 40
     twice = GrabRecord(

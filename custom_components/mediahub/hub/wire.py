@@ -117,6 +117,7 @@ class Quality(TypedDict):
     languages: list[str]
     edition: str | None
     proper: bool
+    anime: bool
 
 
 class Reason(TypedDict):
@@ -149,6 +150,7 @@ class Verdict(TypedDict):
     score: float
     passes: bool
     reasons: list[Reason]
+    unknown_source: bool  # a movie or episode whose name says no source: ranked below the rest
 
 
 class Assessed(Verdict, Marks):
@@ -476,6 +478,7 @@ class QualityProfile(TypedDict):
     preferred_resolution: str
     allowed_resolutions: list[str]
     max_size_gb: float
+    min_size_mb: float
     blocked_sources: list[str]
     preferred_codecs: list[str]
     prefer_hdr: bool
@@ -671,6 +674,8 @@ def quality_json(quality: QualityModel) -> Quality:
         "languages": list(quality.languages),
         "edition": quality.edition,
         "proper": quality.proper,
+        # Read from anime-shaped names once the parser says so (issue 31).
+        "anime": bool(getattr(quality, "anime", False)),
     }
 
 
@@ -699,6 +704,7 @@ def verdict_json(assessment: Assessment) -> Verdict:
         "score": assessment.score,
         "passes": assessment.passes,
         "reasons": [reason_json(r) for r in assessment.reasons],
+        "unknown_source": assessment.unknown_source,
     }
 
 
@@ -910,6 +916,7 @@ def profile_json(profile: QualityProfileModel) -> QualityProfile:
         "preferred_resolution": profile.preferred_resolution,
         "allowed_resolutions": list(profile.allowed_resolutions),
         "max_size_gb": profile.max_size_gb,
+        "min_size_mb": profile.min_size_mb,
         "blocked_sources": [str(s) for s in profile.blocked_sources],
         "preferred_codecs": list(profile.preferred_codecs),
         "prefer_hdr": profile.prefer_hdr,

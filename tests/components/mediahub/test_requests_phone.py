@@ -127,7 +127,7 @@ async def test_a_request_from_asking_to_watching_through_the_phones(
             SimRelease(
                 FILM,
                 category=2040,
-                size=len(torrent.payload),
+                size=2 * 1024**3,  # listed: a plausible 1080p film
                 torrent=torrent.torrent_bytes,
                 infohash=torrent.infohash,
             )

@@ -204,7 +204,7 @@ async def test_llm_tools_answer_in_the_conversations_language(
             SimRelease("Dune.1984.1080p.BluRay.x264-AMIABLE", size=8 * GB, seeders=40),
             SimRelease("Dune.2021.1080p.WEB-DL.DDP5.1.H.264-EVO", size=6 * GB, seeders=700),
             SimRelease("Oppenheimer.2023.HDCAM.x264-SUNSCREEN", seeders=3000),
-            SimRelease("Sintel.2010.720p.WEB-DL.x264-GRP", size=12 * 1024**2, seeders=112),
+            SimRelease("Sintel.2010.720p.WEB-DL.x264-GRP", size=412 * 1024**2, seeders=112),
         ],
     )
     llm_context = llm.LLMContext(
@@ -220,7 +220,7 @@ async def test_llm_tools_answer_in_the_conversations_language(
     found = await tool("MediaHubDownload", query="sintel")
     assert found["speech"] == {
         "plain": {
-            "speech": "Wird heruntergeladen: Sintel (2010), 720p WEB-DL, 12 MB, 112 Seeder.",
+            "speech": "Wird heruntergeladen: Sintel (2010), 720p WEB-DL, 412 MB, 112 Seeder.",
             "extra_data": None,
         }
     }

@@ -73,7 +73,7 @@ class Said:
 # Each language: the sentence and the answer, in order (each step depends on the one before).
 CONVERSATIONS: dict[str, list[Said]] = {
     "en": [
-        Said("download Sintel", "Downloading Sintel (2010), 720p WEB-DL, 12 MB, 112 seeders."),
+        Said("download Sintel", "Downloading Sintel (2010), 720p WEB-DL, 412 MB, 112 seeders."),
         Said(
             "download Big Buck Bunny",
             "Big Buck Bunny is already in Plex in 1080p. "
@@ -81,7 +81,7 @@ CONVERSATIONS: dict[str, list[Said]] = {
         ),
         Said(
             "download it anyway",
-            "Downloading Big Buck Bunny (2008), 1080p BluRay, 24 MB, 80 seeders.",
+            "Downloading Big Buck Bunny (2008), 1080p BluRay, 824 MB, 80 seeders.",
         ),
         Said(
             "download Oppenheimer",
@@ -107,7 +107,7 @@ CONVERSATIONS: dict[str, list[Said]] = {
     "de": [
         Said(
             "lade Sintel herunter",
-            "Wird heruntergeladen: Sintel (2010), 720p WEB-DL, 12 MB, 112 Seeder.",
+            "Wird heruntergeladen: Sintel (2010), 720p WEB-DL, 412 MB, 112 Seeder.",
         ),
         Said(
             "lade Big Buck Bunny herunter",
@@ -116,7 +116,7 @@ CONVERSATIONS: dict[str, list[Said]] = {
         ),
         Said(
             "lade es trotzdem herunter",
-            "Wird heruntergeladen: Big Buck Bunny (2008), 1080p BluRay, 24 MB, 80 Seeder.",
+            "Wird heruntergeladen: Big Buck Bunny (2008), 1080p BluRay, 824 MB, 80 Seeder.",
         ),
         Said(
             "lade Oppenheimer herunter",
@@ -145,7 +145,7 @@ CONVERSATIONS: dict[str, list[Said]] = {
     "fr": [
         Said(
             "télécharge Sintel",
-            "Téléchargement de Sintel (2010), 720p WEB-DL, 12 Mo, 112 sources.",
+            "Téléchargement de Sintel (2010), 720p WEB-DL, 412 Mo, 112 sources.",
         ),
         Said(
             "télécharge Big Buck Bunny",
@@ -154,7 +154,7 @@ CONVERSATIONS: dict[str, list[Said]] = {
         ),
         Said(
             "télécharge-le quand même",
-            "Téléchargement de Big Buck Bunny (2008), 1080p BluRay, 24 Mo, 80 sources.",
+            "Téléchargement de Big Buck Bunny (2008), 1080p BluRay, 824 Mo, 80 sources.",
         ),
         Said(
             "télécharge Oppenheimer",
@@ -182,7 +182,7 @@ CONVERSATIONS: dict[str, list[Said]] = {
         Said("arrête de suivre Shogun", "Je ne suis plus Shogun."),
     ],
     "es": [
-        Said("descarga Sintel", "Descargando Sintel (2010), 720p WEB-DL, 12 MB, 112 semillas."),
+        Said("descarga Sintel", "Descargando Sintel (2010), 720p WEB-DL, 412 MB, 112 semillas."),
         Said(
             "descarga Big Buck Bunny",
             "Big Buck Bunny ya está en Plex en 1080p. "
@@ -190,7 +190,7 @@ CONVERSATIONS: dict[str, list[Said]] = {
         ),
         Said(
             "descárgalo de todos modos",
-            "Descargando Big Buck Bunny (2008), 1080p BluRay, 24 MB, 80 semillas.",
+            "Descargando Big Buck Bunny (2008), 1080p BluRay, 824 MB, 80 semillas.",
         ),
         Said(
             "descarga Oppenheimer",
@@ -216,7 +216,7 @@ CONVERSATIONS: dict[str, list[Said]] = {
     "nl": [
         Said(
             "download Sintel",
-            "Wordt gedownload: Sintel (2010), 720p WEB-DL, 12 MB, 112 seeders.",
+            "Wordt gedownload: Sintel (2010), 720p WEB-DL, 412 MB, 112 seeders.",
         ),
         Said(
             "download Big Buck Bunny",
@@ -225,7 +225,7 @@ CONVERSATIONS: dict[str, list[Said]] = {
         ),
         Said(
             "download het toch",
-            "Wordt gedownload: Big Buck Bunny (2008), 1080p BluRay, 24 MB, 80 seeders.",
+            "Wordt gedownload: Big Buck Bunny (2008), 1080p BluRay, 824 MB, 80 seeders.",
         ),
         Said(
             "download Oppenheimer",
@@ -284,12 +284,12 @@ def films(
         "Films",
         releases=[
             SimRelease(
-                "Sintel.2010.720p.WEB-DL.x264-GRP", category=2040, size=12 * MIB, seeders=112
+                "Sintel.2010.720p.WEB-DL.x264-GRP", category=2040, size=412 * MIB, seeders=112
             ),
             SimRelease(
                 "Big.Buck.Bunny.2008.1080p.BluRay.x264-GRP",
                 category=2040,
-                size=24 * MIB,
+                size=824 * MIB,
                 seeders=80,
             ),
             SimRelease("Dune.1984.1080p.BluRay.x264-AMIABLE", size=8 * GIB, seeders=40),
@@ -564,6 +564,6 @@ async def test_a_grab_the_vpn_guard_holds_says_when_it_starts(
     )
     result = await converse(hass, "lade Sintel herunter", "de", Context())
     assert speech(result) == (
-        "Wird heruntergeladen: Sintel (2010), 720p WEB-DL, 12 MB, 112 Seeder. "
+        "Wird heruntergeladen: Sintel (2010), 720p WEB-DL, 412 MB, 112 Seeder. "
         "Er startet, sobald das VPN bestätigt ist."
     )

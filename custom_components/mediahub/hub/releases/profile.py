@@ -27,6 +27,9 @@ class QualityProfile:
     preferred_resolution: str = "1080p"
     allowed_resolutions: tuple[str, ...] = ("2160p", "1080p", "720p")
     max_size_gb: float = 20.0  # a movie; an episode for tv (a pack: per episode it holds)
+    # The smallest plausible 1080p encode (a movie; an episode for tv); other resolutions and
+    # remuxes scale from it (`suspect.size_floor`). 0: no floor.
+    min_size_mb: float = 400.0
     blocked_sources: tuple[Source, ...] = tuple(sorted(THEATRE_SOURCES))
     preferred_codecs: tuple[str, ...] = ()
     prefer_hdr: bool = False
@@ -61,11 +64,16 @@ class QualityProfile:
 
 DEFAULT_PROFILES: Final = {
     "movies": QualityProfile(),
-    "tv": QualityProfile(max_size_gb=4.0),
+    "tv": QualityProfile(max_size_gb=4.0, min_size_mb=60.0),
 }
 # Music and books have no picture to judge: only the seeders rule applies.
 _NO_PICTURE: Final = QualityProfile(
-    preferred_resolution="", allowed_resolutions=(), max_size_gb=0.0, blocked_sources=(), cutoff=""
+    preferred_resolution="",
+    allowed_resolutions=(),
+    max_size_gb=0.0,
+    min_size_mb=0.0,
+    blocked_sources=(),
+    cutoff="",
 )
 
 
@@ -130,6 +138,9 @@ _SCHEMA: Final = vol.Schema(
         vol.Optional("allowed_resolutions", default=()): _resolutions,
         vol.Optional("max_size_gb", default=0.0): vol.All(
             vol.Coerce(float), vol.Range(min=0, max=10_000)
+        ),
+        vol.Optional("min_size_mb", default=0.0): vol.All(
+            vol.Coerce(float), vol.Range(min=0, max=1_000_000)
         ),
         vol.Optional("blocked_sources", default=()): _sources,
         vol.Optional("preferred_codecs", default=()): _words,

@@ -3,6 +3,8 @@
 The score is a plain integer built from the profile's preferences (resolution, source, codec,
 HDR, language) and the swarm (seeders, log-scaled); every rule the release breaks is a Reason a
 person can read. Ranking is deterministic: passing releases first, then score, seeders, title.
+Unknown is not good: a movie or episode whose source cannot be read costs more points than any
+release can earn, so it ranks below every one whose source is known.
 """
 
 from __future__ import annotations
@@ -15,10 +17,22 @@ from typing import Final
 
 from ..models import Release
 from .files import dangerous_name
-from .parse import Pack, Quality, Source
+from .parse import THEATRE_SOURCES, Pack, Quality, Source
 from .profile import EPISODES_PER_SEASON, GB, RESOLUTIONS, QualityProfile
+from .suspect import (
+    MB,
+    hardcoded_mark,
+    size_floor,
+    spam_mark,
+    theatre_mark,
+    theatre_word_in_title,
+)
 
 _SOURCE_RANK: Final = {source: rank for rank, source in enumerate(Source)}
+# More than the most any release earns (resolution 1000, codec 100, HDR 80, language 200,
+# PROPER 20, seeders 200): an unknown source ranks below every known one.
+UNKNOWN_SOURCE_COST: Final = 2000
+VIDEO_CATEGORIES: Final = frozenset({"movies", "tv"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +52,7 @@ class Assessment:
     quality: Quality
     score: int
     reasons: tuple[Reason, ...]
+    unknown_source: bool = False  # a movie or episode whose name says no source
 
     @property
     def passes(self) -> bool:
@@ -63,6 +78,72 @@ def size_text(size: int) -> str:
     return f"{size / GB:.1f} GB"
 
 
+def _size_words(size: int) -> str:
+    """700 MB, 15.0 GB: a size below a gigabyte is not "0.0 GB"."""
+    return size_text(size) if size >= GB else f"{size / MB:.0f} MB"
+
+
+def is_video(release: Release, profile: QualityProfile) -> bool:
+    """A movie or an episode: its category's, or (none known) a profile that judges pictures."""
+    if release.category is not None:
+        return release.category in VIDEO_CATEGORIES
+    return bool(profile.allowed_resolutions)
+
+
+def unknown_source(release: Release, quality: Quality, profile: QualityProfile) -> bool:
+    return quality.source is None and is_video(release, profile)
+
+
+def _episode_count(quality: Quality) -> int:
+    """Episodes a release surely holds: its numbers, or one a season for a pack."""
+    if quality.pack is not None:
+        return max(1, len(quality.seasons))
+    return max(1, len(quality.episodes))
+
+
+def _theatre_reasons(release: Release, quality: Quality, profile: QualityProfile) -> list[Reason]:
+    """A refused source the parser read, or a theatre word in any spelling (HQCAM, TeleSynch)
+    it did not; burned-in subtitles when the profile refuses theatre copies."""
+    found: list[Reason] = []
+    # A parser that reads the title's word for the source (The Cam Girl) is overruled.
+    title_word = quality.source in THEATRE_SOURCES and theatre_word_in_title(release.title)
+    if quality.source is not None and quality.source in profile.blocked_sources and not title_word:
+        found.append(Reason("blocked_source", str(quality.source), (("source", quality.source),)))
+    elif (
+        mark := theatre_mark(release.title)
+    ) is not None and mark.source in profile.blocked_sources:
+        source = str(mark.source)
+        found.append(Reason("blocked_source", source, (("source", source), ("word", mark.word))))
+    if THEATRE_SOURCES & set(profile.blocked_sources) and (
+        hardcoded := hardcoded_mark(release.title)
+    ):
+        found.append(
+            Reason(
+                "hardcoded_subs",
+                f"burned-in subtitles: {hardcoded.word}",
+                (("word", hardcoded.word),),
+            )
+        )
+    return found
+
+
+def _too_small(release: Release, quality: Quality, profile: QualityProfile) -> Reason | None:
+    if not is_video(release, profile):
+        return None
+    floor = size_floor(quality, profile.min_size_mb, _episode_count(quality))
+    if floor is None or release.size >= floor.bytes:
+        return None
+    size, least = _size_words(release.size), _size_words(floor.bytes)
+    values = (
+        ("size", size),
+        ("limit", least),
+        ("what", floor.label),
+        ("size_bytes", str(release.size)),
+        ("limit_bytes", str(floor.bytes)),
+    )
+    return Reason("too_small", f"too small: {size} < {least} for a {floor.label}", values)
+
+
 def _size_limit(quality: Quality, profile: QualityProfile) -> float | None:
     if profile.max_size_gb <= 0:
         return None
@@ -86,8 +167,9 @@ def reasons(release: Release, quality: Quality, profile: QualityProfile) -> tupl
     found: list[Reason] = []
     if (name := dangerous_name(release.title)) is not None:
         found.append(Reason("executable", f"executable: {name}", (("name", name),)))
-    if quality.source is not None and quality.source in profile.blocked_sources:
-        found.append(Reason("blocked_source", str(quality.source), (("source", quality.source),)))
+    found.extend(_theatre_reasons(release, quality, profile))
+    if (spam := spam_mark(release.title, quality)) is not None:
+        found.append(Reason("spam", f"spam: {spam}", (("word", spam),)))
     if (
         quality.resolution
         and profile.allowed_resolutions
@@ -111,6 +193,8 @@ def reasons(release: Release, quality: Quality, profile: QualityProfile) -> tupl
             ("limit_bytes", str(int(limit))),
         )
         found.append(Reason("too_big", f"too big: {size} > {most}", values))
+    if (small := _too_small(release, quality, profile)) is not None:
+        found.append(small)
     seeders = release.seeders or 0
     if seeders < profile.min_seeders:
         found.append(
@@ -167,6 +251,8 @@ def score(release: Release, quality: Quality, profile: QualityProfile) -> int:
         points += 20
     seeders = max(0, release.seeders or 0)
     points += min(200, int(40 * math.log10(seeders + 1)))
+    if unknown_source(release, quality, profile):
+        points -= UNKNOWN_SOURCE_COST
     return points
 
 
@@ -178,7 +264,11 @@ def _codec_names(codec: str) -> set[str]:
 
 def assess(release: Release, quality: Quality, profile: QualityProfile) -> Assessment:
     return Assessment(
-        release, quality, score(release, quality, profile), reasons(release, quality, profile)
+        release,
+        quality,
+        score(release, quality, profile),
+        reasons(release, quality, profile),
+        unknown_source(release, quality, profile),
     )
 
 
