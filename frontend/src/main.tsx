@@ -27,10 +27,15 @@ openEarly(first?.state);
 // The server's choice (from Accept-Language, the same rule) when it drew the frame.
 const language = LANGUAGES.find((known) => known === first?.language) ?? pickLanguage(navigator.languages);
 document.documentElement.lang = language;
+/** The app's chunk; on a page whose frame the server drew, asked for once that frame has been
+ * painted (the page's own preload of it is dropped there), so nothing competes with the paint. */
+function loadApp(): Promise<typeof import("./mount")> {
+  if (!first) return import("./mount");
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(import("./mount")), 0)));
+}
+
 // Who is signed in, asked beside the rest (with the sign-in on, nobody yet: the sign-in screen).
-void Promise.all([import("./mount"), first ? first.session : fetchSession(), loadLanguage(language)]).then(
-  ([{ mount }, session]) => {
-    const root = document.getElementById("root");
-    if (root) mount(root, session, first);
-  },
-);
+void Promise.all([loadApp(), first ? first.session : fetchSession(), loadLanguage(language)]).then(([{ mount }, session]) => {
+  const root = document.getElementById("root");
+  if (root) mount(root, session, first);
+});

@@ -638,6 +638,9 @@ def _actions(
 
 
 PRELOAD_HEAD: Final = re.compile(r'<link rel="preload" href="/api/downloads\?head"[^>]*>')
+# The app's chunk, preloaded by the built page: a page with its frame drawn asks for it only
+# once that frame is painted (main.tsx), so the first paint shares the line with nothing.
+PRELOAD_APP: Final = re.compile(r'<link rel="modulepreload"[^>]*>')
 ROOT: Final = re.compile(r"<div id=\"root\">.*</div>(?=\s*</body>)", re.DOTALL)
 DATA_ID: Final = "mediahub-first-frame"  # main.tsx reads the page's state from this block
 
@@ -653,11 +656,12 @@ def style_attributes(markup: str) -> list[str]:
 def page_with_frame(page: str, markup: str, language: str, data: bytes) -> str:
     """index.html with the first frame in its root, the language on <html>, and `data` (JSON:
     what React's first render reads) in a block no browser executes. The preload of the head is
-    dropped: the page carries it."""
+    dropped (the page carries it), and the app chunk's (fetched once the frame is painted)."""
     # `<` never reaches the page's HTML parser inside the block (`</script>` in a name).
     block = data.decode().replace("<", "\\u003c")
     page = page.replace('<html lang="en">', f'<html lang="{language}">', 1)
     page = PRELOAD_HEAD.sub("", page, count=1)
+    page = PRELOAD_APP.sub("", page)
     return ROOT.sub(
         lambda _: (
             f'<div id="root" data-first-frame="downloads">{markup}</div>'
