@@ -33,7 +33,11 @@ def _engine(session: aiohttp.ClientSession, root: Path) -> MediaHub:
 
 def _downloading(engine: MediaHub, **fields: object) -> None:
     """qBittorrent's word on one torrent MediaHub grabbed, as a poll merges it."""
-    torrent = {"name": "Arrival.2016.1080p", "category": "movies", "tags": "mediahub"}
+    torrent: dict[str, object] = {
+        "name": "Arrival.2016.1080p",
+        "category": "movies",
+        "tags": "mediahub",
+    }
     torrent |= fields
     engine.lifecycle.model.apply({"rid": 1, "full_update": True, "torrents": {HASH: torrent}})
     details = StageDetails(HASH, "Arrival.2016.1080p", "movies", None)
