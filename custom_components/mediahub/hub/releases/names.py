@@ -212,12 +212,13 @@ def trailing_group(name: str) -> str | None:
 _LANGUAGE_WORDS: Final = frozenset(
     {
         "english", "german", "deutsch", "french", "truefrench", "vff", "vf", "italian", "ita",
-        "spanish", "castellano", "espanol", "español", "latino", "portuguese", "dublado", "legendado",
-        "russian", "rus", "turkish", "greek", "chinese", "japanese", "korean", "hindi", "telugu",
-        "tamil", "malayalam", "kannada", "bengali", "danish", "swedish", "norwegian", "finnish",
-        "dutch", "flemish", "polish", "czech", "hungarian", "bulgarian", "romanian", "ukrainian",
-        "arabic", "hebrew", "thai", "vietnamese", "nordic", "eng", "ger", "fre", "spa", "jpn", "kor",
-        "chi", "multi", "multisub", "pt-br", "es-419", "es-la", "es-mx",
+        "spanish", "castellano", "espanol", "español", "latino", "portuguese", "dublado",
+        "legendado", "russian", "rus", "turkish", "greek", "chinese", "japanese", "korean",
+        "hindi", "telugu", "tamil", "malayalam", "kannada", "bengali", "danish", "swedish",
+        "norwegian", "finnish", "dutch", "flemish", "polish", "czech", "hungarian", "bulgarian",
+        "romanian", "ukrainian", "arabic", "hebrew", "thai", "vietnamese", "nordic", "eng", "ger",
+        "fre", "spa", "jpn", "kor", "chi", "multi", "multisub", "pt-br", "es-419", "es-la",
+        "es-mx",
     }
 )  # fmt: skip
 
