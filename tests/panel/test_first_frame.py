@@ -7,6 +7,7 @@ Accept-Language, nothing for a browser nobody signed in on, the CSP's hash still
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from dataclasses import replace
 import json
 import os
@@ -30,8 +31,10 @@ from custom_components.mediahub.hub.models import (
 from custom_components.mediahub.sidecar import first_frame
 from custom_components.mediahub.sidecar.app import STATIC
 from custom_components.mediahub.sidecar.state import StateEncoder
-from tests.panel.conftest import Sidecar
-from tests.support.qbittorrent import QbtInstance, add_stopped_torrents
+from tests.panel.conftest import Sidecar, serve, sidecar_settings
+from tests.simulators.plex import PlexSimulator
+from tests.simulators.prowlarr import ProwlarrSimulator
+from tests.support.qbittorrent import QbtInstance, add_stopped_torrents, free_port
 from tests.support.wait import until
 
 REPO = Path(__file__).resolve().parents[2]
@@ -281,3 +284,33 @@ async def test_the_downloads_page_comes_with_its_list(
     async with sidecar.http.get(sidecar.url + "/wishes") as response:
         assert response.status == 200
         assert 'class="card download"' not in await response.text()
+
+
+async def test_with_sign_in_on_nobody_signed_in_gets_no_download(
+    qbittorrent5: QbtInstance,
+    prowlarr_sim: ProwlarrSimulator,
+    plex_sim: PlexSimulator,
+    tmp_path: Path,
+) -> None:
+    """Secrets and state never reach a browser before its person has signed in: the page comes
+    as built, with no row, no state block and no name."""
+    await asyncio.to_thread(add_stopped_torrents, qbittorrent5, 3)
+    settings = dataclasses.replace(
+        sidecar_settings(qbittorrent5, prowlarr_sim, plex_sim, tmp_path),
+        home_assistant_url=f"http://127.0.0.1:{free_port()}",  # nothing listens: no one signs in
+    )
+    async with serve(settings) as sidecar:
+
+        async def polled() -> bool:
+            return sidecar.panel.feed.polled and bool(
+                sidecar.panel.engine.downloads.snapshot().downloads
+            )
+
+        await until(polled, "the sidecar to have read qBittorrent's torrents")
+        async with sidecar.http.get(sidecar.url + "/downloads") as response:
+            assert response.status == 200
+            page = await response.text()
+    assert 'class="card download"' not in page
+    assert "mediahub-first-frame" not in page
+    assert "Bench Torrent" not in page
+    assert '<div class="app"><header class="top"><h1>MediaHub</h1></header></div>' in page

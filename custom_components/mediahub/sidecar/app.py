@@ -75,6 +75,7 @@ from .state import StartingState, StateEncoder
 _LOGGER = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
+FIRST_FRAME_JSON: Final = STATIC / "first-frame.json"  # the frontend build's words for the server
 IDLE_POLL: Final = 15.0
 VPN_POLL: Final = 30.0
 IMMUTABLE: Final = "public, max-age=31536000, immutable"
@@ -488,8 +489,10 @@ async def _with_first_frame(request: web.Request, page: Path) -> tuple[str, list
     built: the build has no words for the server, nobody is signed in (no download reaches a
     browser before its person has), or the state holds what only the browser can write."""
     catalogs = request.app[FIRST_FRAME_WORDS]
-    if catalogs is None:
-        return None
+    if catalogs is None:  # not built yet when the panel started: looked for again
+        catalogs = request.app[FIRST_FRAME_WORDS] = first_frame.Catalogs.read(FIRST_FRAME_JSON)
+        if catalogs is None:
+            return None
     sign_in = request.app[SIGN_IN_KEY]
     person = await sign_in.person(request) if sign_in is not None else None
     if sign_in is not None and person is None:
@@ -509,6 +512,10 @@ async def _with_first_frame(request: web.Request, page: Path) -> tuple[str, list
         markup = first_frame.render(json.loads(head), catalogs.languages[language], viewer)
     except first_frame.CannotRenderError as err:
         _LOGGER.debug("The first frame is the browser's to write (%s)", err)
+        return None
+    except Exception:
+        # The page must never fail for want of its first frame: the browser draws it then.
+        _LOGGER.exception("Could not write the downloads page's first frame")
         return None
     html = await asyncio.to_thread(page.read_text)
     data = first_frame.frame_data(language, session, head)
@@ -570,7 +577,7 @@ def create_app(settings: Settings) -> web.Application:
                 if task is not None:
                     task.cancel()
 
-    app[FIRST_FRAME_WORDS] = first_frame.Catalogs.read(STATIC / "first-frame.json")
+    app[FIRST_FRAME_WORDS] = first_frame.Catalogs.read(FIRST_FRAME_JSON)
     app[STYLE_HASHES] = style_hashes
     app.cleanup_ctx.append(lifecycle)
     app.on_shutdown.append(end_streams)
