@@ -240,11 +240,11 @@ class Candidate:
 
 
 CANDIDATES_MEASURED = (
-    Candidate("MediaHub (guessit 4.4.0 + own layer)", _mediahub),
+    Candidate("MediaHub (PTT 1.8.5 + names.py)", _mediahub),
     Candidate("guessit 4.4.0 alone", _guessit),
     Candidate("PTT (parsett 1.8.5)", _ptt),
     Candidate("RTN (rank-torrent-name 1.11.1)", _rtn),
-    Candidate("MediaHub, anime names", _mediahub, anime_only=True),
+    Candidate("MediaHub (PTT 1.8.5 + names.py), anime names", _mediahub, anime_only=True),
     Candidate("guessit 4.4.0, anime names", _guessit, anime_only=True),
     Candidate("PTT, anime names", _ptt, anime_only=True),
     Candidate("anitopy 2.1.1, anime names", _anitopy, anime_only=True),
