@@ -229,7 +229,7 @@ function Profiles() {
               ["preferred_codecs", "HEVC, AV1"],
               ["preferred_languages", "en, fr"],
               ["required_words", ""],
-              ["blocked_words", "HDCAM, KORSUB"],
+              ["blocked_words", "3D, HYBRID"],
               ["blocked_groups", ""],
             ] as const
           ).map(([key, example]) => (

@@ -72,7 +72,7 @@ async def test_search_download_watch_and_see_it_sent_to_plex(
                 "Big Buck Bunny 2008 1080p BluRay",
                 category=2040,
                 seeders=812,
-                size=len(torrent.payload),
+                size=2 * 1024**3,  # listed: a plausible 1080p film (its payload is 24 MB)
                 torrent=torrent.torrent_bytes,
                 infohash=torrent.infohash,
             ),
@@ -301,6 +301,10 @@ async def test_results_show_their_quality_the_best_pick_and_why_others_fail(
                 seeders=312,
             ),
             SimRelease("The.Matrix.1999.720p.WEBRip.x264-YTS", category=2040, size=gb, seeders=900),
+            # No source in its name: it passes, but ranks below every known source.
+            SimRelease(
+                "The.Matrix.1999.1080p.GERMAN.x264-NOSRC", category=2040, size=2 * gb, seeders=2000
+            ),
         ],
     )
     page = await phone(browser, sidecar)
@@ -320,7 +324,23 @@ async def test_results_show_their_quality_the_best_pick_and_why_others_fail(
     remux = results.filter(has_text="REMUX")
     await expect(remux).to_contain_text("Not for you: too big: 58.0 GB > 20.0 GB")
     await expect(results.last).to_have_class("card result rejected")
+    # The best pick wears the primary Download; a refused result a quiet one naming its rule.
+    download = best.get_by_role("button", name="Download The.Matrix.1999.1080p.BluRay.x264-AMIABLE")
+    await expect(download).to_have_class("primary")
+    anyway = cam.get_by_role("button", name=re.compile("anyway, overriding: CAM is blocked"))
+    await expect(anyway).to_have_text("Download anyway (CAM is blocked)")
+    await expect(anyway).to_have_class("quiet")
+    await expect(remux.get_by_role("button")).to_have_text(
+        "Download anyway (too big: 58.0 GB > 20.0 GB)"
+    )
+    # A source nobody could read: said, and ranked after every passing known source.
+    unknown = results.filter(has_text="NOSRC")
+    await expect(unknown).to_contain_text("unknown source")
+    await expect(unknown).to_contain_text("DE")
+    await expect(results.nth(2)).to_contain_text("NOSRC")
     await page.screenshot(path=shots("search-quality"))
+    await unknown.scroll_into_view_if_needed()
+    await page.screenshot(path=shots("search-unknown-source"))
     await cam.scroll_into_view_if_needed()
     await page.screenshot(path=shots("search-refused"))
 
@@ -333,11 +353,13 @@ async def test_results_show_their_quality_the_best_pick_and_why_others_fail(
     await expect(results).to_have_count(1)
     await expect(results.first).to_contain_text("720p.WEBRip")
     await quality.get_by_role("button", name="WEBRip").click()
-    await expect(results).to_have_count(4)
+    await expect(results).to_have_count(5)
 
     # The profile behind it, in Settings: allow 60 GB, and the remux passes at once.
     await page.get_by_role("button", name="Settings").click()
     await page.get_by_label("Largest size, GB").fill("60")
+    # Beside it, the smallest plausible size: what a "movie" of a few MB is refused by.
+    await expect(page.get_by_label("Smallest 1080p size, MB")).to_have_value("400")
     await (
         page.get_by_role("region", name="Quality profile")
         .get_by_role("button", name="Save")
@@ -477,7 +499,7 @@ async def test_in_plex_in_search_then_downloading_to_ready_to_watch_with_play_an
                 "Arrival 2016 1080p BluRay x264-GRP",
                 category=2040,
                 seeders=120,
-                size=len(arrival.payload),
+                size=2 * 1024**3,  # listed: a plausible 1080p film (its payload is 8 MB)
                 torrent=arrival.torrent_bytes,
                 infohash=arrival.infohash,
             ),
