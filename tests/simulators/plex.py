@@ -278,7 +278,6 @@ class PlexSimulator(SimulatorServer):
             if plex_path
             else [str(loc.get("path")) for loc in self.section(section).findall("Location")]
         )
-        known = {file for item in self.items.values() for file in item.files}
         scan = _activity("library.update.section", "Scanning", section)
         await self._notify(NOTIFICATIONS["activity_started"], **scan)
         await asyncio.sleep(pace.created)
@@ -294,12 +293,11 @@ class PlexSimulator(SimulatorServer):
                 file = (
                     str(PurePosixPath(root) / video.relative_to(local)) if video != local else root
                 )
-                if file in known:
+                if file in self.files():  # read now: another scan may have run meanwhile
                     continue
                 item = self._read(kind, section, video, file)
                 if item is None:
                     continue
-                known.add(file)
                 same = self._same(item)
                 if same is not None:  # another file of a listed item: a second copy of it
                     same.add_media(item.file, item.resolution)
