@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+import hashlib
 import re
 from typing import Any
 
@@ -400,6 +401,8 @@ async def test_the_sidebar_panel_is_served_and_shown_to_who_may_use_it(
     # card's editor) are chunks beside it, served from the same place, long cached by their names.
     extra = stack_hass.data["frontend_extra_module_url"]
     assert module_url in extra.urls
+    # Its URL names its content, and so the chunks it names: a new build is a new URL.
+    assert module_url.endswith(f"?v={hashlib.sha256(module.encode()).hexdigest()[:12]}")
     chunks = re.findall(r"import\(`\./(chunks/[^`]+\.js)`\)", module)
     assert len(chunks) == 3, chunks  # the panel's app, the card's, the card's editor
     base = module_url.split("?")[0].rsplit("/", 1)[0]
