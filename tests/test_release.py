@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+import re
 import shutil
 import subprocess
 import sys
@@ -50,6 +51,10 @@ def test_the_asset_hacs_installs_loads_with_its_panel(tmp_path: Path) -> None:
         names = set(archive.namelist())
         archive.extractall(installed)
     assert {"manifest.json", "__init__.py", "frontend/mediahub.js"} <= names
+    # The app the loader imports on first use travels with it, compressed as HA serves it.
+    loader = (INTEGRATION / "frontend" / "mediahub.js").read_text()
+    chunks = {f"frontend/{c}" for c in re.findall(r"chunks/[\w.-]+\.js", loader)}
+    assert chunks and chunks | {f"{c}.br" for c in chunks} <= names
     assert {f"translations/{language}.json" for language in LANGUAGES} <= names
     assert not [n for n in names if "__pycache__" in n or n.startswith("sidecar/")]
 

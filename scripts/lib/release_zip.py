@@ -11,6 +11,7 @@ and card: their module is a build output, kept out of git. The LAN sidecar
 from __future__ import annotations
 
 from pathlib import Path
+import re
 import sys
 import zipfile
 
@@ -20,6 +21,18 @@ INTEGRATION = REPO / "custom_components" / "mediahub"
 # siblings, which its static view serves to browsers that accept them.
 REQUIRED = ("manifest.json", "frontend/mediahub.js", "frontend/mediahub.js.br")
 SIDECAR = "sidecar/"
+# The app's hashed chunks, which the loader imports when a card or the panel is first shown.
+CHUNK = re.compile(r"chunks/[\w.-]+\.js")
+
+
+def loaded_chunks(integration: Path) -> list[str]:
+    """The chunks the loader names, as paths inside the integration (each with its .br)."""
+    loader = (integration / "frontend" / "mediahub.js").read_text()
+    return sorted(
+        name
+        for chunk in set(CHUNK.findall(loader))
+        for name in (f"frontend/{chunk}", f"frontend/{chunk}.br")
+    )
 
 
 class ReleaseError(Exception):
@@ -29,6 +42,10 @@ class ReleaseError(Exception):
 def release_files(integration: Path) -> list[Path]:
     """The files of the asset, relative to the integration's folder, in a stable order."""
     missing = [name for name in REQUIRED if not (integration / name).is_file()]
+    if not missing:
+        missing = [
+            name for name in loaded_chunks(integration) if not (integration / name).is_file()
+        ]
     if missing:
         raise ReleaseError(
             f"{', '.join(missing)} missing in {integration}: run `npm run build` in frontend/"
