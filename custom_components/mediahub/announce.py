@@ -104,9 +104,12 @@ class Announcer:
                         "replacement": release,
                     },
                 )
-            case ReleaseRefused(grab=grab, reason=reason):
+            case ReleaseRefused(grab=grab, reason=reason, code=code, file=file):
                 # Fired by the MediaHub that refused it (the guard's step is claimed).
-                self._fire(EVENT_RELEASE_REFUSED, {**base, **_grab_data(grab), "reason": reason})
+                self._fire(
+                    EVENT_RELEASE_REFUSED,
+                    {**base, **_grab_data(grab), "reason": reason, "code": code, "file": file},
+                )
             case DownloadCompleted(download=done) if self.ledger.first(done.hash, "completed"):
                 self._fire(
                     EVENT_DOWNLOAD_COMPLETED,

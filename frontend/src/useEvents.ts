@@ -3,10 +3,10 @@
 import { useEffect, useState } from "react";
 import { applyDiff, fromSnapshot, type DownloadsState } from "./downloads";
 import { EVENT_NAMES, earlyStream, type Message } from "./eventStream";
-import { t } from "./i18n";
+import { errorText, t } from "./i18n";
 import { useTransport } from "./transport";
 import type { Bandwidth, DownloadsDiff, Hold, PanelState, ReadyItem, Vpn } from "./types";
-import type { WishList } from "./wire.generated";
+import type { Refused, WishList } from "./wire.generated";
 import { withWishesEvent, type LiveWishes } from "./wishes";
 
 export interface LiveState {
@@ -51,6 +51,15 @@ const notice = (prev: LiveState, text: string): LiveState => ({
   notices: [text, ...prev.notices].slice(0, NOTICES_KEPT),
 });
 
+/** A release the file check refused, said in the user's language: its code's message naming
+ * the release and the file (the grab's own error), else, from a sidecar that sends no code or a
+ * code this build does not know, the engine's English reason. */
+export function refusedNotice(refused: Partial<Refused> & Pick<Refused, "name" | "reason">): string {
+  const fallback = t("notice.refused", { name: refused.name, reason: refused.reason });
+  if (!refused.code) return fallback;
+  return errorText(refused.code, { name: refused.name, file: refused.file || refused.name }, fallback);
+}
+
 type Reducer = (data: unknown, prev: LiveState) => LiveState;
 
 const REDUCERS: Record<(typeof EVENT_NAMES)[number], Reducer> = {
@@ -86,10 +95,7 @@ const REDUCERS: Record<(typeof EVENT_NAMES)[number], Reducer> = {
   ready: (data, prev) => ({ ...prev, ready: (data as { items: ReadyItem[] }).items }),
   bandwidth: (data, prev) => ({ ...prev, bandwidth: data as Bandwidth }),
   scan: (_data, prev) => ({ ...prev, scanned: prev.scanned + 1 }),
-  refused: (data, prev) => {
-    const refused = data as { name: string; reason: string };
-    return notice(prev, t("notice.refused", { name: refused.name, reason: refused.reason }));
-  },
+  refused: (data, prev) => notice(prev, refusedNotice(data as Refused)),
   replaced: (data, prev) => {
     const replaced = data as { name: string; reason: string; replacement: string };
     return notice(prev, t("notice.replaced", { name: replaced.name, reason: replaced.reason, replacement: replaced.replacement }));

@@ -402,9 +402,12 @@ export interface ScanMessage {
   path: string | null;
 }
 
+/** The file check refused a release (a magnet's, once its metadata came): `code` is its translation key (`error.<code>`, the grab's error), `file` the file that decided it (else the release's name); `reason` is the engine's English, for older panels. */
 export interface Refused {
   name: string;
   reason: string;
+  code: string;
+  file: string;
 }
 
 export interface Replaced {

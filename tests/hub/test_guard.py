@@ -47,6 +47,11 @@ async def test_a_magnet_holding_an_executable_is_refused_before_any_payload(
     await rig.poll_until(lambda: bool(rig.of_type(ReleaseRefused)), what="the refusal")
     [refused] = rig.of_type(ReleaseRefused)
     assert refused.reason == "contains Dune.Part.Two.2024.1080p.WEB-DL.x264.mkv.exe"
+    # What the panel and Home Assistant translate: the refusal's key and the file it names.
+    assert (refused.code, refused.file) == (
+        "release_refused",
+        "Dune.Part.Two.2024.1080p.WEB-DL.x264.mkv.exe",
+    )
     assert (refused.grab.hash, refused.grab.origin) == (torrent.infohash, Origin.PANEL)
     await rig.poll_until(lambda: torrent.infohash not in rig.engine.downloads.model.torrents)
     assert await asyncio.to_thread(qbittorrent.torrents) == []
@@ -133,6 +138,7 @@ async def test_a_torrent_file_holding_an_executable_is_refused_at_once(
         await rig.engine.downloads.grab(release.id, origin=Origin.VOICE)
     [refused] = rig.of_type(ReleaseRefused)
     assert (refused.grab.hash, refused.reason) == (infohash, "contains setup.exe")
+    assert (refused.code, refused.file) == ("release_refused", "setup.exe")
     await rig.engine.downloads.refresh()
     assert await asyncio.to_thread(qbittorrent5.torrents) == []
     assert not rig.engine.downloads.outbox
@@ -317,5 +323,6 @@ async def test_a_disguised_program_refuses_the_torrent_with_nothing_on_disk(
     [refused] = rig.of_type(ReleaseRefused)
     # qBittorrent's own listing of a magnet's files may tidy the name; the program stays.
     assert refused.reason.startswith("contains player.exe"), refused.reason
+    assert refused.code == "release_refused" and refused.file.startswith("player.exe"), refused
     assert await asyncio.to_thread(qbittorrent.torrents) == []
     assert payload_bytes(rig.media, qbittorrent.save_path) == 0

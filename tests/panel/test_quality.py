@@ -100,4 +100,9 @@ async def test_a_magnet_refused_by_its_file_check_is_said_in_the_panel(
     name, data = events[-1]
     assert name == "refused"
     assert data["reason"] == "contains Moana.2.2024.1080p.WEB-DL.H264.mp4.lnk"
+    # The panel says it in the user's language from these.
+    assert (data["code"], data["file"]) == (
+        "release_refused",
+        "Moana.2.2024.1080p.WEB-DL.H264.mp4.lnk",
+    )
     assert await asyncio.to_thread(qbittorrent5.torrents) == []

@@ -33,7 +33,9 @@ class ReleaseRefused:
     removed before any payload was written."""
 
     grab: GrabResult
-    reason: str  # "contains setup.exe"
+    reason: str  # in the engine's English, "contains setup.exe" (kept for older consumers)
+    code: str  # the translation key of the refusal: "release_refused", "release_refused_archive"
+    file: str  # the file that decided it ("setup.exe"), else the release's name
 
 
 @dataclass(frozen=True, slots=True)

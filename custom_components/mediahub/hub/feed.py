@@ -187,8 +187,8 @@ class Feed:
                     "path": event.path,
                 }
                 self.send("scan", scan)
-            case ReleaseRefused(grab=grab, reason=reason):
-                refused: Refused = {"name": grab.name, "reason": reason}
+            case ReleaseRefused(grab=grab, reason=reason, code=code, file=file):
+                refused: Refused = {"name": grab.name, "reason": reason, "code": code, "file": file}
                 self.send("refused", refused)
             case DownloadReplaced(old=old, reason=reason, release=release):
                 replaced: Replaced = {"name": old.name, "reason": reason, "replacement": release}

@@ -437,8 +437,14 @@ class ScanMessage(TypedDict):
 
 
 class Refused(TypedDict):
+    """The file check refused a release (a magnet's, once its metadata came): `code` is its
+    translation key (`error.<code>`, the grab's error), `file` the file that decided it (else
+    the release's name); `reason` is the engine's English, for older panels."""
+
     name: str
     reason: str
+    code: str
+    file: str
 
 
 class Replaced(TypedDict):

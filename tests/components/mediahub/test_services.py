@@ -317,4 +317,9 @@ async def test_a_release_holding_an_executable_is_refused_with_an_event(
         infohash,
         "contains Wicked.2024.1080p.WEB-DL.x264.mkv.exe",
     )
+    # An automation can say it in its own words: the refusal's translation key and the file.
+    assert (event.data["code"], event.data["file"]) == (
+        "release_refused",
+        "Wicked.2024.1080p.WEB-DL.x264.mkv.exe",
+    )
     assert await asyncio.to_thread(qbittorrent5.torrents) == []

@@ -23,7 +23,7 @@ from ..clients.prowlarr import MAX_TORRENT_BYTES
 from ..clients.qbittorrent import QbittorrentClient
 from ..controls.holds import Guards, concerns, held_by, retag
 from ..errors import InvalidInputError, MediaHubError, ServiceUnavailableError
-from ..events import EventBus, ReleaseRefused, ServiceStatus
+from ..events import EventBus, ServiceStatus
 from ..models import DownloadsSnapshot, GrabResult, Hold, Origin, TransferState
 from .guard import ReleaseRefusedError, checked, delivery
 from .life import Lifecycle
@@ -299,7 +299,7 @@ class Downloads:
                 GrabRecord(meta.name, category, origin, self._now(), release, wanted, err.reason),
             )
             refused = GrabResult(meta.infohash, meta.name, category, queued=False, origin=origin)
-            self._events.emit(ReleaseRefused(refused, err.reason))
+            self._events.emit(err.event(refused))
             raise
         if source.torrent is not None:
             await self._torrents.keep_torrent(meta.infohash, source.torrent)

@@ -50,11 +50,20 @@ class ReleaseRefusedError(InvalidInputError):
 
     def __init__(self, name: str, verdict: FileVerdict) -> None:
         super().__init__(
-            REFUSAL_KEYS.get(verdict.refused or "", "release_refused"),
+            refusal_key(verdict),
             f"{name}: refused, {verdict.text}",
             values={"name": name, "file": verdict.offender or name},
         )
         self.reason = verdict.text
+
+    def event(self, grab: GrabResult) -> ReleaseRefused:
+        """The engine's event saying so, for `grab`."""
+        return ReleaseRefused(grab, self.reason, self.code, self.values["file"])
+
+
+def refusal_key(verdict: FileVerdict) -> str:
+    """The translation key of a refusal (`release_refused` for a key this table lacks)."""
+    return REFUSAL_KEYS.get(verdict.refused or "", "release_refused")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +157,7 @@ class FileGuard:
                     queued=False,
                     origin=origin_of(tags),
                 )
-                self._events.emit(ReleaseRefused(grab, verdict.text))
+                self._events.emit(ReleaseRefusedError(record.name, verdict).event(grab))
                 return verdict
             if verdict.skip:
                 await self._qbt.skip_files(infohash, verdict.skip)
