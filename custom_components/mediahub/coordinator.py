@@ -17,6 +17,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .announce import Announcer
@@ -26,6 +27,7 @@ from .const import (
     INDEXERS_INTERVAL,
     PLEX_INTERVAL,
     POSTERS_URL,
+    REQUESTED_POLL_COOLDOWN,
     VPN_INTERVAL,
 )
 from .hub import (
@@ -106,6 +108,7 @@ class MediaHubCoordinator[T](DataUpdateCoordinator[T]):
         entry: MediaHubConfigEntry,
         engine: MediaHub,
         interval: timedelta,
+        request_refresh_debouncer: Debouncer[Any] | None = None,
     ) -> None:
         super().__init__(
             hass,
@@ -113,6 +116,7 @@ class MediaHubCoordinator[T](DataUpdateCoordinator[T]):
             config_entry=entry,
             name=f"{DOMAIN} {self.spec.name}",
             update_interval=interval,
+            request_refresh_debouncer=request_refresh_debouncer,
         )
         self.engine = engine
 
@@ -159,7 +163,12 @@ class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
     spec = SPECS[Service.QBITTORRENT]
 
     def __init__(self, hass: HomeAssistant, entry: MediaHubConfigEntry, engine: MediaHub) -> None:
-        super().__init__(hass, entry, engine, DOWNLOADS_INTERVAL)
+        # A refresh asked for (Plex's websocket saying a scan ended, a grab) runs at once, and
+        # again after a short pause, not HA's default 10 s: "ready to watch" waits on no tick.
+        debouncer: Debouncer[Any] = Debouncer(
+            hass, _LOGGER, cooldown=REQUESTED_POLL_COOLDOWN, immediate=True
+        )
+        super().__init__(hass, entry, engine, DOWNLOADS_INTERVAL, debouncer)
         # What the sidebar panel shows, as the sidecar's panel shows it (websocket.py sends it).
         self.feed = Feed(engine, self._send, posters=POSTERS_URL.format(entry_id=entry.entry_id))
         self._feed_listeners: set[Callable[[str, Any], None]] = set()
@@ -188,6 +197,10 @@ class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
                 self.feed.after_poll(problem_of(err))
                 raise
             self.feed.after_poll(None)
+            # Sooner while a download is about to complete (qBittorrent has no push).
+            self.update_interval = timedelta(
+                seconds=self.engine.poll_interval(DOWNLOADS_INTERVAL.total_seconds())
+            )
             return snapshot
 
         return await self._guarded(poll)

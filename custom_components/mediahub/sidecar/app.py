@@ -152,7 +152,9 @@ class Panel:
         await self.engine.start()
         while True:
             await self.poll_once()
-            interval = self.settings.poll_interval if self.broker.clients else IDLE_POLL
+            idle = self.settings.poll_interval if self.broker.clients else IDLE_POLL
+            # Sooner while a download is about to complete: "ready to watch" waits on no tick.
+            interval = self.engine.poll_interval(idle)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), interval)
             self._wake.clear()

@@ -649,6 +649,7 @@ class FixtureEngine:
         self.watch = _Watch(self.calls)
         self.path_map = PathMap([("/media", "/data")])
         self.closed = False
+        self.finishing_in: float | None = None  # a download's completion expected this soon
 
     async def start(self) -> None:
         return None
@@ -684,6 +685,9 @@ class FixtureEngine:
     async def poll(self) -> DownloadsSnapshot:
         self.polls += 1
         return await self.downloads.refresh()
+
+    def poll_interval(self, interval: float) -> float:
+        return interval if self.finishing_in is None else min(interval, self.finishing_in)
 
     def subscribe(self, _listener: Callable[[object], None]) -> Callable[[], None]:
         return lambda: None
