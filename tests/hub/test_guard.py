@@ -19,7 +19,7 @@ from custom_components.mediahub.hub.releases.pick import NoAcceptableReleaseErro
 from tests.simulators.prowlarr import SimRelease
 from tests.support.qbittorrent import QbtInstance, SeededTorrent, connect_to_seeder, make_torrent
 
-from .conftest import RigFactory
+from .conftest import Rig, RigFactory
 
 MB = 1024 * 1024
 
@@ -28,6 +28,18 @@ def payload_bytes(*roots: Path) -> int:
     """Every byte written under these folders (files of any name, partial ones included)."""
     return sum(
         f.stat().st_size for root in roots if root.exists() for f in root.rglob("*") if f.is_file()
+    )
+
+
+async def started_by_the_guard(rig: Rig, infohash: str) -> None:
+    """Until the guard has checked the torrent's files and started it."""
+    await rig.poll_until(
+        lambda: (
+            (record := rig.engine.downloads.model.torrents.get(infohash)) is not None
+            and GUARD not in record.tags
+            and record.state not in ("stoppedDL", "pausedDL")
+        ),
+        what="the guard to start it",
     )
 
 
@@ -88,14 +100,7 @@ async def test_junk_is_never_downloaded_and_the_video_completes(
     [release] = [r for r in outcome.releases if r.infohash == torrent.infohash]
     await rig.engine.downloads.grab(release.id, origin=Origin.PANEL)
     # Added stopped and marked for the guard; the next poll skips the junk and starts it.
-    await rig.poll_until(
-        lambda: (
-            (record := rig.engine.downloads.model.torrents.get(torrent.infohash)) is not None
-            and GUARD not in record.tags
-            and record.state not in ("stoppedDL", "pausedDL")
-        ),
-        what="the guard to start it",
-    )
+    await started_by_the_guard(rig, torrent.infohash)
     files = (
         await asyncio.to_thread(
             qbittorrent.api, "GET", "torrents/files", params={"hash": torrent.infohash}
@@ -252,14 +257,7 @@ async def test_only_videos_and_subtitles_are_downloaded_nothing_else_gets_a_byte
     await rig.poll_until(lambda: torrent.infohash in rig.engine.downloads.model.torrents)
     if as_magnet:  # its file list comes from the seeder
         await asyncio.to_thread(connect_to_seeder, qbittorrent, torrent)
-    await rig.poll_until(
-        lambda: (
-            (record := rig.engine.downloads.model.torrents.get(torrent.infohash)) is not None
-            and GUARD not in record.tags
-            and record.state not in ("stoppedDL", "pausedDL")
-        ),
-        what="the guard to start it",
-    )
+    await started_by_the_guard(rig, torrent.infohash)
     listed = await asyncio.to_thread(file_list, qbittorrent, torrent.infohash)
     priorities = {f["name"].split("/", 1)[1]: f["priority"] for f in listed}
     assert priorities == {**dict.fromkeys(wanted, 1), **dict.fromkeys(unwanted, 0)}
