@@ -70,7 +70,8 @@ LAB_TORRENTS = [
 # The lab seeds small payloads (a run takes seconds), but its indexer lists what such a release
 # weighs in the wild, so the default profile's size floor (hub/releases/suspect.py) judges the
 # listing as it would a real one: a payload this small is what a fake would be.
-LISTED_SIZE = {2040: 2 * 1024**3, 5040: 350 * 1024**2, 3000: 300 * 1024**2}
+MUSIC = 3000
+LISTED_SIZE = {2040: 2 * 1024**3, 5040: 350 * 1024**2, MUSIC: 300 * 1024**2}
 # A deliberate set on top of Home Assistant's defaults: the UI, Settings, and Assist (where
 # MediaHub's voice intents are tried). Every Python requirement of what this loads is pinned in
 # requirements_test.txt (tests/test_lab.py checks it), since the lab runs hass with --skip-pip.
@@ -178,6 +179,9 @@ class Lab:
     ) -> SeededTorrent:
         """Seed a release and list it on the lab's indexer."""
         assert self.seeder is not None
+        # A film or an episode is one .mkv in its folder; an album, its tracks (the file guard
+        # downloads only what a category plays).
+        tracks = {f"{n:02d} - Track {n}.flac": size // 2 for n in (1, 2)}
         torrent = await asyncio.to_thread(
             seed,
             self.seeder,
@@ -185,6 +189,7 @@ class Lab:
             size,
             folder=True,
             trackers=[self.tracker.announce_url],
+            files=tracks if category == MUSIC else None,
         )
         self.seeded[title] = torrent
         self.indexer.releases.append(
