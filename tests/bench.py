@@ -1083,6 +1083,8 @@ async def bench_panel(rows: list[Row], qbt: QbtInstance, hashes: list[str]) -> N
                 f"{connected_clients} of 200 clients, {polls} polls in 5 s"
             )
         latency = Spread.of(latencies)
+        p95 = statistics.quantiles(latencies, n=20)[-1]
+        over = latency.median > 0.75 or p95 > 1.5
         rows.append(
             Row(
                 "Panel",
@@ -1090,11 +1092,12 @@ async def bench_panel(rows: list[Row], qbt: QbtInstance, hashes: list[str]) -> N
                 latency.show(1000, "ms", 0),
                 "30 s (core HA integration's poll) ",
                 ratio(latency.median, 30),
+                f"{'OVER TARGET: ' if over else ''}"
                 f"target median ≤ 750 ms, p95 ≤ 1.5 s; {LATENCY_SAMPLES} changes, each seen, "
                 f"each at a random moment of the {panel.settings.poll_interval:g} s poll cycle; "
                 f"qBittorrent itself lists it after {statistics.median(own_lags) * 1000:,.0f} ms "
                 "(median, asked every 50 ms); "
-                f"p95 {statistics.quantiles(latencies, n=20)[-1] * 1000:,.0f} ms",
+                f"p95 {p95 * 1000:,.0f} ms",
             )
         )
         rows.append(
