@@ -160,6 +160,17 @@ describe("SearchView", () => {
   });
 });
 
+/** The search view on `transport`, asked for "dune". */
+function searchDune(transport: typeof sidecarTransport): void {
+  renderBare(
+    <TransportContext.Provider value={transport}>
+      <SearchView categories={["movies"]} onDownloaded={() => undefined} />
+    </TransportContext.Provider>,
+  );
+  fireEvent.change(screen.getByLabelText("Search for a movie, show, album or book"), { target: { value: "dune" } });
+  fireEvent.click(screen.getByRole("button", { name: "Search" }));
+}
+
 describe("a queued grab", () => {
   it("is said in the panel's own words, not the server's", async () => {
     const release = {
@@ -178,13 +189,7 @@ describe("a queued grab", () => {
       grab: () =>
         Promise.resolve({ hash: "a".repeat(40), name: "Dune", category: "movies", queued: true, origin: "panel", message: "SERVER'S ENGLISH" }),
     } as typeof sidecarTransport;
-    renderBare(
-      <TransportContext.Provider value={transport}>
-        <SearchView categories={["movies"]} onDownloaded={() => undefined} />
-      </TransportContext.Provider>,
-    );
-    fireEvent.change(screen.getByLabelText("Search for a movie, show, album or book"), { target: { value: "dune" } });
-    fireEvent.click(screen.getByRole("button", { name: "Search" }));
+    searchDune(transport);
     fireEvent.click(await screen.findByRole("button", { name: "Download Dune.2021.1080p.WEB-DL" }));
     expect(await screen.findByText("qBittorrent is not reachable — Dune is queued and will start when it is back.")).toBeTruthy();
     expect(document.body.textContent).not.toContain("SERVER'S ENGLISH");
@@ -222,13 +227,7 @@ describe("a refused result", () => {
         return () => undefined;
       },
     } as typeof sidecarTransport;
-    renderBare(
-      <TransportContext.Provider value={transport}>
-        <SearchView categories={["movies"]} onDownloaded={() => undefined} />
-      </TransportContext.Provider>,
-    );
-    fireEvent.change(screen.getByLabelText("Search for a movie, show, album or book"), { target: { value: "dune" } });
-    fireEvent.click(screen.getByRole("button", { name: "Search" }));
+    searchDune(transport);
     const best = await screen.findByRole("button", { name: "Download Dune.2021.1080p.WEB-DL-GRP" });
     expect(best.className).toBe("primary");
     const anyway = screen.getByRole("button", { name: "Download Dune.2021.HDCAM-NOGRP anyway, overriding: CAM is blocked" });
