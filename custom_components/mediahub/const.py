@@ -37,6 +37,7 @@ CONF_PLEX_WATCHLIST: Final = "plex_watchlist"
 # How often Home Assistant polls qBittorrent: MediaHub decides, as core integrations do (an
 # incremental sync costs ~3 KB, and Plex's websocket asks for a poll at once when it matters).
 DOWNLOADS_INTERVAL: Final = timedelta(seconds=5)
+FASTEST_POLL: Final = timedelta(seconds=1)  # near a completion (coordinator.py says why)
 REQUESTED_POLL_COOLDOWN: Final = 0.5  # seconds between polls asked for at once (a scan's end)
 INDEXERS_INTERVAL: Final = timedelta(minutes=2)
 PLEX_INTERVAL: Final = timedelta(minutes=5)

@@ -24,6 +24,7 @@ from .announce import Announcer
 from .const import (
     DOMAIN,
     DOWNLOADS_INTERVAL,
+    FASTEST_POLL,
     INDEXERS_INTERVAL,
     PLEX_INTERVAL,
     POSTERS_URL,
@@ -195,12 +196,14 @@ class DownloadsCoordinator(MediaHubCoordinator[DownloadsSnapshot]):
                 snapshot = await self.engine.poll()
             except MediaHubError as err:
                 self.feed.after_poll(problem_of(err))
+                self.update_interval = DOWNLOADS_INTERVAL
                 raise
             self.feed.after_poll(None)
-            # Sooner while a download is about to complete (qBittorrent has no push).
-            self.update_interval = timedelta(
-                seconds=self.engine.poll_interval(DOWNLOADS_INTERVAL.total_seconds())
-            )
+            # Sooner while a download is about to complete (qBittorrent has no push); at most
+            # once a second, the finest step HA's coordinator schedules (it rounds the loop's
+            # time down to the second, so a shorter interval would poll back to back).
+            sooner = self.engine.poll_interval(DOWNLOADS_INTERVAL.total_seconds())
+            self.update_interval = max(FASTEST_POLL, timedelta(seconds=sooner))
             return snapshot
 
         return await self._guarded(poll)

@@ -4,11 +4,12 @@ completion (then its scan and its confirmation) is seen within a fraction of a s
 from __future__ import annotations
 
 from pathlib import Path
+import time
 
 import aiohttp
 
 from custom_components.mediahub.hub.config import Settings
-from custom_components.mediahub.hub.engine import FINISHING_POLL, MediaHub
+from custom_components.mediahub.hub.engine import FINISHING_POLL, FINISHING_WINDOW, MediaHub
 from custom_components.mediahub.hub.lifecycle.pipeline import StageDetails
 from custom_components.mediahub.hub.models import Stage
 
@@ -59,8 +60,15 @@ async def test_a_download_about_to_complete_is_polled_for_sooner(tmp_path: Path)
         _downloading(engine, progress=0.99, amount_left=1_500_000, dlspeed=1_000_000)
         assert engine.poll_interval(1.0) == FINISHING_POLL
         # Done in qBittorrent, its files not final yet: still.
-        _downloading(engine, progress=1, amount_left=0, dlspeed=0, state="moving")
+        done = int(time.time())
+        _downloading(
+            engine, progress=1, amount_left=0, dlspeed=0, state="moving", completion_on=done
+        )
         assert engine.poll_interval(1.0) == FINISHING_POLL
+        # Done long ago and its files never final (a move that fails, a claim held elsewhere):
+        # the host's own pace, not four polls a second for ever.
+        _downloading(engine, progress=1, state="moving", completion_on=done - FINISHING_WINDOW - 1)
+        assert engine.poll_interval(1.0) == 1.0
         # Stalled (no speed): nothing to expect sooner.
         _downloading(engine, progress=0.99, amount_left=1_500_000, dlspeed=0)
         assert engine.poll_interval(1.0) == 1.0

@@ -53,6 +53,9 @@ FINISHING_POLL: Final = 0.25
 # qBittorrent refreshes what its API says of a torrent every 1.5 s by default (its
 # `refresh_interval`, 1500 in server_state): what is left may be that much older than a poll.
 QBITTORRENT_REFRESH: Final = 1.5
+# Seconds after a completion during which its files are polled for that often (a move, a
+# rename); past it, a download whose files never settle does not keep the host polling fast.
+FINISHING_WINDOW: Final = 60
 
 
 class MediaHub:
@@ -286,7 +289,9 @@ class MediaHub:
             if record is None or not self.lifecycle.managed(infohash):
                 continue
             if record.progress >= 1:  # done, its files not final yet
-                return min(interval, FINISHING_POLL)
+                if time.time() - record.completion_on < FINISHING_WINDOW:
+                    return min(interval, FINISHING_POLL)
+                continue  # long done and still not final: organize retries at its own pace
             speed = int(record.dlspeed)
             if speed > 0:
                 due = int(record.amount_left) / speed - QBITTORRENT_REFRESH

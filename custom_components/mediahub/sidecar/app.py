@@ -153,8 +153,9 @@ class Panel:
         while True:
             await self.poll_once()
             idle = self.settings.poll_interval if self.broker.clients else IDLE_POLL
-            # Sooner while a download is about to complete: "ready to watch" waits on no tick.
-            interval = self.engine.poll_interval(idle)
+            # Sooner while a download is about to complete: "ready to watch" waits on no tick
+            # (but never while qBittorrent is away: its old word promises nothing).
+            interval = idle if self.feed.qbittorrent_problem else self.engine.poll_interval(idle)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), interval)
             self._wake.clear()

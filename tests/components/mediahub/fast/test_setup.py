@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.mediahub.const import DOWNLOADS_INTERVAL
+from custom_components.mediahub.const import DOWNLOADS_INTERVAL, FASTEST_POLL
 from custom_components.mediahub.hub import DownloadsSnapshot, ServiceUnavailableError, Settings
 
 from .conftest import FixtureEngine
@@ -65,16 +65,20 @@ async def test_home_assistant_polls_sooner_when_a_download_is_about_to_complete(
     engine = runtime.engine
     assert runtime.downloads.update_interval == DOWNLOADS_INTERVAL
 
-    engine.finishing_in = 0.5
+    engine.finishing_in = 2
     await runtime.downloads.async_refresh()
-    assert runtime.downloads.update_interval == timedelta(seconds=0.5)
+    assert runtime.downloads.update_interval == timedelta(seconds=2)
+    # A quarter second asked for: once a second, HA's finest step (never back to back).
+    engine.finishing_in = 0.25
+    await runtime.downloads.async_refresh()
+    assert runtime.downloads.update_interval == FASTEST_POLL
     polls = engine.polls
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=0.6))
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
     await hass.async_block_till_done()
-    assert engine.polls == polls + 1  # half a second later, not five
+    assert engine.polls == polls + 1  # two seconds later, not five
 
     engine.finishing_in = None
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=1.2))
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=4))
     await hass.async_block_till_done()
     assert runtime.downloads.update_interval == DOWNLOADS_INTERVAL
 
