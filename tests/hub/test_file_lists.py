@@ -230,6 +230,12 @@ CASES = [
         Refused("deceptive", "Show<U+2067>S01"),
     ),
     Case(
+        "right-to-left marks in a Hebrew title (no reordering)",
+        "movies",
+        (("\u05d0\u05d5\u05e8\u200f.2021.1080p/\u05d0\u05d5\u05e8\u200f.2021.1080p.mkv", 4 * GB),),
+        Allowed(),
+    ),
+    Case(
         "zero-width space before a dot",
         "movies",
         film((f"{F}/run.bat\u200b", 1 * KB)),

@@ -281,6 +281,7 @@ def test_honest_titles_with_look_alike_words_are_not_spam(name: str) -> None:
         ("Lumen.Hollow.S01E01.1080p.WEB.x265-MeGusta", "tv", 180 * MB, False),
         ("Lumen.Hollow.S01.1080p.WEB-DL.x264-NTb", "tv", 20 * MB, True),
         ("Lumen.Hollow.S01.1080p.WEB-DL.x264-NTb", "tv", 8 * GB, False),
+        ("Glass.Orchard.2024.1080p.WEB-DL.x264-GRP", "movies", 0, False),  # the indexer gave none
     ],
 )
 def test_sizes_implausible_for_their_kind_resolution_and_source(

@@ -196,14 +196,14 @@ class Catalogs:
         """The build's words, or None when the UI was built without them (an older build)."""
         try:
             data = json.loads(path.read_text())
-        except OSError, ValueError:
-            return None
-        return cls(
-            {
-                name: Words(name, entry["catalog"], entry["numbers"])
-                for name, entry in data["languages"].items()
-            }
-        )
+            return cls(
+                {
+                    name: Words(name, entry["catalog"], entry["numbers"])
+                    for name, entry in data["languages"].items()
+                }
+            )
+        except OSError, ValueError, KeyError, TypeError, AttributeError:
+            return None  # missing, or of another build's shape: the page as built
 
 
 def pick_language(accept_language: str | None) -> str:

@@ -208,8 +208,10 @@ class PlexWatch:
             changed = True
         for section in sorted(self._scanned):
             self._scanned.discard(section)
+            if (kind := self._kinds.get(section)) is None:
+                continue  # a library removed since its scan
             newest = await self._plex.section_items(
-                section, self._kinds[section], size=NEWEST_AFTER_SCAN, newest_first=True
+                section, kind, size=NEWEST_AFTER_SCAN, newest_first=True
             )
             changed |= self._took(newest)
         every = RECENT_EVERY if waiting and not self.connected else IDLE_RECENT_EVERY

@@ -76,6 +76,8 @@ _PASSWORD: Final = re.compile(r"passw(or)?d|pass\.txt", re.IGNORECASE)
 # Characters that reorder or hide what a name shows: the bidi embeddings, overrides and
 # isolates, and the marks (movie\u202evkm.exe shows as "movieexe.mkv").
 _BIDI: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# Of those, what reorders a name (the marks alone are common in Hebrew and Arabic names).
+_REORDERING: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # What Windows drops at the end of a name (player.exe. and "player.exe " run as player.exe).
 _DROPPED_AT_END: Final = ". \t\r\n\u00a0"
 
@@ -237,7 +239,7 @@ def _dangerous(by_size: Sequence[TorrentFile]) -> FileVerdict | None:
             return FileVerdict("executable", shown(part), ())
     for file in by_size:
         for part in reversed(file.name.split("/")):
-            if any(c in _BIDI for c in part):
+            if any(c in _REORDERING for c in part):
                 return FileVerdict("deceptive", shown(part), ())
     if locked := next((f for f in by_size if _is_password_note(f)), None):
         return FileVerdict("password", _name(locked), ())

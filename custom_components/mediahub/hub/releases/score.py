@@ -131,8 +131,8 @@ def _too_small(release: Release, quality: Quality, profile: QualityProfile) -> R
     if not is_video(release, profile):
         return None
     floor = size_floor(quality, profile.min_size_mb, _episode_count(quality))
-    if floor is None or release.size >= floor.bytes:
-        return None
+    if floor is None or release.size <= 0 or release.size >= floor.bytes:
+        return None  # an indexer that gives no size is not judged by it
     size, least = _size_words(release.size), _size_words(floor.bytes)
     values = (
         ("size", size),
